@@ -1,0 +1,197 @@
+"""Pages of raw lines → pages of repaired, labelled lines.
+
+Three jobs, in this order:
+
+1. **Repair table** (``repair_text``): font mis-maps of Chinese official PDFs, each rule chosen
+   so it cannot damage correct text:
+
+   ====================  ============  =====================================================
+   seen                  becomes       why it is safe
+   ====================  ============  =====================================================
+   臵 (U+81F5)           置            an archaic character no modern document uses; GBK fonts
+                                       of 方正/WPS map the glyph of 置 to it (both reference PDFs)
+   „2011‟ (U+201E/201F)  〔2011〕      „‟ are German/English low quotes, never Chinese; the
+                                       mis-map only ever wraps the year of a 发文字号
+   〃 between CJK        ·             the ditto mark stands alone in a table cell; between two
+                                       characters of a sentence it is a mis-mapped middle dot
+                                       ("中国服务〃苏州创新")
+   • / ・ between CJK    ·             same: a bullet never sits inside a phrase
+   ⼀ ⼈ (U+2F00–2FDF)   一 人         Kangxi radicals are for dictionaries; in running text
+                                       they are a font's mis-map, and NFKC gives the character
+   ⻅ ⻓ (U+2E80–2EFF)   见 长         CJK radical supplement forms: same, by the table below
+   ====================  ============  =====================================================
+
+2. **Spacing** (``fix_spacing``): extraction puts spaces between CJK and digits or Latin
+   (20 世纪 → 20世纪, 159 号 → 159号) and inside CJK runs (总 则); Chinese never uses them.
+   Spaces between two Latin/digit tokens (Business Process Outsourcing) are kept.
+
+3. **Labels** (``label_pages``): page numbers (－ 3 －, — 3 —, - 3 -, 第3页, bare numbers in
+   the bottom band), header/footer lines repeated across pages, and web-print chrome become
+   ``FURNITURE``; small type at the foot of a page that starts with a cited marker becomes a
+   ``FOOTNOTE``; 图 1 … lines become ``CAPTION``. Nothing is deleted: structure leaves those
+   labels out of the text flow and keeps them beside it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import replace
+
+from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, Line, Page
+
+CJK = r"\u2e80-\u2fdf\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Full-width punctuation, brackets and quotes count as CJK for spacing purposes.
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
+_CJK_ANY = f"[{CJK}{CJK_PUNCT}]"
+
+# CJK Radicals Supplement: only two have a Unicode compatibility mapping, so the common
+# simplified forms that fonts emit are listed by hand (Unicode names "C-SIMPLIFIED …").
+RADICAL_SUPPLEMENT = {
+    "⺠": "民", "⺟": "母", "⺮": "竹", "⺶": "羊", "⺼": "肉", "⻄": "西", "⻅": "见", "⻆": "角",
+    "⻈": "讠", "⻉": "贝", "⻋": "车", "⻌": "辶", "⻐": "钅", "⻓": "长", "⻔": "门", "⻘": "青",
+    "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食", "⻠": "饣", "⻢": "马", "⻣": "骨",
+    "⻤": "鬼", "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻬": "齐",
+    "⻮": "齿", "⻰": "龙", "⻳": "龟", "⺁": "厂", "⺇": "几", "⺊": "卜", "⺋": "卩", "⺗": "心",
+    "⺝": "月", "⺡": "氵", "⺢": "水", "⺣": "灬", "⺤": "爫", "⺨": "犭", "⺩": "王", "⺪": "疋",
+    "⺫": "罒", "⺬": "示", "⺭": "礻", "⺯": "糸", "⺰": "纟", "⺱": "网", "⺸": "羊", "⺹": "耂",
+    "⺺": "聿", "⺾": "艹", "⻀": "虍", "⻂": "衤", "⻊": "足", "⻏": "阝", "⻖": "阝",
+}
+
+_KANGXI = re.compile("[\u2f00-\u2fdf]")
+_SUPPLEMENT = re.compile("[\u2e80-\u2eff]")
+_YEAR_QUOTES = re.compile(r"„\s*(\d{4})\s*‟")
+_DOT_BETWEEN = re.compile(f"(?<=[{CJK}])\\s*[〃•・]\\s*(?=[{CJK}])")
+
+
+def repair_text(text: str) -> str:
+    """Apply the repair table (module docstring) to one string."""
+    if not text:
+        return text
+    text = text.replace("臵", "置")
+    text = _YEAR_QUOTES.sub(r"〔\1〕", text)
+    text = text.replace("„", "〔").replace("‟", "〕")
+    text = _DOT_BETWEEN.sub("·", text)
+    text = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = _SUPPLEMENT.sub(lambda m: RADICAL_SUPPLEMENT.get(m.group(), m.group()), text)
+    return text
+
+
+_SPACE_AFTER_CJK = re.compile(f"(?<={_CJK_ANY})[ \t\u00a0\u3000]+(?=\\S)")
+_SPACE_BEFORE_CJK = re.compile(f"(?<=\\S)[ \t\u00a0\u3000]+(?={_CJK_ANY})")
+
+
+def fix_spacing(text: str) -> str:
+    """Drop spaces that touch a CJK character or full-width punctuation; keep Latin spacing."""
+    text = _SPACE_AFTER_CJK.sub("", text)
+    text = _SPACE_BEFORE_CJK.sub("", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def clean_text(text: str) -> str:
+    return fix_spacing(repair_text(text))
+
+
+# -- labels -----------------------------------------------------------------------------------
+_DASHES = "－—\\-–~～_﹣"
+PAGE_NUMBER = re.compile(
+    rf"^(?:[{_DASHES}\s]*(\d{{1,4}})[{_DASHES}\s]*"
+    r"|第\s*(\d{1,4})\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|(\d{1,4})\s*/\s*\d{1,4}"
+    r"|[Pp]age\s*(\d{1,4})(?:\s*of\s*\d{1,4})?)$"
+)
+# Browser print chrome: "1 of 7 09/21/2015 02:35 AM", a URL header, "打印本页 关闭窗口" …
+WEB_CHROME = re.compile(
+    r"(https?://|www\.[a-z0-9-]+\.|^\d+\s+of\s+\d+\b|\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}"
+    r"|打印本页|关闭窗口|【?字体：|当前位置：|网站首页|本网站搜索|\|\s*\S+\s*\|)"
+)
+CAPTION_LINE = re.compile(r"^(图|表)\s*\d+(\s*[-－.．]\s*\d+)?\s*\S")
+_MARKER_START = re.compile(r"^(\d{1,2}|[*†‡①②③④⑤⑥⑦⑧⑨⑩])\s*(?=\S)")
+
+
+def body_size(pages: list[Page]) -> float:
+    """The type size most characters are set in."""
+    sizes = Counter()
+    for p in pages:
+        for ln in p.lines:
+            sizes[ln.size] += len(ln.text)
+    return sizes.most_common(1)[0][0] if sizes else 12.0
+
+
+def _band(line: Line, page: Page, frac: float) -> str | None:
+    if line.bottom <= page.height * frac:
+        return "top"
+    if line.top >= page.height * (1 - frac):
+        return "bottom"
+    return None
+
+
+def _shape(text: str) -> str:
+    """A line with its numbers blanked, so "— 3 —" and "— 4 —" repeat as one header."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def page_number_of(line: Line, page: Page) -> str | None:
+    """The printed page number, if ``line`` is a page-number line in a top or bottom band."""
+    m = PAGE_NUMBER.match(line.text.strip())
+    if not m or not _band(line, page, 0.15):
+        return None
+    return next(g for g in m.groups() if g)
+
+
+def _clean_line(line: Line) -> Line:
+    # Footnote markers point into the raw text; cleaning shortens it, so re-measure each offset
+    # as the length of the cleaned text before it.
+    refs = tuple(replace(r, offset=len(clean_text(line.text[: r.offset]))) for r in line.refs)
+    return replace(line, text=clean_text(line.text), refs=refs)
+
+
+def label_pages(pages: list[Page]) -> list[Page]:
+    """Repair text and label furniture, footnotes and captions; return new pages."""
+    size = body_size(pages)
+    repaired = [replace(p, lines=tuple(_clean_line(ln) for ln in p.lines)) for p in pages]
+
+    # Header/footer lines: same shape in the same band on 2+ pages (and on over a third of
+    # the pages, so a 40-page plan's two identical chapter openings are not taken for one).
+    shapes = Counter()
+    for p in repaired:
+        seen = {(_band(ln, p, 0.1), _shape(ln.text)) for ln in p.lines if _band(ln, p, 0.1)}
+        shapes.update(seen)
+    repeated = {k for k, n in shapes.items() if n >= 2 and n >= len(pages) / 3}
+
+    cited = {r.marker for p in repaired for ln in p.lines for r in ln.refs}
+    out = []
+    for p in repaired:
+        label = None
+        lines = []
+        in_footnotes = False
+        for ln in p.lines:
+            band = _band(ln, p, 0.1)
+            number = page_number_of(ln, p)
+            if number is not None and label is None:
+                label = number
+                lines.append(replace(ln, label=FURNITURE))
+                continue
+            if band and (band, _shape(ln.text)) in repeated:
+                lines.append(replace(ln, label=FURNITURE))
+                continue
+            if _band(ln, p, 0.15) and WEB_CHROME.search(ln.text) and ln.size <= size * 1.05:
+                lines.append(replace(ln, label=FURNITURE))
+                continue
+            small = ln.size <= size * 0.85
+            lower = ln.top >= p.height * 0.55
+            if small and lower:
+                m = _MARKER_START.match(ln.text)
+                if m and m.group(1) in cited:
+                    in_footnotes = True
+                if in_footnotes:
+                    lines.append(replace(ln, label=FOOTNOTE))
+                    continue
+            if CAPTION_LINE.match(ln.text) and (ln.size < size or not ln.text.endswith("。")) and len(ln.text) < 60:
+                # "图 1 苏州…": spacing repair glued the number to the caption; restore the space.
+                text = re.sub(r"^(图|表)\s*(\d+(?:[-－.．]\d+)?)\s*", r"\1\2 ", ln.text)
+                lines.append(replace(ln, text=text, label=CAPTION))
+                continue
+            lines.append(replace(ln, label=BODY))
+        out.append(replace(p, lines=tuple(lines), label=label))
+    return out

@@ -1,0 +1,216 @@
+"""The document model every stage passes along.
+
+extract → clean → structure produce, in turn, ``Page`` lists (lines with their font, size and
+position), labelled pages, and a ``Document`` whose sections form the heading tree. Stages
+return new objects and never mutate their input, so every dataclass here is frozen except
+``Section.children``/``Document`` lists built once by ``structure``.
+
+Provenance: ``pages`` everywhere are 1-based PDF page indexes (what a PDF viewer's "go to page"
+takes). The number printed on the page (－ 3 －) is kept beside in ``Document.page_labels``,
+because cover pages and unnumbered notices make the two differ.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Line labels, after docling-core's content layers: body text is searched; the rest is kept
+# so export and tests can still see it, but search and keyword lookup leave it out.
+BODY = "body"
+HEADING = "heading"
+TITLE = "title"
+FURNITURE = "furniture"  # page numbers, running headers/footers, web-print chrome
+FOOTNOTE = "footnote"
+CAPTION = "caption"
+TABLE = "table"
+
+
+@dataclass(frozen=True)
+class FootnoteRef:
+    """A footnote marker cut out of a body line (a superscript ``1``)."""
+
+    offset: int  # character offset in the line (later: paragraph) text where the marker stood
+    marker: str
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # median character size
+    font: str  # font name of the first character, subset prefix removed
+    label: str = BODY
+    refs: tuple[FootnoteRef, ...] = ()
+    cells: tuple[str, ...] = ()  # for label TABLE: the row's cells
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based PDF page index
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+    label: str | None = None  # the printed page number, when the page shows one
+
+
+@dataclass(frozen=True)
+class Footnote:
+    marker: str
+    text: str
+    page: int
+    offset: int  # where the marker stands in the citing paragraph's text
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    pages: tuple[int, int]
+    kind: str = "text"  # text | caption | table_row
+    footnotes: tuple[Footnote, ...] = ()
+    lead: str | None = None  # a run-in lead: "软件开发外包" of "软件开发外包。软件开发外包已成为…"
+    cells: tuple[str, ...] = ()  # kind table_row: the cells
+
+
+@dataclass
+class Section:
+    id: str  # stable: "<doc_id>/ch5/s2"
+    level: int  # depth in the tree: 0 = a part of the document (its title), 1 = 第一章 or 一、 …
+    number: str | None  # "第五章", "（二）", None for a part
+    heading: str  # the heading text without its number
+    kind: str  # part | chapter | section | article | item | subitem | point | appendix | annex
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    pages: tuple[int, int] = (0, 0)  # first, last PDF page, children included
+    children: list["Section"] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """Number and heading as the document prints them: "第五章 重点领域", "（一）指导思想"."""
+        if not self.number:
+            return self.heading
+        if self.kind == "appendix" and self.heading:
+            return f"{self.number}：{self.heading}"  # 附录：概念解释, as GB/T 9704 prints it
+        sep = " " if self.number.startswith("第") or self.kind == "part" else ""
+        return f"{self.number}{sep}{self.heading}".strip()
+
+    @property
+    def text(self) -> str:
+        """The section's own paragraphs (not its children), one per line."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Document:
+    id: str
+    path: str
+    sha256: str
+    title: str
+    doc_number: str | None = None  # 发文字号, normalised: 苏府〔2011〕159号
+    issuer: str | None = None
+    date: str | None = None  # ISO 8601
+    doc_type: str | None = None  # 规划, 通知, 办法 …
+    page_count: int = 0
+    page_labels: dict[int, str] = field(default_factory=dict)  # PDF page → printed number
+    sections: list[Section] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    furniture: list[Line] = field(default_factory=list)  # what clean took out of the flow
+
+    def walk(self):
+        for s in self.sections:
+            yield from s.walk()
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.walk() if s.id == section_id), None)
+
+    def heading_path(self, section_id: str) -> list[str]:
+        """Titles from the top of the document down to ``section_id`` (inclusive)."""
+
+        def down(sections, trail):
+            for s in sections:
+                here = trail + [s.title]
+                if s.id == section_id:
+                    return here
+                found = down(s.children, here)
+                if found:
+                    return found
+            return None
+
+        return down(self.sections, []) or []
+
+    # -- JSON round trip (store.py writes these under index/) --------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Document":
+        d = dict(d)
+        d["page_labels"] = {int(k): v for k, v in d.get("page_labels", {}).items()}
+        d["sections"] = [_section_from_dict(s) for s in d.get("sections", [])]
+        d["furniture"] = [_line_from_dict(x) for x in d.get("furniture", [])]
+        return cls(**d)
+
+
+def _line_from_dict(d: dict[str, Any]) -> Line:
+    d = dict(d)
+    d["refs"] = tuple(FootnoteRef(**r) for r in d.get("refs", ()))
+    d["cells"] = tuple(d.get("cells", ()))
+    return Line(**d)
+
+
+def _paragraph_from_dict(d: dict[str, Any]) -> Paragraph:
+    return Paragraph(
+        text=d["text"],
+        pages=tuple(d["pages"]),
+        kind=d.get("kind", "text"),
+        footnotes=tuple(Footnote(**f) for f in d.get("footnotes", ())),
+        lead=d.get("lead"),
+        cells=tuple(d.get("cells", ())),
+    )
+
+
+def _section_from_dict(d: dict[str, Any]) -> Section:
+    return Section(
+        id=d["id"],
+        level=d["level"],
+        number=d["number"],
+        heading=d["heading"],
+        kind=d["kind"],
+        paragraphs=[_paragraph_from_dict(p) for p in d.get("paragraphs", [])],
+        pages=tuple(d["pages"]),
+        children=[_section_from_dict(c) for c in d.get("children", [])],
+    )
+
+
+@dataclass(frozen=True)
+class Alias:
+    name: str
+    kind: str  # 简称 | 又名 | English | abbreviation
+
+
+@dataclass(frozen=True)
+class Source:
+    doc_id: str
+    doc_title: str
+    doc_number: str | None
+    section_id: str
+    heading_path: tuple[str, ...]
+    pages: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A defined word: from an appendix glossary entry or a definition in running text."""
+
+    term: str
+    aliases: tuple[Alias, ...]
+    definition: str
+    source: Source
+    origin: str  # glossary | inline | footnote

@@ -1,0 +1,53 @@
+"""Shared fixtures: the bundled corpus, ../shared/real, and an index built once per run."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+PLAN = CORPUS / "苏州市服务外包产业十二五发展规划.pdf"
+EVAL = CORPUS / "2017年度中国服务外包示范城市及申请城市综合评价结果.pdf"
+PLAN_ID = PLAN.stem
+EVAL_ID = EVAL.stem
+REAL = ROOT.parent / "shared" / "real"
+
+
+def real_pdf(name: str) -> Path:
+    """A file from ../shared/real, or skip the test saying why."""
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the real-PDF set lives in ../shared/real beside the checkout")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_index(tmp_path, monkeypatch):
+    """Never touch the checkout's index/: KB_INDEX points at a per-test temp dir by default."""
+    monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> Path:
+    """The bundled corpus ingested once per test run; tests read it, never write it."""
+    from kb.ingest import ingest
+
+    index = tmp_path_factory.mktemp("corpus") / "index"
+    report = ingest([CORPUS], index)
+    assert report.ok and report.documents == 2, report
+    return index
+
+
+@pytest.fixture(scope="session")
+def plan(corpus_index):
+    from kb.store import Store
+
+    return Store(corpus_index).snapshot().document(PLAN_ID)
+
+
+@pytest.fixture(scope="session")
+def evaluation(corpus_index):
+    from kb.store import Store
+
+    return Store(corpus_index).snapshot().document(EVAL_ID)
