@@ -6,6 +6,7 @@ loaded only when the query has a character it changes; rapidfuzz only for the fu
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,11 +49,14 @@ def _names(term: Term) -> list[tuple[str, str]]:
 
 
 def to_simplified(text: str) -> str:
-    if text.isascii():
-        return text
+    return text if text.isascii() else _t2s().convert(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
     from opencc import OpenCC
 
-    return OpenCC("t2s").convert(text)
+    return OpenCC("t2s")
 
 
 def _named(terms: list[Term], q: str, canonical: bool) -> list[Match]:
