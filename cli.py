@@ -118,5 +118,40 @@ def outline(ctx, doc, as_json):
     click.echo(_dump(outline_record(document)) if as_json else outline_text(document))
 
 
+@cli.command()
+@click.argument("term", required=False)
+@click.option("--exact", "mode", flag_value="exact", help="Only a name written exactly (any case or script), no partial or fuzzy match.")
+@click.option("--fuzzy", "mode", flag_value="fuzzy", help="Rank every term by similarity to TERM.")
+@click.option("--list", "as_list", is_flag=True, help="List every term instead of looking one up.")
+@click.option("--by", type=click.Choice(["doc", "name"]), default="doc", show_default=True, help="Order of --list.")
+@click.option("--uses", is_flag=True, help="Also show every section that uses the term, with counts.")
+@click.option("--doc", "doc_ref", help="Only terms defined in this document (id, part of one, or 发文字号).")
+@json_option
+@kb_errors
+@click.pass_context
+def glossary(ctx, term, mode, as_list, by, uses, doc_ref, as_json):
+    """Look up TERM: its definition, other names (简称, 又名, English, abbreviation) and source.
+
+    Order: exact name → alias or abbreviation (any case) → traditional characters → prefix →
+    contains → fuzzy. Exit status 1, with suggestions, when nothing matches.
+    """
+    from kb.glossary import load_terms
+    from kb.glossary_view import match_record, matches_text, term_list_text, term_record
+    from kb.lookup import by_document, lookup
+    from kb.store import Store
+
+    if not term and not as_list:
+        raise click.UsageError("give a TERM to look up, or --list")
+    snap = Store(ctx.obj["index"]).snapshot()
+    terms = by_document(load_terms(snap.path), snap.resolve(doc_ref) if doc_ref else None)
+    if as_list:
+        if by == "name":
+            terms = sorted(terms, key=lambda t: t.term.strip("《》"))
+        click.echo(_dump([term_record(t, uses) for t in terms]) if as_json else term_list_text(terms, by))
+        return
+    matches = lookup(terms, term, mode or "auto")
+    click.echo(_dump([match_record(m, uses) for m in matches]) if as_json else matches_text(matches, uses))
+
+
 if __name__ == "__main__":
     cli()

@@ -214,3 +214,15 @@ class Term:
     definition: str
     source: Source
     origin: str  # glossary | inline | footnote
+    uses: tuple["Use", ...] = ()  # every section whose own text names the term or a Chinese alias
+
+
+@dataclass(frozen=True)
+class Use:
+    """Where a term is used: one section's own text, and how many times it names the term."""
+
+    doc_id: str
+    section_id: str
+    title: str  # the section's printed title, so a lookup need not open the document
+    pages: tuple[int, int]
+    count: int
