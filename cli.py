@@ -118,5 +118,33 @@ def outline(ctx, doc, as_json):
     click.echo(_dump(outline_record(document)) if as_json else outline_text(document))
 
 
+@cli.command("keyword")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--context", "-C", default=20, show_default=True, type=click.IntRange(min=0),
+              help="Characters shown either side of the keyword.")
+@click.option("--doc", help="Only this document (an id, a unique part of one, or its 发文字号).")
+@click.option("--count", "counts_only", is_flag=True, help="Counts only, no occurrences.")
+@click.option("--all", "all_words", is_flag=True, help="Only paragraphs that contain every WORD.")
+@json_option
+@kb_errors
+@click.pass_context
+def keyword_cmd(ctx, words, context, doc, counts_only, all_words, as_json):
+    """Every occurrence of WORD in the text, in context, with document, section and page.
+
+    Exact substring match (a word inside a longer compound is found too); several WORDs are
+    counted separately. Exit status 0 also when nothing is found (the counts say 0).
+    """
+    from kb.kwic import lookup
+    from kb.present import kwic_record, kwic_text
+
+    result = lookup(ctx.obj["index"], words, doc=doc, context=context, all_words=all_words)
+    if as_json:
+        click.echo(_dump(kwic_record(result, counts_only)))
+        return
+    colour = sys.stdout.isatty()
+    mark = (lambda w: click.style(w, fg="red", bold=True)) if colour else None
+    click.echo(kwic_text(result, **({"mark": mark} if mark else {}), counts_only=counts_only))
+
+
 if __name__ == "__main__":
     cli()

@@ -1,7 +1,7 @@
 """Keyword in context: every place a word stands in the cleaned text, with its page.
 
-A plain substring scan over the sections' own paragraphs (captions included) and their
-footnotes; furniture (page numbers, running headers) is not in paragraphs, so it is never
+A plain substring scan over each section's title (as printed: 第五章 重点领域), its own
+paragraphs (captions included) and their footnotes; furniture (page numbers, running headers) is not in paragraphs, so it is never
 found. No segmentation: a word inside a longer compound is found too (苏州工业园区 inside
 苏州工业园区服务外包职业学院), which is what "where does the document say X" means, and it keeps
 the lookup free of jieba and Whoosh.
@@ -17,11 +17,11 @@ Occurrences of one word do not overlap (as ``str.count``): 哈哈 is found once 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .clean import fix_spacing, repair_text
 from .errors import QueryError
-from .model import Document, Paragraph, Section
+from .model import Document, Section
 
 DEFAULT_CONTEXT = 20
 
@@ -35,9 +35,9 @@ class Occurrence:
     heading_path: tuple[str, ...]
     page: int  # 1-based PDF page where the word starts
     pages: tuple[int, int]  # the section's first and last page
-    where: str  # text | caption | footnote
-    paragraph: int  # index of the paragraph in its section (a footnote: its citing paragraph)
-    offset: int  # character offset of the word in that paragraph's (or footnote's) text
+    where: str  # heading | text | caption | footnote
+    paragraph: int | None  # index of the paragraph in its section (a footnote: its citing one); None for the heading
+    offset: int  # character offset of the word in the heading's, paragraph's or footnote's text
     left: str
     keyword: str
     right: str
@@ -99,11 +99,13 @@ def _context(text: str, at: int, word: str, n: int) -> tuple[str, str]:
     return left, right
 
 
-def _units(par: Paragraph) -> Iterator[tuple[str, str, callable]]:
-    """(kind, text, offset → page) for a paragraph and each of its footnotes."""
-    yield ("caption" if par.kind == "caption" else "text"), par.text, par.page_at
-    for note in par.footnotes:
-        yield "footnote", note.text, (lambda _o, p=note.page: p)
+def _units(sec: Section) -> Iterator[tuple[int | None, str, str, Callable[[int], int]]]:
+    """(paragraph index, kind, text, offset → page) for the heading, paragraphs and footnotes."""
+    yield None, "heading", sec.title, lambda _o: sec.pages[0]
+    for i, par in enumerate(sec.paragraphs):
+        yield i, ("caption" if par.kind == "caption" else "text"), par.text, par.page_at
+        for note in par.footnotes:
+            yield i, "footnote", note.text, (lambda _o, p=note.page: p)
 
 
 def _walk(doc: Document) -> Iterator[tuple[Section, tuple[str, ...]]]:
@@ -118,18 +120,17 @@ def _walk(doc: Document) -> Iterator[tuple[Section, tuple[str, ...]]]:
 
 def scan(doc: Document, words: list[str], context: int, all_words: bool) -> Iterator[Occurrence]:
     for sec, path in _walk(doc):
-        for i, par in enumerate(sec.paragraphs):
-            for where, text, page_at in _units(par):
-                if all_words and not all(w in text for w in words):
-                    continue
-                hits = sorted((at, w) for w in words for at in _positions(text, w))
-                for at, w in hits:
-                    left, right = _context(text, at, w, context)
-                    yield Occurrence(
-                        word=w, doc_id=doc.id, doc_title=doc.title, section_id=sec.id, heading_path=path,
-                        page=page_at(at), pages=tuple(sec.pages), where=where, paragraph=i, offset=at,
-                        left=left, keyword=w, right=right,
-                    )
+        for i, where, text, page_at in _units(sec):
+            if all_words and not all(w in text for w in words):
+                continue
+            hits = sorted((at, w) for w in words for at in _positions(text, w))
+            for at, w in hits:
+                left, right = _context(text, at, w, context)
+                yield Occurrence(
+                    word=w, doc_id=doc.id, doc_title=doc.title, section_id=sec.id, heading_path=path,
+                    page=page_at(at), pages=tuple(sec.pages), where=where, paragraph=i, offset=at,
+                    left=left, keyword=w, right=right,
+                )
 
 
 def keyword(documents: Iterable[Document], words: Iterable[str], *, context: int = DEFAULT_CONTEXT,
