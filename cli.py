@@ -146,5 +146,35 @@ def keyword_cmd(ctx, words, context, doc, counts_only, all_words, as_json):
     click.echo(kwic_text(result, **({"mark": mark} if mark else {}), counts_only=counts_only))
 
 
+@cli.command("export")
+@click.argument("ref")
+@click.option("--doc", help="Look for REF in this document only (an id, a unique part of one, or its 发文字号).")
+@click.option("--format", "fmt", type=click.Choice(["md", "text", "json", "docx"]),
+              help="Output format [default: from -o's suffix, else md].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically) instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@kb_errors
+@click.pass_context
+def export_cmd(ctx, ref, doc, fmt, output, force):
+    """A section with all its sub-sections, or a whole document, with its citation.
+
+    REF: a section id from `kb outline`/`kb search` (full, or local with --doc), a heading or
+    number (第五章, 重点领域, 一、（六）), or a document.
+    """
+    from kb.export import export, format_for, write_output
+
+    fmt = format_for(fmt, output)
+    if fmt == "docx" and not output:
+        raise click.UsageError("--format docx writes a binary file: give -o FILE.docx")
+    result = export(ctx.obj["index"], ref, doc=doc, fmt=fmt)
+    if not output:
+        click.echo(result.content, nl=False)
+        return
+    path = write_output(output, result.content, force=force)
+    t = result.target
+    what = t.section.title if t.section else t.document.title
+    click.echo(f"wrote {path} ({fmt}): {what}, {result.sections} sections, {result.paragraphs} paragraphs", err=True)
+
+
 if __name__ == "__main__":
     cli()

@@ -67,8 +67,7 @@ def _decide(ref: str, hits: list[Target]) -> Target | None:
     if len(hits) == 1:
         return hits[0]
     if hits:
-        raise AmbiguousRefError(ref, [candidate_line(t.document, t.section) for t in hits]
-                                + ["add --doc DOC or give a section id from the list"])
+        raise AmbiguousRefError(ref, [candidate_line(t.document, t.section) for t in hits])
     return None
 
 
