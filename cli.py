@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 
 import click
@@ -141,7 +142,8 @@ def keyword_cmd(ctx, words, context, doc, counts_only, all_words, as_json):
     if as_json:
         click.echo(_dump(kwic_record(result, counts_only)))
         return
-    colour = sys.stdout.isatty()
+    # Colour only for a person at a terminal; piped or with NO_COLOR, 【brackets】 mark the word.
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     mark = (lambda w: click.style(w, fg="red", bold=True)) if colour else None
     click.echo(kwic_text(result, **({"mark": mark} if mark else {}), counts_only=counts_only))
 
