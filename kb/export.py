@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KbError, OutputExistsError
-from .model import Document, Paragraph, Section
+from .model import Paragraph, Section
 from .refs import Target, resolve_ref
 
 FORMATS = ("md", "text", "json", "docx")
