@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 
 import click
@@ -151,6 +152,65 @@ def glossary(ctx, term, mode, as_list, by, uses, doc_ref, as_json):
         return
     matches = lookup(terms, term, mode or "auto")
     click.echo(_dump([match_record(m, uses) for m in matches]) if as_json else matches_text(matches, uses))
+
+
+@cli.command("keyword")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--context", "-C", default=20, show_default=True, type=click.IntRange(min=0),
+              help="Characters shown either side of the keyword.")
+@click.option("--doc", help="Only this document (an id, a unique part of one, or its 发文字号).")
+@click.option("--count", "counts_only", is_flag=True, help="Counts only, no occurrences.")
+@click.option("--all", "all_words", is_flag=True, help="Only paragraphs that contain every WORD.")
+@json_option
+@kb_errors
+@click.pass_context
+def keyword_cmd(ctx, words, context, doc, counts_only, all_words, as_json):
+    """Every occurrence of WORD in the text, in context, with document, section and page.
+
+    Exact substring match (a word inside a longer compound is found too); several WORDs are
+    counted separately. Exit status 0 also when nothing is found (the counts say 0).
+    """
+    from kb.kwic import lookup
+    from kb.present import kwic_record, kwic_text
+
+    result = lookup(ctx.obj["index"], words, doc=doc, context=context, all_words=all_words)
+    if as_json:
+        click.echo(_dump(kwic_record(result, counts_only)))
+        return
+    # Colour only for a person at a terminal; piped or with NO_COLOR, 【brackets】 mark the word.
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    mark = (lambda w: click.style(w, fg="red", bold=True)) if colour else None
+    click.echo(kwic_text(result, **({"mark": mark} if mark else {}), counts_only=counts_only))
+
+
+@cli.command("export")
+@click.argument("ref")
+@click.option("--doc", help="Look for REF in this document only (an id, a unique part of one, or its 发文字号).")
+@click.option("--format", "fmt", type=click.Choice(["md", "text", "json", "docx"]),
+              help="Output format [default: from -o's suffix, else md].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically) instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@kb_errors
+@click.pass_context
+def export_cmd(ctx, ref, doc, fmt, output, force):
+    """A section with all its sub-sections, or a whole document, with its citation.
+
+    REF: a section id from `kb outline`/`kb search` (full, or local with --doc), a heading or
+    number (第五章, 重点领域, 一、（六）), or a document.
+    """
+    from kb.export import export, format_for, write_output
+
+    fmt = format_for(fmt, output)
+    if fmt == "docx" and not output:
+        raise click.UsageError("--format docx writes a binary file: give -o FILE.docx")
+    result = export(ctx.obj["index"], ref, doc=doc, fmt=fmt)
+    if not output:
+        click.echo(result.content, nl=False)
+        return
+    path = write_output(output, result.content, force=force)
+    t = result.target
+    what = t.section.title if t.section else t.document.title
+    click.echo(f"wrote {path} ({fmt}): {what}, {result.sections} sections, {result.paragraphs} paragraphs", err=True)
 
 
 if __name__ == "__main__":
