@@ -6,8 +6,8 @@ Decides, in order:
    ``InputError`` so one bad file never stops an ingest of the rest;
 2. lines, as pdfplumber clusters characters, after ``dedupe_chars`` (fake-bold PDFs print each
    character twice at nearly the same spot). A second pass drops a character that repeats the
-   one before it less than 0.3 em to the right on the same baseline: two real characters can
-   never overlap like that (a genuine 人人 stands a full em apart), so only the fake-bold
+   one before it less than 0.3 of its own width to the right on the same baseline: two real
+   characters never overlap like that (a genuine 人人 or "tt" stands a full advance apart), so only the fake-bold
    double is removed; each repair is counted and reported as a warning;
    Font names are decoded first: Word 2010 writes some as GBK bytes, which pdfminer hands
    over as the *string* ``"b'ABCDEE+\\xba\\xda\\xcc\\xe5'"`` (黑体); undecoded, every such
@@ -56,7 +56,7 @@ MAX_SECONDS = 300.0
 SUPERSCRIPT_RATIO = 0.75
 _CID = re.compile(r"\(cid:\d+\)")
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
-FAKE_BOLD_SHIFT = 0.3  # em: a character repeated closer than this is a fake-bold double
+FAKE_BOLD_SHIFT = 0.3  # of the glyph width: a repeat closer than this is a fake-bold double
 EMPTY_PAGE_CHARS = 10
 CID_SHARE = 0.05
 CJK_SHARE = 0.2
@@ -124,7 +124,7 @@ def _drop_fake_bold(chars: list[dict]) -> tuple[list[dict], int]:
         prev = out[-1] if out else None
         if (
             prev is not None and c["text"] == prev["text"] and not c["text"].isspace()
-            and 0 <= c["x0"] - prev["x0"] < FAKE_BOLD_SHIFT * max(prev["size"], 1)
+            and 0 <= c["x0"] - prev["x0"] < FAKE_BOLD_SHIFT * max(prev["x1"] - prev["x0"], 0.1)
             and abs(c["top"] - prev["top"]) < FAKE_BOLD_SHIFT * max(prev["size"], 1)
         ):
             dropped += 1
