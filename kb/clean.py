@@ -39,7 +39,7 @@ Three jobs, in this order:
    labels out of the text flow and keeps them beside it.
 
    Web prints (a browser's "print page": ≥ half the pages carry a URL header or an
-   ``N of M <timestamp>`` footer) also lose, as furniture: every line holding a URL or a
+   ``N of M <timestamp>`` footer; or page 1 shows two or more menu/breadcrumb lines) also lose, as furniture: every line holding a URL or a
    domain, an ASCII ``|`` (menus: Chinese text never uses it), the site's buttons and boxes
    (打印本页, 当前位置, 版权所有, 索 引 号 … the ``WEB_UI`` list, taken from the four web prints
    in ../shared/real), and lines set under 0.85 × the body size (menus are set small: 7.7 vs
@@ -138,7 +138,7 @@ URL = re.compile(r"https?://|www\.[A-Za-z0-9-]+\.[A-Za-z]")
 URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$")
 PRINT_FOOTER = re.compile(r"^\d+\s*of\s*\d+\b")
 WEB_UI = re.compile(
-    r"^(?:网站首页|主站首页|English|首\s*页\s|中文简体|简\s*体\s*繁\s*体|当前位置|您当前的位置|浏览字体|字体大小|"
+    r"^(?:网站首页|主站首页|English|首\s*页|中文简体|简\s*体\s*繁\s*体|当前位置|您当前的位置|浏览字体|字体大小|"
     r"【\s*字体|【纠错】|【E-mail|打印本页|打印页面|关闭窗口|我要分享|关闭$|相关链接|联系我们|.*版权所有|"
     r"[Cc]opyright|All Rights Reserved|地址[：:]|.*ICP备|技术支持|主办[：:]|建议使用|业务频道|索\s*引\s*号|"
     r"发布机构[:：]|名\s*称[:：]|文\s*号[:：]|分\s*类[:：])"
@@ -270,7 +270,12 @@ def is_web_print(pages: list[Page]) -> bool:
             for ln in p.lines
         ):
             marked += 1
-    return bool(pages) and marked * 2 >= len(pages)
+    if pages and marked * 2 >= len(pages):
+        return True
+    # A site's own PDF export has no browser header, but its first page still shows the
+    # site's menu and breadcrumb (moh: "主站首页|本站首页|…", 当前位置, 浏览字体).
+    chrome = sum(1 for ln in (pages[0].lines if pages else ()) if ln.text.count("|") >= 2 or WEB_UI.match(ln.text))
+    return chrome >= 2
 
 
 def _same_line(a: Line, b: Line) -> bool:

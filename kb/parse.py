@@ -33,7 +33,7 @@ def parse_pdf(
     labelled = clean.label_pages(pages)
     doc_id = doc_id or path.stem
     sections = structure.pages_to_sections(doc_id, labelled, fallback_title=info.get("Title") or path.stem)
-    meta = metadata.extract(sections, info)
+    meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE])
     warnings = list(text_warnings)
     empty = [p.number for p in pages if not p.lines]
     if empty and len(empty) < len(pages):
