@@ -186,6 +186,12 @@ def _bold_title(ln: Line, layout: Layout) -> bool:
             and not _SENTENCE_END.search(ln.text))
 
 
+def _runs_on(cur: _Block | None, prev: Line, layout: Layout) -> bool:
+    """An article whose bold run-in label (第一条【依据目的】) fills its first line runs on."""
+    m = ladder_match(cur.text) if cur is not None and len(cur.lines) == 1 else None
+    return bool(m) and m[0] == "article" and (layout.right - prev.x1) < 1.5 * prev.size
+
+
 def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
     blocks: list[_Block] = []
     prev: Line | None = None
@@ -214,6 +220,7 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                 and ln.page != prev.page and not _CLOSING.search(prev.text)
                 and not (ladder_match(ln.text) and layout.heading_font(ln))
                 and not (len(cur.lines) == 1 and ladder_match(cur.text) and layout.heading_font(prev))
+                and not layout.centred(prev)
                 and abs(ln.size - prev.size) <= 0.5
             )
             starts = not carried and (
@@ -226,7 +233,7 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                     or layout.centred(ln)
                     or layout.centred(prev)
                     or abs(ln.size - prev.size) > 0.5
-                    or (layout.heading_font(ln) != layout.heading_font(prev))
+                    or (layout.heading_font(ln) != layout.heading_font(prev) and not _runs_on(cur, prev, layout))
                     or (ladder_match(ln.text) and layout.heading_font(ln))
                 ))
                 or (kind == "title" and ln.top - prev.bottom > 2.5 * ln.size and ln.page == prev.page)
