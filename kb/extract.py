@@ -77,6 +77,13 @@ def check_readable(path: Path) -> None:
     if b"%PDF-" not in head:
         what = "HTML" if b"<html" in head.lower() or b"<!doctype" in head.lower() else None
         raise NotPdfError(path, f"the file is {what}" if what else "no %PDF- header")
+    # PDF 1.7 §7.5.5: a file ends with %%EOF (after an incremental update too). A download cut
+    # short lacks it; pdfminer would otherwise rebuild what it can and index half a document.
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise TruncatedPdfError(path, "no %%EOF at the end: the file was cut short")
 
 
 def _classify(path: Path, exc: BaseException) -> InputError:

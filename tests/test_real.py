@@ -45,7 +45,7 @@ NEGATIVE = {
     "NEG_scanned_dg_shebao_tongzhi_2016.pdf": "no text layer (a scanned image); OCR is not done (2 of 2 page(s) carry no text)",
     "NEG_scanned_libreoffice_gz_gongzu_xize_2016.pdf": "no text layer (a scanned image); OCR is not done (18 of 18 page(s) carry no text)",
     "NEG_scanned_yuejiaokao_2015_14.pdf": "no text layer (a scanned image); OCR is not done (9 of 9 page(s) carry no text)",
-    "NEG_truncated_eof.pdf": "truncated or damaged PDF (unexpected end of file)",
+    "NEG_truncated_eof.pdf": "truncated or damaged PDF (no %%EOF at the end: the file was cut short)",
 }
 
 FURNITURE = re.compile(r"https?://|www\.|\d ?of ?\d+\b|打印本页|关闭窗口|当前位置|版权所有|^[—－\-]\s*\d+\s*[—－\-]$|\d{2}/\d{2}/\d{4} \d{2}:\d{2}", re.M)
