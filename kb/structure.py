@@ -41,6 +41,11 @@ rank):
   sets them in body type inside a numbered section. They stay paragraphs of that section and
   the lead phrase is kept as ``Paragraph.lead``.
 * 附件 N alone above a title labels the attachment that title starts; it is not a heading.
+
+**Tables.** Each row of a ruled table (a ``TABLE`` line from extract) is one paragraph of kind
+``table_row`` with its cells, under the section the table stands in; its text is the cells
+joined by " | " so search finds it. A header row reprinted on the next page was made
+furniture by clean, so rows are never doubled.
 """
 from __future__ import annotations
 
@@ -50,7 +55,7 @@ from dataclasses import dataclass, field, replace
 
 from .clean import URL, body_size
 from .metadata import normalise_doc_number
-from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, Footnote, Line, Page, Paragraph, Section
+from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Page, Paragraph, Section
 
 CN_DIGITS = "〇○零一二三四五六七八九十百千两"
 _NUM = rf"[{CN_DIGITS}]+"
@@ -117,6 +122,7 @@ class _Block:
     lines: list[Line] = field(default_factory=list)
     refs: list[tuple[int, str]] = field(default_factory=list)  # (offset in text, marker)
     text: str = ""
+    cells: tuple[str, ...] = ()
 
     def add(self, line: Line) -> None:
         if self.text and self.text[-1:].isascii() and self.text[-1:].isalnum() and line.text[:1].isascii() and line.text[:1].isalpha():
@@ -205,6 +211,11 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
             if ln.label == CAPTION:
                 blocks.append(_Block("caption"))
                 blocks[-1].add(ln)
+                continue
+            if ln.label == TABLE:
+                blocks.append(_Block("table", cells=ln.cells))
+                blocks[-1].add(ln)
+                prev = None  # the text after a table starts a new paragraph
                 continue
             kind = "title" if (
                 (layout.is_title(ln) or (ln.page == 1 and page1_bold and not seen_heading and _bold_title(ln, layout)))
@@ -339,6 +350,9 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             continue
         if b.kind == "caption":
             add_paragraph(Paragraph(text=text, pages=b.pages, kind="caption"))
+            continue
+        if b.kind == "table":
+            add_paragraph(Paragraph(text=text, pages=b.pages, kind="table_row", cells=b.cells))
             continue
         match = ladder_match(text)
         inside_article = any(rank == ARTICLE_RANK for rank, _ in stack)
