@@ -297,40 +297,54 @@ def iter_pages(
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
         raise _classify(path, exc) from exc
-    with pdf:
+    try:
+        yield from _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started)
+    finally:
+        # pdfplumber's close() walks every page again; on a damaged file that raises anew and
+        # would replace the named error the reader already raised.
         try:
-            total = len(pdf.pages)
+            pdf.close()
+        except Exception:
+            pass
+
+
+def _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started):
+    try:
+        total = len(pdf.pages)
+    except Exception as exc:
+        raise _classify(path, exc) from exc
+    if metadata is not None:
+        try:
+            metadata.update({k: v for k, v in (pdf.metadata or {}).items() if isinstance(v, str)})
+        except Exception:  # a broken Info dictionary is no reason to refuse the text
+            pass
+    if total > max_pages:
+        raise BudgetExceededError(path, f"{total} pages, the limit is {max_pages}")
+    for i in range(total):
+        if time.monotonic() - started > max_seconds:
+            raise BudgetExceededError(path, f"took over {max_seconds:g} s at page {i + 1} of {total}")
+        try:
+            page = pdf.pages[i]
+            lines = _page_lines(page, i + 1, stats)
+            result = Page(number=i + 1, width=float(page.width), height=float(page.height), lines=lines)
+        except InputError:
+            raise
         except Exception as exc:
             raise _classify(path, exc) from exc
-        if metadata is not None:
+        finally:
+            # pdfplumber caches parsed objects per page; drop them so a 400-page file
+            # costs one page of memory, not 400.
             try:
-                metadata.update({k: v for k, v in (pdf.metadata or {}).items() if isinstance(v, str)})
-            except Exception:  # a broken Info dictionary is no reason to refuse the text
+                pdf.pages[i].close()
+            except Exception:
                 pass
-        if total > max_pages:
-            raise BudgetExceededError(path, f"{total} pages, the limit is {max_pages}")
-        for i in range(total):
-            if time.monotonic() - started > max_seconds:
-                raise BudgetExceededError(path, f"took over {max_seconds:g} s at page {i + 1} of {total}")
             try:
-                page = pdf.pages[i]
-                lines = _page_lines(page, i + 1, stats)
-                result = Page(number=i + 1, width=float(page.width), height=float(page.height), lines=lines)
-            except InputError:
-                raise
-            except Exception as exc:
-                raise _classify(path, exc) from exc
-            finally:
-                # pdfplumber caches parsed objects per page; drop them so a 400-page file
-                # costs one page of memory, not 400.
-                try:
-                    pdf.pages[i].close()
-                except Exception:
-                    pass
-                pdf.flush_cache() if hasattr(pdf, "flush_cache") else None
-            yield result
-            if on_page:
-                on_page(i + 1, total)
+                pdf.flush_cache()
+            except Exception:
+                pass
+        yield result
+        if on_page:
+            on_page(i + 1, total)
 
 
 def read_pages(path: str | Path, *, warnings: list | None = None, **kwargs) -> list[Page]:
