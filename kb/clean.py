@@ -18,18 +18,46 @@ Three jobs, in this order:
    • / ・ between CJK    ·             same: a bullet never sits inside a phrase
    ⼀ ⼈ (U+2F00–2FDF)   一 人         Kangxi radicals are for dictionaries; in running text
                                        they are a font's mis-map, and NFKC gives the character
+                                       (mapped one character at a time: NFKC on the whole
+                                       text would also turn （），： into ASCII)
+   ⼜ (U+2F1C)           口            not NFKC's 又: Quartz/STSongti maps the glyph of 口 to
+                                       the radical "again"; every use in ../shared/real/TRICKY
+                                       is 人口/户口, and the radical for 口 is U+2F1D ⼝
    ⻅ ⻓ (U+2E80–2EFF)   见 长         CJK radical supplement forms: same, by the table below
    ====================  ============  =====================================================
 
 2. **Spacing** (``fix_spacing``): extraction puts spaces between CJK and digits or Latin
    (20 世纪 → 20世纪, 159 号 → 159号) and inside CJK runs (总 则); Chinese never uses them.
-   Spaces between two Latin/digit tokens (Business Process Outsourcing) are kept.
+   Spaces between two Latin/digit tokens (Business Process Outsourcing) are kept. The raw
+   character streams confirm these are pdfplumber gap artefacts: ``东府〔2015〕111号`` is
+   stored without the space ``extract_text`` shows (survey of ../shared/real).
 
 3. **Labels** (``label_pages``): page numbers (－ 3 －, — 3 —, - 3 -, 第3页, bare numbers in
    the bottom band), header/footer lines repeated across pages, and web-print chrome become
    ``FURNITURE``; small type at the foot of a page that starts with a cited marker becomes a
    ``FOOTNOTE``; 图 1 … lines become ``CAPTION``. Nothing is deleted: structure leaves those
    labels out of the text flow and keeps them beside it.
+
+   Web prints (a browser's "print page": ≥ half the pages carry a URL header or an
+   ``N of M <timestamp>`` footer; or page 1 shows two or more menu/breadcrumb lines) also lose, as furniture: every line holding a URL or a
+   domain, an ASCII ``|`` (menus: Chinese text never uses it), the site's buttons and boxes
+   (打印本页, 当前位置, 版权所有, 索 引 号 … the ``WEB_UI`` list, taken from the four web prints
+   in ../shared/real), and lines set under 0.85 × the body size (menus are set small: 7.7 vs
+   10.3, 12 vs 16, 10.4 vs 15.7 pt). In any PDF a line that is nothing but a URL goes too.
+
+4. **Page overlap** (``drop_page_overlap``): some printers slice a long web page into pages that
+   overlap, so the last k lines (k ≤ 6) of a page come again as the first k of the next
+   (moh: k = 1 on p2–p8; TRICKY: k = 4). Only an exact run of identical lines at the very join,
+   at least 6 characters long in all, is taken out: real text never repeats itself that way.
+
+5. **Rules and 版记**: a line of box-drawing or dash characters only (the red 分隔线 under the
+   发文字号 drawn as text, ━━━) is furniture; GB/T 9704-2012 §7.4 puts the 版记 (抄送：…,
+   …印发) after the 正文 — those lines are furniture too, so they do not end up in the last
+   article's text.
+
+6. **Tables**: a ruled table's rows (``TABLE`` lines from extract) stay rows; a first row that
+   repeats the header row of the table on the page before is a repeated header (a table across
+   pages reprints it) and becomes furniture, so each row is indexed once.
 """
 from __future__ import annotations
 
@@ -38,7 +66,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 
-from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, Line, Page
+from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Line, Page
 
 CJK = r"\u2e80-\u2fdf\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Full-width punctuation, brackets and quotes count as CJK for spacing purposes.
@@ -59,6 +87,7 @@ RADICAL_SUPPLEMENT = {
 }
 
 _KANGXI = re.compile("[\u2f00-\u2fdf]")
+KANGXI_OVERRIDES = {"\u2f1c": "口"}
 _SUPPLEMENT = re.compile("[\u2e80-\u2eff]")
 _YEAR_QUOTES = re.compile(r"„\s*(\d{4})\s*‟")
 _DOT_BETWEEN = re.compile(f"(?<=[{CJK}])\\s*[〃•・]\\s*(?=[{CJK}])")
@@ -72,7 +101,7 @@ def repair_text(text: str) -> str:
     text = _YEAR_QUOTES.sub(r"〔\1〕", text)
     text = text.replace("„", "〔").replace("‟", "〕")
     text = _DOT_BETWEEN.sub("·", text)
-    text = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = _KANGXI.sub(lambda m: KANGXI_OVERRIDES.get(m.group()) or unicodedata.normalize("NFKC", m.group()), text)
     text = _SUPPLEMENT.sub(lambda m: RADICAL_SUPPLEMENT.get(m.group(), m.group()), text)
     return text
 
@@ -105,6 +134,17 @@ WEB_CHROME = re.compile(
     r"(https?://|www\.[a-z0-9-]+\.|^\d+\s+of\s+\d+\b|\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}"
     r"|打印本页|关闭窗口|【?字体：|当前位置：|网站首页|本网站搜索|\|\s*\S+\s*\|)"
 )
+URL = re.compile(r"https?://|www\.[A-Za-z0-9-]+\.[A-Za-z]")
+URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$")
+PRINT_FOOTER = re.compile(r"^\d+\s*of\s*\d+\b")
+WEB_UI = re.compile(
+    r"^(?:网站首页|主站首页|English|首\s*页|中文简体|简\s*体\s*繁\s*体|当前位置|您当前的位置|浏览字体|字体大小|"
+    r"【\s*字体|【纠错】|【E-mail|打印本页|打印页面|关闭窗口|我要分享|关闭$|相关链接|联系我们|.*版权所有|"
+    r"[Cc]opyright|All Rights Reserved|地址[：:]|.*ICP备|技术支持|主办[：:]|建议使用|业务频道|索\s*引\s*号|"
+    r"发布机构[:：]|名\s*称[:：]|文\s*号[:：]|分\s*类[:：])"
+)
+RULE_LINE = re.compile(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")
+IMPRINT = re.compile(r"^(?:抄送[：:]|公开方式[：:]|.{2,40}?\d{4}年\d{1,2}月\d{1,2}日印发$)")
 CAPTION_LINE = re.compile(r"^(图|表)\s*\d+(\s*[-－.．]\s*\d+)?\s*\S")
 _MARKER_START = re.compile(r"^(\d{1,2}|[*†‡①②③④⑤⑥⑦⑧⑨⑩])\s*(?=\S)")
 
@@ -143,7 +183,8 @@ def _clean_line(line: Line) -> Line:
     # Footnote markers point into the raw text; cleaning shortens it, so re-measure each offset
     # as the length of the cleaned text before it.
     refs = tuple(replace(r, offset=len(clean_text(line.text[: r.offset]))) for r in line.refs)
-    return replace(line, text=clean_text(line.text), refs=refs)
+    cells = tuple(clean_text(c) for c in line.cells)
+    return replace(line, text=clean_text(line.text) if not cells else " | ".join(cells), refs=refs, cells=cells)
 
 
 def label_pages(pages: list[Page]) -> list[Page]:
@@ -160,13 +201,35 @@ def label_pages(pages: list[Page]) -> list[Page]:
     repeated = {k for k, n in shapes.items() if n >= 2 and n >= len(pages) / 3}
 
     cited = {r.marker for p in repaired for ln in p.lines for r in ln.refs}
+    web = is_web_print(repaired)
+    overlap = page_overlap(repaired)
+    headers = repeated_table_headers(repaired)
+    in_imprint = False
     out = []
     for p in repaired:
         label = None
         lines = []
         in_footnotes = False
-        for ln in p.lines:
+        for k, ln in enumerate(p.lines):
             band = _band(ln, p, 0.1)
+            if ln.label == TABLE:
+                lines.append(replace(ln, label=FURNITURE if (p.number, k) in headers else TABLE))
+                continue
+            if k < overlap.get(p.number, 0) or URL_ONLY.match(ln.text) or RULE_LINE.match(ln.text):
+                lines.append(replace(ln, label=FURNITURE))
+                continue
+            if web and (
+                URL.search(ln.text) or "|" in ln.text or WEB_UI.match(ln.text)
+                or (PRINT_FOOTER.match(ln.text) and _band(ln, p, 0.1) == "bottom")
+                or ln.size < size * 0.85
+            ):
+                lines.append(replace(ln, label=FURNITURE))
+                continue
+            if IMPRINT.match(ln.text) and p.number == len(repaired):
+                in_imprint = True
+            if in_imprint:
+                lines.append(replace(ln, label=FURNITURE))
+                continue
             number = page_number_of(ln, p)
             if number is not None and label is None:
                 label = number
@@ -194,4 +257,55 @@ def label_pages(pages: list[Page]) -> list[Page]:
                 continue
             lines.append(replace(ln, label=BODY))
         out.append(replace(p, lines=tuple(lines), label=label))
+    return out
+
+
+def is_web_print(pages: list[Page]) -> bool:
+    """A browser's printout: a URL header or an ``N of M`` footer on at least half the pages."""
+    marked = 0
+    for p in pages:
+        if any(
+            (URL.search(ln.text) and _band(ln, p, 0.06) == "top")
+            or (PRINT_FOOTER.match(ln.text) and _band(ln, p, 0.1) == "bottom")
+            for ln in p.lines
+        ):
+            marked += 1
+    if pages and marked * 2 >= len(pages):
+        return True
+    # A site's own PDF export has no browser header, but its first page still shows the
+    # site's menu and breadcrumb (moh: "主站首页|本站首页|…", 当前位置, 浏览字体).
+    chrome = sum(1 for ln in (pages[0].lines if pages else ()) if ln.text.count("|") >= 2 or WEB_UI.match(ln.text))
+    return chrome >= 2
+
+
+def _same_line(a: Line, b: Line) -> bool:
+    return re.sub(r"\s+", "", a.text) == re.sub(r"\s+", "", b.text) and abs(a.x0 - b.x0) <= 1.5
+
+
+def page_overlap(pages: list[Page], most: int = 6) -> dict[int, int]:
+    """{page number: k} where the first k lines repeat the last k lines of the page before."""
+    out = {}
+    for prev, page in zip(pages, pages[1:]):
+        for k in range(min(most, len(prev.lines), len(page.lines)), 0, -1):
+            tail, head = prev.lines[-k:], page.lines[:k]
+            if all(_same_line(a, b) for a, b in zip(tail, head)) and sum(len(x.text) for x in head) >= 6:
+                out[page.number] = k
+                break
+    return out
+
+
+def repeated_table_headers(pages: list[Page]) -> set[tuple[int, int]]:
+    """(page, line index) of table rows that reprint the header of a table on the page before."""
+    out = set()
+    header = None
+    for p in pages:
+        rows = [(k, ln) for k, ln in enumerate(p.lines) if ln.label == TABLE]
+        if not rows:
+            header = None
+            continue
+        k, first = rows[0]
+        if header is not None and first.cells == header:
+            out.add((p.number, k))
+        else:
+            header = first.cells
     return out

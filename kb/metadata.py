@@ -5,6 +5,18 @@ stands alone on its line above the title (a 发文字号 cited inside a sentence
 another document, never this one's); the date stands alone on its line under the signature;
 the issuer is the 红头 ("东莞市人民政府文件") or the signature line above the date. Where the
 document does not state its issuer, the PDF's Author field is used if it names an organ.
+
+Also read, each where the document states it:
+
+* an order (命令/令, GB/T 9704-2012 §8.1): the 发文机关标志 "东莞市人民政府令" with "第138号" on
+  the next line gives 东莞市人民政府令第138号, and the issuer (国务院令 → 国务院);
+* a rule published with its history in brackets under the title — "(1994年8月29日中华人民共和国
+  卫生部令第35号发布)" gives the order number, the issuer and the date; "(…2008年11月28日广东
+  省第十一届人民代表大会常务委员会第七次会议第四次修订)" gives the last adoption date and the
+  body that adopted it (the 届 is dropped: the standing committee is the issuer);
+* full-width digits (粤府〔２００３〕８１号) are folded to ASCII only inside a 发文字号 or a date,
+  where they are numbers; the text keeps them as printed;
+* the date line may write 〇 as ○ (U+25CB WHITE CIRCLE: gov, gd_yinjin); both are zero.
 """
 from __future__ import annotations
 
@@ -28,9 +40,15 @@ TYPES = [
 _PUBLISHED = re.compile(r"(?:印发|转发|发布|公布)\s*(?:《([^》]+)》|(.+?))\s*的(?:通知|决定)")
 
 
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+HISTORY = re.compile(r"^[（(].*\d{4}\s*年.*(?:通过|发布|修订|修正|公布)\s*[）)]$")
+_HISTORY_STEP = re.compile(
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*([^，,；;）)]*?)(?:通过|发布|修订|修正|公布)")
+
+
 def normalise_doc_number(text: str) -> str | None:
     """苏府„2011‟159 号 / 东府[2015]111号 → 苏府〔2011〕159号; None if ``text`` is not one."""
-    t = re.sub(r"\s+", "", text)
+    t = re.sub(r"\s+", "", text).translate(_FULLWIDTH)
     m = DOC_NUMBER.match(t)
     if m:
         return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
@@ -38,7 +56,7 @@ def normalise_doc_number(text: str) -> str | None:
 
 
 def cn_date_to_iso(text: str) -> str | None:
-    t = re.sub(r"\s+", "", text)
+    t = re.sub(r"\s+", "", text).translate(_FULLWIDTH)
     m = DIGIT_DATE.match(t)
     if m:
         y, mo, d = (int(x) for x in m.groups())
@@ -78,8 +96,16 @@ def doc_type(title: str) -> str | None:
     return None
 
 
-def extract(sections: list[Section], pdf_meta: dict) -> dict:
-    """Title, 发文字号, issuer, date and type from the parts of a document."""
+IMPRINT_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*印发$")
+
+
+def extract(sections: list[Section], pdf_meta: dict, furniture=()) -> dict:
+    """Title, 发文字号, issuer, date and type from the parts of a document.
+
+    ``furniture``: the lines clean took out of the flow; the 版记's "…年…月…日印发" is the
+    date of last resort (GB/T 9704-2012 §7.4.3: the 印发日期), used when the signature's date
+    is an image (hz).
+    """
     parts = [s for s in sections if s.kind == "part"]
     title = parts[0].heading if parts else ""
     number = issuer = date = None
@@ -94,6 +120,34 @@ def extract(sections: list[Section], pdf_meta: dict) -> dict:
                 issuer = front[i - 1].strip()
         if t.endswith("文件") and issuer is None and len(t) <= 20:
             issuer = t[: -2]
+    for i, t in enumerate(front[:4]):
+        t = re.sub(r"\s+", "", t)
+        nxt = re.sub(r"\s+", "", front[i + 1]) if i + 1 < len(front) else ""
+        m = ORDER_NUMBER.match(nxt)
+        if number is None and re.fullmatch(r"[\u4e00-\u9fff]{2,30}令", t) and m and not m.group(1):
+            number = f"{t}第{m.group(2)}号"
+            issuer = issuer or re.sub(r"(?:命)?令$", "", t).replace("中华人民共和国", "")
+    for i in range(min(3, len(front))):
+        t = re.sub(r"\s+", "", front[i])
+        # The history may be broken into several paragraphs (gd_renkou): read on to its ")".
+        j = i
+        while t[:1] in "(（" and t[-1:] not in ")）" and j + 1 < min(len(front), i + 6):
+            j += 1
+            t += re.sub(r"\s+", "", front[j])
+        if not HISTORY.match(t):
+            continue
+        steps = _HISTORY_STEP.findall(t)
+        if steps:
+            y, mo, d, who = steps[-1]
+            date = date or cn_date_to_iso(f"{y}年{mo}月{d}日")
+            order = re.search(r"^(.+?令)第(\d+)号$", who)
+            if order:
+                number = number or f"{order.group(1)}第{order.group(2)}号"
+                issuer = issuer or order.group(1)[:-1]
+            else:
+                body = re.sub(r"第[一二三四五六七八九十百]+届", "", re.sub(r"第[一二三四五六七八九十百]+次会议.*$", "", who))
+                issuer = issuer or (body if ORGAN.search(body) else None)
+        break
     # An order ("东莞市人民政府令" + "第138号") numbers itself through its title.
     if number is None and parts and parts[0].heading.endswith("令"):
         for t in front[:3]:
@@ -104,6 +158,11 @@ def extract(sections: list[Section], pdf_meta: dict) -> dict:
                 if len(parts) > 1:
                     title = parts[1].heading
                 break
+    if date is None:
+        for ln in furniture:
+            m = IMPRINT_DATE.search(re.sub(r"\s+", "", getattr(ln, "text", "")))
+            if m:
+                date = cn_date_to_iso(f"{m.group(1)}年{m.group(2)}月{m.group(3)}日")
     if issuer is None:
         author = (pdf_meta.get("Author") or "").strip()
         if re.search(r"[\u4e00-\u9fff]", author) and ORGAN.search(author):

@@ -28,12 +28,13 @@ def parse_pdf(
     """Read, repair and structure one PDF. Raises an ``InputError`` subclass for bad input."""
     path = Path(path)
     info: dict = {}
-    pages = extract.read_pages(path, on_page=on_page, metadata=info, **budget)
+    text_warnings: list[str] = []
+    pages = extract.read_pages(path, on_page=on_page, metadata=info, warnings=text_warnings, **budget)
     labelled = clean.label_pages(pages)
     doc_id = doc_id or path.stem
     sections = structure.pages_to_sections(doc_id, labelled, fallback_title=info.get("Title") or path.stem)
-    meta = metadata.extract(sections, info)
-    warnings = []
+    meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE])
+    warnings = list(text_warnings)
     empty = [p.number for p in pages if not p.lines]
     if empty and len(empty) < len(pages):
         warnings.append(f"pages without a text layer (images only, not OCR'd): {_ranges(empty)}")

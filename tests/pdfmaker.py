@@ -1,0 +1,53 @@
+"""Small PDFs made for a test with reportlab (CJK text via its built-in STSong-Light CID font:
+this machine has no CJK TrueType font under /usr/share/fonts, and the CID font needs none)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _canvas(path: Path):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return canvas.Canvas(str(path), pagesize=(595, 842))
+
+
+def table_pdf(path: Path, header: list[str], pages: list[list[list[str]]]) -> Path:
+    """A heading, then a ruled table running over ``len(pages)`` pages, header reprinted on each."""
+    c = _canvas(path)
+    widths = [120, 200, 120]
+    for n, rows in enumerate(pages):
+        c.setFont("STSong-Light", 12)
+        y = 780
+        if n == 0:
+            c.drawString(90, y, "一、各市申报情况")
+            y -= 40
+        for row in [header] + rows:
+            x = 90
+            for w, cell in zip(widths, row):
+                c.rect(x, y - 8, w, 24, stroke=1, fill=0)
+                c.drawString(x + 6, y, cell)
+                x += w
+            y -= 24
+        if n == len(pages) - 1:
+            c.drawString(90, y - 30, "二、下一步工作")
+            c.drawString(114, y - 54, "各市要按时报送材料。")
+        c.showPage()
+    c.save()
+    return path
+
+
+def fake_bold_pdf(path: Path, lines: list[str], shift: float = 1.5) -> Path:
+    """Each line drawn twice, ``shift`` points apart: how Word fakes bold for a font without one."""
+    c = _canvas(path)
+    c.setFont("STSong-Light", 12)
+    y = 780
+    for text in lines:
+        for dx in (0, shift):
+            c.drawString(90 + dx, y, text)
+        y -= 20
+    c.showPage()
+    c.save()
+    return path
