@@ -150,7 +150,9 @@ def ingest(
 
 def build_derived(gen: Generation, docs, report: IngestReport) -> None:
     """Everything built from the documents, into the generation before it goes live."""
-    return None
+    from .index import build_index
+
+    build_index(gen, docs, report)
 
 
 def _is_under(path: str, root: Path) -> bool:
