@@ -24,7 +24,7 @@ import json
 import re
 from pathlib import Path
 
-from whoosh import analysis, fields, qparser, query as wq, sorting
+from whoosh import analysis, fields, qparser, query as wq
 from whoosh import index as windex
 
 WHOOSH_DIR = "whoosh"
@@ -211,7 +211,9 @@ def parse(text: str):
     q_schema = fields.Schema(q=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True),
                              title=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True),
                              body=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True))
-    parser = qparser.QueryParser("q", q_schema)
+    # Plain words are OR-ed with a bonus per word matched (sections with all of them rank first,
+    # but "离岸服务外包 定义" still finds the entry that never says 定义); AND is there to require.
+    parser = qparser.QueryParser("q", q_schema, group=qparser.OrGroup.factory(0.9))
     parser.remove_plugin_class(qparser.RangePlugin)
     parser.remove_plugin_class(qparser.BoostPlugin)
     parser.phraseclass = Quoted
@@ -248,7 +250,9 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all"):
             return None
         per_word = [wq.Or([wq.Term(f, w) for f in WORD_FIELDS[where]]) for w in tokens]
         marks.update(t for t in tokens if len(t) > 1 or len(tokens) == 1)
-        return per_word[0] if len(per_word) == 1 else wq.And(per_word)
+        if len(per_word) == 1:
+            return per_word[0]
+        return wq.Or([wq.And(per_word), wq.Or(per_word)])  # all words score twice: a soft AND
 
     def substring(text: str, where: str):
         grams = bigrams(text)
@@ -323,9 +327,11 @@ def run(ix, q, *, limit: int, filter_q=None, sort: str = "score") -> list[tuple[
     """(score, stored fields) of the top ``limit`` hits."""
     with ix.searcher() as s:
         if sort == "date":
-            facet = sorting.MultiFacet([sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet(),
-                                        sorting.FieldFacet("order")])
-            results = s.search(q, limit=limit, filter=filter_q, sortedby=facet)
-        else:
-            results = s.search(q, limit=limit, filter=filter_q)
+            # Whoosh reports the sort key, not the score, for sorted results: score every match
+            # and order here (newest first, then by score).
+            results = s.search(q, limit=None, filter=filter_q)
+            rows = [(float(r.score or 0.0), dict(r.fields())) for r in results]
+            rows.sort(key=lambda row: (row[1].get("date") or "", row[0]), reverse=True)
+            return rows[:limit]
+        results = s.search(q, limit=limit, filter=filter_q)
         return [(float(r.score or 0.0), dict(r.fields())) for r in results]
