@@ -27,12 +27,21 @@ from pathlib import Path
 from whoosh import analysis, fields, qparser, query as wq
 from whoosh import index as windex
 
+# Whoosh 2.7.4 picks a "preloaded" union matcher for Or queries of 3+ clauses on indexes under
+# 5000 documents, and nested inside another Or it drops matches: top-3 and top-20 of the same
+# query disagreed and a section scoring 6.6 was missing from the top 20. The binary tree of
+# UnionMatchers is what large indexes get anyway; use it always.
+wq.Or.matcher_type = wq.Or.DEFAULT_MATCHER
+
 WHOOSH_DIR = "whoosh"
 VOCAB_FILE = "search-vocab.json"
 WORD_FIELDS = {"title": ("heading", "context"), "body": ("body",), "all": ("heading", "context", "body")}
 BIGRAM_FIELDS = {"title": (), "body": ("body_bi",), "all": ("body_bi",)}
 BIGRAM_WEIGHT = 0.4  # an exact substring is evidence, but words should rank, not bigram counts
 _SPACE = re.compile(r"\s+")
+# Words typed together must all match, except the question words a user wraps a term in
+# ("离岸服务外包是什么"): the text never says them, so requiring them would find nothing.
+QUESTION_WORDS = frozenset("是 的 了 吗 呢 么 什么 是什么 什么是 啥 如何 怎么 怎样 哪些 有哪些 哪个 定义 含义 意思 解释 概念".split())
 
 
 class JiebaTokenizer(analysis.Tokenizer):
@@ -246,13 +255,12 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all"):
 
     def words_for(text: str, where: str):
         tokens = [w for w in cutter.cut(text) if w]
-        if not tokens:
+        wanted = [w for w in tokens if w not in QUESTION_WORDS] or tokens
+        if not wanted:
             return None
-        per_word = [wq.Or([wq.Term(f, w) for f in WORD_FIELDS[where]]) for w in tokens]
-        marks.update(t for t in tokens if len(t) > 1 or len(tokens) == 1)
-        if len(per_word) == 1:
-            return per_word[0]
-        return wq.Or([wq.And(per_word), wq.Or(per_word)])  # all words score twice: a soft AND
+        per_word = [wq.Or([wq.Term(f, w) for f in WORD_FIELDS[where]]) for w in wanted]
+        marks.update(t for t in wanted if len(t) > 1 or len(wanted) == 1)
+        return per_word[0] if len(per_word) == 1 else wq.And(per_word)
 
     def substring(text: str, where: str):
         grams = bigrams(text)
@@ -299,6 +307,15 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all"):
             return wq.Or([cls(f, q.text.lower()) for f in WORD_FIELDS[leaf_scope(q.fieldname)]])
         if q.is_leaf():
             return q
+        if isinstance(q, wq.Or) and any(isinstance(c, wq.Not) for c in q.subqueries):
+            # With plain words OR-ed, "A NOT B" parses as Or(A, Not(B)): "A, or anything without B".
+            # The user means A and not B.
+            keep = [walk(c) for c in q.subqueries if not isinstance(c, wq.Not)]
+            drop = [walk(c.query) for c in q.subqueries if isinstance(c, wq.Not)]
+            if not keep:
+                raise QuerySyntaxError("a query cannot be only NOT …: say what to find as well")
+            pos = keep[0] if len(keep) == 1 else type(q)(keep, scale=q.scale)
+            return wq.AndNot(pos, drop[0] if len(drop) == 1 else wq.Or(drop))
         return q.apply(walk)
 
     return walk(tree), sorted(marks, key=len, reverse=True)
