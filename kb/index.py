@@ -112,8 +112,7 @@ def schema(user_words=()) -> fields.Schema:
         title=fields.STORED(),
         heading_path=fields.STORED(),
         pages=fields.STORED(),
-        text=fields.STORED(),
-    )
+    )  # the section text is not stored: the generation's docs/*.json already hold it
 
 
 # -- building ---------------------------------------------------------------------------------
@@ -140,7 +139,7 @@ def build_index(gen, docs, report=None) -> Path:
                 heading=sec.title, term=sec.heading.strip().lower(), context=context, body=sec.text,
                 body_bi=sec.text,
                 doc_title=doc.title, doc_number=doc.doc_number, title=sec.title,
-                heading_path=path, pages=list(sec.pages), text=sec.text,
+                heading_path=path, pages=list(sec.pages),
             )
             n += 1
     writer.commit()
@@ -274,7 +273,13 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all"):
     def term(text: str, where: str, phrase: bool):
         text = text.lower()
         if phrase:
-            parts = [substring(text, where), _word_phrase(cutter.cut(text), where)]
+            # Words in sequence when the words cover the text; the (costly) bigram phrase only
+            # when a character is left over ("务外包产" → 务/外包/产).
+            cut = cutter.cut(text)
+            loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
+            parts = [substring(text, where) if loose else None, _word_phrase(cut, where)]
+            if not loose:
+                marks.add(_SPACE.sub("", text).lower())
         else:
             # The bigram phrase is costly on a big index; it is only needed when the words do
             # not cover the text (a single character left over: "务外包产" → 务/外包/产).

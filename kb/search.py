@@ -78,7 +78,8 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
     rows = index.run(ix, q, limit=limit, filter_q=index.filter_query(doc_ids, doc_type, years), sort=sort)
     hits = []
     for score, f in rows:
-        text = f.get("text") or ""
+        sec = snap.document(f["doc_id"]).section(f["section_id"])
+        text = sec.text if sec else ""
         snip, spans = snippet(text or f["title"], marks, snippet_width)
         hits.append(Hit(
             doc_id=f["doc_id"], doc_title=f["doc_title"], doc_number=f.get("doc_number"),
