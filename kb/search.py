@@ -132,11 +132,12 @@ def snippet(text: str, marks: list[str], width: int = 80) -> tuple[str, list[tup
 def ensure_fresh(index_dir, corpus_dir, on_build=None):
     """Build the index from ``corpus_dir`` when it is missing or older than the corpus; returns the reason or None."""
     from .freshness import stale_reason
-    from .ingest import ingest
 
     reason = stale_reason(Path(index_dir), Path(corpus_dir))
     if reason is None:
         return None
+    from .ingest import ingest
+
     if on_build:
         on_build(reason)
     ingest([corpus_dir], index_dir)
