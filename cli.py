@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 
 import click
@@ -116,6 +117,100 @@ def outline(ctx, doc, as_json):
     snap = Store(ctx.obj["index"]).snapshot()
     document = snap.document(snap.resolve(doc))
     click.echo(_dump(outline_record(document)) if as_json else outline_text(document))
+
+
+@cli.command()
+@click.argument("term", required=False)
+@click.option("--exact", "mode", flag_value="exact", help="Only a name written exactly (any case or script), no partial or fuzzy match.")
+@click.option("--fuzzy", "mode", flag_value="fuzzy", help="Rank every term by similarity to TERM.")
+@click.option("--list", "as_list", is_flag=True, help="List every term instead of looking one up.")
+@click.option("--by", type=click.Choice(["doc", "name"]), default="doc", show_default=True, help="Order of --list.")
+@click.option("--uses", is_flag=True, help="Also show every section that uses the term, with counts.")
+@click.option("--doc", "doc_ref", help="Only terms defined in this document (id, part of one, or 发文字号).")
+@json_option
+@kb_errors
+@click.pass_context
+def glossary(ctx, term, mode, as_list, by, uses, doc_ref, as_json):
+    """Look up TERM: its definition, other names (简称, 又名, English, abbreviation) and source.
+
+    Order: exact name → alias or abbreviation (any case) → traditional characters → prefix →
+    contains → fuzzy. Exit status 1, with suggestions, when nothing matches.
+    """
+    from kb.glossary import load_terms
+    from kb.glossary_view import match_record, matches_text, term_list_text, term_record
+    from kb.lookup import by_document, lookup
+    from kb.store import Store
+
+    if not term and not as_list:
+        raise click.UsageError("give a TERM to look up, or --list")
+    snap = Store(ctx.obj["index"]).snapshot()
+    terms = by_document(load_terms(snap.path), snap.resolve(doc_ref) if doc_ref else None)
+    if as_list:
+        if by == "name":
+            terms = sorted(terms, key=lambda t: t.term.strip("《》"))
+        click.echo(_dump([term_record(t, uses) for t in terms]) if as_json else term_list_text(terms, by))
+        return
+    matches = lookup(terms, term, mode or "auto")
+    click.echo(_dump([match_record(m, uses) for m in matches]) if as_json else matches_text(matches, uses))
+
+
+@cli.command("keyword")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--context", "-C", default=20, show_default=True, type=click.IntRange(min=0),
+              help="Characters shown either side of the keyword.")
+@click.option("--doc", help="Only this document (an id, a unique part of one, or its 发文字号).")
+@click.option("--count", "counts_only", is_flag=True, help="Counts only, no occurrences.")
+@click.option("--all", "all_words", is_flag=True, help="Only paragraphs that contain every WORD.")
+@json_option
+@kb_errors
+@click.pass_context
+def keyword_cmd(ctx, words, context, doc, counts_only, all_words, as_json):
+    """Every occurrence of WORD in the text, in context, with document, section and page.
+
+    Exact substring match (a word inside a longer compound is found too); several WORDs are
+    counted separately. Exit status 0 also when nothing is found (the counts say 0).
+    """
+    from kb.kwic import lookup
+    from kb.present import kwic_record, kwic_text
+
+    result = lookup(ctx.obj["index"], words, doc=doc, context=context, all_words=all_words)
+    if as_json:
+        click.echo(_dump(kwic_record(result, counts_only)))
+        return
+    # Colour only for a person at a terminal; piped or with NO_COLOR, 【brackets】 mark the word.
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    mark = (lambda w: click.style(w, fg="red", bold=True)) if colour else None
+    click.echo(kwic_text(result, **({"mark": mark} if mark else {}), counts_only=counts_only))
+
+
+@cli.command("export")
+@click.argument("ref")
+@click.option("--doc", help="Look for REF in this document only (an id, a unique part of one, or its 发文字号).")
+@click.option("--format", "fmt", type=click.Choice(["md", "text", "json", "docx"]),
+              help="Output format [default: from -o's suffix, else md].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically) instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@kb_errors
+@click.pass_context
+def export_cmd(ctx, ref, doc, fmt, output, force):
+    """A section with all its sub-sections, or a whole document, with its citation.
+
+    REF: a section id from `kb outline`/`kb search` (full, or local with --doc), a heading or
+    number (第五章, 重点领域, 一、（六）), or a document.
+    """
+    from kb.export import export, format_for, write_output
+
+    fmt = format_for(fmt, output)
+    if fmt == "docx" and not output:
+        raise click.UsageError("--format docx writes a binary file: give -o FILE.docx")
+    result = export(ctx.obj["index"], ref, doc=doc, fmt=fmt)
+    if not output:
+        click.echo(result.content, nl=False)
+        return
+    path = write_output(output, result.content, force=force)
+    t = result.target
+    what = t.section.title if t.section else t.document.title
+    click.echo(f"wrote {path} ({fmt}): {what}, {result.sections} sections, {result.paragraphs} paragraphs", err=True)
 
 
 def _years(value: str | None):

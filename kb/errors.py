@@ -77,3 +77,7 @@ class AmbiguousRefError(KbError):
 
 class QueryError(KbError):
     """A malformed query."""
+
+
+class OutputExistsError(KbError):
+    """An export would overwrite a file the user did not ask to replace."""

@@ -73,6 +73,17 @@ class Paragraph:
     footnotes: tuple[Footnote, ...] = ()
     lead: str | None = None  # a run-in lead: "软件开发外包" of "软件开发外包。软件开发外包已成为…"
     cells: tuple[str, ...] = ()  # kind table_row: the cells
+    # (offset in text, PDF page) where the paragraph moves on to a new page: a keyword's page is
+    # then exact for a paragraph that runs across a page break, not just (first, last).
+    breaks: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int:
+        page = self.pages[0]
+        for at, pg in self.breaks:
+            if at > offset:
+                break
+            page = pg
+        return page
 
 
 @dataclass
@@ -173,6 +184,7 @@ def _paragraph_from_dict(d: dict[str, Any]) -> Paragraph:
         footnotes=tuple(Footnote(**f) for f in d.get("footnotes", ())),
         lead=d.get("lead"),
         cells=tuple(d.get("cells", ())),
+        breaks=tuple(tuple(b) for b in d.get("breaks", ())),
     )
 
 
@@ -214,3 +226,15 @@ class Term:
     definition: str
     source: Source
     origin: str  # glossary | inline | footnote
+    uses: tuple["Use", ...] = ()  # every section whose own text names the term or a Chinese alias
+
+
+@dataclass(frozen=True)
+class Use:
+    """Where a term is used: one section's own text, and how many times it names the term."""
+
+    doc_id: str
+    section_id: str
+    title: str  # the section's printed title, so a lookup need not open the document
+    pages: tuple[int, int]
+    count: int

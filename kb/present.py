@@ -116,6 +116,80 @@ def ingest_text(report: IngestReport) -> str:
     return "\n".join(lines)
 
 
+# -- kb keyword ------------------------------------------------------------------------------
+def _brackets(word: str) -> str:
+    return f"【{word}】"
+
+
+def short_path(path) -> str:
+    """A heading path without its part title when it goes deeper: the part is the document."""
+    path = list(path)
+    return " > ".join(path[1:] if len(path) > 1 else path)
+
+
+def occurrence_record(o) -> dict:
+    return {
+        "word": o.word,
+        "doc_id": o.doc_id,
+        "doc_title": o.doc_title,
+        "section_id": o.section_id,
+        "heading_path": list(o.heading_path),
+        "page": o.page,
+        "pages": list(o.pages),
+        "where": o.where,
+        "paragraph": o.paragraph,
+        "offset": o.offset,
+        "left": o.left,
+        "keyword": o.keyword,
+        "right": o.right,
+    }
+
+
+def kwic_record(result, counts_only: bool = False) -> dict:
+    record = {
+        "words": list(result.words),
+        "mode": result.mode,
+        "context": result.context,
+        "documents": list(result.documents),
+        "counts": [{"doc_id": d, "words": per, "total": sum(per.values())} for d, per in result.counts().items()],
+        "totals": result.totals(),
+        "total": result.total,
+        "hints": dict(result.hints),
+    }
+    if not counts_only:
+        record["occurrences"] = [occurrence_record(o) for o in result.occurrences]
+    return record
+
+
+def _word_counts(per: dict[str, int]) -> str:
+    return " · ".join(f"{w} {n}" for w, n in per.items())
+
+
+def kwic_text(result, mark=_brackets, counts_only: bool = False) -> str:
+    """One line per occurrence, then counts per document and in total.
+
+    ``mark`` highlights the keyword: brackets by default (safe to pipe), colour on a terminal.
+    """
+    lines = []
+    if not counts_only:
+        for o in result.occurrences:
+            where = "" if o.where == "text" else f" ({o.where})"
+            lines.append(f"{o.doc_id} p.{o.page} {short_path(o.heading_path)}{where}: {o.left}{mark(o.keyword)}{o.right}")
+        if lines:
+            lines.append("")
+    if not result.total:
+        scope = f"{len(result.documents)} document" + ("s" if len(result.documents) != 1 else "")
+        what = " + ".join(result.words) if result.mode == "all" else " or ".join(result.words)
+        lines.append(f"No occurrences of {what}{' in one paragraph' if result.mode == 'all' else ''} in {scope}.")
+    else:
+        for doc_id, per in result.counts().items():
+            lines.append(f"{doc_id}: {_word_counts(per)}")
+        lines.append(f"total: {_word_counts(result.totals())}" + (f" ({result.total})" if len(result.words) > 1 else ""))
+    for w, fixed in result.hints.items():
+        lines.append(f"note: {w} is a font mis-map the text was repaired from; the text reads {fixed}")
+    return "\n".join(lines)
+
+
 # -- search -----------------------------------------------------------------------------------
 
 def search_record(result) -> dict:

@@ -100,11 +100,14 @@ class _Block:
     lines: list[Line] = field(default_factory=list)
     refs: list[tuple[int, str]] = field(default_factory=list)  # (offset in text, marker)
     text: str = ""
+    breaks: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, page) at page changes
 
     def add(self, line: Line) -> None:
         if self.text and self.text[-1:].isascii() and self.text[-1:].isalnum() and line.text[:1].isascii() and line.text[:1].isalpha():
             self.text += " "
         base = len(self.text)
+        if self.lines and line.page != self.lines[-1].page:
+            self.breaks.append((base, line.page))
         self.refs.extend((base + r.offset, r.marker) for r in line.refs)
         self.text += line.text
         self.lines.append(line)
@@ -318,7 +321,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         parent.children.append(sec)
         stack.append((rank, sec))
         if body.strip():
-            offset = len(text) - len(body)
+            offset = len(text) - len(body.lstrip())
             sec.paragraphs.append(_paragraph(body.strip(), b, footnotes, None, shift=offset))
     if not parts and pending:
         open_part(fallback_title, pending[0].pages)
@@ -336,7 +339,12 @@ def _paragraph(text: str, b: _Block, footnotes, lead, shift: int = 0) -> Paragra
         )
         if note:
             notes.append(replace(note, offset=max(0, offset - shift)))
-    return Paragraph(text=text, pages=b.pages, footnotes=tuple(notes), lead=lead)
+    # b.text may carry leading spaces that ``text`` (stripped) does not.
+    lead_ws = len(b.text) - len(b.text.lstrip())
+    # A break before the text starts (a heading line alone at the foot of a page) puts the
+    # whole text on the new page: offset 0.
+    breaks = tuple({max(0, at - shift - lead_ws): pg for at, pg in b.breaks}.items())
+    return Paragraph(text=text, pages=b.pages, footnotes=tuple(notes), lead=lead, breaks=breaks)
 
 
 def _span(sec: Section) -> tuple[int, int]:

@@ -1,0 +1,311 @@
+"""A section with all its sub-sections (or a whole document) → Markdown, text, JSON or DOCX.
+
+Each format carries the same citation: document title, 发文字号, heading path, PDF pages and the
+section id, so a passage pasted into a report can be traced back. Headings keep their depth
+relative to the exported section (the section itself is level 1). Footnotes sit where their
+marker stood: Markdown ``[^n]`` with the definition at the end, ``[n]`` in text and DOCX
+(python-docx has no footnote API; a superscript number and a notes list at the end).
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KbError, OutputExistsError
+from .model import Paragraph, Section
+from .refs import Target, resolve_ref
+
+FORMATS = ("md", "text", "json", "docx")
+SUFFIXES = {".md": "md", ".markdown": "md", ".txt": "text", ".json": "json", ".docx": "docx"}
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    title: str
+    doc_number: str | None
+    section_id: str | None  # None: the whole document
+    heading_path: tuple[str, ...]
+    pages: tuple[int, int]
+    printed_pages: tuple[str | None, str | None]
+
+
+def citation(target: Target) -> Citation:
+    doc, sec = target.document, target.section
+    pages = sec.pages if sec else (1, doc.page_count)
+    return Citation(
+        doc_id=doc.id,
+        title=doc.title,
+        doc_number=doc.doc_number,
+        section_id=sec.id if sec else None,
+        heading_path=tuple(doc.heading_path(sec.id)) if sec else (),
+        pages=tuple(pages),
+        printed_pages=(doc.page_labels.get(pages[0]), doc.page_labels.get(pages[1])),
+    )
+
+
+def citation_text(c: Citation) -> str:
+    a, b = c.pages
+    pages = f"PDF 第{a}页" if a == b else f"PDF 第{a}–{b}页"
+    pa, pb = c.printed_pages
+    if pa and pb and (pa, pb) != (str(a), str(b)):
+        pages += f"（页码 {pa}）" if pa == pb else f"（页码 {pa}–{pb}）"
+    parts = [c.title + (f"（{c.doc_number}）" if c.doc_number else "")]
+    parts.append(" > ".join(c.heading_path) if c.heading_path else "全文")
+    parts += [pages, c.section_id or c.doc_id]
+    return "来源：" + " · ".join(parts)
+
+
+def roots(target: Target) -> list[Section]:
+    return [target.section] if target.section else list(target.document.sections)
+
+
+def _walk(sections: list[Section], base: int):
+    """(heading depth from 1, section) in reading order."""
+    for s in sections:
+        yield s.level - base + 1, s
+        yield from _walk(s.children, base)
+
+
+def _depths(target: Target):
+    rs = roots(target)
+    return _walk(rs, min(s.level for s in rs)) if rs else iter(())
+
+
+def _pieces(par: Paragraph, start: int):
+    """The paragraph text cut at its footnote markers: [(text, note number | None)], numbers from ``start``."""
+    out, at = [], 0
+    for n, note in enumerate(sorted(par.footnotes, key=lambda f: f.offset), start):
+        out.append((par.text[at:note.offset], n))
+        at = note.offset
+    out.append((par.text[at:], None))
+    return out
+
+
+# -- Markdown --------------------------------------------------------------------------------
+_MD_INLINE = re.compile(r"([\\`*_\[\]<])")  # ">" and "|" only matter at a line start / in tables
+_MD_BLOCK_START = re.compile(r"^(\s*)([#>+=~-]|\d+[.)])")
+
+
+def md_inline(text: str) -> str:
+    return _MD_INLINE.sub(r"\\\1", text)
+
+
+def _md_block(text: str) -> str:
+    """Escape a start that would make a paragraph a heading, quote or list item."""
+
+    def esc(m):
+        mark = m.group(2)
+        return m.group(1) + (mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark)
+
+    return _MD_BLOCK_START.sub(esc, text)
+
+
+def _md_paragraph(par: Paragraph, notes: list[str]) -> str:
+    body = "".join(md_inline(text) + (f"[^{n}]" if n else "") for text, n in _pieces(par, len(notes) + 1))
+    lead = par.lead and md_inline(par.lead)
+    if lead and body.startswith(lead) and not any(f.offset < len(par.lead) for f in par.footnotes):
+        body = f"**{lead}**{body[len(lead):]}"
+    notes.extend(f.text for f in sorted(par.footnotes, key=lambda f: f.offset))
+    return _md_block(body)
+
+
+def to_markdown(target: Target) -> str:
+    blocks, notes = [], []
+    for depth, sec in _depths(target):
+        blocks.append("#" * min(depth, 6) + " " + md_inline(sec.title))
+        blocks.extend(_md_paragraph(p, notes) for p in sec.paragraphs)
+    blocks.extend(f"[^{n}]: {md_inline(t)}" for n, t in enumerate(notes, 1))
+    blocks.append("> " + md_inline(citation_text(citation(target))))
+    return "\n\n".join(blocks) + "\n"
+
+
+# -- plain text ------------------------------------------------------------------------------
+def to_text(target: Target) -> str:
+    blocks, notes = [], []
+    for _depth, sec in _depths(target):
+        blocks.append(sec.title)
+        for par in sec.paragraphs:
+            pieces = _pieces(par, len(notes) + 1)
+            blocks.append("".join(t + (f"[{n}]" if n else "") for t, n in pieces))
+            notes.extend(f.text for f in sorted(par.footnotes, key=lambda f: f.offset))
+    if notes:
+        blocks.append("注释\n" + "\n".join(f"[{n}] {t}" for n, t in enumerate(notes, 1)))
+    blocks.append(citation_text(citation(target)))
+    return "\n\n".join(blocks) + "\n"
+
+
+# -- JSON ------------------------------------------------------------------------------------
+def citation_record(c: Citation) -> dict:
+    return {
+        "doc_id": c.doc_id,
+        "title": c.title,
+        "doc_number": c.doc_number,
+        "section_id": c.section_id,
+        "heading_path": list(c.heading_path),
+        "pages": list(c.pages),
+        "printed_pages": list(c.printed_pages),
+        "text": citation_text(c),
+    }
+
+
+def _section_tree(sec: Section) -> dict:
+    return {
+        "section_id": sec.id,
+        "level": sec.level,
+        "kind": sec.kind,
+        "number": sec.number,
+        "heading": sec.heading,
+        "title": sec.title,
+        "pages": list(sec.pages),
+        "paragraphs": [
+            {
+                "text": p.text,
+                "kind": p.kind,
+                "pages": list(p.pages),
+                "lead": p.lead,
+                "footnotes": [{"marker": f.marker, "text": f.text, "page": f.page, "offset": f.offset} for f in p.footnotes],
+            }
+            for p in sec.paragraphs
+        ],
+        "children": [_section_tree(c) for c in sec.children],
+    }
+
+
+def to_json(target: Target) -> dict:
+    return {
+        "citation": citation_record(citation(target)),
+        "kind": "section" if target.section else "document",
+        "sections": [_section_tree(s) for s in roots(target)],
+    }
+
+
+# -- DOCX ------------------------------------------------------------------------------------
+CITATION_STYLE = "KB Citation"
+NOTE_STYLE = "KB Note"
+
+
+def to_docx(target: Target) -> bytes:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+
+    out = docx.Document()
+    normal = out.styles["Normal"]
+    # Word falls back to a Latin font for CJK unless the East Asian font is named.
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    for name, italic in ((CITATION_STYLE, True), (NOTE_STYLE, False)):
+        style = out.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.font.italic = italic
+    cite = citation(target)
+    out.core_properties.title = target.section.title if target.section else target.document.title
+    out.core_properties.subject = citation_text(cite)
+
+    notes: list[str] = []
+    for depth, sec in _depths(target):
+        out.add_heading(sec.title, level=min(depth, 9))
+        for par in sec.paragraphs:
+            para = out.add_paragraph()
+            pieces = _pieces(par, len(notes) + 1)
+            bold_lead = par.lead and par.text.startswith(par.lead) and not any(f.offset < len(par.lead) for f in par.footnotes)
+            for i, (text, n) in enumerate(pieces):
+                if i == 0 and bold_lead:
+                    para.add_run(par.lead).bold = True
+                    text = text[len(par.lead):]
+                para.add_run(text)
+                if n:
+                    para.add_run(str(n)).font.superscript = True
+            notes.extend(f.text for f in sorted(par.footnotes, key=lambda f: f.offset))
+    for n, text in enumerate(notes, 1):
+        out.add_paragraph(f"[{n}] {text}", style=NOTE_STYLE)
+    out.add_paragraph(citation_text(cite), style=CITATION_STYLE)
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()
+
+
+# -- the command's one call, and writing ----------------------------------------------------
+def format_for(fmt: str | None, output: str | None) -> str:
+    """The format asked for, else the one ``output``'s suffix names, else Markdown."""
+    if fmt:
+        return fmt
+    if output:
+        return SUFFIXES.get(Path(output).suffix.lower(), "md")
+    return "md"
+
+
+def render(target: Target, fmt: str) -> str | bytes:
+    if fmt == "md":
+        return to_markdown(target)
+    if fmt == "text":
+        return to_text(target)
+    if fmt == "json":
+        import json
+
+        return json.dumps(to_json(target), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "docx":
+        return to_docx(target)
+    raise KbError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+@dataclass(frozen=True)
+class Exported:
+    target: Target
+    format: str
+    content: str | bytes
+
+    @property
+    def sections(self) -> int:
+        return sum(1 for _ in _depths(self.target))
+
+    @property
+    def paragraphs(self) -> int:
+        return sum(len(s.paragraphs) for _, s in _depths(self.target))
+
+
+def export(index_dir, ref: str, *, doc: str | None = None, fmt: str = "md") -> Exported:
+    from .store import Store
+
+    target = resolve_ref(Store(index_dir).snapshot(), ref, doc)
+    return Exported(target, fmt, render(target, fmt))
+
+
+def write_output(path: str | Path, content: str | bytes, force: bool = False) -> Path:
+    """Write ``content`` to ``path`` atomically; refuse an existing file unless ``force``.
+
+    The data goes to a temp file in the same directory first, so a reader (or a crash) never
+    sees half a file. Without ``force`` the temp file is hard-linked into place, which fails if
+    the name exists, so a file that appears meanwhile is not overwritten either.
+    """
+    path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if not path.parent.is_dir():
+        raise KbError(f"{path}: cannot write, the directory {path.parent} does not exist")
+    if path.is_dir():
+        raise KbError(f"{path}: cannot write, it is a directory")
+    if not force and path.exists():
+        raise OutputExistsError(f"{path}: already exists; add --force to overwrite it")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise OutputExistsError(f"{path}: already exists; add --force to overwrite it") from None
+            except OSError:  # a file system without hard links
+                if path.exists():
+                    raise OutputExistsError(f"{path}: already exists; add --force to overwrite it") from None
+                os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

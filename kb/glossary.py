@@ -1,0 +1,400 @@
+"""Defined words: appendix glossaries and definitions in running text → ``Term`` records.
+
+Policy documents define their words in two ways. An appendix (附录：概念解释, 名词解释, 术语和
+定义 …) lists entries whose heading is the term and whose text, up to the next entry, is its
+definition. Running text defines words in place: "本办法所称X，是指…", "X（英文）系指…", a
+"下列用语的含义：" list, "（以下简称X）". ``extract_terms`` finds both; ``build_terms`` writes
+them, with the sections that use each term, to ``terms.json`` in a generation so a lookup
+reads one small JSON file and nothing else.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .model import Alias, Document, Footnote, Paragraph, Section, Source, Term, Use
+
+TERMS_FILE = "terms.json"
+
+GLOSSARY_HEADING = re.compile(r"概念解释|名词解释|术语|释义|用语含义|定义|名词")
+SENTENCE_END = "。！？"
+CJK = r"\u4e00-\u9fff"
+
+# "X（service outsourcing）系指…", "稳定就业是指…", "诊疗活动：是指…", "［注：“…”是指…": a
+# definition opens a clause (paragraph start, after 。 or ；) with the word it defines.
+CLAUSE_DEF = re.compile(
+    r"(?:^|(?<=[。；;\n]))(?:［注：|\[注：)?[“\"]?([^，,。；;：:\n“”\"（）()]{2,20}?)[”\"]?"
+    r"(?:（([A-Za-z][^（）]{1,60})）)?[，,：:；;]?(?:是指|系指)"
+)
+SUOCHENG = re.compile(r"所[称指]([^，,。；;：:\s]{2,20}?)[，,]?(?:是|系)?指")
+# "（以下简称示范城市）", "（商服贸〔2018〕3号，以下简称《评价办法》）", "（简称X）"
+JIANCHENG = re.compile(r"（(?:[^（）]*?[，,；;])?(?:以下简称|以下称|下称|简称)[“\"]?([^（）“”\"，,。]{1,20}?)[”\"]?）")
+YOUMING = re.compile(r"又名([^，,。；;]+)")
+ENGLISH_IS = re.compile(
+    r"英文(?:名称|名)?(?:为|是)?[:：]?\s*([A-Za-z][A-Za-z .\-&]*[A-Za-z])\s*"
+    r"(?:[，,]\s*(?:简写|简称|缩写)(?:为)?\s*([A-Za-z]{2,10}))?"
+)
+# A Chinese name with its English name and/or abbreviation in parentheses:
+# 共享服务中心（share service center,SSC）, 服务水平协议（SLA）, 服务外包（service outsourcing）
+PAREN_LATIN = re.compile(rf"([{CJK}]{{2,14}})（([A-Za-z][A-Za-z .\-&]*?)(?:\s*[,，]\s*([A-Za-z]{{2,10}}))?）")
+FOOTNOTE_DEF = re.compile(r"^([^，,。；;：:]{2,20}?)(?:是为|是指|系指)")
+TERM_LIST = re.compile(r"下列用语的含义|下列用语含义|下列术语")
+# Words that end the phrase before a name: "机构下属的共享服务中心", "按某种服务水平协议"
+LEAD_WORDS = re.compile(r"或者是|或者|通过|某种|下属的|的|或|和|与|及|按|将|把|对|向|由|在|给")
+LEAD_CHARS = set("的或和与及按将把对向由在给，,、。；;：:（）()“”\n")
+COUNT_PREFIX = re.compile(r"^[0-9０-９一二三四五六七八九十百千]+[个项家名类条所座]")
+
+
+def is_abbreviation(latin: str) -> bool:
+    """ITO, SaaS, RFID — one word with at least two capitals — as against an English name."""
+    return " " not in latin and sum(c.isupper() for c in latin) >= 2 and len(latin) <= 10
+
+
+def _has_cjk(text: str, n: int = 2) -> bool:
+    return len(re.findall(f"[{CJK}]", text)) >= n
+
+
+@dataclass
+class _Joined:
+    """A section's paragraphs as one string, so a definition broken across lines is one sentence."""
+
+    text: str
+    spans: list[tuple[int, int, Paragraph]]
+
+    @classmethod
+    def of(cls, paragraphs: list[Paragraph]) -> "_Joined":
+        text, spans = "", []
+        for p in paragraphs:
+            # pdfplumber lines become paragraphs when the layout is odd; a paragraph that does
+            # not end a sentence is the first half of one ("…是指限定建设标准和租金" + "水平，…").
+            if text and text[-1] in SENTENCE_END + "；;：:）)”":
+                text += "\n"
+            spans.append((len(text), len(text) + len(p.text), p))
+            text += p.text
+        return cls(text, spans)
+
+    def pages(self, start: int, end: int) -> tuple[int, int]:
+        hit = [p for a, b, p in self.spans if a < max(end, start + 1) and b > start] or [self.spans[0][2]]
+        return (hit[0].pages[0], hit[-1].pages[1])
+
+    def sentence(self, pos: int, stop: str = SENTENCE_END, after: int | None = None) -> tuple[int, int]:
+        """The sentence around ``pos``; it ends at the first stop at or after ``after``."""
+        start = max(self.text.rfind(c, 0, pos) for c in stop + "\n") + 1
+        ends = [i for i in (self.text.find(c, pos if after is None else after) for c in stop + "\n") if i >= 0]
+        end = min(ends) + 1 if ends else len(self.text)
+        if end and self.text[end - 1] == "\n":
+            end -= 1
+        return start, end
+
+
+@dataclass
+class _Draft:
+    term: str
+    definition: str
+    section: Section
+    pages: tuple[int, int]
+    origin: str
+    aliases: list[Alias] = field(default_factory=list)
+
+    def alias(self, name: str, kind: str) -> None:
+        name = name.strip()
+        if name and name != self.term and all(a.name != name for a in self.aliases):
+            self.aliases.append(Alias(name, kind))
+
+
+class _Collector:
+    """Drafts for one document, one per defined word: the first definition wins, aliases merge."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.drafts: dict[str, _Draft] = {}
+
+    def add(self, draft: _Draft) -> _Draft:
+        key = _key(draft.term)
+        have = self.drafts.get(key)
+        if have is None:
+            self.drafts[key] = draft
+            return draft
+        for a in draft.aliases:
+            have.alias(a.name, a.kind)
+        return have
+
+    def terms(self) -> list[Term]:
+        out = []
+        for d in self.drafts.values():
+            source = Source(
+                doc_id=self.doc.id,
+                doc_title=self.doc.title,
+                doc_number=self.doc.doc_number,
+                section_id=d.section.id,
+                heading_path=tuple(self.doc.heading_path(d.section.id)),
+                pages=tuple(d.pages),
+            )
+            out.append(Term(d.term, tuple(d.aliases), d.definition.strip(), source, d.origin))
+        return out
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[《》〈〉“”\"'\s]", "", name).casefold()
+
+
+def extract_terms(doc: Document) -> list[Term]:
+    """Every term ``doc`` defines, glossary entries first, in document order."""
+    col = _Collector(doc)
+    for sec in doc.walk():
+        if sec.kind == "appendix" and GLOSSARY_HEADING.search(sec.heading or ""):
+            _glossary(col, sec)
+    for sec in doc.walk():
+        _running_text(col, sec)
+    return col.terms()
+
+
+def _entry_text(sec: Section) -> str:
+    return "\n".join(p.text for s in sec.walk() for p in s.paragraphs)
+
+
+def _glossary(col: _Collector, appendix: Section) -> None:
+    for entry in appendix.children:
+        name = (entry.heading or "").strip().rstrip("。.")
+        text = _entry_text(entry)
+        if not name and entry.paragraphs and entry.paragraphs[0].lead:
+            name = entry.paragraphs[0].lead
+        if not name or not text:
+            continue
+        draft = col.add(_Draft(name, text, entry, entry.pages, "glossary"))
+        _names_in_entry(draft, text)
+
+
+def _names_in_entry(draft: _Draft, text: str) -> None:
+    """又名…, 英文为…，简写…, and the entry word's own English name in parentheses."""
+    for m in YOUMING.finditer(text):
+        for item in re.split(r"[、,，]", m.group(1)):
+            named = re.fullmatch(rf"([{CJK}A-Za-z]+)(?:（([^（）]+)）)?", item.strip())
+            if not named:
+                continue
+            draft.alias(named.group(1), "又名")
+            if named.group(2):
+                _latin_alias(draft, named.group(2))
+    for m in ENGLISH_IS.finditer(text):
+        draft.alias(m.group(1), "English")
+        if m.group(2):
+            draft.alias(m.group(2), "abbreviation")
+    for m in PAREN_LATIN.finditer(text):
+        if m.group(1).endswith(draft.term):
+            _latin_alias(draft, m.group(2))
+            if m.group(3):
+                draft.alias(m.group(3), "abbreviation")
+
+
+def _latin_alias(draft: _Draft, latin: str) -> None:
+    latin = latin.strip()
+    draft.alias(latin, "abbreviation" if is_abbreviation(latin) else "English")
+
+
+def _running_text(col: _Collector, sec: Section) -> None:
+    if not sec.paragraphs:
+        return
+    joined = _Joined.of(sec.paragraphs)
+    origin = "glossary" if _in_glossary(col.doc, sec) else "inline"
+    _term_list(col, sec)  # first: its definitions run over several paragraphs
+    _definitions(col, sec, joined, origin)
+    _named_in_parentheses(col, sec, joined, origin)
+    _short_names(col, sec, joined)
+    for p in sec.paragraphs:
+        for fn in p.footnotes:
+            _footnote(col, sec, fn)
+
+
+def _in_glossary(doc: Document, sec: Section) -> bool:
+    path = doc.heading_path(sec.id)
+    return bool(path) and any(GLOSSARY_HEADING.search(t) and t.startswith("附") for t in path)
+
+
+def _definitions(col: _Collector, sec: Section, joined: _Joined, origin: str) -> None:
+    """"本办法所称X，是指…" and clause-initial "X（English）是指/系指…", up to the end of the clause."""
+    text = joined.text
+    found: list[tuple[int, int, str, str | None]] = []
+    for m in SUOCHENG.finditer(text):
+        found.append((m.start(), m.end(), m.group(1), None))
+    for m in CLAUSE_DEF.finditer(text):
+        name = m.group(1).strip()
+        if "所称" in name or "所指" in name or name.startswith(("又名", "即")) or not _has_cjk(name):
+            continue
+        found.append((m.start(1), m.end(), name, m.group(2)))
+    for pos, after, name, latin in found:
+        if _key(name) == _key(sec.heading or ""):  # the glossary entry's own opening words
+            continue
+        start, end = joined.sentence(pos, SENTENCE_END + "；;", after)
+        draft = col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), origin))
+        if latin:
+            parts = re.split(r"\s*[,，]\s*", latin)
+            _latin_alias(draft, parts[0])
+            if len(parts) > 1 and is_abbreviation(parts[1]):
+                draft.alias(parts[1], "abbreviation")
+
+
+def _term_list(col: _Collector, sec: Section) -> None:
+    """"下列用语的含义：" followed by "X：是指…" paragraphs; a definition runs to the next X."""
+    paras = sec.paragraphs
+    at = next((i for i, p in enumerate(paras) if TERM_LIST.search(p.text)), None)
+    if at is None:
+        return
+    head = re.compile(r"^([^，,。；;：:]{2,20}?)[：:；;，,]?(?:是指|系指|指)")
+    current: _Draft | None = None
+    for p in paras[at + 1:]:
+        m = head.match(p.text)
+        if m:
+            current = col.add(_Draft(m.group(1), p.text, sec, p.pages, "inline"))
+        elif current is not None:
+            current.definition += "\n" + p.text
+            current.pages = (current.pages[0], p.pages[1])
+
+
+def _named_in_parentheses(col: _Collector, sec: Section, joined: _Joined, origin: str) -> None:
+    """共享服务中心（share service center,SSC）: a name that comes with its abbreviation is a term."""
+    text = joined.text
+    for m in PAREN_LATIN.finditer(text):
+        latin, abbr = m.group(2).strip(), m.group(3)
+        if not abbr and not is_abbreviation(latin):
+            continue  # an English gloss of an ordinary word ("服务商（service provider）")
+        name = LEAD_WORDS.split(m.group(1))[-1]
+        if len(name) < 2 or _key(name) == _key(sec.heading or ""):
+            continue
+        start, end = joined.sentence(m.start())
+        draft = col.add(_Draft(name, text[start:end], sec, joined.pages(m.start(), m.end()), origin))
+        if abbr:
+            draft.alias(latin, "English")
+            draft.alias(abbr, "abbreviation")
+        else:
+            draft.alias(latin, "abbreviation")
+
+
+def _short_names(col: _Collector, sec: Section, joined: _Joined) -> None:
+    """"31个服务外包示范城市（以下简称示范城市）" → 服务外包示范城市, 简称 示范城市."""
+    text = joined.text
+    for m in JIANCHENG.finditer(text):
+        short = m.group(1).strip()
+        full = _full_name(text[: m.start()], short)
+        if not full or _key(full) == _key(short) or not _has_cjk(full + short, 2):
+            continue
+        start, end = joined.sentence(m.start())
+        draft = col.add(_Draft(full, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
+        draft.alias(short, "简称")
+
+
+def _full_name(before: str, short: str) -> str | None:
+    """The name a 简称 stands for: the book title or noun phrase just before the parenthesis."""
+    if before.endswith("》"):
+        return before[before.rfind("《"):]
+    clause = re.split(r"[，,。；;：:、\n（）()]", before)[-1]
+    cut = COUNT_PREFIX.sub("", LEAD_WORDS.split(clause)[-1])
+    letters = [c for c in short if c not in "《》“”、 "]
+    if _subsequence(letters, cut):
+        return cut
+    tail = before[-30:]
+    for i in range(len(tail) - 1, -1, -1):  # the shortest tail that holds the short name's characters
+        if tail[i] == letters[0] and _subsequence(letters, tail[i:]):
+            # 港 → 香港和澳门…: take up to three more characters when a word boundary is that close
+            for j in range(i - 1, max(i - 4, -1), -1):
+                if tail[j] in LEAD_CHARS:
+                    return tail[j + 1:]
+            return tail[i:]
+    return cut or None
+
+
+def _subsequence(letters: list[str], text: str) -> bool:
+    it = iter(text)
+    return all(c in it for c in letters)
+
+
+def _footnote(col: _Collector, sec: Section, fn: Footnote) -> None:
+    m = FOOTNOTE_DEF.match(fn.text)
+    if m and _has_cjk(m.group(1)):
+        col.add(_Draft(m.group(1), fn.text, sec, (fn.page, fn.page), "footnote"))
+
+
+# -- uses, terms.json, vocabulary ----------------------------------------------------------
+
+def _names_for_uses(term: Term) -> tuple[list[str], list[str]]:
+    """(names counted in every document, names counted only in the defining one).
+
+    A 简称 is declared "以下简称" for one document; elsewhere 条例 or 申请表 means something else.
+    """
+    everywhere = [term.term] + [a.name for a in term.aliases if a.kind in ("又名",) and _has_cjk(a.name, 1)]
+    everywhere += [a.name for a in term.aliases if a.kind == "abbreviation"]
+    local = [a.name for a in term.aliases if a.kind == "简称"]
+    return everywhere, local
+
+
+def _pattern(names: list[str]) -> re.Pattern | None:
+    names = sorted({n for n in names if n}, key=len, reverse=True)
+    if not names:
+        return None
+    parts = [rf"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])" if n.isascii() else re.escape(n) for n in names]
+    return re.compile("|".join(parts))
+
+
+def term_uses(term: Term, docs: list[Document]) -> tuple[Use, ...]:
+    everywhere, local = _names_for_uses(term)
+    wide, near = _pattern(everywhere), _pattern(everywhere + local)
+    uses = []
+    for doc in docs:
+        pat = near if doc.id == term.source.doc_id else wide
+        if pat is None:
+            continue
+        for sec in doc.walk():
+            n = len(pat.findall(sec.text))
+            if n:
+                uses.append(Use(doc.id, sec.id, sec.title, tuple(sec.pages), n))
+    return tuple(uses)
+
+
+def build_terms(gen, docs: list[Document], report) -> list[Term]:
+    """Extract every document's terms, count their uses, write ``terms.json`` into ``gen``."""
+    from dataclasses import replace
+
+    from .store import write_json_atomic
+
+    terms = [t for doc in docs for t in extract_terms(doc)]
+    terms = [replace(t, uses=term_uses(t, docs)) for t in terms]
+    write_json_atomic(Path(gen.path) / TERMS_FILE, [asdict(t) for t in terms])
+    report.terms = len(terms)
+    return terms
+
+
+def term_from_dict(d: dict) -> Term:
+    s = d["source"]
+    return Term(
+        term=d["term"],
+        aliases=tuple(Alias(**a) for a in d["aliases"]),
+        definition=d["definition"],
+        source=Source(**{**s, "heading_path": tuple(s["heading_path"]), "pages": tuple(s["pages"])}),
+        origin=d["origin"],
+        uses=tuple(Use(**{**u, "pages": tuple(u["pages"])}) for u in d.get("uses", ())),
+    )
+
+
+def load_terms(gen_path) -> list[Term]:
+    """The terms of a generation; [] for a generation built before the glossary existed."""
+    path = Path(gen_path) / TERMS_FILE
+    if not path.exists():
+        return []
+    return [term_from_dict(d) for d in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def vocabulary(terms: list[Term]) -> dict[str, str]:
+    """Every name of every term → its canonical term, for segmentation and query expansion.
+
+    Latin names are lower-cased (ito → 信息技术外包). Book-title marks are kept on the canonical
+    side only as printed. Two-character 简称 (条例, 办法) are left out: they are document-local
+    and would expand every query that uses the common word. The first term to claim a name keeps it.
+    """
+    vocab: dict[str, str] = {}
+    for t in terms:
+        names = [t.term] + [a.name for a in t.aliases if not (a.kind == "简称" and len(a.name.strip("《》")) <= 2)]
+        for name in names:
+            key = name.lower() if name.isascii() else name
+            vocab.setdefault(key, t.term)
+    return vocab

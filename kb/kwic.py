@@ -1,0 +1,162 @@
+"""Keyword in context: every place a word stands in the cleaned text, with its page.
+
+A plain substring scan over each section's title (as printed: 第五章 重点领域), its own
+paragraphs (captions included) and their footnotes; furniture (page numbers, running headers) is not in paragraphs, so it is never
+found. No segmentation: a word inside a longer compound is found too (苏州工业园区 inside
+苏州工业园区服务外包职业学院), which is what "where does the document say X" means, and it keeps
+the lookup free of jieba and Whoosh.
+
+The query's spacing is normalised like the text's (``clean.fix_spacing``), so "159 号" finds
+159号 and "Business  Process" finds Business Process. The repair table is *not* applied to the
+query: a word typed with a mis-mapped character (臵) is looked up as typed and finds nothing,
+which is the proof that the text was repaired; ``KwicResult.hints`` then names the repaired
+form (臵 → 置) so the user can search that.
+
+Occurrences of one word do not overlap (as ``str.count``): 哈哈 is found once in 哈哈哈.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from .clean import fix_spacing, repair_text
+from .errors import QueryError
+from .model import Document, Section
+
+DEFAULT_CONTEXT = 20
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    word: str  # the cleaned query word that matched
+    doc_id: str
+    doc_title: str
+    section_id: str
+    heading_path: tuple[str, ...]
+    page: int  # 1-based PDF page where the word starts
+    pages: tuple[int, int]  # the section's first and last page
+    where: str  # heading | text | caption | footnote
+    paragraph: int | None  # index of the paragraph in its section (a footnote: its citing one); None for the heading
+    offset: int  # character offset of the word in the heading's, paragraph's or footnote's text
+    left: str
+    keyword: str
+    right: str
+
+
+@dataclass
+class KwicResult:
+    words: list[str]
+    mode: str  # any | all
+    context: int
+    documents: list[str]  # ids searched
+    occurrences: list[Occurrence] = field(default_factory=list)
+    hints: dict[str, str] = field(default_factory=dict)  # word → its repaired form, when they differ
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """{doc_id: {word: n}} for documents with at least one occurrence, in search order."""
+        out: dict[str, dict[str, int]] = {}
+        for o in self.occurrences:
+            per = out.setdefault(o.doc_id, {w: 0 for w in self.words})
+            per[o.word] += 1
+        return out
+
+    def totals(self) -> dict[str, int]:
+        totals = {w: 0 for w in self.words}
+        for o in self.occurrences:
+            totals[o.word] += 1
+        return totals
+
+    @property
+    def total(self) -> int:
+        return len(self.occurrences)
+
+
+def normalise_words(words: Iterable[str]) -> list[str]:
+    """Normalise each word's spacing like the text's; drop repeats; refuse an empty one."""
+    out: list[str] = []
+    for raw in words:
+        w = fix_spacing(raw)
+        if not w:
+            raise QueryError(f"empty keyword {raw!r}: give at least one character that is not a space")
+        if w not in out:
+            out.append(w)
+    if not out:
+        raise QueryError("no keyword given")
+    return out
+
+
+def _positions(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + len(word))
+
+
+def _context(text: str, at: int, word: str, n: int) -> tuple[str, str]:
+    start, end = max(0, at - n), min(len(text), at + len(word) + n)
+    left = ("…" if start > 0 else "") + text[start:at]
+    right = text[at + len(word):end] + ("…" if end < len(text) else "")
+    return left, right
+
+
+def _units(sec: Section) -> Iterator[tuple[int | None, str, str, Callable[[int], int]]]:
+    """(paragraph index, kind, text, offset → page) for the heading, paragraphs and footnotes."""
+    yield None, "heading", sec.title, lambda _o: sec.pages[0]
+    for i, par in enumerate(sec.paragraphs):
+        yield i, ("caption" if par.kind == "caption" else "text"), par.text, par.page_at
+        for note in par.footnotes:
+            yield i, "footnote", note.text, (lambda _o, p=note.page: p)
+
+
+def _walk(doc: Document) -> Iterator[tuple[Section, tuple[str, ...]]]:
+    def down(sections, trail):
+        for s in sections:
+            path = trail + (s.title,)
+            yield s, path
+            yield from down(s.children, path)
+
+    yield from down(doc.sections, ())
+
+
+def scan(doc: Document, words: list[str], context: int, all_words: bool) -> Iterator[Occurrence]:
+    for sec, path in _walk(doc):
+        for i, where, text, page_at in _units(sec):
+            if all_words and not all(w in text for w in words):
+                continue
+            hits = sorted((at, w) for w in words for at in _positions(text, w))
+            for at, w in hits:
+                left, right = _context(text, at, w, context)
+                yield Occurrence(
+                    word=w, doc_id=doc.id, doc_title=doc.title, section_id=sec.id, heading_path=path,
+                    page=page_at(at), pages=tuple(sec.pages), where=where, paragraph=i, offset=at,
+                    left=left, keyword=w, right=right,
+                )
+
+
+def keyword(documents: Iterable[Document], words: Iterable[str], *, context: int = DEFAULT_CONTEXT,
+            all_words: bool = False) -> KwicResult:
+    """Every occurrence of each word in ``documents``, in reading order.
+
+    ``all_words``: only paragraphs (or footnotes) that contain every word; each word's
+    occurrences there are still listed and counted separately.
+    """
+    if context < 0:
+        raise QueryError(f"context {context} is negative: give 0 or more characters")
+    words = normalise_words(words)
+    documents = list(documents)
+    result = KwicResult(words=words, mode="all" if all_words else "any", context=context,
+                        documents=[d.id for d in documents],
+                        hints={w: repair_text(w) for w in words if repair_text(w) != w})
+    for doc in documents:
+        result.occurrences.extend(scan(doc, words, context, all_words))
+    return result
+
+
+def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: int = DEFAULT_CONTEXT,
+           all_words: bool = False) -> KwicResult:
+    """``keyword`` over the live index, or over the one document ``doc`` names."""
+    from .store import Store
+
+    snap = Store(index_dir).snapshot()
+    documents = [snap.document(snap.resolve(doc))] if doc else snap.documents()
+    return keyword(documents, words, context=context, all_words=all_words)

@@ -1,0 +1,112 @@
+"""A reference the user types → a document, or a section of one.
+
+Tried in this order; the first rule that matches anything decides:
+
+1. a document's exact id or title → the whole document;
+2. a full section id (``<doc_id>/ch5/s2``), or a local one (``ch5/s2``) in the documents in scope;
+3. a title or heading as printed (``第五章 重点领域``, ``重点领域``, ``问卷调查显示企业满意度提升``)
+   or a number (``第五章``), spaces ignored;
+4. a path of numbers, outermost first (``一、（六）``: the （六） inside 一、);
+5. a part of a heading below the document's parts (``企业满意度``);
+6. a document by ``Snapshot.resolve`` (a unique part of its id or title, or its 发文字号).
+
+More than one match → ``AmbiguousRefError`` with each candidate's id, title and pages.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .clean import fix_spacing
+from .errors import AmbiguousRefError, NotFoundError
+from .model import Document, Section
+
+
+@dataclass(frozen=True)
+class Target:
+    document: Document
+    section: Section | None  # None: the whole document
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", fix_spacing(text or ""))
+
+
+def _numbers(ref: str) -> list[str] | None:
+    """"一、（六）" → ["一、", "（六）"]; None unless the whole ref is ladder numbers."""
+    from .structure import ladder_match
+
+    out, rest = [], _squash(ref)
+    while rest:
+        m = ladder_match(rest)
+        if not m:
+            return None
+        out.append(m[2])
+        rest = m[3]
+    return out
+
+
+def _walk(doc: Document):
+    def down(sections, trail):
+        for s in sections:
+            numbers = trail + ([_squash(s.number)] if s.number else [])
+            yield s, numbers
+            yield from down(s.children, numbers)
+
+    yield from down(doc.sections, [])
+
+
+def candidate_line(doc: Document, sec: Section | None) -> str:
+    if sec is None:
+        return f"{doc.id}  (whole document) {doc.title}  p.1-{doc.page_count}"
+    a, b = sec.pages
+    return f"{sec.id}  {' > '.join(doc.heading_path(sec.id))}  p.{a}" + (f"-{b}" if b != a else "")
+
+
+def _decide(ref: str, hits: list[Target]) -> Target | None:
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise AmbiguousRefError(ref, [candidate_line(t.document, t.section) for t in hits])
+    return None
+
+
+def resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
+    ref = ref.strip()
+    if not ref:
+        raise NotFoundError("empty reference: give a section id, a heading or a document")
+    documents = [snapshot.document(snapshot.resolve(doc))] if doc else snapshot.documents()
+    key = _squash(ref)
+
+    hit = _decide(ref, [Target(d, None) for d in documents if ref == d.id or key == _squash(d.title)])
+    if hit:
+        return hit
+    for d in documents:
+        sec = d.section(ref) or d.section(f"{d.id}/{ref}")
+        if sec is not None:
+            by_id = [Target(x, x.section(f"{x.id}/{ref}")) for x in documents if x.section(f"{x.id}/{ref}")]
+            return _decide(ref, by_id) if ref != sec.id else Target(d, sec)
+
+    sections = [(d, s, nums) for d in documents for s, nums in _walk(d)]
+    exact = [Target(d, s) for d, s, _ in sections
+             if key in (_squash(s.title), _squash(s.heading), _squash(s.number or ""))]
+    hit = _decide(ref, exact)
+    if hit:
+        return hit
+    path = _numbers(ref)
+    if path and len(path) > 1:
+        hit = _decide(ref, [Target(d, s) for d, s, nums in sections if nums[-len(path):] == path])
+        if hit:
+            return hit
+    # Parts are left out here: their titles are the document's, and rule 6 handles those.
+    hit = _decide(ref, [Target(d, s) for d, s, _ in sections
+                        if s.kind != "part" and s.heading and key in _squash(s.heading)])
+    if hit:
+        return hit
+    if not doc:
+        try:
+            return Target(snapshot.document(snapshot.resolve(ref)), None)
+        except NotFoundError:
+            pass
+    scope = f"document {documents[0].id}" if doc else f"{len(documents)} documents"
+    raise NotFoundError(f"no section or document matches {ref!r} in {scope}; `kb outline DOC` lists the sections")

@@ -1,0 +1,149 @@
+"""The CLI's ingest, docs and outline commands: exit codes and exact output, plain and --json."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from conftest import CORPUS, EVAL_ID, PLAN, PLAN_ID
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+def run(runner, index, *args):
+    return runner.invoke(cli, ["--index", str(index), *args], catch_exceptions=False)
+
+
+def test_ingest_reports_a_summary_then_reuses_unchanged_files(runner, tmp_path):
+    index = tmp_path / "index"
+    first = run(runner, index, "ingest", str(CORPUS))
+    assert first.exit_code == 0
+    summary = first.output.splitlines()[-1]
+    assert summary.startswith("2 documents, 46 pages, 78 sections")
+    assert summary.endswith(f" in {index} (2 added)")
+    again = run(runner, index, "ingest", str(CORPUS), "--json")
+    assert again.exit_code == 0
+    record = json.loads(again.output)
+    assert set(record["unchanged"]) == {PLAN_ID, EVAL_ID}
+    assert record["added"] == [] and record["skipped"] == [] and record["ok"] is True
+    assert (record["documents"], record["pages"], record["sections"]) == (2, 46, 78)
+
+
+def test_ingest_names_each_refused_file_and_exits_1(runner, tmp_path):
+    bad = tmp_path / "notes.pdf"
+    bad.write_text("<html><body>not a pdf</body></html>", encoding="utf-8")
+    missing = tmp_path / "missing.pdf"
+    result = run(runner, tmp_path / "index", "ingest", str(PLAN), str(bad), str(missing))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert f"skipped {missing}: no such file or directory" in lines
+    assert f"skipped {bad}: not a PDF file (the file is HTML)" in lines
+    assert lines[-1].startswith("1 documents, 39 pages, 64 sections")
+    assert lines[-1].endswith("(1 added, 2 skipped)")
+
+
+def test_docs_plain_and_json(runner, corpus_index):
+    result = run(runner, corpus_index, "docs")
+    assert result.exit_code == 0
+    assert result.output == (
+        f"{EVAL_ID}\n"
+        "  2017年度中国服务外包示范城市及申请城市综合评价结果\n"
+        "  评价结果 · 7 pages · 14 sections\n"
+        "  issuer: 商务部\n"
+        f"{PLAN_ID}\n"
+        "  市政府关于印发苏州市服务外包产业“十二五”发展规划的通知\n"
+        "  规划 · 苏府〔2011〕159号 · 2011-08-11 · 39 pages · 64 sections\n"
+        "  issuer: 苏州市人民政府\n"
+    )
+    records = json.loads(run(runner, corpus_index, "docs", "--json").output)
+    plan = next(r for r in records if r["doc_id"] == PLAN_ID)
+    assert {k: plan[k] for k in ("title", "doc_number", "issuer", "date", "doc_type", "pages", "sections")} == {
+        "title": "市政府关于印发苏州市服务外包产业“十二五”发展规划的通知",
+        "doc_number": "苏府〔2011〕159号",
+        "issuer": "苏州市人民政府",
+        "date": "2011-08-11",
+        "doc_type": "规划",
+        "pages": 39,
+        "sections": 64,
+    }
+    assert len(plan["sha256"]) == 64 and plan["path"].endswith(".pdf")
+
+
+def test_outline_plain(runner, corpus_index):
+    result = run(runner, corpus_index, "outline", "2017")
+    assert result.exit_code == 0
+    assert result.output == (
+        "2017年度中国服务外包示范城市及申请城市综合评价结果\n"
+        f"document: {EVAL_ID}\n"
+        "\n"
+        "part1  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1-7\n"
+        "p1       一、示范城市综合评价情况  p.1-4\n"
+        "p1/s1      （一）整体发展差距缩小  p.2\n"
+        "p1/s2      （二）中西部和东北地区发展加快  p.2\n"
+        "p1/s3      （三）产业发展各具特色  p.2-3\n"
+        "p1/s4      （四）融合发展优势初显  p.3\n"
+        "p1/s5      （五）专家评审肯定示范城市的工作成效  p.3-4\n"
+        "p1/s6      （六）问卷调查显示企业满意度提升  p.4\n"
+        "p2       二、申请城市综合评价情况  p.5-7\n"
+        "p2/s1      （一）东部地区申请城市发展优势明显  p.5-6\n"
+        "p2/s2      （二）省会城市综合创新能力较为突出  p.6\n"
+        "p2/s3      （三）各城市积极开展政策创新增强发展优势  p.6\n"
+        "p2/s4      （四）专家评审肯定申请城市发展举措  p.6\n"
+        "p2/s5      （五）企业问卷调查反馈总体较好  p.7\n"
+    )
+
+
+def test_outline_json_is_the_section_tree(runner, corpus_index):
+    result = run(runner, corpus_index, "outline", "苏府〔2011〕159号", "--json")
+    assert result.exit_code == 0
+    tree = json.loads(result.output)
+    assert tree["doc_id"] == PLAN_ID
+    notice, plan = tree["outline"]
+    assert (notice["section_id"], notice["title"], notice["pages"]) == (f"{PLAN_ID}/part1", "市政府关于印发苏州市服务外包产业“十二五”发展规划的通知", [1, 1])
+    chapters = [c["title"] for c in plan["children"]]
+    assert chapters == [
+        "第一章 现状与经验", "第二章 机遇与挑战", "第三章 指导思想与基本原则", "第四章 发展目标", "第五章 重点领域",
+        "第六章 空间布局", "第七章 主要任务", "第八章 专项工程", "第九章 保障措施", "附录：概念解释",
+    ]
+    ch5 = plan["children"][4]
+    assert ch5 == {**ch5, "section_id": f"{PLAN_ID}/ch5", "level": 1, "kind": "chapter", "number": "第五章",
+                   "heading": "重点领域", "pages": [13, 16], "printed_pages": ["13", "16"]}
+    assert [c["title"] for c in ch5["children"]] == [
+        "（一）加快发展的服务外包行业", "（二）重点突破的服务外包行业", "（三）着力培育的服务外包行业", "（四）继续推进的服务外包独优业态",
+    ]
+    assert len(plan["children"][-1]["children"]) == 20
+
+
+@pytest.mark.parametrize(
+    "ref, message",
+    [
+        ("nothing", "Error: no document matches 'nothing'; `kb docs` lists them\n"),
+        ("服务外包", None),  # a substring of both document ids: ambiguous, candidates listed
+    ],
+)
+def test_outline_bad_reference_is_one_clear_error(runner, corpus_index, ref, message):
+    result = runner.invoke(cli, ["--index", str(corpus_index), "outline", ref])
+    assert result.exit_code == 1
+    if message:
+        assert result.output == message
+    else:
+        assert result.output == (
+            f"Error: '服务外包' is ambiguous: 2 matches\n  {EVAL_ID}\n  {PLAN_ID}\n"
+        )
+
+
+def test_commands_without_an_index_say_how_to_build_one(runner, tmp_path):
+    result = runner.invoke(cli, ["--index", str(tmp_path / "none"), "docs"])
+    assert result.exit_code == 1
+    assert result.output == f"Error: no index in {tmp_path / 'none'}: run `kb ingest` first\n"
+
+
+def test_usage_errors_exit_2(runner):
+    result = runner.invoke(cli, ["outline"])
+    assert result.exit_code == 2
+    assert "Missing argument 'DOC'" in result.output

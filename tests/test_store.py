@@ -1,0 +1,76 @@
+"""Generations: unchanged files reused, changed re-parsed, removed dropped, swaps atomic."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import EVAL, PLAN
+from kb.errors import IndexBusyError
+from kb.ingest import ingest
+from kb.store import Store, current_generation
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    d = tmp_path / "docs"
+    d.mkdir()
+    shutil.copy(PLAN, d / "plan.pdf")
+    shutil.copy(EVAL, d / "eval.pdf")
+    return d
+
+
+def test_removed_and_changed_files_are_tracked(folder, tmp_path):
+    index = tmp_path / "index"
+    first = ingest([folder], index)
+    assert sorted(first.added) == ["eval", "plan"]
+
+    (folder / "eval.pdf").unlink()
+    shutil.copy(EVAL, folder / "plan.pdf")  # same name, other content
+    second = ingest([folder], index)
+    assert (second.removed, second.updated, second.added) == (["eval"], ["plan"], [])
+    snap = Store(index).snapshot()
+    assert snap.doc_ids == ["plan"]
+    assert snap.document("plan").title == "2017年度中国服务外包示范城市及申请城市综合评价结果"
+
+
+def test_a_file_ingested_alone_does_not_drop_the_others(folder, tmp_path):
+    index = tmp_path / "index"
+    ingest([folder], index)
+    report = ingest([folder / "eval.pdf"], index)
+    assert report.unchanged == ["eval"] and report.removed == []
+    assert sorted(Store(index).snapshot().doc_ids) == ["eval", "plan"]
+
+
+def test_a_failed_build_leaves_the_live_generation(folder, tmp_path):
+    index = tmp_path / "index"
+    ingest([folder], index)
+    live = current_generation(index)
+    store = Store(index)
+    with pytest.raises(RuntimeError):
+        with store.writer() as gen:
+            (gen.path / "half-written").write_text("x")
+            raise RuntimeError("killed mid-build")
+    assert current_generation(index) == live
+    assert [p.name for p in index.iterdir() if p.name.startswith("gen-")] == [live.name]
+    assert sorted(store.snapshot().doc_ids) == ["eval", "plan"]
+
+
+def test_a_second_writer_is_told_the_index_is_busy(folder, tmp_path):
+    index = tmp_path / "index"
+    with Store(index).writer():
+        with pytest.raises(IndexBusyError) as err:
+            ingest([folder], index)
+    assert str(err.value).startswith(f"{index}: the index is busy, another ingest (pid ")
+    assert str(err.value).endswith("is writing it; try again when it ends")
+
+
+def test_readers_keep_their_generation_while_a_new_one_is_swapped_in(folder, tmp_path):
+    index = tmp_path / "index"
+    ingest([folder], index)
+    reader = Store(index).snapshot()
+    (folder / "eval.pdf").unlink()
+    ingest([folder], index)
+    # The old snapshot still reads every document it listed: the previous generation is kept.
+    assert reader.document("eval").title == "2017年度中国服务外包示范城市及申请城市综合评价结果"
+    assert Store(index).snapshot().doc_ids == ["plan"]
