@@ -213,5 +213,51 @@ def export_cmd(ctx, ref, doc, fmt, output, force):
     click.echo(f"wrote {path} ({fmt}): {what}, {result.sections} sections, {result.paragraphs} paragraphs", err=True)
 
 
+def _years(value: str | None):
+    if not value:
+        return None
+    import re
+
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–~]\s*(\d{4})?)?\s*", value)
+    if not m:
+        raise click.BadParameter(f"{value!r}: use YEAR or FROM-TO, e.g. 2011-2017", param_hint="--year")
+    first = int(m.group(1))
+    last = int(m.group(2)) if m.group(2) else (first if "-" not in value else 9999)
+    if last < first:
+        raise click.BadParameter(f"{value!r}: the range ends before it starts", param_hint="--year")
+    return first, last
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="How many hits to show.")
+@click.option("--doc", help="Only this document (an id, a unique part of one, or its 发文字号).")
+@click.option("--type", "doc_type", help="Only documents of this type (规划, 通知, 评价结果 …; see `kb docs`).")
+@click.option("--year", help="Only documents dated in YEAR or FROM-TO (e.g. 2011-2017).")
+@click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True)
+@click.option("--in", "scope", type=click.Choice(["all", "title", "body"]), default="all", show_default=True,
+              help="Search headings and titles, section text, or both.")
+@json_option
+@kb_errors
+@click.pass_context
+def search(ctx, query, limit, doc, doc_type, year, sort, scope, as_json):
+    """Find the sections that answer QUERY (Whoosh syntax: AND OR NOT, "phrase", ( ), title:, body:).
+
+    A missing index, or one older than the files in corpus/, is built first (said on stderr).
+    """
+    from kb.present import search_record, search_text
+    from kb.search import ensure_fresh, search as run
+
+    years = _years(year)
+    ensure_fresh(ctx.obj["index"], DEFAULT_CORPUS,
+                 on_build=lambda why: click.echo(f"{why}: building it from {DEFAULT_CORPUS}/ …", err=True))
+    result = run(ctx.obj["index"], " ".join(query), limit=limit, doc=doc, doc_type=doc_type, years=years,
+                 sort=sort, scope=scope)
+    if as_json:
+        click.echo(_dump(search_record(result)))
+    else:
+        click.echo(search_text(result, color=sys.stdout.isatty()))
+
+
 if __name__ == "__main__":
     cli()

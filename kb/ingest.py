@@ -151,8 +151,10 @@ def ingest(
 def build_derived(gen: Generation, docs, report: IngestReport) -> None:
     """Everything built from the documents, into the generation before it goes live."""
     from .glossary import build_terms
+    from .index import build_index
 
-    build_terms(gen, docs, report)
+    build_terms(gen, docs, report)  # first: the search index reads terms.json for its dictionary
+    build_index(gen, docs, report)
 
 
 def _is_under(path: str, root: Path) -> bool:

@@ -188,3 +188,55 @@ def kwic_text(result, mark=_brackets, counts_only: bool = False) -> str:
     for w, fixed in result.hints.items():
         lines.append(f"note: {w} is a font mis-map the text was repaired from; the text reads {fixed}")
     return "\n".join(lines)
+
+
+# -- search -----------------------------------------------------------------------------------
+
+def search_record(result) -> dict:
+    """The --json contract of `kb search` (README: "kb search --json")."""
+    return {
+        "query": result.query,
+        "normalized_query": result.normalized,
+        "hits": [
+            {
+                "rank": i,
+                "doc_id": h.doc_id,
+                "doc_title": h.doc_title,
+                "doc_number": h.doc_number,
+                "doc_type": h.doc_type,
+                "date": h.date,
+                "section_id": h.section_id,
+                "section_title": h.title,
+                "heading_path": list(h.heading_path),
+                "pages": list(h.pages),
+                "score": h.score,
+                "snippet": h.snippet,
+                "highlights": [list(s) for s in h.highlights],
+            }
+            for i, h in enumerate(result.hits, 1)
+        ],
+    }
+
+
+def mark(text: str, spans, color: bool) -> str:
+    """Highlight ``spans`` of ``text``: bold yellow on a terminal, 【…】 when piped."""
+    start, end = ("\x1b[1;33m", "\x1b[0m") if color else ("【", "】")
+    out, last = [], 0
+    for a, b in spans:
+        out += [text[last:a], start, text[a:b], end]
+        last = b
+    out.append(text[last:])
+    return "".join(out)
+
+
+def search_text(result, color: bool = False) -> str:
+    if not result.hits:
+        return f"No sections match {result.query!r}."
+    lines = []
+    for i, h in enumerate(result.hits, 1):
+        head = h.doc_title + (f"（{h.doc_number}）" if h.doc_number else "")
+        lines.append(f"{i}. {head}")
+        lines.append(f"   {' › '.join(h.heading_path)}")
+        lines.append(f"   {pages_text(h.pages)} · score {h.score:.2f} · {h.section_id}")
+        lines.append(f"   {mark(h.snippet, h.highlights, color)}")
+    return "\n".join(lines)

@@ -1,0 +1,137 @@
+"""kb search speed and size: whole process, in-process latency, build throughput, index size.
+
+    PYTHONPATH=. python bench/bench_search.py [--scale 100] [--runs 15]
+
+Bundled corpus: parsed once (kb ingest). The ×N corpus replicates the parsed documents' JSON
+under new doc ids (no PDF re-parsing) and builds the search index from it, as ingest would.
+Prints medians / p95; timings are wall-clock on this machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+QUERIES = ["服务外包", '"促进服务外包"', "離岸服務外包", "BPO", "人才 培养", "云计算 AND 物联网", "共享服务中心 NOT 跨国公司",
+           "保障措施", "示范城市 综合评价", '"务外包产"', "金融硅谷", "软件开发外包 定制软件"]
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def text_bytes(docs) -> int:
+    return sum(len(s.text.encode("utf-8")) + len(s.title.encode("utf-8")) for d in docs for s in d.walk())
+
+
+def pct(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+
+
+def latency(index_dir, rounds: int):
+    from kb.search import search
+
+    for q in QUERIES:  # warm: open files, page cache
+        search(index_dir, q)
+    times = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            t = time.perf_counter()
+            search(index_dir, q)
+            times.append(time.perf_counter() - t)
+    return statistics.median(times), pct(times, 95)
+
+
+def whole_process(index_dir, runs: int):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, str(ROOT / "cli.py"), "--index", str(index_dir), "search", "服务外包", "--limit", "5"]
+    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=tempfile.gettempdir())
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=tempfile.gettempdir())
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def replicate(src_index, dst_index, scale: int):
+    """A store whose generation holds ``scale`` copies of every parsed document, then the search index built from them."""
+    from kb.index import build_index
+    from kb.model import Document
+    from kb.store import Store
+
+    docs = Store(src_index).snapshot().documents()
+    copies = []
+    for i in range(scale):
+        for d in docs:
+            data = json.loads(json.dumps(d.to_dict()))
+            new_id = f"{d.id}-{i:03d}"
+            for s in _walk(data["sections"]):
+                s["id"] = new_id + s["id"][len(d.id):]
+            data["id"] = new_id
+            copies.append(Document.from_dict(data))
+    with Store(dst_index).writer() as gen:
+        for d in copies:
+            gen.put(d, {"path": f"/bench/{d.id}.pdf", "size": 0, "mtime_ns": 0, "sha256": d.sha256})
+        t = time.perf_counter()
+        build_index(gen, copies, None)
+        build = time.perf_counter() - t
+    return copies, build
+
+
+def _walk(sections):
+    for s in sections:
+        yield s
+        yield from _walk(s["children"])
+
+
+def report(label, index_dir, docs, build_s, runs, rounds, processes=True):
+    from kb.store import Store
+
+    gen = Store(index_dir).snapshot().path
+    tb = text_bytes(docs)
+    size = dir_size(gen / "whoosh") + (gen / "search-vocab.json").stat().st_size
+    sections = sum(1 for d in docs for _ in d.walk())
+    p50, p95 = latency(index_dir, rounds)
+    print(f"[{label}] {len(docs)} documents, {sections} sections, text {tb / 1e6:.2f} MB")
+    print(f"  index build      {build_s:.2f} s  ({tb / 1e6 / build_s:.2f} MB text/s, {sections / build_s:.0f} sections/s)")
+    print(f"  index size       {size / 1e6:.2f} MB  ({size / tb:.2f}× the text)")
+    print(f"  query in-process p50 {p50 * 1000:.1f} ms   p95 {p95 * 1000:.1f} ms   ({len(QUERIES)} queries × {rounds})")
+    if processes:
+        print(f"  kb search (whole process) median {whole_process(index_dir, runs):.3f} s over {runs} runs")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=int, default=100)
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--rounds", type=int, default=10)
+    a = ap.parse_args()
+    from kb.ingest import ingest
+    from kb.store import Store
+
+    work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    base = work / "index"
+    t = time.perf_counter()
+    ingest([ROOT / "corpus"], base)
+    ingest_s = time.perf_counter() - t
+    docs = Store(base).snapshot().documents()
+    # Rebuild the search index alone for its throughput (ingest includes PDF parsing).
+    _, build_s = replicate(base, work / "x1", 1)
+    print(f"kb ingest of the bundled corpus (PDF parsing + index): {ingest_s:.2f} s")
+    report("bundled", base, docs, build_s, a.runs, a.rounds)
+    big, build_big = replicate(base, work / f"x{a.scale}", a.scale)
+    report(f"×{a.scale}", work / f"x{a.scale}", big, build_big, a.runs, max(2, a.rounds // 2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""The Whoosh full-text index: the only module that imports Whoosh.
+
+Whoosh is pinned to 2.7.4 (setup.cfg): frozen, dependency-free, and the on-disk format that
+whoosh-reloaded and whoosh3 also read; whoosh-ng writes indexes 2.7.x cannot open. Keeping every
+Whoosh call here makes a change of fork a one-line dependency change plus this file.
+
+One Whoosh document per section (parts, chapters, items and sub-items alike), with fields:
+
+  heading   the section's own title, jieba words            (boost 3: a broad query lands on a chapter)
+  term      the whole heading as one token (boost 4): 服务外包 lands on the entry that defines it
+  context   document title, 发文字号, ancestors' and children's titles (boost 0.6)
+  body      the section's own paragraphs, jieba words
+  body_bi   the body as character bigrams: exact phrases and any substring ("务外包产")
+  filters   doc_id, doc_type, year; date for sorting; the rest stored for the hit
+
+The index is built into the new generation's directory (``gen.path / "whoosh"``) and never
+modified in place: Whoosh's multi-file commit is not crash-safe, the generation swap is.
+Beside it, ``search-vocab.json`` holds every indexed word with jieba's frequency, so queries are
+cut by kb.query_cut without loading jieba, and the glossary's alias → term expansions.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from whoosh import analysis, fields, qparser, query as wq
+from whoosh import index as windex
+
+# Whoosh 2.7.4 picks a "preloaded" union matcher for Or queries of 3+ clauses on indexes under
+# 5000 documents, and nested inside another Or it drops matches: top-3 and top-20 of the same
+# query disagreed and a section scoring 6.6 was missing from the top 20. The binary tree of
+# UnionMatchers is what large indexes get anyway; use it always.
+wq.Or.matcher_type = wq.Or.DEFAULT_MATCHER
+
+WHOOSH_DIR = "whoosh"
+VOCAB_FILE = "search-vocab.json"
+WORD_FIELDS = {"title": ("heading", "context"), "body": ("body",), "all": ("heading", "context", "body")}
+BIGRAM_FIELDS = {"title": (), "body": ("body_bi",), "all": ("body_bi",)}
+BIGRAM_WEIGHT = 0.4  # an exact substring is evidence, but words should rank, not bigram counts
+_SPACE = re.compile(r"\s+")
+# Words typed together must all match, except the question words a user wraps a term in
+# ("离岸服务外包是什么"): the text never says them, so requiring them would find nothing.
+QUESTION_WORDS = frozenset("是 的 了 吗 呢 么 什么 是什么 什么是 啥 如何 怎么 怎样 哪些 有哪些 哪个 定义 含义 意思 解释 概念".split())
+
+
+class JiebaTokenizer(analysis.Tokenizer):
+    """Index-time words from kb.segment (consecutive positions, sub-words stacked)."""
+
+    def __init__(self, user_words=()):
+        self.user_words = tuple(user_words)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.user_words == self.user_words
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        from . import segment
+
+        tk = segment.tokenizer(self.user_words)
+        t = analysis.Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for word, pos, s, e in segment.tokens(tk, value):
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + s, start_char + e
+            yield t
+
+
+class BigramTokenizer(analysis.Tokenizer):
+    """Overlapping character pairs, lower-cased, whitespace removed, consecutive positions."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = analysis.Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for i, gram in enumerate(bigrams(value)):
+            t.text = gram
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + i
+            yield t
+
+
+def bigrams(text: str) -> list[str]:
+    s = _SPACE.sub("", text).lower()
+    return [s[i:i + 2] for i in range(len(s) - 1)]
+
+
+def schema(user_words=()) -> fields.Schema:
+    words = JiebaTokenizer(user_words)
+    grams = BigramTokenizer()
+    return fields.Schema(
+        section_id=fields.ID(stored=True, unique=True),
+        doc_id=fields.ID(stored=True),
+        doc_type=fields.ID(stored=True),
+        year=fields.NUMERIC(int, bits=16, signed=False),
+        date=fields.ID(stored=True, sortable=True),
+        order=fields.NUMERIC(int, sortable=True),  # document order, for stable ties
+        heading=fields.TEXT(analyzer=words, phrase=True, field_boost=3.0),
+        term=fields.ID(field_boost=4.0),  # the whole heading: a query that IS a heading (a defined term) lands on it
+        context=fields.TEXT(analyzer=words, phrase=False, field_boost=0.6),
+        body=fields.TEXT(analyzer=words, phrase=True),
+        body_bi=fields.TEXT(analyzer=grams, phrase=True),
+        doc_title=fields.STORED(),
+        doc_number=fields.STORED(),
+        title=fields.STORED(),
+        heading_path=fields.STORED(),
+        pages=fields.STORED(),
+    )  # the section text is not stored: the generation's docs/*.json already hold it
+
+
+# -- building ---------------------------------------------------------------------------------
+
+def build_index(gen, docs, report=None) -> Path:
+    """Index every section of ``docs`` into ``gen.path / "whoosh"`` and save the query vocabulary."""
+    from . import segment
+
+    expand = load_expansions(Path(gen.path), docs)
+    user_words = sorted({w for pair in expand.items() for w in pair if _is_word(w)})
+    out = Path(gen.path) / WHOOSH_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    ix = windex.create_in(str(out), schema(user_words))
+    writer = ix.writer(procs=1, limitmb=128, compound=False)  # procs>1 loses jieba user words in spawned workers
+    n = 0
+    for doc in docs:
+        year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else 0
+        for sec in doc.walk():
+            path = doc.heading_path(sec.id)
+            context = " ".join([doc.title, doc.doc_number or "", *path[:-1], *(c.title for c in sec.children)])
+            writer.add_document(
+                section_id=sec.id, doc_id=doc.id, doc_type=doc.doc_type or "", year=year,
+                date=doc.date or "", order=n,
+                heading=sec.title, term=sec.heading.strip().lower(), context=context, body=sec.text,
+                body_bi=sec.text,
+                doc_title=doc.title, doc_number=doc.doc_number, title=sec.title,
+                heading_path=path, pages=list(sec.pages),
+            )
+            n += 1
+    writer.commit()
+    tk = segment.tokenizer(tuple(user_words))
+    with ix.reader() as reader:
+        words = {w.decode("utf-8") if isinstance(w, bytes) else w
+                 for f in ("heading", "context", "body") for w in reader.lexicon(f)}
+    vocab = {"total": segment.total(tk), "freqs": segment.frequencies(tk, sorted(words)), "expand": expand}
+    (Path(gen.path) / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return out
+
+
+def _is_word(w: str) -> bool:
+    return bool(w) and not w.isspace() and len(w) <= 30
+
+
+def load_expansions(gen_path: Path, docs) -> dict[str, str]:
+    """alias (lower-cased) or term → canonical term, from the glossary's terms.json when there is one."""
+    if (gen_path / "terms.json").exists():
+        try:
+            from .glossary import load_terms, vocabulary
+        except ImportError:
+            pass
+        else:
+            return {k.lower(): v for k, v in vocabulary(load_terms(gen_path)).items()}
+    return fallback_appendix_expansions(docs)
+
+
+_DEFINED_AS = re.compile(r"英文为\s*([A-Za-z][A-Za-z ,.\-]*?)\s*[，,]\s*简写\s*([A-Za-z]+)")
+
+
+def fallback_appendix_expansions(docs) -> dict[str, str]:
+    """Until kb.glossary exists: appendix entry headings are terms; "英文为 X，简写 Y" gives aliases."""
+    out: dict[str, str] = {}
+    for doc in docs:
+        for sec in doc.walk():
+            if sec.kind != "appendix":
+                continue
+            for entry in sec.children:
+                term = entry.heading.strip()
+                if not term:
+                    continue
+                out[term.lower()] = term
+                m = _DEFINED_AS.search(entry.text)
+                if m:
+                    out[m.group(1).strip().lower()] = term
+                    out[m.group(2).lower()] = term
+    return out
+
+
+# -- querying ---------------------------------------------------------------------------------
+
+def open_index(gen_path: Path):
+    """(Whoosh index, vocabulary) of a generation, or None when it has no search index."""
+    d = Path(gen_path) / WHOOSH_DIR
+    v = Path(gen_path) / VOCAB_FILE
+    if not v.exists() or not windex.exists_in(str(d)):
+        return None
+    return windex.open_dir(str(d)), json.loads(v.read_text(encoding="utf-8"))
+
+
+class QuerySyntaxError(ValueError):
+    pass
+
+
+class Quoted(wq.Phrase):
+    """A "quoted" query part. Whoosh normalises a one-word Phrase to a Term, which would lose the
+    quotes: with IDTokenizer every quoted Chinese phrase is one word, and quotes mean exact text."""
+
+    def normalize(self):
+        return self
+
+
+def parse(text: str):
+    """Whoosh query syntax → a tree whose leaves are Term/Phrase/Prefix/Wildcard on field "q"."""
+    _check_balance(text)
+    q_schema = fields.Schema(q=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True),
+                             title=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True),
+                             body=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True))
+    # Plain words are OR-ed with a bonus per word matched (sections with all of them rank first,
+    # but "离岸服务外包 定义" still finds the entry that never says 定义); AND is there to require.
+    parser = qparser.QueryParser("q", q_schema, group=qparser.OrGroup.factory(0.9))
+    parser.remove_plugin_class(qparser.RangePlugin)
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    parser.phraseclass = Quoted
+    tree = parser.parse(text)
+    bad = [q for q in tree.leaves() if isinstance(q, wq.Term) and q.fieldname not in q_schema]
+    if bad:
+        raise QuerySyntaxError(f"unknown field {bad[0].fieldname!r} (use title: or body:)")
+    if tree is wq.NullQuery or not list(tree.leaves()):
+        raise QuerySyntaxError("nothing to search for")
+    if isinstance(tree, wq.Not):
+        raise QuerySyntaxError("a query cannot be only NOT …: say what to find as well")
+    return tree
+
+
+def _check_balance(text: str) -> None:
+    if text.count('"') % 2:
+        raise QuerySyntaxError('unbalanced double quote (")')
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise QuerySyntaxError("a ')' has no matching '('")
+    if depth:
+        raise QuerySyntaxError("a '(' is not closed")
+
+
+def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all"):
+    """The parsed tree → a query on the real fields, and the strings to highlight."""
+    marks: set[str] = set()
+
+    def words_for(text: str, where: str):
+        tokens = [w for w in cutter.cut(text) if w]
+        wanted = [w for w in tokens if w not in QUESTION_WORDS] or tokens
+        if not wanted:
+            return None
+        per_word = [wq.Or([wq.Term(f, w) for f in WORD_FIELDS[where]]) for w in wanted]
+        marks.update(t for t in wanted if len(t) > 1 or len(wanted) == 1)
+        return per_word[0] if len(per_word) == 1 else wq.And(per_word)
+
+    def substring(text: str, where: str):
+        grams = bigrams(text)
+        if not grams or not BIGRAM_FIELDS[where]:
+            return None
+        marks.add(_SPACE.sub("", text).lower())
+        if len(grams) == 1:
+            return wq.Or([wq.Term(f, grams[0], boost=BIGRAM_WEIGHT) for f in BIGRAM_FIELDS[where]])
+        return wq.Or([wq.Phrase(f, grams, boost=BIGRAM_WEIGHT) for f in BIGRAM_FIELDS[where]])
+
+    def term(text: str, where: str, phrase: bool):
+        text = text.lower()
+        if phrase:
+            # Words in sequence when the words cover the text; the (costly) bigram phrase only
+            # when a character is left over ("务外包产" → 务/外包/产).
+            cut = cutter.cut(text)
+            loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
+            parts = [substring(text, where) if loose else None, _word_phrase(cut, where)]
+            if not loose:
+                marks.add(_SPACE.sub("", text).lower())
+        else:
+            # The bigram phrase is costly on a big index; it is only needed when the words do
+            # not cover the text (a single character left over: "务外包产" → 务/外包/产).
+            cut = cutter.cut(text)
+            loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
+            parts = [words_for(text, where), substring(text, where) if loose else None]
+        if where in ("all", "title"):
+            parts.append(wq.Term("term", _SPACE.sub(" ", text).strip()))
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return wq.NullQuery
+        q = parts[0] if len(parts) == 1 else wq.Or(parts)
+        canonical = expand.get(_SPACE.sub(" ", text).strip())
+        if canonical and canonical.lower() != text:
+            alt = term(canonical, where, phrase)
+            q = wq.Or([q, alt])
+        return q
+
+    def leaf_scope(fieldname: str) -> str:
+        return scope if fieldname == "q" else fieldname
+
+    def walk(q):
+        if isinstance(q, wq.Phrase):
+            return term(" ".join(q.words), leaf_scope(q.fieldname), True)
+        if isinstance(q, wq.Term):
+            return term(q.text, leaf_scope(q.fieldname), False)
+        if isinstance(q, (wq.Prefix, wq.Wildcard)):
+            cls = type(q)
+            marks.add(q.text.rstrip("*?").lower())
+            return wq.Or([cls(f, q.text.lower()) for f in WORD_FIELDS[leaf_scope(q.fieldname)]])
+        if q.is_leaf():
+            return q
+        if isinstance(q, wq.Or) and any(isinstance(c, wq.Not) for c in q.subqueries):
+            # With plain words OR-ed, "A NOT B" parses as Or(A, Not(B)): "A, or anything without B".
+            # The user means A and not B.
+            keep = [walk(c) for c in q.subqueries if not isinstance(c, wq.Not)]
+            drop = [walk(c.query) for c in q.subqueries if isinstance(c, wq.Not)]
+            if not keep:
+                raise QuerySyntaxError("a query cannot be only NOT …: say what to find as well")
+            pos = keep[0] if len(keep) == 1 else type(q)(keep, scale=q.scale)
+            return wq.AndNot(pos, drop[0] if len(drop) == 1 else wq.Or(drop))
+        return q.apply(walk)
+
+    return walk(tree), sorted(marks, key=len, reverse=True)
+
+
+def _word_phrase(tokens, where):
+    if not tokens:
+        return None
+    if len(tokens) == 1:
+        return wq.Or([wq.Term(f, tokens[0]) for f in WORD_FIELDS[where]])
+    return wq.Or([wq.Phrase(f, tokens) for f in WORD_FIELDS[where] if f != "context"])
+
+
+def filter_query(doc_ids=None, doc_type=None, years=None):
+    parts = []
+    if doc_ids:
+        parts.append(wq.Or([wq.Term("doc_id", d) for d in doc_ids]))
+    if doc_type:
+        parts.append(wq.Term("doc_type", doc_type))
+    if years:
+        parts.append(wq.NumericRange("year", years[0], years[1]))
+    return wq.And(parts) if parts else None
+
+
+def run(ix, q, *, limit: int, filter_q=None, sort: str = "score") -> list[tuple[float, dict]]:
+    """(score, stored fields) of the top ``limit`` hits."""
+    with ix.searcher() as s:
+        if sort == "date":
+            # Whoosh reports the sort key, not the score, for sorted results: score every match
+            # and order here (newest first, then by score).
+            results = s.search(q, limit=None, filter=filter_q)
+            rows = [(float(r.score or 0.0), dict(r.fields())) for r in results]
+            rows.sort(key=lambda row: (row[1].get("date") or "", row[0]), reverse=True)
+            return rows[:limit]
+        results = s.search(q, limit=limit, filter=filter_q)
+        return [(float(r.score or 0.0), dict(r.fields())) for r in results]

@@ -1,0 +1,144 @@
+"""A query string → ranked sections with provenance and a highlighted snippet.
+
+The query is converted traditional → simplified (opencc, ~6 ms), parsed with Whoosh's syntax
+(AND OR NOT, "phrases", grouping, title:/body:, prefix*), cut into the index's own words by
+kb.query_cut (jieba is never loaded here: that alone would cost ~0.8 s a search), expanded with
+glossary aliases (BPO → 业务流程外包), and run against the live generation's snapshot — so a
+search during an ingest answers from the previous generation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import IndexMissingError, QueryError
+from .store import Store
+
+SCOPES = ("all", "title", "body")
+SORTS = ("score", "date")
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    doc_title: str
+    doc_number: str | None
+    doc_type: str | None
+    date: str | None
+    section_id: str
+    title: str
+    heading_path: list[str]
+    pages: tuple[int, int]
+    score: float
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in snippet
+
+
+@dataclass
+class SearchResult:
+    query: str
+    normalized: str  # after traditional → simplified
+    hits: list[Hit]
+
+
+def to_simplified(text: str) -> str:
+    if text.isascii():
+        return text
+    import opencc
+
+    return opencc.OpenCC("t2s").convert(text)
+
+
+def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, doc_type: str | None = None,
+           years: tuple[int, int] | None = None, sort: str = "score", scope: str = "all",
+           snippet_width: int = 80) -> SearchResult:
+    from . import index
+    from .query_cut import QueryCutter
+
+    if scope not in SCOPES:
+        raise QueryError(f"unknown scope {scope!r}: use one of {', '.join(SCOPES)}")
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    if limit < 1:
+        raise QueryError("--limit must be at least 1")
+    snap = Store(index_dir).snapshot()
+    opened = index.open_index(snap.path)
+    if opened is None:
+        raise IndexMissingError(f"{index_dir}: the index has no search index yet: run `kb ingest`")
+    ix, vocab = opened
+    normalized = to_simplified(query.strip())
+    try:
+        tree = index.parse(normalized)
+    except index.QuerySyntaxError as e:
+        raise QueryError(f"cannot parse query {query!r}: {e}") from None
+    cutter = QueryCutter(vocab["freqs"], vocab["total"])
+    q, marks = index.compile_query(tree, cutter, vocab.get("expand", {}), scope)
+    doc_ids = [snap.resolve(doc)] if doc else None
+    rows = index.run(ix, q, limit=limit, filter_q=index.filter_query(doc_ids, doc_type, years), sort=sort)
+    hits = []
+    for score, f in rows:
+        sec = snap.document(f["doc_id"]).section(f["section_id"])
+        text = sec.text if sec else ""
+        snip, spans = snippet(text or f["title"], marks, snippet_width)
+        hits.append(Hit(
+            doc_id=f["doc_id"], doc_title=f["doc_title"], doc_number=f.get("doc_number"),
+            doc_type=f.get("doc_type") or None, date=f.get("date") or None, section_id=f["section_id"],
+            title=f["title"], heading_path=list(f["heading_path"]), pages=tuple(f["pages"]),
+            score=round(score, 3), snippet=snip, highlights=spans,
+        ))
+    return SearchResult(query=query, normalized=normalized, hits=hits)
+
+
+def find_marks(text: str, marks: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping [start, end) of the highlight strings in ``text``, longest first, case-insensitive."""
+    low = text.lower()
+    taken = [False] * len(text)
+    spans = []
+    for m in sorted({m for m in marks if m}, key=len, reverse=True):
+        start = low.find(m)
+        while start != -1:
+            end = start + len(m)
+            if not any(taken[start:end]):
+                spans.append((start, end))
+                for i in range(start, end):
+                    taken[i] = True
+            start = low.find(m, start + 1)
+    return sorted(spans)
+
+
+def snippet(text: str, marks: list[str], width: int = 80) -> tuple[str, list[tuple[int, int]]]:
+    """A window of about ``width`` characters where the most distinct marks meet, and their spans in it."""
+    flat = re.sub(r"\s*\n\s*", " ", text).strip()
+    spans = find_marks(flat, marks)
+    if len(flat) <= width:
+        return flat, spans
+    best, best_key = 0, (-1, 0)
+    for s, _ in spans:
+        start = max(0, s - width // 4)
+        inside = {flat[a:b].lower() for a, b in spans if a >= start and b <= start + width}
+        key = (len(inside), -start)
+        if key > best_key:
+            best, best_key = start, key
+    start = min(best, max(0, len(flat) - width))
+    end = start + width
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(flat) else ""
+    shift = len(prefix) - start
+    inside = [(a + shift, b + shift) for a, b in spans if a >= start and b <= end]
+    return prefix + flat[start:end] + suffix, inside
+
+
+def ensure_fresh(index_dir, corpus_dir, on_build=None):
+    """Build the index from ``corpus_dir`` when it is missing or older than the corpus; returns the reason or None."""
+    from .freshness import stale_reason
+
+    reason = stale_reason(Path(index_dir), Path(corpus_dir))
+    if reason is None:
+        return None
+    from .ingest import ingest
+
+    if on_build:
+        on_build(reason)
+    ingest([corpus_dir], index_dir)
+    return reason

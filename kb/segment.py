@@ -1,0 +1,97 @@
+"""Chinese word segmentation: the only module that imports jieba.
+
+Why not ``jieba.analyse.ChineseAnalyzer``: it stores character offsets as token positions (so
+Whoosh phrase queries never match) and its HMM new-word guessing cuts a short query differently
+from the same words inside a sentence (``服务外包`` → 服务/外/包 alone, 服务/外包 in text).
+Here HMM is off, positions are consecutive, a domain dictionary is loaded into a private
+``jieba.Tokenizer`` (never the global one, so every process and every caller gets the same cut),
+and search-mode sub-words (服务, 外包 inside 服务外包) are stacked at their word's position so a
+query for a part still matches the whole and a phrase may start or end inside a long word.
+
+jieba costs ~0.8 s to load its dictionary, so only index building calls this; queries are cut
+by ``kb.query_cut`` against the vocabulary the index itself holds.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data" / "search_words.txt"
+USER_FREQ = 200_000  # high enough that a domain word beats a split into common words
+_DROP = re.compile(r"^[\s\W_]+$", re.UNICODE)  # punctuation and space tokens take no position
+
+
+def domain_words() -> list[str]:
+    """The bundled domain dictionary (one word per line, # comments)."""
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    return [w.strip() for w in lines if w.strip() and not w.startswith("#")]
+
+
+def _cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(tempfile.gettempdir(), f"policy-kb-{os.getuid()}")
+    path = os.path.join(base, "policy-kb") if os.environ.get("XDG_CACHE_HOME") else base
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(user_words: tuple[str, ...]):
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = _cache_dir()  # jieba's marshal cache must live somewhere this user can write
+    tk.initialize()
+    for w in user_words:
+        if w and not w.isspace():
+            tk.add_word(w, USER_FREQ)
+    return tk
+
+
+def tokenizer(user_words=()):
+    """A jieba tokenizer with the domain dictionary plus ``user_words`` (glossary terms, aliases)."""
+    words = sorted(set(domain_words()) | {w for w in user_words if w})
+    return _tokenizer(tuple(words))
+
+
+def sub_words(tk, word: str) -> list[tuple[str, int]]:
+    """Search-mode parts of ``word`` with their offsets: every shorter dictionary word inside it.
+
+    jieba's cut_for_search stops at 3 characters; 服务外包 inside 离岸服务外包 is 4, and a user
+    typing 服务外包 must find the 离岸 definition too.
+    """
+    out = []
+    for n in range(2, len(word)):
+        for i in range(len(word) - n + 1):
+            gram = word[i:i + n]
+            if tk.FREQ.get(gram):
+                out.append((gram, i))
+    return out
+
+
+def tokens(tk, text: str):
+    """(word, position, start char, end char) with consecutive positions; sub-words share their word's position."""
+    pos = -1
+    start = 0
+    for word in tk.cut(text, HMM=False):
+        end = start + len(word)
+        if not _DROP.match(word):
+            pos += 1
+            yield word.lower(), pos, start, end
+            for sub, i in sub_words(tk, word):
+                yield sub.lower(), pos, start + i, start + i + len(sub)
+        start = end
+
+
+def frequencies(tk, words) -> dict[str, int]:
+    """jieba's frequency for each word (user words get USER_FREQ): what ``query_cut`` ranks cuts by."""
+    return {w: int(tk.FREQ.get(w) or USER_FREQ) for w in words}
+
+
+def total(tk) -> int:
+    return int(tk.total)
