@@ -34,7 +34,7 @@ def _cwd(path: Path):
         os.chdir(old)
 
 
-def run(command: str, lang: str = "console") -> str:
+def run(command: str, lang: str = "console", index: str = "index") -> str:
     """Markdown for ``$ kb …`` and its output (stdout and stderr, as a terminal shows them)."""
     from click.testing import CliRunner
 
@@ -42,7 +42,7 @@ def run(command: str, lang: str = "console") -> str:
 
     args = shlex.split(command)
     assert args[0] == "kb"
-    env = {"KB_INDEX": "index", "NO_COLOR": "1"}
+    env = {"KB_INDEX": index, "NO_COLOR": "1"}
     with _cwd(scratch()):
         result = CliRunner().invoke(cli, args[1:], env=env, catch_exceptions=False)
     body = result.output
