@@ -112,10 +112,9 @@ def docs(ctx, as_json):
 def outline(ctx, doc, as_json):
     """Table of contents of DOC (an id, a unique part of one, or its 发文字号)."""
     from kb.present import outline_record, outline_text
-    from kb.store import Store
+    from kb.store import open_document
 
-    snap = Store(ctx.obj["index"]).snapshot()
-    document = snap.document(snap.resolve(doc))
+    document = open_document(ctx.obj["index"], doc)
     click.echo(_dump(outline_record(document)) if as_json else outline_text(document))
 
 

@@ -208,3 +208,9 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def open_document(index_dir: str | Path, ref: str) -> Document:
+    """The document ``ref`` names (id, unique part of one, 发文字号) in the live generation."""
+    snap = Store(index_dir).snapshot()
+    return snap.document(snap.resolve(ref))
