@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import InputError, MissingFileError
-from .parse import file_sha256, parse_pdf
+from .parse import PARSER_VERSION, file_sha256, parse_pdf
 from .store import Generation, Snapshot, Store
 
 
@@ -102,6 +102,8 @@ def ingest(
                 stat = _stat(path)
                 doc_id = by_path.get(stat["path"]) or _new_id(path, taken | set(old))
                 prev = old.get(doc_id)
+                if prev and prev.get("parser") != PARSER_VERSION:
+                    prev = {**prev, "size": None, "sha256": None}  # parsed by older rules: parse again
                 if prev and prev["size"] == stat["size"] and prev["mtime_ns"] == stat["mtime_ns"]:
                     gen.carry(doc_id, prev)
                     report.unchanged.append(doc_id)
@@ -120,7 +122,7 @@ def ingest(
             except Exception as err:  # a parser bug on one file must not cost the others
                 report.skipped.append({"path": str(path), "reason": "internal error", "error": f"{path}: internal error ({type(err).__name__}: {err})"})
                 continue
-            gen.put(doc, {**stat, "sha256": sha})
+            gen.put(doc, {**stat, "sha256": sha, "parser": PARSER_VERSION})
             (report.updated if prev else report.added).append(doc_id)
             taken.add(doc_id)
             report.warnings.extend({"doc_id": doc_id, "warning": w} for w in doc.warnings)
@@ -144,8 +146,32 @@ def ingest(
         report.documents = len(docs)
         report.pages = sum(d.page_count for d in docs)
         report.sections = sum(1 for d in docs for _ in d.walk())
-        build_derived(gen, docs, report)
+        unchanged = not (report.added or report.updated or report.removed) and set(gen.manifest) == set(old)
+        if not (unchanged and carry_derived(gen, report)):
+            build_derived(gen, docs, report)
     return report
+
+
+def carry_derived(gen: Generation, report: IngestReport) -> bool:
+    """Reuse the previous generation's search index and glossary when no document changed.
+
+    Hard links, so it costs nothing on disk; False (build afresh) if anything is missing.
+    """
+    import json
+    import shutil
+
+    prev = gen.previous
+    derived = [p for p in prev.iterdir() if p.name not in ("docs", "manifest.json")] if prev else []
+    if not derived or not (prev / "terms.json").exists():
+        return False
+    for src in derived:
+        dst = gen.path / src.name
+        if src.is_dir():
+            shutil.copytree(src, dst, copy_function=os.link)
+        else:
+            os.link(src, dst)
+    report.terms = len(json.loads((gen.path / "terms.json").read_text(encoding="utf-8")))
+    return True
 
 
 def build_derived(gen: Generation, docs, report: IngestReport) -> None:

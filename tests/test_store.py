@@ -74,3 +74,27 @@ def test_readers_keep_their_generation_while_a_new_one_is_swapped_in(folder, tmp
     # The old snapshot still reads every document it listed: the previous generation is kept.
     assert reader.document("eval").title == "2017年度中国服务外包示范城市及申请城市综合评价结果"
     assert Store(index).snapshot().doc_ids == ["plan"]
+
+
+def test_an_ingest_with_nothing_changed_reuses_the_search_index_and_glossary(folder, tmp_path):
+    index = tmp_path / "index"
+    ingest([folder], index)
+    before = current_generation(index)
+    report = ingest([folder], index)
+    after = current_generation(index)
+    assert sorted(report.unchanged) == ["eval", "plan"] and report.terms == 29
+    assert after != before
+    assert (after / "terms.json").stat().st_ino == (before / "terms.json").stat().st_ino  # a hard link, not a rebuild
+    from kb.search import search
+
+    hits = search(index, "离岸服务外包", limit=1).hits
+    assert hits[0].section_id == "plan/appendix/s3"
+
+
+def test_documents_parsed_by_older_rules_are_parsed_again(folder, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    ingest([folder], index)
+    monkeypatch.setattr("kb.ingest.PARSER_VERSION", 2)
+    report = ingest([folder], index)
+    assert sorted(report.updated) == ["eval", "plan"] and report.unchanged == []
+    assert {e["parser"] for e in Store(index).snapshot().manifest.values()} == {2}
