@@ -24,6 +24,8 @@ Three jobs, in this order:
                                        the radical "again"; every use in ../shared/real/TRICKY
                                        is 人口/户口, and the radical for 口 is U+2F1D ⼝
    ⻅ ⻓ (U+2E80–2EFF)   见 长         CJK radical supplement forms: same, by the table below
+   ２００３ ＩＴＯ       2003 ITO      full-width digits and letters: a typing variant; GB/T 9704
+                                       §5.3 writes numbers half-width (``fold_width``)
    ====================  ============  =====================================================
 
 2. **Spacing** (``fix_spacing``): extraction puts spaces between CJK and digits or Latin
@@ -103,7 +105,17 @@ def repair_text(text: str) -> str:
     text = _DOT_BETWEEN.sub("·", text)
     text = _KANGXI.sub(lambda m: KANGXI_OVERRIDES.get(m.group()) or unicodedata.normalize("NFKC", m.group()), text)
     text = _SUPPLEMENT.sub(lambda m: RADICAL_SUPPLEMENT.get(m.group(), m.group()), text)
-    return text
+    return fold_width(text)
+
+
+# Full-width digits and Latin letters (２００３年, ＩＴＯ) are a typing variant: GB/T 9704 §5.3
+# writes numbers in half-width Arabic digits, and a reader searching 2003年 means the same
+# thing. Full-width punctuation (，。（）．) is Chinese typography and stays.
+_FULL_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]})
+
+
+def fold_width(text: str) -> str:
+    return text.translate(_FULL_WIDTH)
 
 
 _SPACE_AFTER_CJK = re.compile(f"(?<={_CJK_ANY})[ \t\u00a0\u3000]+(?=\\S)")

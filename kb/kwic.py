@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from .clean import fix_spacing, repair_text
+from .clean import fix_spacing, fold_width, repair_text
 from .errors import QueryError
 from .model import Document, Section
 
@@ -75,7 +75,7 @@ def normalise_words(words: Iterable[str]) -> list[str]:
     """Normalise each word's spacing like the text's; drop repeats; refuse an empty one."""
     out: list[str] = []
     for raw in words:
-        w = fix_spacing(raw)
+        w = fix_spacing(fold_width(raw))
         if not w:
             raise QueryError(f"empty keyword {raw!r}: give at least one character that is not a space")
         if w not in out:

@@ -80,6 +80,9 @@ _BOLD = re.compile(r"bold|hei|黑|标宋|XBS|Heavy|Black", re.I)
 MAX_HEADING = 40
 _SENTENCE_END = re.compile(r"[。！？]")
 _LEAD = re.compile(r"^([^，。；：、,;:（）()“”]{2,16})。(?=\S)")
+# A clause about the document itself (本实施细则由…负责解释。本通知自…起施行。) is never a
+# title, even where it is set in 黑体 like the titles around it (dg_qiye, hz).
+_SELF_CLAUSE = re.compile(r"^本(?:实施)?(?:办法|通知|细则|规定|条例|意见|方案|决定|规划)")
 _CLOSING = re.compile(r"[。！？：；:;!?][”’」』）)]*$")
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{1,20})】")
 
@@ -196,9 +199,14 @@ def _bold_title(ln: Line, layout: Layout) -> bool:
 
 
 def _runs_on(cur: _Block | None, prev: Line, layout: Layout) -> bool:
-    """An article whose bold run-in label (第一条【依据目的】) fills its first line runs on."""
+    """A numbered paragraph whose bold run-in label fills its first line runs on.
+
+    第一条【依据目的】…, （四）入户通报。公安… (dg_qiye), 1.国家级、省级…: the label is set
+    in 黑体/楷体 and the sentence goes on in the body font. A label that stands alone ends short
+    of the right margin, so a full first line means the paragraph continues.
+    """
     m = ladder_match(cur.text) if cur is not None and len(cur.lines) == 1 else None
-    return bool(m) and m[0] == "article" and (layout.right - prev.x1) < 1.5 * prev.size
+    return bool(m) and (layout.right - prev.x1) < 1.5 * prev.size
 
 
 def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
@@ -279,14 +287,22 @@ def _footnotes_by_page(pages: list[Page]) -> dict[tuple[int, str], Footnote]:
 
 
 # -- pass 2: blocks → sections ----------------------------------------------------------------
-def _split_heading(kind: str, rank: int, rest: str, one_line: bool) -> tuple[str, str]:
-    """(heading text, remaining paragraph text) for a ladder paragraph."""
+def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool = True) -> tuple[str, str]:
+    """(heading text, remaining paragraph text) for a ladder paragraph.
+
+    ``titled``: the number is set in a heading font (黑体/楷体). In the body font, a number
+    followed by one whole sentence (六、本实施细则由市人力资源局负责解释。) is a numbered clause,
+    not a title: it keeps its number, and the sentence, with its 。, stays text. So does a
+    clause about the document itself in any font (_SELF_CLAUSE).
+    """
     if kind == "article":
         m = _BRACKET_TITLE.match(rest)
         if m:
             return m.group(1), rest[m.end():]
         return "", rest
     end = _SENTENCE_END.search(rest)
+    if end and rank > ARTICLE_RANK and not rest[end.end():].strip() and (not titled or _SELF_CLAUSE.match(rest)):
+        return "", rest
     if end and end.start() <= MAX_HEADING:
         return rest[: end.start()], rest[end.end():]
     if not end and (len(rest) <= MAX_HEADING or one_line):
@@ -300,6 +316,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
     pending: list[Paragraph] = []  # front matter before the first title
     used_ids: set[str] = set()
     attachment_label: str | None = None
+    attachment_list = False  # inside "附件：1．…  2．…", the list of a notice's attachments
 
     def new_id(path: list[str]) -> str:
         base = "/".join([doc_id] + path)
@@ -310,7 +327,8 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         return sid
 
     def open_part(title: str, pages) -> None:
-        nonlocal attachment_label
+        nonlocal attachment_label, attachment_list
+        attachment_list = False
         sec = Section(id=new_id([f"part{len(parts) + 1}"]), level=0, number=attachment_label,
                       heading=title, kind="part", pages=pages)
         attachment_label = None
@@ -365,13 +383,23 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             if kind == "appendix" and (nxt is None or nxt.kind == "title") and not rest:
                 attachment_label = number  # "附件 1" above the attachment's own title
                 continue
-            if rank > ARTICLE_RANK and inside_article:
+            listed = ladder_match(rest) or (ladder_match(nxt.text.strip()) if nxt is not None and not rest else None)
+            if kind == "appendix" and listed and listed[0] == "point":
+                # "附件：1．《广东省居住证申请表》" lists the attachments (GB/T 9704 §7.3.6); its
+                # numbered lines are the list, not sections.
+                attachment_list = True
                 match = None
+            elif kind == "point" and attachment_list:
+                match = None
+            elif rank > ARTICLE_RANK and inside_article:
+                match = None
+            else:
+                attachment_list = False
         if not match:
             lead = _LEAD.match(text)
             add_paragraph(_paragraph(text, b, footnotes, lead.group(1) if lead else None))
             continue
-        heading, body = _split_heading(kind, rank, rest, len(b.lines) == 1)
+        heading, body = _split_heading(kind, rank, rest, len(b.lines) == 1, layout.heading_font(b.lines[0]))
         if current() is None:
             open_part(fallback_title, b.pages)
         while stack and stack[-1][0] >= rank:

@@ -13,7 +13,7 @@ from cli import cli
 from kb.errors import IndexBusyError, QueryError
 from kb.search import search
 
-from conftest import CORPUS, EVAL_ID, PLAN_ID
+from conftest import CORPUS, EVAL, EVAL_ID, PLAN_ID
 
 APPENDIX = f"{PLAN_ID}/appendix"
 
@@ -260,7 +260,9 @@ def test_search_answers_while_an_ingest_holds_the_writer(index_copy):
             ingest([CORPUS], index_copy)
 
 
-def test_interrupted_build_leaves_the_previous_index_answering(index_copy, monkeypatch):
+def test_interrupted_build_leaves_the_previous_index_answering(index_copy, monkeypatch, tmp_path):
+    import shutil
+
     import kb.index
     from kb.ingest import ingest
 
@@ -268,8 +270,12 @@ def test_interrupted_build_leaves_the_previous_index_answering(index_copy, monke
         raise KeyboardInterrupt
 
     monkeypatch.setattr(kb.index, "build_index", crash)
+    added = tmp_path / "copy.pdf"  # a new document, so the search index must be rebuilt
+    shutil.copy(EVAL, added)
     with pytest.raises(KeyboardInterrupt):
-        ingest([CORPUS], index_copy)
+        ingest([CORPUS, added], index_copy)
     assert ids(search(index_copy, "ITO", limit=1)) == [f"{APPENDIX}/s6"]
+
+
 def test_top_n_is_a_prefix_of_a_longer_list(corpus_index):
     assert ids(search(corpus_index, '服务外包', limit=3)) == ids(search(corpus_index, '服务外包', limit=50))[:3]

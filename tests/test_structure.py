@@ -62,3 +62,55 @@ def test_eval_footnote_on_its_paragraph(evaluation):
     assert note.text == "指标数据无量纲化处理是为消除不同指标之间量纲和数量级的差异，保留了各指标数据取值差异程度上的信息，实现了不同指标数据的一致化和可比性。"
     assert par.text[:note.offset].endswith("指标数据采用无量纲化法进行处理")
     assert "1" not in par.text[note.offset - 2: note.offset + 1]
+
+
+# -- real documents: regressions found by a first-use review ------------------------------------
+import functools  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.conftest import real_pdf  # noqa: E402
+
+
+@functools.lru_cache(maxsize=None)
+def _real(name: str):
+    from kb.parse import parse_pdf
+
+    return parse_pdf(real_pdf(name))
+
+
+def _all_text(doc) -> str:
+    return "\n".join(p.text for s in doc.walk() for p in s.paragraphs)
+
+
+def test_a_bold_label_that_fills_its_line_runs_on_into_the_next():
+    """（四）入户通报。… in 黑体 then body type: one paragraph, not two halves of a sentence."""
+    doc = _real("dg_qiye_ziping_rencai_2015_dfb124.pdf")
+    s4 = doc.section(f"{doc.id}/p5/s4")
+    assert s4.title == "（四）入户通报"
+    assert len(s4.paragraphs) == 1 and s4.paragraphs[0].text.startswith("公安部门")
+    assert "情况通报辖区社区" in s4.paragraphs[0].text
+    assert "各镇街企业自评人才入户工作小组" in _all_text(doc)
+
+
+@pytest.mark.parametrize("name, section, text", [
+    ("dg_qiye_ziping_rencai_2015_dfb124.pdf", "p6", "本实施细则由市人力资源局、市公安局负责解释。"),
+    ("hz_yibao_tiaozheng_2016_hf57.pdf", "p4", "本通知自2016年5月1日起施行。"),
+])
+def test_a_numbered_clause_keeps_its_sentence_as_text(name, section, text):
+    doc = _real(name)
+    sec = doc.section(f"{doc.id}/{section}")
+    assert (sec.heading, sec.paragraphs[0].text) == ("", text)
+
+
+def test_a_list_of_attachments_is_not_a_section_tree():
+    doc = _real("gd_yinjin_rencai_juzhuzheng_2003_webprint.pdf")
+    assert not [s.id for s in doc.walk() if s.kind in ("appendix", "point")]
+    assert "附件：1．《广东省居住证申请表》" in _all_text(doc)
+
+
+def test_full_width_digits_read_half_width():
+    doc = _real("gd_yinjin_rencai_juzhuzheng_2003_webprint.pdf")
+    text = _all_text(doc)
+    assert "本办法自2003年11月1日起施行。" in text
+    assert not any("\uff10" <= ch <= "\uff19" for ch in text)
