@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled corpus, ../shared/real, and an index built once per run."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,14 +12,14 @@ PLAN = CORPUS / "苏州市服务外包产业十二五发展规划.pdf"
 EVAL = CORPUS / "2017年度中国服务外包示范城市及申请城市综合评价结果.pdf"
 PLAN_ID = PLAN.stem
 EVAL_ID = EVAL.stem
-REAL = ROOT.parent / "shared" / "real"
+REAL = Path(os.environ.get("KB_REAL_PDFS") or ROOT.parent / "shared" / "real")
 
 
 def real_pdf(name: str) -> Path:
     """A file from ../shared/real, or skip the test saying why."""
     path = REAL / name
     if not path.exists():
-        pytest.skip(f"{path} is absent: the real-PDF set lives in ../shared/real beside the checkout")
+        pytest.skip(f"{path} is absent: the real-PDF set lives in ../shared/real beside the checkout (or set KB_REAL_PDFS)")
     return path
 
 

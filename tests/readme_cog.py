@@ -44,7 +44,7 @@ def run(command: str, lang: str = "console", index: str = "index") -> str:
     assert args[0] == "kb"
     env = {"KB_INDEX": index, "NO_COLOR": "1"}
     with _cwd(scratch()):
-        result = CliRunner().invoke(cli, args[1:], env=env, catch_exceptions=False)
+        result = CliRunner().invoke(cli, args[1:], env=env, prog_name="kb", catch_exceptions=False)
     body = result.output
     if not body.endswith("\n"):
         body += "\n"
