@@ -189,9 +189,10 @@ def keyword_cmd(ctx, words, context, doc, counts_only, all_words, as_json):
               help="Output format [default: from -o's suffix, else md].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @kb_errors
 @click.pass_context
-def export_cmd(ctx, ref, doc, fmt, output, force):
+def export_cmd(ctx, ref, doc, fmt, output, force, as_json):
     """A section with all its sub-sections, or a whole document, with its citation.
 
     REF: a section id from `kb outline`/`kb search` (full, or local with --doc), a heading or
@@ -199,7 +200,9 @@ def export_cmd(ctx, ref, doc, fmt, output, force):
     """
     from kb.export import export, format_for, write_output
 
-    fmt = format_for(fmt, output)
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError(f"--json and --format {fmt} disagree: give one of them")
+    fmt = format_for("json" if as_json else fmt, output)
     if fmt == "docx" and not output:
         raise click.UsageError("--format docx writes a binary file: give -o FILE.docx")
     result = export(ctx.obj["index"], ref, doc=doc, fmt=fmt)

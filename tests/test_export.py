@@ -274,3 +274,18 @@ def test_cli_ambiguous_ref_lists_candidates_and_exits_1(corpus_index):
 def test_cli_export_errors(corpus_index, args, message):
     result = run(corpus_index, *args)
     assert (result.exit_code, result.output) == (1, message)
+
+
+def test_json_flag_is_format_json(corpus_index):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    runner = CliRunner()
+    base = ["--index", str(corpus_index), "export", "ch5/s4", "--doc", "苏州"]
+    flag = runner.invoke(cli, base + ["--json"])
+    fmt = runner.invoke(cli, base + ["--format", "json"])
+    assert flag.exit_code == 0 and flag.output == fmt.output
+    assert json.loads(flag.output)["citation"]["section_id"].endswith("/ch5/s4")
+    clash = runner.invoke(cli, base + ["--json", "--format", "md"])
+    assert clash.exit_code == 2 and "--json and --format md disagree" in clash.output
