@@ -10,7 +10,9 @@ One Whoosh document per section (parts, chapters, items and sub-items alike), wi
   term      the whole heading as one token (boost 4): 服务外包 lands on the entry that defines it
   context   document title, 发文字号, ancestors' and children's titles (boost 0.6)
   body      the section's own paragraphs, jieba words
-  body_bi   the body as character bigrams: exact phrases and any substring ("务外包产")
+  body_bi   the body's character bigrams, presence only (no positions, no counts): the sections
+            that hold every bigram of a substring ("务外包产"), which is then checked against the
+            section text itself (kb.search_session) and scored here
   filters   doc_id, doc_type, year; date for sorting; the rest stored for the hit
 
 The index is built into the new generation's directory (``gen.path / "whoosh"``) and never
@@ -21,11 +23,13 @@ cut by kb.query_cut without loading jieba, and the glossary's alias → term exp
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
-from whoosh import analysis, fields, qparser, query as wq
+from whoosh import analysis, fields, formats, qparser, query as wq
 from whoosh import index as windex
+from whoosh.matching import ListMatcher, NullMatcher
 
 # Whoosh 2.7.4 picks a "preloaded" union matcher for Or queries of 3+ clauses on indexes under
 # 5000 documents, and nested inside another Or it drops matches: top-3 and top-20 of the same
@@ -106,7 +110,9 @@ def schema(user_words=()) -> fields.Schema:
         term=fields.ID(field_boost=4.0),  # the whole heading: a query that IS a heading (a defined term) lands on it
         context=fields.TEXT(analyzer=words, phrase=False, field_boost=0.6),
         body=fields.TEXT(analyzer=words, phrase=True),
-        body_bi=fields.TEXT(analyzer=grams, phrase=True),
+        # Positions here were 2/3 of the index and a phrase over them the slowest query (0.25 s at
+        # 100×): presence is enough to find candidates, the text says whether the substring is there.
+        body_bi=fields.FieldType(formats.Existence(), analyzer=grams, scorable=False),
         doc_title=fields.STORED(),
         doc_number=fields.STORED(),
         title=fields.STORED(),
@@ -213,6 +219,67 @@ class Quoted(wq.Phrase):
         return self
 
 
+class Substring(wq.Query):
+    """Sections whose text contains ``text`` (whitespace ignored, case-insensitive), scored like a
+    phrase by BM25 on its occurrences. Candidates hold every bigram of ``text`` (body_bi); each is
+    confirmed against its section text, ``texts(searcher)`` → (normalized texts by document number,
+    mean length), which the caller keeps loaded."""
+
+    K1, B = 1.2, 0.75
+
+    def __init__(self, fieldname: str, text: str, texts, boost: float = 1.0):
+        self.fieldname = fieldname
+        self.text = _SPACE.sub("", text).lower()
+        self.texts = texts
+        self.boost = boost
+
+    def __unicode__(self):
+        return f'{self.fieldname}:~"{self.text}"'
+
+    __str__ = __unicode__
+
+    def __repr__(self):
+        return f"Substring({self.fieldname!r}, {self.text!r}, boost={self.boost})"
+
+    def __eq__(self, other):
+        return (type(other) is type(self) and other.fieldname == self.fieldname
+                and other.text == self.text and other.boost == self.boost)
+
+    def __hash__(self):
+        return hash((type(self).__name__, self.fieldname, self.text, self.boost))
+
+    def _grams(self):
+        return sorted(set(bigrams(self.text)))
+
+    def terms(self, phrases=False):
+        return [(self.fieldname, g) for g in self._grams()]
+
+    def estimate_size(self, ixreader):
+        return min((ixreader.doc_frequency(self.fieldname, g) for g in self._grams()), default=0)
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        grams = sorted(self._grams(), key=lambda g: reader.doc_frequency(self.fieldname, g))
+        if not grams or any((self.fieldname, g) not in reader for g in grams):
+            return NullMatcher()
+        # Set intersection in C beats Whoosh's Python intersection matcher on long posting lists.
+        ids = set(reader.postings(self.fieldname, grams[0]).all_ids())
+        for g in grams[1:]:
+            if not ids:
+                break
+            ids.intersection_update(reader.postings(self.fieldname, g).all_ids())
+        texts, avg_len = self.texts(searcher)
+        needle = self.text
+        found = [(d, texts[d].count(needle)) for d in sorted(ids) if needle in texts[d]]
+        if not found:
+            return NullMatcher()
+        idf = math.log(searcher.doc_count_all() / (len(found) + 1)) + 1  # Whoosh's own idf
+        k1, b = self.K1, self.B
+        weights = [self.boost * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(texts[d]) / avg_len))
+                   for d, tf in found]
+        return ListMatcher([d for d, _ in found], weights)
+
+
 def parse(text: str):
     """Whoosh query syntax → a tree whose leaves are Term/Phrase/Prefix/Wildcard on field "q"."""
     _check_balance(text)
@@ -248,8 +315,11 @@ def _check_balance(text: str) -> None:
         raise QuerySyntaxError("a '(' is not closed")
 
 
-def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all"):
-    """The parsed tree → a query on the real fields, and the strings to highlight."""
+def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all", texts=None):
+    """The parsed tree → a query on the real fields, and the strings to highlight.
+
+    ``texts(searcher)`` gives the section texts a substring is checked against (see Substring).
+    """
     marks: set[str] = set()
 
     def words_for(text: str, where: str):
@@ -266,9 +336,8 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all"):
         if not grams or not BIGRAM_FIELDS[where]:
             return None
         marks.add(_SPACE.sub("", text).lower())
-        if len(grams) == 1:
-            return wq.Or([wq.Term(f, grams[0], boost=BIGRAM_WEIGHT) for f in BIGRAM_FIELDS[where]])
-        return wq.Or([wq.Phrase(f, grams, boost=BIGRAM_WEIGHT) for f in BIGRAM_FIELDS[where]])
+        subs = [Substring(f, text, texts, boost=BIGRAM_WEIGHT) for f in BIGRAM_FIELDS[where]]
+        return subs[0] if len(subs) == 1 else wq.Or(subs)
 
     def term(text: str, where: str, phrase: bool):
         text = text.lower()
@@ -345,15 +414,14 @@ def filter_query(doc_ids=None, doc_type=None, years=None):
     return wq.And(parts) if parts else None
 
 
-def run(ix, q, *, limit: int, filter_q=None, sort: str = "score") -> list[tuple[float, dict]]:
-    """(score, stored fields) of the top ``limit`` hits."""
-    with ix.searcher() as s:
-        if sort == "date":
-            # Whoosh reports the sort key, not the score, for sorted results: score every match
-            # and order here (newest first, then by score).
-            results = s.search(q, limit=None, filter=filter_q)
-            rows = [(float(r.score or 0.0), dict(r.fields())) for r in results]
-            rows.sort(key=lambda row: (row[1].get("date") or "", row[0]), reverse=True)
-            return rows[:limit]
-        results = s.search(q, limit=limit, filter=filter_q)
-        return [(float(r.score or 0.0), dict(r.fields())) for r in results]
+def run(s, q, *, limit: int, filter_q=None, sort: str = "score") -> list[tuple[float, dict]]:
+    """(score, stored fields) of the top ``limit`` hits, from the open searcher ``s``."""
+    if sort == "date":
+        # Whoosh reports the sort key, not the score, for sorted results: score every match
+        # and order here (newest first, then by score).
+        results = s.search(q, limit=None, filter=filter_q)
+        rows = [(float(r.score or 0.0), dict(r.fields())) for r in results]
+        rows.sort(key=lambda row: (row[1].get("date") or "", row[0]), reverse=True)
+        return rows[:limit]
+    results = s.search(q, limit=limit, filter=filter_q)
+    return [(float(r.score or 0.0), dict(r.fields())) for r in results]
