@@ -29,7 +29,7 @@ from pathlib import Path
 
 from whoosh import analysis, fields, formats, qparser, query as wq
 from whoosh import index as windex
-from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
 
 # Whoosh 2.7.4 picks a "preloaded" union matcher for Or queries of 3+ clauses on indexes under
 # 5000 documents, and nested inside another Or it drops matches: top-3 and top-20 of the same
@@ -41,6 +41,7 @@ WHOOSH_DIR = "whoosh"
 VOCAB_FILE = "search-vocab.json"
 WORD_FIELDS = {"title": ("heading", "context"), "body": ("body",), "all": ("heading", "context", "body")}
 BIGRAM_FIELDS = {"title": (), "body": ("body_bi",), "all": ("body_bi",)}
+PHRASE_FIELDS = ("heading",)  # the body's phrases are checked against its text (Substring)
 BIGRAM_WEIGHT = 0.4  # an exact substring is evidence, but words should rank, not bigram counts
 _SPACE = re.compile(r"\s+")
 # Words typed together must all match, except the question words a user wraps a term in
@@ -109,7 +110,7 @@ def schema(user_words=()) -> fields.Schema:
         heading=fields.TEXT(analyzer=words, phrase=True, field_boost=3.0),
         term=fields.ID(field_boost=4.0),  # the whole heading: a query that IS a heading (a defined term) lands on it
         context=fields.TEXT(analyzer=words, phrase=False, field_boost=0.6),
-        body=fields.TEXT(analyzer=words, phrase=True),
+        body=fields.TEXT(analyzer=words, phrase=False),  # counts only: see PHRASE_FIELDS
         # Positions here were 2/3 of the index and a phrase over them the slowest query (0.25 s at
         # 100×): presence is enough to find candidates, the text says whether the substring is there.
         body_bi=fields.FieldType(formats.Existence(), analyzer=grams, scorable=False),
@@ -220,18 +221,23 @@ class Quoted(wq.Phrase):
 
 
 class Substring(wq.Query):
-    """Sections whose text contains ``text`` (whitespace ignored, case-insensitive), scored like a
-    phrase by BM25 on its occurrences. Candidates hold every bigram of ``text`` (body_bi); each is
-    confirmed against its section text, ``texts(searcher)`` → (normalized texts by document number,
-    mean length), which the caller keeps loaded."""
+    """Sections whose text contains ``text`` (whitespace ignored, case-insensitive).
+
+    Candidates hold every bigram of ``text`` (body_bi); each is confirmed against its section
+    text, ``texts(searcher)`` → (normalized texts by document number, mean length), which the
+    caller keeps loaded. Scored as Whoosh scores a phrase — the sum of its words' scores in
+    ``words_field`` — when ``words`` cover the text, else by BM25 on the occurrences.
+    """
 
     K1, B = 1.2, 0.75
 
-    def __init__(self, fieldname: str, text: str, texts, boost: float = 1.0):
+    def __init__(self, fieldname: str, text: str, texts, boost: float = 1.0, words=(), words_field="body"):
         self.fieldname = fieldname
         self.text = _SPACE.sub("", text).lower()
         self.texts = texts
         self.boost = boost
+        self.words = tuple(words)
+        self.words_field = words_field
 
     def __unicode__(self):
         return f'{self.fieldname}:~"{self.text}"'
@@ -243,10 +249,10 @@ class Substring(wq.Query):
 
     def __eq__(self, other):
         return (type(other) is type(self) and other.fieldname == self.fieldname
-                and other.text == self.text and other.boost == self.boost)
+                and other.text == self.text and other.boost == self.boost and other.words == self.words)
 
     def __hash__(self):
-        return hash((type(self).__name__, self.fieldname, self.text, self.boost))
+        return hash((type(self).__name__, self.fieldname, self.text, self.boost, self.words))
 
     def _grams(self):
         return sorted(set(bigrams(self.text)))
@@ -273,6 +279,9 @@ class Substring(wq.Query):
         found = [(d, texts[d].count(needle)) for d in sorted(ids) if needle in texts[d]]
         if not found:
             return NullMatcher()
+        if self.words:
+            words = wq.And([wq.Term(self.words_field, w) for w in self.words], boost=self.boost)
+            return FilterMatcher(words.matcher(searcher, context), {d for d, _ in found})
         idf = math.log(searcher.doc_count_all() / (len(found) + 1)) + 1  # Whoosh's own idf
         k1, b = self.K1, self.B
         weights = [self.boost * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(texts[d]) / avg_len))
@@ -331,29 +340,30 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all", text
         marks.update(t for t in wanted if len(t) > 1 or len(wanted) == 1)
         return per_word[0] if len(per_word) == 1 else wq.And(per_word)
 
-    def substring(text: str, where: str):
+    def substring(text: str, where: str, words=()):
         grams = bigrams(text)
         if not grams or not BIGRAM_FIELDS[where]:
             return None
         marks.add(_SPACE.sub("", text).lower())
-        subs = [Substring(f, text, texts, boost=BIGRAM_WEIGHT) for f in BIGRAM_FIELDS[where]]
+        boost = 1.0 if words else BIGRAM_WEIGHT
+        subs = [Substring(f, text, texts, boost=boost, words=words) for f in BIGRAM_FIELDS[where]]
         return subs[0] if len(subs) == 1 else wq.Or(subs)
 
     def term(text: str, where: str, phrase: bool):
         text = text.lower()
-        if phrase:
-            # Words in sequence when the words cover the text; the (costly) bigram phrase only
-            # when a character is left over ("务外包产" → 务/外包/产).
-            cut = cutter.cut(text)
-            loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
-            parts = [substring(text, where) if loose else None, _word_phrase(cut, where)]
-            if not loose:
-                marks.add(_SPACE.sub("", text).lower())
+        cut = cutter.cut(text)
+        # A single character left over ("务外包产" → 务/外包/产): the words do not cover the text.
+        loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
+        if phrase and len(cut) == 1 and not loose:
+            parts = [_word_phrase(cut, where)]  # one whole word: the word itself is the exact text
+            marks.add(_SPACE.sub("", text).lower())
+        elif phrase:
+            # Exact text: the heading's words in sequence, and the body's text itself (Substring),
+            # which is exact and, unlike a phrase over word positions, cheap on a big index. Text
+            # the words cover scores as a body phrase did; a loose one as a substring.
+            marks.add(_SPACE.sub("", text).lower())
+            parts = [_word_phrase(cut, where), substring(text, where, () if loose else cut)]
         else:
-            # The bigram phrase is costly on a big index; it is only needed when the words do
-            # not cover the text (a single character left over: "务外包产" → 务/外包/产).
-            cut = cutter.cut(text)
-            loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
             parts = [words_for(text, where), substring(text, where) if loose else None]
         if where in ("all", "title"):
             parts.append(wq.Term("term", _SPACE.sub(" ", text).strip()))
@@ -396,11 +406,13 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all", text
 
 
 def _word_phrase(tokens, where):
+    """The words in sequence where positions are kept (headings), or the single word anywhere."""
     if not tokens:
         return None
     if len(tokens) == 1:
         return wq.Or([wq.Term(f, tokens[0]) for f in WORD_FIELDS[where]])
-    return wq.Or([wq.Phrase(f, tokens) for f in WORD_FIELDS[where] if f != "context"])
+    phrases = [wq.Phrase(f, tokens) for f in WORD_FIELDS[where] if f in PHRASE_FIELDS]
+    return (phrases[0] if len(phrases) == 1 else wq.Or(phrases)) if phrases else None
 
 
 def filter_query(doc_ids=None, doc_type=None, years=None):

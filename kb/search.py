@@ -43,11 +43,9 @@ class SearchResult:
 
 
 def to_simplified(text: str) -> str:
-    if text.isascii():
-        return text
-    import opencc
+    from .lookup import to_simplified as t2s  # one cached converter: building one costs ~8 ms
 
-    return opencc.OpenCC("t2s").convert(text)
+    return t2s(text)
 
 
 def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, doc_type: str | None = None,
