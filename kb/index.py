@@ -269,14 +269,14 @@ class Substring(wq.Query):
         if not grams or any((self.fieldname, g) not in reader for g in grams):
             return NullMatcher()
         # Set intersection in C beats Whoosh's Python intersection matcher on long posting lists.
-        ids = set(reader.postings(self.fieldname, grams[0]).all_ids())
+        ids = set(_posting_ids(reader, self.fieldname, grams[0]))
         for g in grams[1:]:
             if not ids:
                 break
-            ids.intersection_update(reader.postings(self.fieldname, g).all_ids())
+            ids.intersection_update(_posting_ids(reader, self.fieldname, g))
         texts, avg_len = self.texts(searcher)
         needle = self.text
-        found = [(d, texts[d].count(needle)) for d in sorted(ids) if needle in texts[d]]
+        found = [(d, n) for d in sorted(ids) if (n := texts[d].count(needle))]
         if not found:
             return NullMatcher()
         if self.words:
@@ -286,7 +286,47 @@ class Substring(wq.Query):
         k1, b = self.K1, self.B
         weights = [self.boost * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(texts[d]) / avg_len))
                    for d, tf in found]
-        return ListMatcher([d for d, _ in found], weights)
+        return _ScoredList([d for d, _ in found], weights)
+
+
+class _ScoredList(ListMatcher):
+    """Documents with their final scores. Each posting is its own "block" of known quality, so the
+    top-N collector skips every one that cannot enter the top N (with 100 equal copies, nearly all)
+    instead of scoring it, and the union matcher's max_quality() is not a max() over the list each time."""
+
+    def __init__(self, ids, weights):
+        super().__init__(ids, weights)
+        self._max = max(weights)
+
+    def supports_block_quality(self):
+        return True
+
+    def max_quality(self):
+        return self._max
+
+    def block_max_weight(self):
+        return self._max
+
+    def block_quality(self):
+        return self._weights[self._i]
+
+    def copy(self):
+        m = _ScoredList(self._ids, self._weights)
+        m._i = self._i
+        return m
+
+
+def _posting_ids(reader, fieldname: str, text: str):
+    """Every document number of a term's postings, a block at a time (Whoosh's all_ids() steps one by one)."""
+    m = reader.postings(fieldname, text)
+    if not hasattr(m, "_next_block"):  # postings inlined in the term info: a ListMatcher
+        return list(m.all_ids())
+    out = []
+    while m.is_active():
+        m.id()  # reads the block's ids
+        out.extend(m._ids)
+        m._next_block()
+    return out
 
 
 def parse(text: str):
