@@ -9,9 +9,16 @@ One Whoosh document per section (parts, chapters, items and sub-items alike), wi
   heading   the section's own title, jieba words            (boost 3: a broad query lands on a chapter)
   term      the whole heading as one token (boost 4): 服务外包 lands on the entry that defines it
   context   document title, 发文字号, ancestors' and children's titles (boost 0.6)
-  body      the section's own paragraphs, jieba words
-  body_bi   the body as character bigrams: exact phrases and any substring ("务外包产")
+  body      the section's own paragraphs, jieba words with counts but no positions: a quoted
+            phrase is checked against the section text instead (Substring), which is exact and
+            keeps the index at 1.3× the text on the 100× bench corpus (positions made it 4.4×)
+  body_bi   the body's character bigrams, presence only (no positions, no counts): the sections
+            that hold every bigram of a substring ("务外包产"), which is then checked against the
+            section text itself (kb.search_session) and scored here
   filters   doc_id, doc_type, year; date for sorting; the rest stored for the hit
+
+Four Whoosh 2.7.4 behaviours are patched below (Or matcher choice, skip_to, document lengths,
+inlined postings); each patch says why and keeps the on-disk format stock.
 
 The index is built into the new generation's directory (``gen.path / "whoosh"``) and never
 modified in place: Whoosh's multi-file commit is not crash-safe, the generation swap is.
@@ -21,11 +28,17 @@ cut by kb.query_cut without loading jieba, and the glossary's alias → term exp
 from __future__ import annotations
 
 import json
+import math
+from bisect import bisect_left
 import re
 from pathlib import Path
 
-from whoosh import analysis, fields, qparser, query as wq
+from whoosh import analysis, fields, formats, qparser, query as wq
 from whoosh import index as windex
+from whoosh.codec import whoosh3 as w3
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import ReadTooFar
+from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
 
 # Whoosh 2.7.4 picks a "preloaded" union matcher for Or queries of 3+ clauses on indexes under
 # 5000 documents, and nested inside another Or it drops matches: top-3 and top-20 of the same
@@ -33,10 +46,59 @@ from whoosh import index as windex
 # UnionMatchers is what large indexes get anyway; use it always.
 wq.Or.matcher_type = wq.Or.DEFAULT_MATCHER
 
+
+def _skip_to(self, targetid):
+    # Whoosh 2.7.4 steps through a block one posting at a time (next(), id(), is_active() each);
+    # intersections and AndMaybe skip the whole-corpus "context" postings on every match, which
+    # made this a third of a common word's query time at 100×. Same result, by bisection.
+    if not self.is_active():
+        raise ReadTooFar
+    if targetid <= self.id():
+        return
+    if targetid > self._maxid:
+        self._skip_to_block(lambda: targetid > self._maxid)
+        if not self.is_active():
+            return
+        if self._ids is None:
+            self._read_ids()
+    self._i = bisect_left(self._ids, targetid, self._i)
+    if self._i == self._blocklength:
+        self._next_block()
+
+
+W3LeafMatcher.skip_to = _skip_to
+
+_LENGTH_OF_BYTE = [w3.byte_to_length(b) or None for b in range(256)]  # 0 → None, as Whoosh answers
+
+
+def _doc_field_length(self, docnum, fieldname, default=0):
+    # BM25 asks every scored posting its document's length: a column read through four layers of
+    # calls in Whoosh 2.7.4. The column is one byte a document; decode it once per reader.
+    lengths = self.__dict__.setdefault("_kb_lengths", {}).get(fieldname)
+    if lengths is None:
+        col = self._cached_reader(w3._lenfield(fieldname), w3.LENGTHS_COLUMN)
+        if col is None:
+            return default
+        raw = col._dbfile.get(col._basepos, col._count) if col._count else b""
+        lengths = [_LENGTH_OF_BYTE[b] for b in raw] + [None] * (self._doccount + 1 - len(raw))
+        self._kb_lengths[fieldname] = lengths
+    return lengths[docnum]
+
+
+w3.W3PerDocReader.doc_field_length = _doc_field_length
+
+# Whoosh 2.7.4 can keep a short posting list inside its term entry instead of a block of its own
+# in the postings file (~70 bytes each), but the writer calls a method that does not exist
+# (set_inline for set_inlined), so inlinelimit > 1 crashes. The reader side is intact; with the
+# name supplied, terms in under 8 sections are inlined: the bundled corpus's index is 1.84 → 1.49 MB.
+w3.W3TermInfo.set_inline = w3.W3TermInfo.set_inlined
+INLINE_LIMIT = 8
+
 WHOOSH_DIR = "whoosh"
 VOCAB_FILE = "search-vocab.json"
 WORD_FIELDS = {"title": ("heading", "context"), "body": ("body",), "all": ("heading", "context", "body")}
 BIGRAM_FIELDS = {"title": (), "body": ("body_bi",), "all": ("body_bi",)}
+PHRASE_FIELDS = ("heading",)  # the body's phrases are checked against its text (Substring)
 BIGRAM_WEIGHT = 0.4  # an exact substring is evidence, but words should rank, not bigram counts
 _SPACE = re.compile(r"\s+")
 # Words typed together must all match, except the question words a user wraps a term in
@@ -105,8 +167,10 @@ def schema(user_words=()) -> fields.Schema:
         heading=fields.TEXT(analyzer=words, phrase=True, field_boost=3.0),
         term=fields.ID(field_boost=4.0),  # the whole heading: a query that IS a heading (a defined term) lands on it
         context=fields.TEXT(analyzer=words, phrase=False, field_boost=0.6),
-        body=fields.TEXT(analyzer=words, phrase=True),
-        body_bi=fields.TEXT(analyzer=grams, phrase=True),
+        body=fields.TEXT(analyzer=words, phrase=False),  # counts only: see PHRASE_FIELDS
+        # Positions here were 2/3 of the index and a phrase over them the slowest query (0.25 s at
+        # 100×): presence is enough to find candidates, the text says whether the substring is there.
+        body_bi=fields.FieldType(formats.Existence(), analyzer=grams, scorable=False),
         doc_title=fields.STORED(),
         doc_number=fields.STORED(),
         title=fields.STORED(),
@@ -126,7 +190,8 @@ def build_index(gen, docs, report=None) -> Path:
     out = Path(gen.path) / WHOOSH_DIR
     out.mkdir(parents=True, exist_ok=True)
     ix = windex.create_in(str(out), schema(user_words))
-    writer = ix.writer(procs=1, limitmb=128, compound=False)  # procs>1 loses jieba user words in spawned workers
+    # procs>1 loses jieba user words in spawned workers
+    writer = ix.writer(procs=1, limitmb=128, compound=False, codec=w3.W3Codec(inlinelimit=INLINE_LIMIT))
     n = 0
     for doc in docs:
         year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else 0
@@ -213,6 +278,115 @@ class Quoted(wq.Phrase):
         return self
 
 
+class Substring(wq.Query):
+    """Sections whose text contains ``text`` (whitespace ignored, case-insensitive).
+
+    Candidates hold every bigram of ``text`` (body_bi); each is confirmed against its section
+    text, ``texts(searcher)`` → (normalized texts by document number, mean length), which the
+    caller keeps loaded. Scored as Whoosh scores a phrase — the sum of its words' scores in
+    ``words_field`` — when ``words`` cover the text, else by BM25 on the occurrences.
+    """
+
+    K1, B = 1.2, 0.75
+
+    def __init__(self, fieldname: str, text: str, texts, boost: float = 1.0, words=(), words_field="body"):
+        self.fieldname = fieldname
+        self.text = _SPACE.sub("", text).lower()
+        self.texts = texts
+        self.boost = boost
+        self.words = tuple(words)
+        self.words_field = words_field
+
+    def __unicode__(self):
+        return f'{self.fieldname}:~"{self.text}"'
+
+    __str__ = __unicode__
+
+    def __repr__(self):
+        return f"Substring({self.fieldname!r}, {self.text!r}, boost={self.boost})"
+
+    def __eq__(self, other):
+        return (type(other) is type(self) and other.fieldname == self.fieldname
+                and other.text == self.text and other.boost == self.boost and other.words == self.words)
+
+    def __hash__(self):
+        return hash((type(self).__name__, self.fieldname, self.text, self.boost, self.words))
+
+    def _grams(self):
+        return sorted(set(bigrams(self.text)))
+
+    def terms(self, phrases=False):
+        return [(self.fieldname, g) for g in self._grams()]
+
+    def estimate_size(self, ixreader):
+        return min((ixreader.doc_frequency(self.fieldname, g) for g in self._grams()), default=0)
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        grams = sorted(self._grams(), key=lambda g: reader.doc_frequency(self.fieldname, g))
+        if not grams or any((self.fieldname, g) not in reader for g in grams):
+            return NullMatcher()
+        # Set intersection in C beats Whoosh's Python intersection matcher on long posting lists.
+        ids = set(_posting_ids(reader, self.fieldname, grams[0]))
+        for g in grams[1:]:
+            if not ids:
+                break
+            ids.intersection_update(_posting_ids(reader, self.fieldname, g))
+        texts, avg_len = self.texts(searcher)
+        needle = self.text
+        found = [(d, n) for d in sorted(ids) if (n := texts[d].count(needle))]
+        if not found:
+            return NullMatcher()
+        if self.words:
+            words = wq.And([wq.Term(self.words_field, w) for w in self.words], boost=self.boost)
+            return FilterMatcher(words.matcher(searcher, context), {d for d, _ in found})
+        idf = math.log(searcher.doc_count_all() / (len(found) + 1)) + 1  # Whoosh's own idf
+        k1, b = self.K1, self.B
+        weights = [self.boost * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(texts[d]) / avg_len))
+                   for d, tf in found]
+        return _ScoredList([d for d, _ in found], weights)
+
+
+class _ScoredList(ListMatcher):
+    """Documents with their final scores. Each posting is its own "block" of known quality, so the
+    top-N collector skips every one that cannot enter the top N (with 100 equal copies, nearly all)
+    instead of scoring it, and the union matcher's max_quality() is not a max() over the list each time."""
+
+    def __init__(self, ids, weights):
+        super().__init__(ids, weights)
+        self._max = max(weights)
+
+    def supports_block_quality(self):
+        return True
+
+    def max_quality(self):
+        return self._max
+
+    def block_max_weight(self):
+        return self._max
+
+    def block_quality(self):
+        return self._weights[self._i]
+
+    def copy(self):
+        m = _ScoredList(self._ids, self._weights)
+        m._i = self._i
+        return m
+
+
+def _posting_ids(reader, fieldname: str, text: str):
+    """Every document number of a term's postings, a block at a time (Whoosh's all_ids() steps one by one)."""
+    m = reader.postings(fieldname, text)
+    if not hasattr(m, "_next_block"):  # postings inlined in the term info: a ListMatcher
+        return list(m.all_ids())
+    out = []
+    while m.is_active():
+        m.id()  # reads the block's ids
+        out.extend(m._ids)
+        m._next_block()
+    return out
+
+
 def parse(text: str):
     """Whoosh query syntax → a tree whose leaves are Term/Phrase/Prefix/Wildcard on field "q"."""
     _check_balance(text)
@@ -248,8 +422,11 @@ def _check_balance(text: str) -> None:
         raise QuerySyntaxError("a '(' is not closed")
 
 
-def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all"):
-    """The parsed tree → a query on the real fields, and the strings to highlight."""
+def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all", texts=None):
+    """The parsed tree → a query on the real fields, and the strings to highlight.
+
+    ``texts(searcher)`` gives the section texts a substring is checked against (see Substring).
+    """
     marks: set[str] = set()
 
     def words_for(text: str, where: str):
@@ -261,30 +438,30 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all"):
         marks.update(t for t in wanted if len(t) > 1 or len(wanted) == 1)
         return per_word[0] if len(per_word) == 1 else wq.And(per_word)
 
-    def substring(text: str, where: str):
+    def substring(text: str, where: str, words=()):
         grams = bigrams(text)
         if not grams or not BIGRAM_FIELDS[where]:
             return None
         marks.add(_SPACE.sub("", text).lower())
-        if len(grams) == 1:
-            return wq.Or([wq.Term(f, grams[0], boost=BIGRAM_WEIGHT) for f in BIGRAM_FIELDS[where]])
-        return wq.Or([wq.Phrase(f, grams, boost=BIGRAM_WEIGHT) for f in BIGRAM_FIELDS[where]])
+        boost = 1.0 if words else BIGRAM_WEIGHT
+        subs = [Substring(f, text, texts, boost=boost, words=words) for f in BIGRAM_FIELDS[where]]
+        return subs[0] if len(subs) == 1 else wq.Or(subs)
 
     def term(text: str, where: str, phrase: bool):
         text = text.lower()
-        if phrase:
-            # Words in sequence when the words cover the text; the (costly) bigram phrase only
-            # when a character is left over ("务外包产" → 务/外包/产).
-            cut = cutter.cut(text)
-            loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
-            parts = [substring(text, where) if loose else None, _word_phrase(cut, where)]
-            if not loose:
-                marks.add(_SPACE.sub("", text).lower())
+        cut = cutter.cut(text)
+        # A single character left over ("务外包产" → 务/外包/产): the words do not cover the text.
+        loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
+        if phrase and len(cut) == 1 and not loose:
+            parts = [_word_phrase(cut, where)]  # one whole word: the word itself is the exact text
+            marks.add(_SPACE.sub("", text).lower())
+        elif phrase:
+            # Exact text: the heading's words in sequence, and the body's text itself (Substring),
+            # which is exact and, unlike a phrase over word positions, cheap on a big index. Text
+            # the words cover scores as a body phrase did; a loose one as a substring.
+            marks.add(_SPACE.sub("", text).lower())
+            parts = [_word_phrase(cut, where), substring(text, where, () if loose else cut)]
         else:
-            # The bigram phrase is costly on a big index; it is only needed when the words do
-            # not cover the text (a single character left over: "务外包产" → 务/外包/产).
-            cut = cutter.cut(text)
-            loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
             parts = [words_for(text, where), substring(text, where) if loose else None]
         if where in ("all", "title"):
             parts.append(wq.Term("term", _SPACE.sub(" ", text).strip()))
@@ -327,11 +504,13 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all"):
 
 
 def _word_phrase(tokens, where):
+    """The words in sequence where positions are kept (headings), or the single word anywhere."""
     if not tokens:
         return None
     if len(tokens) == 1:
         return wq.Or([wq.Term(f, tokens[0]) for f in WORD_FIELDS[where]])
-    return wq.Or([wq.Phrase(f, tokens) for f in WORD_FIELDS[where] if f != "context"])
+    phrases = [wq.Phrase(f, tokens) for f in WORD_FIELDS[where] if f in PHRASE_FIELDS]
+    return (phrases[0] if len(phrases) == 1 else wq.Or(phrases)) if phrases else None
 
 
 def filter_query(doc_ids=None, doc_type=None, years=None):
@@ -345,15 +524,14 @@ def filter_query(doc_ids=None, doc_type=None, years=None):
     return wq.And(parts) if parts else None
 
 
-def run(ix, q, *, limit: int, filter_q=None, sort: str = "score") -> list[tuple[float, dict]]:
-    """(score, stored fields) of the top ``limit`` hits."""
-    with ix.searcher() as s:
-        if sort == "date":
-            # Whoosh reports the sort key, not the score, for sorted results: score every match
-            # and order here (newest first, then by score).
-            results = s.search(q, limit=None, filter=filter_q)
-            rows = [(float(r.score or 0.0), dict(r.fields())) for r in results]
-            rows.sort(key=lambda row: (row[1].get("date") or "", row[0]), reverse=True)
-            return rows[:limit]
-        results = s.search(q, limit=limit, filter=filter_q)
-        return [(float(r.score or 0.0), dict(r.fields())) for r in results]
+def run(s, q, *, limit: int, filter_q=None, sort: str = "score") -> list[tuple[float, dict]]:
+    """(score, stored fields) of the top ``limit`` hits, from the open searcher ``s``."""
+    if sort == "date":
+        # Whoosh reports the sort key, not the score, for sorted results: score every match
+        # and order here (newest first, then by score).
+        results = s.search(q, limit=None, filter=filter_q)
+        rows = [(float(r.score or 0.0), dict(r.fields())) for r in results]
+        rows.sort(key=lambda row: (row[1].get("date") or "", row[0]), reverse=True)
+        return rows[:limit]
+    results = s.search(q, limit=limit, filter=filter_q)
+    return [(float(r.score or 0.0), dict(r.fields())) for r in results]

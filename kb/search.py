@@ -43,18 +43,16 @@ class SearchResult:
 
 
 def to_simplified(text: str) -> str:
-    if text.isascii():
-        return text
-    import opencc
+    from .lookup import to_simplified as t2s  # one cached converter: building one costs ~8 ms
 
-    return opencc.OpenCC("t2s").convert(text)
+    return t2s(text)
 
 
 def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, doc_type: str | None = None,
            years: tuple[int, int] | None = None, sort: str = "score", scope: str = "all",
            snippet_width: int = 80) -> SearchResult:
     from . import index
-    from .query_cut import QueryCutter
+    from .search_session import session
 
     if scope not in SCOPES:
         raise QueryError(f"unknown scope {scope!r}: use one of {', '.join(SCOPES)}")
@@ -63,23 +61,23 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     snap = Store(index_dir).snapshot()
-    opened = index.open_index(snap.path)
-    if opened is None:
+    ses = session(snap)
+    if ses is None:
         raise IndexMissingError(f"{index_dir}: the index has no search index yet: run `kb ingest`")
-    ix, vocab = opened
+    vocab = ses.vocab
     normalized = to_simplified(query.strip())
     try:
         tree = index.parse(normalized)
     except index.QuerySyntaxError as e:
         raise QueryError(f"cannot parse query {query!r}: {e}") from None
-    cutter = QueryCutter(vocab["freqs"], vocab["total"])
-    q, marks = index.compile_query(tree, cutter, vocab.get("expand", {}), scope)
+    q, marks = index.compile_query(tree, ses.cutter, vocab.get("expand", {}), scope,
+                                   texts=lambda _searcher: ses.normalized_texts())
     doc_ids = [snap.resolve(doc)] if doc else None
-    rows = index.run(ix, q, limit=limit, filter_q=index.filter_query(doc_ids, doc_type, years), sort=sort)
+    with ses.lock:
+        rows = index.run(ses.searcher, q, limit=limit, filter_q=index.filter_query(doc_ids, doc_type, years), sort=sort)
     hits = []
     for score, f in rows:
-        sec = snap.document(f["doc_id"]).section(f["section_id"])
-        text = sec.text if sec else ""
+        text = ses.section_text(f["doc_id"], f["section_id"])
         snip, spans = snippet(text or f["title"], marks, snippet_width)
         hits.append(Hit(
             doc_id=f["doc_id"], doc_title=f["doc_title"], doc_number=f.get("doc_number"),

@@ -1,0 +1,88 @@
+"""What a search needs from one generation, opened once per process and reused.
+
+A generation directory is never modified after its swap (kb.store), so everything read from it
+can be kept for as long as the process lives: the opened Whoosh searcher, the query vocabulary
+and cutter, and the section texts (for snippets and for checking substrings). A long-running
+caller (a server, the bench, the tests) pays the opening once; the one-shot CLI pays it once
+anyway. A new generation has a new path, so it gets a new session; the two most recent are kept.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+_SPACE = re.compile(r"\s+")
+_KEEP = 2
+_sessions: OrderedDict[Path, "Session"] = OrderedDict()
+_sessions_lock = threading.Lock()
+
+
+class Session:
+    def __init__(self, snap, ix, vocab):
+        from .query_cut import QueryCutter
+
+        self.snap = snap
+        self.vocab = vocab
+        self.cutter = QueryCutter(vocab["freqs"], vocab["total"])
+        self.searcher = ix.searcher()
+        self.lock = threading.Lock()  # a Whoosh searcher shares file handles: one query at a time
+        self._texts: dict[str, str] = {}
+        self._loaded: set[str] = set()
+        self._by_docnum: list[str] | None = None
+        self._avg_len = 1.0
+
+    def section_text(self, doc_id: str, section_id: str) -> str:
+        if doc_id not in self._loaded:
+            self._load(doc_id)
+        return self._texts.get(section_id, "")
+
+    def _load(self, doc_id: str) -> None:
+        # The raw JSON, not Document.from_dict: building the dataclasses costs three times the parse,
+        # and only each section's text (Section.text: its paragraphs, one per line) is needed.
+        entry = self.snap.manifest.get(doc_id)
+        if entry is not None:
+            data = json.loads((self.snap.path / "docs" / entry["file"]).read_text(encoding="utf-8"))
+            stack = list(data.get("sections", []))
+            while stack:
+                s = stack.pop()
+                self._texts[s["id"]] = "\n".join(p["text"] for p in s.get("paragraphs", []))
+                stack.extend(s.get("children", []))
+        self._loaded.add(doc_id)
+
+    def normalized_texts(self) -> tuple[list[str], float]:
+        """Every section's text without whitespace, lower-cased, by Whoosh document number; and the mean length."""
+        if self._by_docnum is None:
+            for doc_id in self.snap.manifest:
+                if doc_id not in self._loaded:
+                    self._load(doc_id)
+            reader = self.searcher.reader()
+            ids = [f.get("section_id", "") for f in reader.all_stored_fields()]
+            self._by_docnum = [_SPACE.sub("", self._texts.get(i, "")).lower() for i in ids]
+            self._avg_len = max(1.0, sum(map(len, self._by_docnum)) / max(1, len(self._by_docnum)))
+        return self._by_docnum, self._avg_len
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+def session(snap):
+    """The session of ``snap``'s generation, or None when it has no search index."""
+    from . import index
+
+    key = Path(snap.path)
+    with _sessions_lock:
+        s = _sessions.get(key)
+        if s is not None:
+            _sessions.move_to_end(key)
+            return s
+        opened = index.open_index(key)
+        if opened is None:
+            return None
+        s = _sessions[key] = Session(snap, *opened)
+        while len(_sessions) > _KEEP:
+            _, old = _sessions.popitem(last=False)
+            old.close()
+        return s
