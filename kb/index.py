@@ -222,37 +222,13 @@ def _is_word(w: str) -> bool:
 
 
 def load_expansions(gen_path: Path, docs) -> dict[str, str]:
-    """alias (lower-cased) or term → canonical term, from the glossary's terms.json when there is one."""
-    if (gen_path / "terms.json").exists():
-        try:
-            from .glossary import load_terms, vocabulary
-        except ImportError:
-            pass
-        else:
-            return {k.lower(): v for k, v in vocabulary(load_terms(gen_path)).items()}
-    return fallback_appendix_expansions(docs)
+    """alias (lower-cased) or term → canonical term, from the glossary's terms.json.
 
+    ``build_derived`` writes terms.json before the search index, so it is always there.
+    """
+    from .glossary import load_terms, vocabulary
 
-_DEFINED_AS = re.compile(r"英文为\s*([A-Za-z][A-Za-z ,.\-]*?)\s*[，,]\s*简写\s*([A-Za-z]+)")
-
-
-def fallback_appendix_expansions(docs) -> dict[str, str]:
-    """Until kb.glossary exists: appendix entry headings are terms; "英文为 X，简写 Y" gives aliases."""
-    out: dict[str, str] = {}
-    for doc in docs:
-        for sec in doc.walk():
-            if sec.kind != "appendix":
-                continue
-            for entry in sec.children:
-                term = entry.heading.strip()
-                if not term:
-                    continue
-                out[term.lower()] = term
-                m = _DEFINED_AS.search(entry.text)
-                if m:
-                    out[m.group(1).strip().lower()] = term
-                    out[m.group(2).lower()] = term
-    return out
+    return {k.lower(): v for k, v in vocabulary(load_terms(gen_path)).items()}
 
 
 # -- querying ---------------------------------------------------------------------------------
