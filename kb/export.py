@@ -154,13 +154,7 @@ def citation_record(c: Citation) -> dict:
 
 def _section_tree(sec: Section) -> dict:
     return {
-        "section_id": sec.id,
-        "level": sec.level,
-        "kind": sec.kind,
-        "number": sec.number,
-        "heading": sec.heading,
-        "title": sec.title,
-        "pages": list(sec.pages),
+        **sec.record(),
         "paragraphs": [
             {
                 "text": p.text,

@@ -117,6 +117,11 @@ class Section:
         for child in self.children:
             yield from child.walk()
 
+    def record(self) -> dict[str, Any]:
+        """The fields every JSON record of a section starts with (outline, export, search)."""
+        return {"section_id": self.id, "level": self.level, "kind": self.kind, "number": self.number,
+                "heading": self.heading, "title": self.title, "pages": list(self.pages)}
+
 
 @dataclass
 class Document:

@@ -6,9 +6,12 @@ heading path, and PDF pages (printed page labels beside, where the page shows on
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-from .ingest import IngestReport
 from .model import Document, Section
+
+if TYPE_CHECKING:  # the report's module pulls in the PDF pipeline; rendering needs none of it
+    from .ingest import IngestReport
 
 
 def pages_text(pages) -> str:
@@ -49,14 +52,8 @@ def docs_text(docs: list[Document]) -> str:
 
 def section_record(doc: Document, sec: Section) -> dict:
     return {
-        "section_id": sec.id,
-        "level": sec.level,
-        "kind": sec.kind,
-        "number": sec.number,
-        "heading": sec.heading,
-        "title": sec.title,
+        **sec.record(),
         "heading_path": doc.heading_path(sec.id),
-        "pages": list(sec.pages),
         "printed_pages": [doc.page_labels.get(sec.pages[0]), doc.page_labels.get(sec.pages[1])],
     }
 
