@@ -14,6 +14,8 @@ import json
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+import pytest
+
 
 from cli import cli
 from kb.errors import InputError
@@ -104,3 +106,14 @@ def test_docs_on_any_index_path(tmp_path_factory, index):
 # search / glossary / keyword / export: feed `refs`-like arbitrary strings (and --json) to each
 # command against `corpus_index`; assert exit 0, or exit 1 with one "Error: …" line, never a
 # traceback (result.exception is None or SystemExit).
+
+
+# ---- what the properties below found: each input once crashed with a traceback ---------------
+
+@pytest.mark.parametrize("query, message", [
+    # Or(Not a, Not b) passes parse(); compile_query refused it, outside the try that names it
+    ("NOT a NOT b", "cannot parse query 'NOT a NOT b': a query cannot be only NOT …: say what to find as well"),
+])
+def test_search_found_by_fuzzing(corpus_index, query, message):
+    result = CliRunner().invoke(cli, ["--index", str(corpus_index), "search", "--", query])
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Error: {message}\n")
