@@ -379,6 +379,9 @@ def parse(text: str):
     bad = [q for q in tree.leaves() if isinstance(q, wq.Term) and q.fieldname not in q_schema]
     if bad:
         raise QuerySyntaxError(f"unknown field {bad[0].fieldname!r} (use title: or body:)")
+    # A lone * (or *:*) parses as "every document", and Whoosh folds "外包 *" and "x AND *" into it too.
+    if any(isinstance(q, wq.Every) for q in tree.leaves()):
+        raise QuerySyntaxError("a lone * matches everything: put it after the start of a word (服务*)")
     if tree is wq.NullQuery or not list(tree.leaves()):
         raise QuerySyntaxError("nothing to search for")
     if isinstance(tree, wq.Not):

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 import pytest
 
-
 from cli import cli
 from kb.errors import InputError
 from tests.conftest import EVAL
@@ -113,6 +112,9 @@ def test_docs_on_any_index_path(tmp_path_factory, index):
 @pytest.mark.parametrize("query, message", [
     # Or(Not a, Not b) passes parse(); compile_query refused it, outside the try that names it
     ("NOT a NOT b", "cannot parse query 'NOT a NOT b': a query cannot be only NOT …: say what to find as well"),
+    # Whoosh parses * as Every("q"), and "q" is no field of the index: TermNotFound
+    *[(q, f"cannot parse query {q!r}: a lone * matches everything: put it after the start of a word (服务*)")
+      for q in ("*", "*:*", "title:*", "外包 *", "x AND *", "* NOT x")],
 ])
 def test_search_found_by_fuzzing(corpus_index, query, message):
     result = CliRunner().invoke(cli, ["--index", str(corpus_index), "search", "--", query])
