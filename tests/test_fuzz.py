@@ -115,7 +115,18 @@ def test_docs_on_any_index_path(tmp_path_factory, index):
     # Whoosh parses * as Every("q"), and "q" is no field of the index: TermNotFound
     *[(q, f"cannot parse query {q!r}: a lone * matches everything: put it after the start of a word (服务*)")
       for q in ("*", "*:*", "title:*", "外包 *", "x AND *", "* NOT x")],
+    # ~1000 distinct AND-ed words, or ~500 nested brackets: RecursionError inside Whoosh's matchers
+    (" ".join(map(str, range(201))), "cannot parse query '0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16'… (693 characters): too long: more than 200 words; search for a shorter passage"),
+    ("(" * 51 + "外包" + ")" * 51, "cannot parse query '(((((((((((((((((((((((((((((((((((((((('… (104 characters): brackets nested more than 50 deep"),
 ])
 def test_search_found_by_fuzzing(corpus_index, query, message):
     result = CliRunner().invoke(cli, ["--index", str(corpus_index), "search", "--", query])
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Error: {message}\n")
+
+
+@pytest.mark.parametrize("query", ["离岸" * 1000, "的" * 2000, "(" * 50 + "离岸" + ")" * 50])
+def test_long_search_found_by_fuzzing_answers(corpus_index, query):
+    """RecursionError before: one word repeated was AND-ed with itself a thousand times."""
+    result = CliRunner().invoke(cli, ["--index", str(corpus_index), "search", "--limit", "1", "--", query])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.startswith("1. "), result.stdout
