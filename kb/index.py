@@ -379,7 +379,10 @@ def parse(text: str):
     parser.remove_plugin_class(qparser.RangePlugin)
     parser.remove_plugin_class(qparser.BoostPlugin)
     parser.phraseclass = Quoted
-    tree = parser.parse(text)
+    try:
+        tree = parser.parse(text)
+    except IndexError:  # Whoosh 2.7.4 builds an empty NOT group when an operator follows NOT
+        raise QuerySyntaxError("NOT must be followed by what to leave out, not by AND, OR or NOT") from None
     bad = [q for q in tree.leaves() if isinstance(q, wq.Term) and q.fieldname not in q_schema]
     if bad:
         raise QuerySyntaxError(f"unknown field {bad[0].fieldname!r} (use title: or body:)")
