@@ -383,6 +383,8 @@ def parse(text: str):
         tree = parser.parse(text)
     except IndexError:  # Whoosh 2.7.4 builds an empty NOT group when an operator follows NOT
         raise QuerySyntaxError("NOT must be followed by what to leave out, not by AND, OR or NOT") from None
+    except AssertionError:  # ... and asserts two operands when ANDNOT or ANDMAYBE follows another of them
+        raise QuerySyntaxError("ANDNOT and ANDMAYBE need a word on each side") from None
     bad = [q for q in tree.leaves() if isinstance(q, wq.Term) and q.fieldname not in q_schema]
     if bad:
         raise QuerySyntaxError(f"unknown field {bad[0].fieldname!r} (use title: or body:)")

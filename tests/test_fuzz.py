@@ -271,6 +271,9 @@ def test_library_refs_raise_only_kb_errors(corpus_index, ref, doc):
     # Whoosh's parser raised IndexError on an operator right after NOT
     *[(q, f"cannot parse query {q!r}: NOT must be followed by what to leave out, not by AND, OR or NOT")
       for q in ("NOT AND 0", "x NOT OR y", "NOT NOT x", "NOT ANDNOT x")],
+    # ... and an AssertionError on ANDNOT or ANDMAYBE right after another of them
+    *[(q, f"cannot parse query {q!r}: ANDNOT and ANDMAYBE need a word on each side")
+      for q in ("0 ANDNOT ANDNOT 0", "x ANDMAYBE ANDNOT y", "AND ANDNOT ANDMAYBE x")],
     # Whoosh parses * as Every("q"), and "q" is no field of the index: TermNotFound
     *[(q, f"cannot parse query {q!r}: a lone * matches everything: put it after the start of a word (服务*)")
       for q in ("*", "*:*", "title:*", "外包 *", "x AND *", "* NOT x")],
