@@ -292,3 +292,26 @@ def test_long_search_found_by_fuzzing_answers(corpus_index, query):
     result = CliRunner().invoke(cli, ["--index", str(corpus_index), "search", "--limit", "1", "--", query])
     assert result.exit_code == 0 and result.stderr == ""
     assert result.stdout.startswith("1. "), result.stdout
+
+
+@pytest.mark.parametrize("args, code, stdout, stderr", [
+    (["outline", ""], 1, "", "Error: empty document reference '': give an id, a unique part of one, or its 发文字号\n"),  # was "'' is ambiguous: 2 matches"
+    (["outline", " "], 1, "", "Error: empty document reference ' ': give an id, a unique part of one, or its 发文字号\n"),
+    (["keyword", "--doc", " ", "外包"], 1, "", "Error: empty document reference ' ': give an id, a unique part of one, or its 发文字号\n"),
+    (["search", "--", ""], 1, "", "Error: cannot parse query '': nothing to search for\n"),
+    (["search", "   "], 1, "", "Error: cannot parse query '   ': nothing to search for\n"),
+    (["search", '"'], 1, "", "Error: cannot parse query '\"': unbalanced double quote (\")\n"),
+    (["search", "NOT x"], 1, "", "Error: cannot parse query 'NOT x': a query cannot be only NOT …: say what to find as well\n"),
+    (["search", "AND"], 0, "No sections match 'AND'.\n", ""),  # a lone operator is a word
+    (["search", "title:"], 0, "No sections match 'title:'.\n", ""),
+    (["search", "，。！"], 0, "No sections match '，。！'.\n", ""),  # punctuation is looked for as typed
+    (["keyword", ""], 1, "", "Error: empty keyword '': give at least one character that is not a space\n"),
+    (["export", ""], 1, "", "Error: empty reference: give a section id, a heading or a document\n"),
+    (["export", "--doc", "苏州", " "], 1, "", "Error: empty reference: give a section id, a heading or a document\n"),
+    (["glossary", ""], 2, "", "Usage: cli glossary [OPTIONS] [TERM]\nTry 'cli glossary --help' for help.\n\nError: give a TERM to look up, or --list\n"),
+    (["search", "--year", "20l1", "外包"], 2, "",
+     "Usage: cli search [OPTIONS] QUERY...\nTry 'cli search --help' for help.\n\nError: Invalid value for --year: '20l1': use YEAR or FROM-TO, e.g. 2011-2017\n"),
+])
+def test_empty_and_bare_syntax_inputs(corpus_index, args, code, stdout, stderr):
+    result = CliRunner().invoke(cli, ["--index", str(corpus_index), *args])
+    assert (result.exit_code, result.stdout, result.stderr) == (code, stdout, stderr)
