@@ -4,8 +4,10 @@ Ingest: mutated bytes of a real PDF either ingest or come back as a reported ski
 the named reasons (never "internal error"). outline/docs: any reference string gives exit 0
 or a one-line "Error: …" with exit 1.
 
-FUZZ-QUERIES: search, glossary, keyword and export are built on other branches; the lead adds
-their strategies below the marked place at the end of this file.
+Queries: any text (CJK, full-width, control characters, Whoosh syntax, corpus words, very long)
+given to search, glossary, keyword, export and outline, with their options, exits 0, 1 with an
+"Error: …" line, or 2 with a usage message; kb.search, kb.lookup, kb.kwic and kb.refs raise only
+KbError. Inputs the properties once crashed on are kept as plain tests at the end.
 """
 from __future__ import annotations
 
@@ -101,11 +103,7 @@ def test_docs_on_any_index_path(tmp_path_factory, index):
     assert result.exit_code in (0, 1)
 
 
-# ---- FUZZ-QUERIES: the lead extends here ------------------------------------------------------
-# search / glossary / keyword / export: feed `refs`-like arbitrary strings (and --json) to each
-# command against `corpus_index`; assert exit 0, or exit 1 with one "Error: …" line, never a
-# traceback (result.exception is None or SystemExit).
-
+# ---- FUZZ-QUERIES: search, glossary, keyword, export, outline -----------------------------------
 
 # Text a user might type, and text nobody should: CJK and its punctuation, full-width forms,
 # control characters, Whoosh syntax, words the corpus holds (so hits and snippets are made too).
@@ -139,6 +137,7 @@ def _run(index, *args):
     assert result.exit_code in (0, 1, 2), result.output
     if result.exit_code == 1:
         assert result.stderr.startswith("Error: "), result.output
+        assert all(line.startswith("  ") for line in result.stderr.splitlines()[1:])  # only an ambiguity's candidates
     if result.exit_code == 2:
         assert "Error: " in result.stderr and "Usage: " in result.stderr, result.output
     return result
