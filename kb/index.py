@@ -103,6 +103,10 @@ BIGRAM_WEIGHT = 0.4  # an exact substring is evidence, but words should rank, no
 _SPACE = re.compile(r"\s+")
 # Words typed together must all match, except the question words a user wraps a term in
 # ("离岸服务外包是什么"): the text never says them, so requiring them would find nothing.
+# Whoosh builds nested matchers recursively: ~1000 AND-ed words or ~500 nested brackets
+# overflow Python's stack. Caps far above any real query keep that a named error.
+MAX_WORDS = 200
+MAX_NESTING = 50
 QUESTION_WORDS = frozenset("是 的 了 吗 呢 么 什么 是什么 什么是 啥 如何 怎么 怎样 哪些 有哪些 哪个 定义 含义 意思 解释 概念".split())
 
 
@@ -375,10 +379,18 @@ def parse(text: str):
     parser.remove_plugin_class(qparser.RangePlugin)
     parser.remove_plugin_class(qparser.BoostPlugin)
     parser.phraseclass = Quoted
-    tree = parser.parse(text)
+    try:
+        tree = parser.parse(text)
+    except IndexError:  # Whoosh 2.7.4 builds an empty NOT group when an operator follows NOT
+        raise QuerySyntaxError("NOT must be followed by what to leave out, not by AND, OR or NOT") from None
+    except AssertionError:  # ... and asserts two operands when ANDNOT or ANDMAYBE follows another of them
+        raise QuerySyntaxError("ANDNOT and ANDMAYBE need a word on each side") from None
     bad = [q for q in tree.leaves() if isinstance(q, wq.Term) and q.fieldname not in q_schema]
     if bad:
         raise QuerySyntaxError(f"unknown field {bad[0].fieldname!r} (use title: or body:)")
+    # A lone * (or *:*) parses as "every document", and Whoosh folds "外包 *" and "x AND *" into it too.
+    if any(isinstance(q, wq.Every) for q in tree.leaves()):
+        raise QuerySyntaxError("a lone * matches everything: put it after the start of a word (服务*)")
     if tree is wq.NullQuery or not list(tree.leaves()):
         raise QuerySyntaxError("nothing to search for")
     if isinstance(tree, wq.Not):
@@ -394,6 +406,8 @@ def _check_balance(text: str) -> None:
         depth += {"(": 1, ")": -1}.get(ch, 0)
         if depth < 0:
             raise QuerySyntaxError("a ')' has no matching '('")
+        if depth > MAX_NESTING:
+            raise QuerySyntaxError(f"brackets nested more than {MAX_NESTING} deep")
     if depth:
         raise QuerySyntaxError("a '(' is not closed")
 
@@ -404,12 +418,17 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all", text
     ``texts(searcher)`` gives the section texts a substring is checked against (see Substring).
     """
     marks: set[str] = set()
+    count = 0
 
     def words_for(text: str, where: str):
-        tokens = [w for w in cutter.cut(text) if w]
+        nonlocal count
+        tokens = list(dict.fromkeys(w for w in cutter.cut(text) if w))  # a repeated word adds nothing to the AND
         wanted = [w for w in tokens if w not in QUESTION_WORDS] or tokens
         if not wanted:
             return None
+        count += len(wanted)
+        if count > MAX_WORDS:
+            raise QuerySyntaxError(f"too long: more than {MAX_WORDS} words; search for a shorter passage")
         per_word = [wq.Or([wq.Term(f, w) for f in WORD_FIELDS[where]]) for w in wanted]
         marks.update(t for t in wanted if len(t) > 1 or len(wanted) == 1)
         return per_word[0] if len(per_word) == 1 else wq.And(per_word)

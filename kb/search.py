@@ -66,12 +66,13 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
         raise IndexMissingError(f"{index_dir}: the index has no search index yet: run `kb ingest`")
     vocab = ses.vocab
     normalized = to_simplified(query.strip())
-    try:
+    try:  # compiling refuses too ("NOT a NOT b" is only NOT once the ORs are read)
         tree = index.parse(normalized)
+        q, marks = index.compile_query(tree, ses.cutter, vocab.get("expand", {}), scope,
+                                       texts=lambda _searcher: ses.normalized_texts())
     except index.QuerySyntaxError as e:
-        raise QueryError(f"cannot parse query {query!r}: {e}") from None
-    q, marks = index.compile_query(tree, ses.cutter, vocab.get("expand", {}), scope,
-                                   texts=lambda _searcher: ses.normalized_texts())
+        shown = repr(query) if len(query) <= 60 else repr(query[:40]) + f"… ({len(query)} characters)"
+        raise QueryError(f"cannot parse query {shown}: {e}") from None
     doc_ids = [snap.resolve(doc)] if doc else None
     with ses.lock:
         rows = index.run(ses.searcher, q, limit=limit, filter_q=index.filter_query(doc_ids, doc_type, years), sort=sort)

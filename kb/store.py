@@ -77,6 +77,8 @@ class Snapshot:
         """A document id from an exact id, a unique prefix or substring, or its 发文字号."""
         from .errors import AmbiguousRefError
 
+        if not ref.strip():  # "" is a prefix of every id: it would be "ambiguous", not a reference at all
+            raise NotFoundError(f"empty document reference {ref!r}: give an id, a unique part of one, or its 发文字号")
         ids = self.doc_ids
         if ref in ids:
             return ref
