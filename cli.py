@@ -224,7 +224,8 @@ def _years(value: str | None):
     if not m:
         raise click.BadParameter(f"{value!r}: use YEAR or FROM-TO, e.g. 2011-2017", param_hint="--year")
     first = int(m.group(1))
-    last = int(m.group(2)) if m.group(2) else (first if "-" not in value else 9999)
+    open_ended = re.search(r"[-–~]\s*$", value) is not None  # "2011-", "2011–", "2011~": onwards
+    last = int(m.group(2)) if m.group(2) else (9999 if open_ended else first)
     if last < first:
         raise click.BadParameter(f"{value!r}: the range ends before it starts", param_hint="--year")
     return first, last

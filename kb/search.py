@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .clean import fold_width
 from .errors import IndexMissingError, QueryError
 from .store import Store
 
@@ -61,11 +62,16 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     snap = Store(index_dir).snapshot()
+    if doc_type is not None:
+        known = sorted({snap.document(d).doc_type for d in snap.doc_ids} - {None})
+        if doc_type not in known:
+            raise QueryError(f"no document of type {doc_type!r}; the index has: {', '.join(known) or 'none'}")
     ses = session(snap)
     if ses is None:
         raise IndexMissingError(f"{index_dir}: the index has no search index yet: run `kb ingest`")
     vocab = ses.vocab
-    normalized = to_simplified(query.strip())
+    # The text holds half-width digits and letters (clean.fold_width), so the query must too.
+    normalized = to_simplified(fold_width(query.strip()))
     try:  # compiling refuses too ("NOT a NOT b" is only NOT once the ORs are read)
         tree = index.parse(normalized)
         q, marks = index.compile_query(tree, ses.cutter, vocab.get("expand", {}), scope,

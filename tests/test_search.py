@@ -279,3 +279,21 @@ def test_interrupted_build_leaves_the_previous_index_answering(index_copy, monke
 
 def test_top_n_is_a_prefix_of_a_longer_list(corpus_index):
     assert ids(search(corpus_index, '服务外包', limit=3)) == ids(search(corpus_index, '服务外包', limit=50))[:3]
+
+
+def test_an_unknown_type_is_an_error_naming_the_types(corpus_index):
+    r = CliRunner().invoke(cli, ["--index", str(corpus_index), "search", "人才", "--type", "不存在"])
+    assert r.exit_code == 1
+    assert r.output == "Error: no document of type '不存在'; the index has: 规划, 评价结果\n"
+
+
+def test_full_width_digits_in_a_query_match_the_text(corpus_index):
+    assert ids(search(corpus_index, '"２０１０年服务外包接包合同金额２２．７亿美元"'.replace("．", "."), limit=1)) == [f"{PLAN_ID}/ch1/s1"]
+
+
+@pytest.mark.parametrize("value, years", [("2011", (2011, 2011)), ("2011-", (2011, 9999)), ("2011–", (2011, 9999)),
+                                          ("2011~", (2011, 9999)), ("2011-2017", (2011, 2017)), ("2011–2017", (2011, 2017))])
+def test_year_ranges(value, years):
+    from cli import _years
+
+    assert _years(value) == years
