@@ -24,7 +24,7 @@ def stale_reason(index_dir: Path, corpus_dir: Path) -> str | None:
     manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
     built = (gen / MANIFEST).stat().st_mtime_ns
     root = corpus_dir.resolve()
-    known = {e["path"]: e for e in manifest.values() if _under(e["path"], root)}
+    known = {e["path"]: e for e in manifest.values() if Path(e["path"]).is_relative_to(root)}
     on_disk = {str(p.resolve()): p for p in root.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file()}
     for path, entry in known.items():
         if path not in on_disk:
@@ -36,11 +36,3 @@ def stale_reason(index_dir: Path, corpus_dir: Path) -> str | None:
         if path not in known and p.stat().st_mtime_ns > built:
             return "index stale (a corpus file was added)"
     return None
-
-
-def _under(path: str, root: Path) -> bool:
-    try:
-        Path(path).relative_to(root)
-        return True
-    except ValueError:
-        return False

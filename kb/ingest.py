@@ -134,7 +134,7 @@ def ingest(
             if doc_id in gen.manifest:
                 continue
             p = entry["path"]
-            under_root = any(_is_under(p, r) for r in roots)
+            under_root = any(Path(p).is_relative_to(r) for r in roots)
             if (under_root and not os.path.exists(p)) or (p in given and not os.path.exists(p)):
                 report.removed.append(doc_id)
             elif p in given:
@@ -181,11 +181,3 @@ def build_derived(gen: Generation, docs, report: IngestReport) -> None:
 
     build_terms(gen, docs, report)  # first: the search index reads terms.json for its dictionary
     build_index(gen, docs, report)
-
-
-def _is_under(path: str, root: Path) -> bool:
-    try:
-        Path(path).relative_to(root)
-        return True
-    except ValueError:
-        return False
