@@ -12,13 +12,18 @@ import sys
 
 import click
 
-from kb.errors import AmbiguousRefError, InputError, KbError
+from kb.errors import AmbiguousRefError, KbError
 
 DEFAULT_CORPUS = "corpus"
 
 
 def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _colour() -> bool:
+    """Colour only for a person at a terminal; piped or with NO_COLOR (no-color.org), 【brackets】."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def json_option(fn):
@@ -37,8 +42,12 @@ def kb_errors(fn):
             lines = [f"Error: {e}"] + [f"  {c}" for c in e.candidates]
             click.echo("\n".join(lines), err=True)
             sys.exit(1)
-        except (KbError, InputError) as e:
+        except KbError as e:
             click.echo(f"Error: {e}", err=True)
+            sys.exit(1)
+        except OSError as e:  # an unwritable -o FILE or --index DIR, a disk that is full …
+            where = f"{e.filename}: " if e.filename else ""
+            click.echo(f"Error: {where}{e.strerror or e}", err=True)
             sys.exit(1)
 
     return wrapper
@@ -56,9 +65,11 @@ def cli(ctx, index_dir):
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--wait", default=0.0, show_default=True, help="Seconds to wait for another ingest to finish.")
-@click.option("--max-pages", default=2000, show_default=True, help="Refuse files with more pages.")
-@click.option("--max-seconds", default=300.0, show_default=True, help="Give up on a file after this long.")
+@click.option("--wait", default=0.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to wait for another ingest to finish.")
+@click.option("--max-pages", default=2000, show_default=True, type=click.IntRange(min=1), help="Refuse files with more pages.")
+@click.option("--max-seconds", default=300.0, show_default=True, type=click.FloatRange(min=0),
+              help="Give up on a file after this long.")
 @json_option
 @kb_errors
 @click.pass_context
@@ -120,8 +131,8 @@ def outline(ctx, doc, as_json):
 
 @cli.command()
 @click.argument("term", required=False)
-@click.option("--exact", "mode", flag_value="exact", help="Only a name written exactly (any case or script), no partial or fuzzy match.")
-@click.option("--fuzzy", "mode", flag_value="fuzzy", help="Rank every term by similarity to TERM.")
+@click.option("--exact", is_flag=True, help="Only a name written exactly (any case or script), no partial or fuzzy match.")
+@click.option("--fuzzy", is_flag=True, help="Rank every term by similarity to TERM.")
 @click.option("--list", "as_list", is_flag=True, help="List every term instead of looking one up.")
 @click.option("--by", type=click.Choice(["doc", "name"]), default="doc", show_default=True, help="Order of --list.")
 @click.option("--uses", is_flag=True, help="Also show every section that uses the term, with counts.")
@@ -129,7 +140,7 @@ def outline(ctx, doc, as_json):
 @json_option
 @kb_errors
 @click.pass_context
-def glossary(ctx, term, mode, as_list, by, uses, doc_ref, as_json):
+def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, as_json):
     """Look up TERM: its definition, other names (简称, 又名, English, abbreviation) and source.
 
     Order: exact name → alias or abbreviation (any case) → traditional characters → prefix →
@@ -142,6 +153,9 @@ def glossary(ctx, term, mode, as_list, by, uses, doc_ref, as_json):
 
     if not term and not as_list:
         raise click.UsageError("give a TERM to look up, or --list")
+    if exact and fuzzy:
+        raise click.UsageError("--exact and --fuzzy exclude each other: give one")
+    mode = "exact" if exact else "fuzzy" if fuzzy else None
     snap = Store(ctx.obj["index"]).snapshot()
     terms = by_document(load_terms(snap.path), snap.resolve(doc_ref) if doc_ref else None)
     if as_list:
@@ -176,9 +190,7 @@ def keyword_cmd(ctx, words, context, doc, counts_only, all_words, as_json):
     if as_json:
         click.echo(_dump(kwic_record(result, counts_only)))
         return
-    # Colour only for a person at a terminal; piped or with NO_COLOR, 【brackets】 mark the word.
-    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    mark = (lambda w: click.style(w, fg="red", bold=True)) if colour else None
+    mark = (lambda w: click.style(w, fg="red", bold=True)) if _colour() else None
     click.echo(kwic_text(result, **({"mark": mark} if mark else {}), counts_only=counts_only))
 
 
@@ -203,10 +215,12 @@ def export_cmd(ctx, ref, doc, fmt, output, force, as_json):
     if as_json and fmt not in (None, "json"):
         raise click.UsageError(f"--json and --format {fmt} disagree: give one of them")
     fmt = format_for("json" if as_json else fmt, output)
-    if fmt == "docx" and not output:
+    if fmt == "docx" and (not output or output == "-"):
         raise click.UsageError("--format docx writes a binary file: give -o FILE.docx")
     result = export(ctx.obj["index"], ref, doc=doc, fmt=fmt)
-    if not output:
+    if not output or output == "-":  # "-o -": standard output, as most tools read it
+        if isinstance(result.content, bytes):
+            raise click.UsageError("--format docx writes a binary file: give -o FILE.docx")
         click.echo(result.content, nl=False)
         return
     path = write_output(output, result.content, force=force)
@@ -252,14 +266,16 @@ def search(ctx, query, limit, doc, doc_type, year, sort, scope, as_json):
     from kb.search import ensure_fresh, search as run
 
     years = _years(year)
-    ensure_fresh(ctx.obj["index"], DEFAULT_CORPUS,
-                 on_build=lambda why: click.echo(f"{why}: building it from {DEFAULT_CORPUS}/ …", err=True))
+    built = ensure_fresh(ctx.obj["index"], DEFAULT_CORPUS,
+                         on_build=lambda why: click.echo(f"{why}: building it from {DEFAULT_CORPUS}/ …", err=True))
+    for refused in (built.skipped if built else ()):
+        click.echo(f"skipped {refused['error']}", err=True)
     result = run(ctx.obj["index"], " ".join(query), limit=limit, doc=doc, doc_type=doc_type, years=years,
                  sort=sort, scope=scope)
     if as_json:
         click.echo(_dump(search_record(result)))
     else:
-        click.echo(search_text(result, color=sys.stdout.isatty()))
+        click.echo(search_text(result, color=_colour()))
 
 
 if __name__ == "__main__":

@@ -64,6 +64,10 @@ class IndexMissingError(KbError):
     pass
 
 
+class IndexDamagedError(KbError):
+    """A file of the live generation is missing or unreadable (deleted or edited by hand)."""
+
+
 class NotFoundError(KbError):
     """A document, section or term the user named does not exist."""
 

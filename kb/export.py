@@ -3,8 +3,8 @@
 Each format carries the same citation: document title, 发文字号, heading path, PDF pages and the
 section id, so a passage pasted into a report can be traced back. Headings keep their depth
 relative to the exported section (the section itself is level 1). Footnotes sit where their
-marker stood: Markdown ``[^n]`` with the definition at the end, ``[n]`` in text and DOCX
-(python-docx has no footnote API; a superscript number and a notes list at the end).
+marker stood: Markdown ``[^n]`` with the definition at the end, ``[n]`` in text, and in DOCX
+a superscript number with the notes listed at the end (python-docx has no footnote API).
 """
 from __future__ import annotations
 
@@ -275,7 +275,8 @@ def write_output(path: str | Path, content: str | bytes, force: bool = False) ->
     sees half a file. Without ``force`` the temp file is hard-linked into place, which fails if
     the name exists, so a file that appears meanwhile is not overwritten either.
     """
-    path = Path(path)
+    # Write through a symlink to its target, never replace the link itself (-o ~/notes.md → …).
+    path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     if not path.parent.is_dir():
         raise KbError(f"{path}: cannot write, the directory {path.parent} does not exist")

@@ -2,7 +2,8 @@
 
 A file counts as changed when its size or mtime differs from the manifest; a new file counts
 only when it is newer than the live generation, so a PDF the last ingest refused (and reported)
-does not trigger a rebuild on every search.
+does not trigger a rebuild on every search. An index that holds no document from the corpus
+folder (built with `--index` from other files) is never touched.
 """
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def stale_reason(index_dir: Path, corpus_dir: Path) -> str | None:
     built = (gen / MANIFEST).stat().st_mtime_ns
     root = corpus_dir.resolve()
     known = {e["path"]: e for e in manifest.values() if Path(e["path"]).is_relative_to(root)}
+    if not known:
+        return None  # an index built from other folders: this corpus is none of its business
     on_disk = {str(p.resolve()): p for p in root.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file()}
     for path, entry in known.items():
         if path not in on_disk:

@@ -377,11 +377,10 @@ def term_from_dict(d: dict) -> Term:
 
 
 def load_terms(gen_path) -> list[Term]:
-    """The terms of a generation; [] for a generation built before the glossary existed."""
-    path = Path(gen_path) / TERMS_FILE
-    if not path.exists():
-        return []
-    return [term_from_dict(d) for d in json.loads(path.read_text(encoding="utf-8"))]
+    """The terms of a generation (ingest always writes them; a missing file is a damaged index)."""
+    from .store import _read_json
+
+    return [term_from_dict(d) for d in _read_json(Path(gen_path) / TERMS_FILE)]
 
 
 def vocabulary(terms: list[Term]) -> dict[str, str]:

@@ -1,17 +1,10 @@
-"""Glossary answers → terminal text and JSON-ready dicts.
-
-Kept apart from present.py because that module imports kb.ingest (and with it the whole PDF
-pipeline, ~60 ms); a term lookup must stay a fast, small process.
-"""
+"""Glossary answers → terminal text and JSON-ready dicts (a term lookup stays a small process:
+nothing here imports the PDF pipeline, jieba or Whoosh)."""
 from __future__ import annotations
 
 from .lookup import Match
 from .model import Term
-
-
-def _pages(pages) -> str:
-    a, b = pages
-    return f"p.{a}" if a == b else f"p.{a}-{b}"
+from .present import pages_text as _pages
 
 
 def source_record(t: Term) -> dict:

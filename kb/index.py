@@ -11,7 +11,7 @@ One Whoosh document per section (parts, chapters, items and sub-items alike), wi
   context   document title, 发文字号, ancestors' and children's titles (boost 0.6)
   body      the section's own paragraphs, jieba words with counts but no positions: a quoted
             phrase is checked against the section text instead (Substring), which is exact and
-            keeps the index at 1.3× the text on the 100× bench corpus (positions made it 4.4×)
+            keeps the index at 1.24× the text on the 100× bench corpus (positions made it 4.4×)
   body_bi   the body's character bigrams, presence only (no positions, no counts): the sections
             that hold every bigram of a substring ("务外包产"), which is then checked against the
             section text itself (kb.search_session) and scored here

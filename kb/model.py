@@ -2,8 +2,9 @@
 
 extract → clean → structure produce, in turn, ``Page`` lists (lines with their font, size and
 position), labelled pages, and a ``Document`` whose sections form the heading tree. Stages
-return new objects and never mutate their input, so every dataclass here is frozen except
-``Section.children``/``Document`` lists built once by ``structure``.
+return new objects and never mutate their input. ``Line``, ``Page``, ``Paragraph`` and the
+glossary records are frozen; ``Section`` and ``Document`` are mutable only while ``structure``
+builds the tree (it appends children and widens page spans), and read-only after.
 
 Provenance: ``pages`` everywhere are 1-based PDF page indexes (what a PDF viewer's "go to page"
 takes). The number printed on the page (－ 3 －) is kept beside in ``Document.page_labels``,
@@ -17,8 +18,6 @@ from typing import Any
 # Line labels, after docling-core's content layers: body text is searched; the rest is kept
 # so export and tests can still see it, but search and keyword lookup leave it out.
 BODY = "body"
-HEADING = "heading"
-TITLE = "title"
 FURNITURE = "furniture"  # page numbers, running headers/footers, web-print chrome
 FOOTNOTE = "footnote"
 CAPTION = "caption"
@@ -92,7 +91,7 @@ class Section:
     level: int  # depth in the tree: 0 = a part of the document (its title), 1 = 第一章 or 一、 …
     number: str | None  # "第五章", "（二）", None for a part
     heading: str  # the heading text without its number
-    kind: str  # part | chapter | section | article | item | subitem | point | appendix | annex
+    kind: str  # part | appendix | book | chapter | section | article | item | subitem | point | subpoint
     paragraphs: list[Paragraph] = field(default_factory=list)
     pages: tuple[int, int] = (0, 0)  # first, last PDF page, children included
     children: list["Section"] = field(default_factory=list)

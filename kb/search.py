@@ -135,7 +135,11 @@ def snippet(text: str, marks: list[str], width: int = 80) -> tuple[str, list[tup
 
 
 def ensure_fresh(index_dir, corpus_dir, on_build=None):
-    """Build the index from ``corpus_dir`` when it is missing or older than the corpus; returns the reason or None."""
+    """Build the index from ``corpus_dir`` when it is missing or older than the corpus.
+
+    Returns the ingest's report (its ``skipped`` names each refused file), or None when the
+    index was fresh.
+    """
     from .freshness import stale_reason
 
     reason = stale_reason(Path(index_dir), Path(corpus_dir))
@@ -145,5 +149,4 @@ def ensure_fresh(index_dir, corpus_dir, on_build=None):
 
     if on_build:
         on_build(reason)
-    ingest([corpus_dir], index_dir)
-    return reason
+    return ingest([corpus_dir], index_dir)

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import IndexBusyError, IndexMissingError, NotFoundError
+from .errors import IndexBusyError, IndexDamagedError, IndexMissingError, NotFoundError
 from .model import Document
 
 CURRENT = "CURRENT"
@@ -55,7 +55,7 @@ class Snapshot:
         gen = current_generation(Path(root))
         if gen is None:
             raise IndexMissingError(f"no index in {root}: run `kb ingest` first")
-        return cls(gen, json.loads((gen / MANIFEST).read_text(encoding="utf-8")))
+        return cls(gen, _read_json(gen / MANIFEST))
 
     @property
     def doc_ids(self) -> list[str]:
@@ -66,8 +66,7 @@ class Snapshot:
             entry = self.manifest.get(doc_id)
             if entry is None:
                 raise NotFoundError(f"no document {doc_id!r} in the index")
-            data = json.loads((self.path / "docs" / entry["file"]).read_text(encoding="utf-8"))
-            self._docs[doc_id] = Document.from_dict(data)
+            self._docs[doc_id] = Document.from_dict(_read_json(self.path / "docs" / entry["file"]))
         return self._docs[doc_id]
 
     def documents(self) -> list[Document]:
@@ -88,12 +87,24 @@ class Snapshot:
                 return hits[0]
             if hits:
                 raise AmbiguousRefError(ref, hits)
-        hits = [d for d in ids if ref in (self.manifest[d].get("doc_number") or "") or ref in (self.manifest[d].get("title") or "")]
+        from .metadata import normalise_doc_number
+
+        # 东府[2015]111号 as a user types it is 东府〔2015〕111号 as the index stores it.
+        number = normalise_doc_number(ref) or ref
+        hits = [d for d in ids if number in (self.manifest[d].get("doc_number") or "") or ref in (self.manifest[d].get("title") or "")]
         if len(hits) == 1:
             return hits[0]
         if hits:
             raise AmbiguousRefError(ref, hits)
         raise NotFoundError(f"no document matches {ref!r}; `kb docs` lists them")
+
+
+def _read_json(path: Path):
+    """A file of the live generation; a missing or unreadable one means the index is damaged."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise IndexDamagedError(f"{path}: the index is damaged ({type(err).__name__}); run `kb ingest` to rebuild it") from err
 
 
 def current_generation(root: Path) -> Path | None:

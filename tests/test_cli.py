@@ -7,7 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from conftest import CORPUS, EVAL_ID, PLAN, PLAN_ID
+from conftest import CORPUS, EVAL, EVAL_ID, PLAN, PLAN_ID
+
+EVAL_PDF = EVAL
 
 
 @pytest.fixture()
@@ -147,3 +149,82 @@ def test_usage_errors_exit_2(runner):
     result = runner.invoke(cli, ["outline"])
     assert result.exit_code == 2
     assert "Missing argument 'DOC'" in result.output
+
+
+# -- edges found by a pre-landing review --------------------------------------------------------
+def test_search_builds_the_default_index_and_names_refused_files(runner, tmp_path, monkeypatch):
+    import shutil
+
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(EVAL_PDF, tmp_path / "corpus" / "eval.pdf")
+    (tmp_path / "corpus" / "saved-page.pdf").write_text("<html></html>", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["--index", "index", "search", "满意度", "--limit", "1"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[:2] == ["index missing: building it from corpus/ …",
+                         "skipped corpus/saved-page.pdf: not a PDF file (the file is HTML)"]
+    assert lines[2] == "1. 2017年度中国服务外包示范城市及申请城市综合评价结果"
+
+
+def test_search_leaves_an_index_built_from_other_files_alone(runner, corpus_index, tmp_path, monkeypatch):
+    import shutil
+
+    index = tmp_path / "other"
+    shutil.copytree(corpus_index, index)
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(EVAL_PDF, tmp_path / "corpus" / "new.pdf")  # newer than the index, in ./corpus
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["--index", str(index), "search", "人才", "--limit", "1"])
+    assert result.exit_code == 0 and "building it" not in result.output
+    from kb.store import Store
+
+    assert sorted(Store(index).snapshot().doc_ids) == sorted([EVAL_ID, PLAN_ID])
+
+
+def test_a_damaged_index_is_one_line(runner, corpus_index, tmp_path):
+    import shutil
+
+    from kb.store import current_generation
+
+    index = tmp_path / "damaged"
+    shutil.copytree(corpus_index, index)
+    terms = current_generation(index) / "terms.json"
+    terms.unlink()
+    result = runner.invoke(cli, ["--index", str(index), "glossary", "ITO"])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {terms}: the index is damaged (FileNotFoundError); run `kb ingest` to rebuild it\n"
+
+
+def test_an_unwritable_output_is_one_line(runner, corpus_index):
+    result = runner.invoke(cli, ["--index", str(corpus_index), "export", "第五章", "--doc", "苏州", "-o", "/proc/ch5.md"])
+    assert result.exit_code == 1
+    assert len(result.output.splitlines()) == 1 and result.output.startswith("Error: ") and "/proc/" in result.output
+
+
+def test_export_writes_through_a_symlink_and_dash_is_stdout(runner, corpus_index, tmp_path):
+    target = tmp_path / "notes.md"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    base = ["--index", str(corpus_index), "export", "ch5/s4", "--doc", "苏州"]
+    assert runner.invoke(cli, base + ["-o", str(link), "--force"]).exit_code == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("# （四）继续推进的服务外包独优业态")
+    dash = runner.invoke(cli, base + ["-o", "-"])
+    assert dash.exit_code == 0 and dash.output == target.read_text(encoding="utf-8")
+
+
+def test_a_doc_number_typed_with_square_brackets_finds_its_document(runner, corpus_index):
+    result = runner.invoke(cli, ["--index", str(corpus_index), "outline", "苏府[2011]159号"])
+    assert result.exit_code == 0 and result.output.splitlines()[1] == f"document: {PLAN_ID}"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["glossary", "ITO", "--exact", "--fuzzy"], "--exact and --fuzzy exclude each other"),
+    (["ingest", "--max-pages", "0"], "Invalid value for '--max-pages'"),
+    (["ingest", "--max-seconds", "-1"], "Invalid value for '--max-seconds'"),
+    (["ingest", "--wait", "-5"], "Invalid value for '--wait'"),
+])
+def test_contradictory_or_out_of_range_options_are_usage_errors(runner, corpus_index, args, message):
+    result = runner.invoke(cli, ["--index", str(corpus_index), *args])
+    assert result.exit_code == 2 and message in result.output
