@@ -104,14 +104,12 @@ def ingest(
                 prev = old.get(doc_id)
                 if prev and prev.get("parser") != PARSER_VERSION:
                     prev = {**prev, "size": None, "sha256": None}  # parsed by older rules: parse again
-                if prev and prev["size"] == stat["size"] and prev["mtime_ns"] == stat["mtime_ns"]:
-                    gen.carry(doc_id, prev)
+                if prev and prev["size"] == stat["size"] and prev["mtime_ns"] == stat["mtime_ns"] and gen.carry(doc_id, prev):
                     report.unchanged.append(doc_id)
                     taken.add(doc_id)
                     continue
                 sha = file_sha256(path)
-                if prev and prev.get("sha256") == sha:
-                    gen.carry(doc_id, {**prev, **stat})
+                if prev and prev.get("sha256") == sha and gen.carry(doc_id, {**prev, **stat}):
                     report.unchanged.append(doc_id)
                     taken.add(doc_id)
                     continue
@@ -139,8 +137,9 @@ def ingest(
                 report.removed.append(doc_id)
             elif p in given:
                 continue  # given but refused this time: reported in skipped
-            else:
-                gen.carry(doc_id, entry)
+            elif not gen.carry(doc_id, entry):
+                report.removed.append(doc_id)
+                report.warnings.append({"doc_id": doc_id, "warning": f"its stored copy was missing from the index; ingest {p} again"})
 
         docs = gen.documents()
         report.documents = len(docs)
@@ -150,6 +149,15 @@ def ingest(
         if not (unchanged and carry_derived(gen, report)):
             build_derived(gen, docs, report)
     return report
+
+
+def _link_or_copy(src, dst) -> None:
+    import shutil
+
+    try:
+        os.link(src, dst)
+    except OSError:  # a file system without hard links
+        shutil.copy2(src, dst)
 
 
 def carry_derived(gen: Generation, report: IngestReport) -> bool:
@@ -167,9 +175,9 @@ def carry_derived(gen: Generation, report: IngestReport) -> bool:
     for src in derived:
         dst = gen.path / src.name
         if src.is_dir():
-            shutil.copytree(src, dst, copy_function=os.link)
+            shutil.copytree(src, dst, copy_function=_link_or_copy)
         else:
-            os.link(src, dst)
+            _link_or_copy(src, dst)
     report.terms = len(json.loads((gen.path / "terms.json").read_text(encoding="utf-8")))
     return True
 

@@ -130,15 +130,21 @@ class Generation:
         write_json_atomic(self.path / "docs" / name, doc.to_dict())
         self.manifest[doc.id] = {**stat, "file": name, "title": doc.title, "doc_number": doc.doc_number}
 
-    def carry(self, doc_id: str, entry: dict) -> None:
-        """Reuse an unchanged document's JSON from the previous generation (hard link)."""
+    def carry(self, doc_id: str, entry: dict) -> bool:
+        """Reuse an unchanged document's JSON from the previous generation (hard link).
+
+        False when that JSON is gone (an index pruned by hand): the caller parses the PDF again.
+        """
         name = f"{len(self.manifest) + 1:05d}.json"
-        src = self.previous / "docs" / entry["file"]
+        src = self.previous / "docs" / entry["file"] if self.previous else None
+        if src is None or not src.is_file():
+            return False
         try:
             os.link(src, self.path / "docs" / name)
         except OSError:
             shutil.copyfile(src, self.path / "docs" / name)
         self.manifest[doc_id] = {**entry, "file": name}
+        return True
 
     def documents(self) -> list[Document]:
         return [

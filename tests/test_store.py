@@ -98,3 +98,13 @@ def test_documents_parsed_by_older_rules_are_parsed_again(folder, tmp_path, monk
     report = ingest([folder], index)
     assert sorted(report.updated) == ["eval", "plan"] and report.unchanged == []
     assert {e["parser"] for e in Store(index).snapshot().manifest.values()} == {99}
+
+
+def test_a_document_whose_stored_copy_is_gone_is_parsed_again(folder, tmp_path):
+    index = tmp_path / "index"
+    ingest([folder], index)
+    snap = Store(index).snapshot()
+    (snap.path / "docs" / snap.manifest["eval"]["file"]).unlink()
+    report = ingest([folder], index)
+    assert (report.updated, report.unchanged, report.skipped) == (["eval"], ["plan"], [])
+    assert Store(index).snapshot().document("eval").page_count == 7
