@@ -111,11 +111,11 @@ def repair_text(text: str) -> str:
 # Full-width digits and Latin letters (２００３年, ＩＴＯ) are a typing variant: GB/T 9704 §5.3
 # writes numbers in half-width Arabic digits, and a reader searching 2003年 means the same
 # thing. Full-width punctuation (，。（）．) is Chinese typography and stays.
-_FULL_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]})
+FULL_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]})
 
 
 def fold_width(text: str) -> str:
-    return text.translate(_FULL_WIDTH)
+    return text.translate(FULL_WIDTH)
 
 
 _SPACE_AFTER_CJK = re.compile(f"(?<={_CJK_ANY})[ \t\u00a0\u3000]+(?=\\S)")

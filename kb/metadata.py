@@ -14,13 +14,15 @@ Also read, each where the document states it:
   卫生部令第35号发布)" gives the order number, the issuer and the date; "(…2008年11月28日广东
   省第十一届人民代表大会常务委员会第七次会议第四次修订)" gives the last adoption date and the
   body that adopted it (the 届 is dropped: the standing committee is the issuer);
-* full-width digits (粤府〔２００３〕８１号) are folded to ASCII only inside a 发文字号 or a date,
-  where they are numbers; the text keeps them as printed;
+* full-width digits (粤府〔２００３〕８１号) are folded to ASCII (clean.FULL_WIDTH, the same table
+  the text goes through), so a 发文字号 typed either way by a user normalises the same;
 * the date line may write 〇 as ○ (U+25CB WHITE CIRCLE: gov, gd_yinjin); both are zero.
 """
 from __future__ import annotations
 
 import re
+
+from .clean import FULL_WIDTH
 
 from .model import Section
 
@@ -40,7 +42,6 @@ TYPES = [
 _PUBLISHED = re.compile(r"(?:印发|转发|发布|公布)\s*(?:《([^》]+)》|(.+?))\s*的(?:通知|决定)")
 
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 HISTORY = re.compile(r"^[（(].*\d{4}\s*年.*(?:通过|发布|修订|修正|公布)\s*[）)]$")
 _HISTORY_STEP = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*([^，,；;）)]*?)(?:通过|发布|修订|修正|公布)")
@@ -48,7 +49,7 @@ _HISTORY_STEP = re.compile(
 
 def normalise_doc_number(text: str) -> str | None:
     """苏府„2011‟159 号 / 东府[2015]111号 → 苏府〔2011〕159号; None if ``text`` is not one."""
-    t = re.sub(r"\s+", "", text).translate(_FULLWIDTH)
+    t = re.sub(r"\s+", "", text).translate(FULL_WIDTH)
     m = DOC_NUMBER.match(t)
     if m:
         return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
@@ -56,7 +57,7 @@ def normalise_doc_number(text: str) -> str | None:
 
 
 def cn_date_to_iso(text: str) -> str | None:
-    t = re.sub(r"\s+", "", text).translate(_FULLWIDTH)
+    t = re.sub(r"\s+", "", text).translate(FULL_WIDTH)
     m = DIGIT_DATE.match(t)
     if m:
         y, mo, d = (int(x) for x in m.groups())
