@@ -148,7 +148,7 @@ def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, as_json):
     """
     from kb.glossary import load_terms
     from kb.glossary_view import match_record, matches_text, term_list_text, term_record
-    from kb.lookup import by_document, lookup
+    from kb.lookup import by_document, by_name, lookup
     from kb.store import Store
 
     if not term and not as_list:
@@ -160,7 +160,7 @@ def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, as_json):
     terms = by_document(load_terms(snap.path), snap.resolve(doc_ref) if doc_ref else None)
     if as_list:
         if by == "name":
-            terms = sorted(terms, key=lambda t: t.term.strip("《》"))
+            terms = by_name(terms)
         click.echo(_dump([term_record(t, uses) for t in terms]) if as_json else term_list_text(terms, by))
         return
     matches = lookup(terms, term, mode or "auto")

@@ -80,9 +80,8 @@ def matches_text(matches: list[Match], uses: bool = False) -> str:
 def term_list_text(terms: list[Term], by: str = "doc") -> str:
     if not terms:
         return "No terms. The index has no documents with definitions (or run `kb ingest` again)."
-    if by == "name":
-        rows = sorted(terms, key=lambda t: t.term.strip("《》"))
-        return "\n".join(f"{t.term}  {_aliases_text(t)}  [{t.source.doc_id}] {_pages(t.source.pages)}".replace("    ", "  ") for t in rows)
+    if by == "name":  # the caller ordered them (lookup.by_name)
+        return "\n".join(f"{t.term}  {_aliases_text(t)}  [{t.source.doc_id}] {_pages(t.source.pages)}".replace("    ", "  ") for t in terms)
     out, doc = [], None
     for t in terms:
         if t.source.doc_id != doc:

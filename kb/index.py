@@ -199,8 +199,8 @@ def build_index(gen, docs, report=None) -> Path:
     n = 0
     for doc in docs:
         year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else 0
-        for sec in doc.walk():
-            path = doc.heading_path(sec.id)
+        for sec, path in doc.walk_paths():  # one walk, not a search from the top per section
+            path = list(path)
             context = " ".join([doc.title, doc.doc_number or "", *path[:-1], *(c.title for c in sec.children)])
             writer.add_document(
                 section_id=sec.id, doc_id=doc.id, doc_type=doc.doc_type or "", year=year,

@@ -108,18 +108,8 @@ def _units(sec: Section) -> Iterator[tuple[int | None, str, str, Callable[[int],
             yield i, "footnote", note.text, (lambda _o, p=note.page: p)
 
 
-def _walk(doc: Document) -> Iterator[tuple[Section, tuple[str, ...]]]:
-    def down(sections, trail):
-        for s in sections:
-            path = trail + (s.title,)
-            yield s, path
-            yield from down(s.children, path)
-
-    yield from down(doc.sections, ())
-
-
 def scan(doc: Document, words: list[str], context: int, all_words: bool) -> Iterator[Occurrence]:
-    for sec, path in _walk(doc):
+    for sec, path in doc.walk_paths():
         for i, where, text, page_at in _units(sec):
             if all_words and not all(w in text for w in words):
                 continue

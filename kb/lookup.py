@@ -135,5 +135,10 @@ def suggest(terms: list[Term], query: str, n: int = 5) -> list[str]:
     return [m.term.term for m in _scored(terms, q, SUGGEST_CUTOFF, n)] if q else []
 
 
+def by_name(terms: list[Term]) -> list[Term]:
+    """Terms in name order, book-title marks ignored (《评价办法》 sorts with 评)."""
+    return sorted(terms, key=lambda t: t.term.strip("《》"))
+
+
 def by_document(terms: list[Term], doc_id: str | None) -> list[Term]:
     return [t for t in terms if doc_id is None or t.source.doc_id == doc_id]

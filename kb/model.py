@@ -145,20 +145,20 @@ class Document:
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.walk() if s.id == section_id), None)
 
-    def heading_path(self, section_id: str) -> list[str]:
-        """Titles from the top of the document down to ``section_id`` (inclusive)."""
+    def walk_paths(self):
+        """(section, titles from the top of the document down to it) in reading order."""
 
         def down(sections, trail):
             for s in sections:
-                here = trail + [s.title]
-                if s.id == section_id:
-                    return here
-                found = down(s.children, here)
-                if found:
-                    return found
-            return None
+                here = trail + (s.title,)
+                yield s, here
+                yield from down(s.children, here)
 
-        return down(self.sections, []) or []
+        yield from down(self.sections, ())
+
+    def heading_path(self, section_id: str) -> list[str]:
+        """Titles from the top of the document down to ``section_id`` (inclusive)."""
+        return next((list(path) for s, path in self.walk_paths() if s.id == section_id), [])
 
     # -- JSON round trip (store.py writes these under index/) --------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .clean import fix_spacing
 from .errors import AmbiguousRefError, NotFoundError
 from .model import Document, Section
+from .present import pages_text
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,7 @@ def _walk(doc: Document):
 def candidate_line(doc: Document, sec: Section | None) -> str:
     if sec is None:
         return f"{doc.id}  (whole document) {doc.title}  p.1-{doc.page_count}"
-    a, b = sec.pages
-    return f"{sec.id}  {' > '.join(doc.heading_path(sec.id))}  p.{a}" + (f"-{b}" if b != a else "")
+    return f"{sec.id}  {' > '.join(doc.heading_path(sec.id))}  {pages_text(sec.pages)}"
 
 
 def _decide(ref: str, hits: list[Target]) -> Target | None:
