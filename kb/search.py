@@ -63,7 +63,8 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
         raise QueryError("--limit must be at least 1")
     snap = Store(index_dir).snapshot()
     if doc_type is not None:
-        known = sorted({snap.document(d).doc_type for d in snap.doc_ids} - {None})
+        # From the manifest: checking a filter must not read every document's JSON.
+        known = sorted({e.get("doc_type") for e in snap.manifest.values()} - {None})
         if doc_type not in known:
             raise QueryError(f"no document of type {doc_type!r}; the index has: {', '.join(known) or 'none'}")
     ses = session(snap)
