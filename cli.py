@@ -254,15 +254,17 @@ def _years(value: str | None):
 @click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True)
 @click.option("--in", "scope", type=click.Choice(["all", "title", "body"]), default="all", show_default=True,
               help="Search headings and titles, section text, or both.")
+@click.option("--by-doc", is_flag=True, help="One line per document: how many sections match, and its best one.")
+@click.option("--explain", is_flag=True, help="Show how the query was read: its words, other names, what was left out.")
 @json_option
 @kb_errors
 @click.pass_context
-def search(ctx, query, limit, doc, doc_type, year, sort, scope, as_json):
+def search(ctx, query, limit, doc, doc_type, year, sort, scope, by_doc, explain, as_json):
     """Find the sections that answer QUERY (Whoosh syntax: AND OR NOT, "phrase", ( ), title:, body:).
 
     A missing index, or one older than the files in corpus/, is built first (said on stderr).
     """
-    from kb.present import search_record, search_text
+    from kb.present import search_explain, search_record, search_text
     from kb.search import ensure_fresh, search as run
 
     years = _years(year)
@@ -271,10 +273,12 @@ def search(ctx, query, limit, doc, doc_type, year, sort, scope, as_json):
     for refused in (built.skipped if built else ()):
         click.echo(f"skipped {refused['error']}", err=True)
     result = run(ctx.obj["index"], " ".join(query), limit=limit, doc=doc, doc_type=doc_type, years=years,
-                 sort=sort, scope=scope)
+                 sort=sort, scope=scope, by_doc=by_doc)
     if as_json:
         click.echo(_dump(search_record(result)))
     else:
+        if explain:
+            click.echo(search_explain(result))
         click.echo(search_text(result, color=_colour()))
 
 

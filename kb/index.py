@@ -96,8 +96,9 @@ INLINE_LIMIT = 8
 
 WHOOSH_DIR = "whoosh"
 VOCAB_FILE = "search-vocab.json"
-WORD_FIELDS = {"title": ("heading", "context"), "body": ("body",), "all": ("heading", "context", "body")}
-BIGRAM_FIELDS = {"title": (), "body": ("body_bi",), "all": ("body_bi",)}
+WORD_FIELDS = {"title": ("heading", "context"), "body": ("body",), "all": ("heading", "context", "body"),
+               "own": ("heading", "body")}  # "own": the section itself, not its document's or parents' titles
+BIGRAM_FIELDS = {"title": (), "body": ("body_bi",), "all": ("body_bi",), "own": ("body_bi",)}
 PHRASE_FIELDS = ("heading",)  # the body's phrases are checked against its text (Substring)
 BIGRAM_WEIGHT = 0.4  # an exact substring is evidence, but words should rank, not bigram counts
 _SPACE = re.compile(r"\s+")
@@ -163,7 +164,7 @@ def schema(user_words=()) -> fields.Schema:
     grams = BigramTokenizer()
     return fields.Schema(
         section_id=fields.ID(stored=True, unique=True),
-        doc_id=fields.ID(stored=True),
+        doc_id=fields.ID(stored=True, sortable=True),  # a column: counting matches per document reads no stored fields
         doc_type=fields.ID(stored=True),
         year=fields.NUMERIC(int, bits=16, signed=False),
         date=fields.ID(stored=True, sortable=True),
@@ -217,6 +218,9 @@ def build_index(gen, docs, report=None) -> Path:
         words = {w.decode("utf-8") if isinstance(w, bytes) else w
                  for f in ("heading", "context", "body") for w in reader.lexicon(f)}
     vocab = {"total": segment.total(tk), "freqs": segment.frequencies(tk, sorted(words)), "expand": expand}
+    from . import lexicon
+
+    lexicon.build(Path(gen.path), tk, getattr(gen, "previous", None))
     (Path(gen.path) / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return out
 
@@ -506,6 +510,92 @@ def _word_phrase(tokens, where):
         return wq.Or([wq.Term(f, tokens[0]) for f in WORD_FIELDS[where]])
     phrases = [wq.Phrase(f, tokens) for f in WORD_FIELDS[where] if f in PHRASE_FIELDS]
     return (phrases[0] if len(phrases) == 1 else wq.Or(phrases)) if phrases else None
+
+
+_OPERATORS = re.compile(r'(^|\s|\()(AND|OR|NOT|ANDNOT|ANDMAYBE)(\s|\)|$)|["()*?]|\b(title|body|q)\s*:')
+
+
+def is_plain(text: str) -> bool:
+    """True when ``text`` uses none of the query syntax (operators, quotes, brackets, fields, wildcards)."""
+    return _OPERATORS.search(text) is None
+
+
+SYNONYM_WEIGHT = 0.7  # another name of the word the user typed: evidence, a little weaker
+
+
+def concept_query(names, cutter, scope: str = "all", texts=None, boosts=()):
+    """One concept of a plain query: any of its ``names`` in the scope's fields.
+
+    ``cutter`` must know only the index's own words. A name the index holds as a word is a term;
+    one it holds as several words (晚婚晚育 → 晚婚 + 晚育) is those words together; otherwise its
+    text is looked for as a substring, or-ed with the longer index words it contains.
+    """
+    parts = []
+    for i, name in enumerate(names):
+        boost = boosts[i] if i < len(boosts) else (1.0 if i == 0 else SYNONYM_WEIGHT)
+        name = name.lower()
+        if name in cutter.freqs:
+            q = wq.Or([wq.Term(f, name) for f in WORD_FIELDS[scope]], boost=boost)
+        else:
+            words = [w for w in cutter.cut(name) if w]
+            whole = [w for w in words if w in cutter.freqs and (len(w) > 1 or w.isascii())]
+            if len(words) > 1 and len(whole) == len(words):
+                q = wq.And([wq.Or([wq.Term(f, w) for f in WORD_FIELDS[scope]]) for w in whole], boost=boost)
+            elif len(_SPACE.sub("", name)) >= 2 and BIGRAM_FIELDS[scope]:
+                q = wq.Or([Substring(f, name, texts, boost=BIGRAM_WEIGHT * boost) for f in BIGRAM_FIELDS[scope]])
+                if whole and sum(map(len, whole)) * 2 >= len(name):
+                    # 签合同 is nowhere as typed, but 合同 is most of it: a weaker match of the words
+                    q = wq.Or([q, wq.And([wq.Or([wq.Term(f, w) for f in WORD_FIELDS[scope]]) for w in whole],
+                                         boost=0.5 * boost)])
+            else:
+                continue
+        parts.append(q)
+        if scope in ("all", "title"):
+            parts.append(wq.Term("term", name, boost=boost))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def heading_query(text: str, scope: str = "all"):
+    """The whole query as a heading: a query that IS a heading (a defined term) lands on it."""
+    if scope not in ("all", "title") or not text.strip():
+        return None
+    return wq.Term("term", _SPACE.sub(" ", text.lower()).strip())
+
+
+def doc_ids_of(searcher, docnums) -> dict[int, str]:
+    """docnum → doc_id, from the doc_id column (no stored fields read)."""
+    reader = searcher.reader()
+    col = reader.column_reader("doc_id") if reader.has_column("doc_id") else None
+    out = {}
+    for d in docnums:
+        if col is not None:
+            v = col[d]
+            out[d] = v.decode("utf-8") if isinstance(v, bytes) else v
+        else:
+            out[d] = reader.stored_fields(d).get("doc_id", "")
+    return out
+
+
+def docset(searcher, q, restrict=None) -> set[int]:
+    """Every document number ``q`` matches (unscored), within ``restrict`` when given."""
+    if q is None:
+        return set()
+    found = set(searcher.docs_for_query(q))
+    return found & restrict if restrict is not None else found
+
+
+def scored(searcher, q, allowed: set[int], limit: int | None) -> list[tuple[int, float, dict]]:
+    """(docnum, score, stored fields) of the best ``limit`` documents of ``allowed`` by ``q``."""
+    if not allowed:
+        return []
+    results = searcher.search(q, limit=limit, filter=allowed)
+    return [(r.docnum, float(r.score or 0.0), dict(r.fields())) for r in results]
+
+
+def any_of(queries):
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
 def filter_query(doc_ids=None, doc_type=None, years=None):

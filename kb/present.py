@@ -189,30 +189,73 @@ def kwic_text(result, mark=_brackets, counts_only: bool = False) -> str:
 
 # -- search -----------------------------------------------------------------------------------
 
+def _hit_record(i: int, h) -> dict:
+    return {
+        "rank": i,
+        "doc_id": h.doc_id,
+        "doc_title": h.doc_title,
+        "doc_number": h.doc_number,
+        "doc_type": h.doc_type,
+        "date": h.date,
+        "section_id": h.section_id,
+        "section_title": h.title,
+        "heading_path": list(h.heading_path),
+        "pages": list(h.pages),
+        "score": h.score,
+        "snippet": h.snippet,
+        "highlights": [list(s) for s in h.highlights],
+        "matched": list(h.matched),
+        "partial": h.partial,
+    }
+
+
 def search_record(result) -> dict:
     """The --json contract of `kb search` (README: "kb search --json")."""
-    return {
+    out = {
         "query": result.query,
         "normalized_query": result.normalized,
-        "hits": [
-            {
-                "rank": i,
-                "doc_id": h.doc_id,
-                "doc_title": h.doc_title,
-                "doc_number": h.doc_number,
-                "doc_type": h.doc_type,
-                "date": h.date,
-                "section_id": h.section_id,
-                "section_title": h.title,
-                "heading_path": list(h.heading_path),
-                "pages": list(h.pages),
-                "score": h.score,
-                "snippet": h.snippet,
-                "highlights": [list(s) for s in h.highlights],
-            }
-            for i, h in enumerate(result.hits, 1)
-        ],
+        "query_analysis": {
+            "mode": result.mode,
+            "words": list(result.words),
+            "expanded": dict(result.expanded),
+            "dropped": list(result.dropped),
+            "unmatched": list(result.unmatched),
+            "required": result.required,
+        },
+        "total": result.total,
+        "documents": result.documents,
+        "shown": len(result.hits),
+        "partial": result.partial,
+        "hits": [_hit_record(i, h) for i, h in enumerate(result.hits, 1)],
     }
+    if result.by_doc is not None:
+        out["by_doc"] = [
+            {"doc_id": g.doc_id, "doc_title": g.doc_title, "doc_number": g.doc_number, "date": g.date,
+             "sections": g.sections, "best": _hit_record(1, g.best)}
+            for g in result.by_doc
+        ]
+    return out
+
+
+def search_explain(result) -> str:
+    """How the query was read: what --explain prints before the hits."""
+    lines = [f"query: {result.normalized}  ({'best match' if result.mode == 'best' else 'typed syntax, exact meaning'})"]
+    if result.mode == "best":
+        lines.append(f"words: {' · '.join(result.words) or '—'}  (a section must hold {result.required} of {len([w for w in result.words if len(w) > 1 or w.isascii()]) or len(result.words)})")
+        for w, alts in result.expanded.items():
+            lines.append(f"also: {w} → {' / '.join(alts)}")
+        if result.dropped:
+            lines.append(f"left out: {' '.join(result.dropped)}")
+    return "\n".join(lines)
+
+
+def _summary(result) -> str:
+    sections = "section" if result.total == 1 else "sections"
+    docs = "document" if result.documents == 1 else "documents"
+    shown = len(result.by_doc) if result.by_doc is not None else len(result.hits)
+    what = f"{result.documents} {docs} ({result.total} {sections})" if result.by_doc is not None \
+        else f"{result.total} {sections} in {result.documents} {docs}"
+    return f"{shown} of {what}" + (" — partial matches: no section holds enough of the words" if result.partial else "")
 
 
 def mark(text: str, spans, color: bool) -> str:
@@ -227,13 +270,27 @@ def mark(text: str, spans, color: bool) -> str:
 
 
 def search_text(result, color: bool = False) -> str:
-    if not result.hits:
-        return f"No sections match {result.query!r}."
     lines = []
+    if result.unmatched:
+        lines.append(f"no section holds: {' '.join(result.unmatched)}")
+    if not result.hits:
+        shown = result.query if len(result.query) <= 40 else result.query[:40] + "…"
+        lines.append(f"No sections match {shown!r}.")
+        return "\n".join(lines)
+    lines.append(_summary(result))
+    if result.by_doc is not None:
+        for i, g in enumerate(result.by_doc, 1):
+            head = g.doc_title + (f"（{g.doc_number}）" if g.doc_number else "") + (f" {g.date}" if g.date else "")
+            lines.append(f"{i}. {head} · {g.sections} {'section' if g.sections == 1 else 'sections'}")
+            h = g.best
+            lines.append(f"   best: {' › '.join(h.heading_path)} · {pages_text(h.pages)} · {h.section_id}")
+        return "\n".join(lines)
     for i, h in enumerate(result.hits, 1):
         head = h.doc_title + (f"（{h.doc_number}）" if h.doc_number else "")
         lines.append(f"{i}. {head}")
         lines.append(f"   {' › '.join(h.heading_path)}")
-        lines.append(f"   {pages_text(h.pages)} · score {h.score:.2f} · {h.section_id}")
+        missing = [w for w in result.words if w not in h.matched and (len(w) > 1 or w.isascii())]
+        part = f" · without: {'、'.join(missing)}" if h.partial and missing else ""
+        lines.append(f"   {pages_text(h.pages)} · score {h.score:.2f} · {h.section_id}{part}")
         lines.append(f"   {mark(h.snippet, h.highlights, color)}")
     return "\n".join(lines)

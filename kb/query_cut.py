@@ -1,9 +1,10 @@
-"""Cut a query into the words the index holds, without loading jieba (~0.8 s).
+"""Cut a query into words, without loading jieba (~0.8 s).
 
-At index time kb/index.py saves every word it indexed with jieba's frequency for it. A query is
-cut here the way jieba cuts without HMM — the most probable route through the DAG of known
-words — but the only known words are the index's own, so each query word is one that exists
-in the index (or a single character, which the character-bigram field still finds).
+At index time kb/index.py saves every word it indexed with jieba's frequency for it, and
+kb/lexicon.py saves jieba's general dictionary. A query is cut here the way jieba cuts without
+HMM — the most probable route through the DAG of known words — over the index's words, the
+general dictionary's (so 什么, 多少 and 公租房 stay whole instead of falling into required single
+characters) and any ``extra`` words the caller knows (synonym names, question frames).
 Runs of Latin letters and digits stay whole, as jieba keeps them.
 """
 from __future__ import annotations
@@ -16,10 +17,12 @@ _SKIP = re.compile(r"[\s\W_]", re.UNICODE)
 
 
 class QueryCutter:
-    def __init__(self, freqs: dict[str, int], total: int):
+    def __init__(self, freqs: dict[str, int], total: int, lexicon=None, extra: dict[str, int] | None = None):
         self.freqs = freqs
+        self.lexicon = lexicon  # kb.lexicon.Lexicon or None
+        self.extra = extra or {}
         self.log_total = math.log(max(total, 1))
-        self.max_len = max((len(w) for w in freqs), default=1)
+        self.max_len = max(max((len(w) for w in freqs), default=1), max((len(w) for w in self.extra), default=1), 12)
 
     def cut(self, text: str) -> list[str]:
         out: list[str] = []
@@ -43,12 +46,13 @@ class QueryCutter:
     def _cut_run(self, run: str) -> list[str]:
         """jieba's calc(): best[i] = max over words run[i:j] of log P(word) + best[j]."""
         n = len(run)
+        known = self._known(run)
         best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
         for i in range(n - 1, -1, -1):
             choice = (-math.inf, i + 1)
             for j in range(i + 1, min(n, i + self.max_len) + 1):
                 word = run[i:j]
-                f = self.freqs.get(word)
+                f = known.get(word)
                 if f is None and j > i + 1:
                     continue
                 score = math.log(f or 1) - self.log_total + best[j][0]
@@ -61,3 +65,16 @@ class QueryCutter:
             words.append(run[i:j])
             i = j
         return words
+
+    def _known(self, run: str) -> dict[str, int]:
+        """Frequency of every substring of ``run`` that some dictionary holds (the index's first)."""
+        subs = {run[i:j] for i in range(len(run)) for j in range(i + 2, min(len(run), i + self.max_len) + 1)}
+        known = self.lexicon.lookup(subs - self.freqs.keys()) if self.lexicon is not None else {}
+        for w in subs:
+            f = self.freqs.get(w) or self.extra.get(w)
+            if f:
+                known[w] = max(f, known.get(w, 0))
+        for ch in run:
+            if ch in self.freqs:
+                known[ch] = self.freqs[ch]
+        return known

@@ -8,6 +8,7 @@ search during an ingest answers from the previous generation.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,19 @@ class Hit:
     score: float
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in snippet
+    matched: list[str] = field(default_factory=list)  # the query's words this section holds (plain queries)
+    partial: bool = False  # holds only some of the query's words
+
+
+@dataclass
+class DocGroup:
+    """One document of a --by-doc listing: how many sections match, and its best one."""
+    doc_id: str
+    doc_title: str
+    doc_number: str | None
+    date: str | None
+    sections: int
+    best: Hit
 
 
 @dataclass
@@ -41,6 +55,16 @@ class SearchResult:
     query: str
     normalized: str  # after traditional → simplified
     hits: list[Hit]
+    mode: str = "best"  # "best": plain words, best match first; "boolean": typed syntax, exact meaning
+    words: list[str] = field(default_factory=list)  # the query's content words
+    expanded: dict[str, list[str]] = field(default_factory=dict)  # word → other names also searched
+    dropped: list[str] = field(default_factory=list)  # question words and frames left out
+    unmatched: list[str] = field(default_factory=list)  # words no section holds
+    total: int = 0  # sections that match
+    documents: int = 0  # documents they are in
+    partial: bool = False  # nothing holds enough of the words: these are the best partial matches
+    required: int = 0  # how many of the words a section must hold (plain queries)
+    by_doc: list[DocGroup] | None = None
 
 
 def to_simplified(text: str) -> str:
@@ -49,9 +73,23 @@ def to_simplified(text: str) -> str:
     return t2s(text)
 
 
+def required_words(n: int) -> int:
+    """How many of a plain query's ``n`` content words a section must hold to count as a match.
+
+    One or two words: all of them (two words typed together are one request). Three or four: all
+    but one, so one word the text says differently (标准 for 标准是, 期限 for 校验期) does not
+    lose the answer. Five or more: three fifths. Single characters never count.
+    """
+    if n <= 2:
+        return n
+    if n <= 4:
+        return n - 1
+    return math.ceil(n * 0.6)
+
+
 def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, doc_type: str | None = None,
            years: tuple[int, int] | None = None, sort: str = "score", scope: str = "all",
-           snippet_width: int = 80) -> SearchResult:
+           snippet_width: int = 80, by_doc: bool = False) -> SearchResult:
     from . import index
     from .search_session import session
 
@@ -70,30 +108,187 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
     ses = session(snap)
     if ses is None:
         raise IndexMissingError(f"{index_dir}: the index has no search index yet: run `kb ingest`")
-    vocab = ses.vocab
     # The text holds half-width digits and letters (clean.fold_width), so the query must too.
     normalized = to_simplified(fold_width(query.strip()))
+    doc_ids = [snap.resolve(doc)] if doc else None
+    filter_q = index.filter_query(doc_ids, doc_type, years)
+    if normalized and index.is_plain(normalized):
+        result = _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, snippet_width, by_doc)
+        if result is not None:
+            return result
+    return _boolean(ses, query, normalized, scope, filter_q, limit, sort, snippet_width, by_doc)
+
+
+def _shown(query: str) -> str:
+    return repr(query) if len(query) <= 60 else repr(query[:40]) + f"… ({len(query)} characters)"
+
+
+def _boolean(ses, query, normalized, scope, filter_q, limit, sort, width, by_doc) -> SearchResult:
+    """Typed syntax (AND OR NOT, "phrases", title:, prefix*): exactly what it says."""
+    from . import index
+
     try:  # compiling refuses too ("NOT a NOT b" is only NOT once the ORs are read)
         tree = index.parse(normalized)
-        q, marks = index.compile_query(tree, ses.cutter, vocab.get("expand", {}), scope,
+        q, marks = index.compile_query(tree, ses.cutter, ses.vocab.get("expand", {}), scope,
                                        texts=lambda _searcher: ses.normalized_texts())
     except index.QuerySyntaxError as e:
-        shown = repr(query) if len(query) <= 60 else repr(query[:40]) + f"… ({len(query)} characters)"
-        raise QueryError(f"cannot parse query {shown}: {e}") from None
-    doc_ids = [snap.resolve(doc)] if doc else None
+        raise QueryError(f"cannot parse query {_shown(query)}: {e}") from None
     with ses.lock:
-        rows = index.run(ses.searcher, q, limit=limit, filter_q=index.filter_query(doc_ids, doc_type, years), sort=sort)
-    hits = []
-    for score, f in rows:
+        allowed = index.docset(ses.searcher, q, index.docset(ses.searcher, filter_q) if filter_q else None)
+        rows = index.run(ses.searcher, q, limit=None if by_doc else limit, filter_q=filter_q, sort=sort)
+        by_docnum = index.doc_ids_of(ses.searcher, allowed)
+    hits = [_hit(ses, score, f, marks, width) for score, f in rows]
+    groups = _groups(hits, by_docnum) if by_doc else None
+    return SearchResult(query=query, normalized=normalized, hits=hits[:limit], mode="boolean",
+                        total=len(allowed), documents=len(set(by_docnum.values())), by_doc=groups)
+
+
+def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, width, by_doc):
+    """Plain words: every section holding enough of the concepts, ranked by how well it holds them.
+
+    Candidates are the sections holding at least ``required_words`` of the query's content
+    words (or, when none does, any of them: labelled partial). Whoosh scores them by BM25F over
+    heading, body and context; the score is then scaled by the share of the query's (idf-weighted)
+    words the section holds, and the best few are re-ranked on the section text: the words as one
+    run, as typed, or close together, count extra.
+    """
+    from . import index, synonyms
+    from .query_analysis import analyse
+
+    table = synonyms.table(Path(index_dir))
+    cutter = ses.plain_cutter(table)
+    an = analyse(normalized, cutter, table, ses.vocab.get("expand", {}))
+    if not an.concepts:
+        return None  # only question words: let the typed-syntax path say what it can
+    if len(an.concepts) > index.MAX_WORDS:
+        raise QueryError(f"cannot parse query {_shown(query)}: too long: more than {index.MAX_WORDS} words; search for a shorter passage")
+    texts = lambda _searcher: ses.normalized_texts()  # noqa: E731
+    # Matched against the index's own words (ses.cutter), so a word it lacks is taken apart into those it has.
+    clauses = [index.concept_query(c.all_names(), ses.cutter, scope, texts) for c in an.concepts]
+    own_clauses = ([index.concept_query(c.all_names(), ses.cutter, "own", texts) for c in an.concepts]
+                   if scope == "all" else clauses)
+    with ses.lock:
+        s = ses.searcher
+        restrict = index.docset(s, filter_q) if filter_q is not None else None
+        sets = [index.docset(s, q, restrict) if q is not None else set() for q in clauses]
+        own = sets if own_clauses is clauses else [
+            index.docset(s, q, restrict) & st if q is not None else set() for q, st in zip(own_clauses, sets)]
+        everywhere = [bool(st) or (restrict is not None and bool(index.docset(s, q))) if q is not None else False
+                      for st, q in zip(sets, clauses)]
+        n_all = max(1, s.doc_count())
+        strong = [i for i, c in enumerate(an.concepts) if not c.weak]
+        weight = {i: math.log(1 + n_all / (len(sets[i]) + 0.5)) for i in range(len(clauses))}
+        total_w = sum(weight[i] for i in strong) or 1.0
+        held: dict[int, list[int]] = {}
+        for i, st in enumerate(sets):
+            for d in st:
+                held.setdefault(d, []).append(i)
+        need = required_words(len(strong))
+        full = {d for d, idx in held.items() if sum(1 for i in idx if i in strong) >= need}
+        partial = not full
+        allowed = full or {d for d, idx in held.items() if any(i in strong for i in idx)}
+        live = [q for q in clauses if q is not None]
+        head = index.heading_query(an.text.replace(" ", ""), scope)
+        if head is not None:
+            live.append(head)
+        if not live or not allowed:
+            rows = []
+        else:
+            scorer = index.any_of(live)
+            depth = None if (by_doc or sort == "date") else max(limit * 5, 50)
+            rows = index.scored(s, scorer, allowed, depth)
+        by_docnum = index.doc_ids_of(s, allowed)
+    # A word found only in the document's or the parents' titles (context) is weaker evidence
+    # that this section answers than one in its own heading or text.
+    coverage = {d: sum(weight[i] * (1.0 if d in own[i] else CONTEXT_ONLY) for i in held.get(d, ()) if i in strong)
+                / total_w for d, _, _ in rows}
+    names = {i: [n for n in c.all_names()] for i, c in enumerate(an.concepts)}
+    run = "".join(c.word for c in an.concepts if not c.weak)
+    defines = _definition_pattern([n for i in strong for n in names[i]]) if an.asks_definition else None
+    ranked = []
+    for d, score, f in rows:
         text = ses.section_text(f["doc_id"], f["section_id"])
-        snip, spans = snippet(text or f["title"], marks, snippet_width)
-        hits.append(Hit(
-            doc_id=f["doc_id"], doc_title=f["doc_title"], doc_number=f.get("doc_number"),
-            doc_type=f.get("doc_type") or None, date=f.get("date") or None, section_id=f["section_id"],
-            title=f["title"], heading_path=list(f["heading_path"]), pages=tuple(f["pages"]),
-            score=round(score, 3), snippet=snip, highlights=spans,
-        ))
-    return SearchResult(query=query, normalized=normalized, hits=hits)
+        flat = (f.get("title", "") + text).replace(" ", "").replace("\n", "").lower()
+        bonus = 1.0
+        if len(an.strong) > 1 and run and run in flat:
+            bonus = 1.5  # the words as typed, one run: 社会抚养费征收标准
+        elif len(an.strong) > 1 and _close(flat, [names[i] for i in held.get(d, ()) if i in strong]):
+            bonus = 1.2
+        if defines is not None and defines.search(flat):
+            bonus *= 2.0  # 是什么 asked, and this section says what it is
+        if an.asks_figure and _FIGURE.search(text):
+            bonus *= 1.15  # 多少 asked, and this section states a quantity
+        final = score * (0.2 + 0.8 * coverage[d] ** 2) * bonus
+        ranked.append((final, d, f, [an.concepts[i].word for i in sorted(held.get(d, ()))]))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    if sort == "date":
+        ranked.sort(key=lambda r: (r[2].get("date") or "", r[0]), reverse=True)
+    marks = sorted({n for i in range(len(an.concepts)) for n in names[i] if len(n) > 1 or len(an.concepts) == 1}
+                   | ({run} if len(run) > 1 else set()), key=len, reverse=True)
+    hits = []
+    for final, d, f, matched in ranked:
+        h = _hit(ses, final, f, marks, width)
+        h.matched = matched
+        h.partial = partial or any(an.concepts[i].word not in matched for i in strong)
+        hits.append(h)
+    groups = _groups(hits, by_docnum) if by_doc else None
+    return SearchResult(
+        query=query, normalized=normalized, hits=hits[:limit], mode="best", words=an.words,
+        expanded=an.expanded, dropped=list(an.dropped),
+        unmatched=[c.word for c, seen in zip(an.concepts, everywhere) if not seen and not c.weak],
+        total=len(allowed), documents=len(set(by_docnum.values())), partial=partial and bool(allowed),
+        required=need, by_doc=groups,
+    )
+
+
+CONTEXT_ONLY = 0.35
+_FIGURE = re.compile(r"[0-9０-９一二三四五六七八九十百千万两半]+\s*(?:%|％|元|万元|岁|周岁|年|个月|月|日|天|小时|分钟|次|倍|人|名|分|条|平方米|公里|厘米|米|公斤|千克|秒)")
+
+
+def _definition_pattern(names: list[str]):
+    """Sentences that define one of ``names``: 所称X，是指…; X，是指…; X是指…; X指…; …的为X."""
+    alts = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True) if n)
+    if not alts:
+        return None
+    return re.compile(f"(?:所称|本法|本条例|本办法)?(?:{alts})[）)”\"]?[，,：:]?(?:是指|系指|指|是|包括|即)|的为(?:{alts})|(?:{alts})[（(]以下简称|简称[“\"]?(?:{alts})")
+
+
+def _close(flat: str, name_lists: list[list[str]]) -> bool:
+    """The words held occur within a short window of the text (about twice their own length)."""
+    if len(name_lists) < 2:
+        return False
+    spots = []
+    for names in name_lists:
+        pos = [(flat.find(n), len(n)) for n in names if n in flat]
+        if not pos:
+            return False
+        spots.append(min(pos))
+    start = min(p for p, _ in spots)
+    end = max(p + n for p, n in spots)
+    return end - start <= 2 * sum(n for _, n in spots) + 6
+
+
+def _hit(ses, score, f, marks, width) -> Hit:
+    text = ses.section_text(f["doc_id"], f["section_id"])
+    snip, spans = snippet(text or f["title"], marks, width)
+    return Hit(
+        doc_id=f["doc_id"], doc_title=f["doc_title"], doc_number=f.get("doc_number"),
+        doc_type=f.get("doc_type") or None, date=f.get("date") or None, section_id=f["section_id"],
+        title=f["title"], heading_path=list(f["heading_path"]), pages=tuple(f["pages"]),
+        score=round(score, 3), snippet=snip, highlights=spans,
+    )
+
+
+def _groups(hits: list[Hit], by_docnum: dict[int, str]) -> list[DocGroup]:
+    """One entry per document, in the order of its best hit."""
+    counts: dict[str, int] = {}
+    for doc_id in by_docnum.values():
+        counts[doc_id] = counts.get(doc_id, 0) + 1
+    out: dict[str, DocGroup] = {}
+    for h in hits:
+        if h.doc_id not in out:
+            out[h.doc_id] = DocGroup(h.doc_id, h.doc_title, h.doc_number, h.date, counts.get(h.doc_id, 1), h)
+    return list(out.values())
 
 
 def find_marks(text: str, marks: list[str]) -> list[tuple[int, int]]:

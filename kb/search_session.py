@@ -26,13 +26,31 @@ class Session:
 
         self.snap = snap
         self.vocab = vocab
-        self.cutter = QueryCutter(vocab["freqs"], vocab["total"])
+        from .lexicon import FILE, Lexicon
+
+        self.lexicon = Lexicon(Path(snap.path) / FILE)
+        self.cutter = QueryCutter(vocab["freqs"], vocab["total"])  # typed syntax: the index's own words
+        self._plain_cutters: dict[int, QueryCutter] = {}
         self.searcher = ix.searcher()
         self.lock = threading.Lock()  # a Whoosh searcher shares file handles: one query at a time
         self._texts: dict[str, str] = {}
         self._loaded: set[str] = set()
         self._by_docnum: list[str] | None = None
         self._avg_len = 1.0
+
+    def plain_cutter(self, synonyms: dict) -> "QueryCutter":
+        """A cutter for plain queries: the index's words, the general dictionary, and every
+        synonym and glossary name kept whole (公租房 must not become 公租 + 房)."""
+        from .query_cut import QueryCutter
+        from .segment import USER_FREQ
+
+        key = id(synonyms)
+        cutter = self._plain_cutters.get(key)
+        if cutter is None:
+            extra = {w: USER_FREQ for w in (*synonyms, *self.vocab.get("expand", {}))}
+            cutter = QueryCutter(self.vocab["freqs"], self.vocab["total"], lexicon=self.lexicon, extra=extra)
+            self._plain_cutters = {key: cutter}
+        return cutter
 
     def section_text(self, doc_id: str, section_id: str) -> str:
         if doc_id not in self._loaded:

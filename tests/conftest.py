@@ -52,3 +52,15 @@ def evaluation(corpus_index):
     from kb.store import Store
 
     return Store(corpus_index).snapshot().document(EVAL_ID)
+
+
+@pytest.fixture(scope="session")
+def real_ingest(tmp_path_factory):
+    """../shared/real ingested once per test run: (index dir, ingest report); tests never write it."""
+    if not REAL.exists():
+        pytest.skip(f"{REAL} is absent: the real-PDF set lives in ../shared/real beside the checkout (or set KB_REAL_PDFS)")
+    from kb.ingest import ingest
+
+    index = tmp_path_factory.mktemp("real") / "index"
+    report = ingest([REAL], index)
+    return index, report

@@ -52,14 +52,8 @@ FURNITURE = re.compile(r"https?://|www\.|\d ?of ?\d+\b|打印本页|关闭窗口
 
 
 @pytest.fixture(scope="module")
-def real_index(tmp_path_factory):
-    if not REAL.exists():
-        pytest.skip(f"{REAL} is absent: the real-PDF set lives in ../shared/real beside the checkout")
-    from kb.ingest import ingest
-
-    index = tmp_path_factory.mktemp("real") / "index"
-    report = ingest([REAL], index)
-    return index, report
+def real_index(real_ingest):
+    return real_ingest
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,133 @@
+"""What a plain query asks for: its content words, their other names, and what it only wraps them in.
+
+People type questions (病历保存多少年, 公共租赁住房是什么, 请问如何申请公租房) and run-on phrases
+(社会抚养费征收标准). The text never says 多少, 如何 or 请问, so question words, particles and polite
+frames are dropped; they never become required words. Each remaining word is a *concept*: the
+word as cut, plus its other names (the glossary's aliases and kb/data/synonyms.tsv), any of
+which may match. Single characters are kept as weak concepts: they help rank but do not count
+towards how many concepts a section must hold (see kb.search: the minimum-should-match policy).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Whole frames, removed from the text before cutting (longest first), so that their characters
+# never glue onto a neighbouring word.
+FRAMES = tuple(sorted("""
+请问 请教 想问 想知道 我想 我要 我们 请说明 是什么 什么是 是指什么 指的是什么 什么叫 叫什么 有什么 有哪些 是哪些 包括哪些
+有关规定 相关规定 有何规定 怎么规定 如何规定 的规定 相关政策 有关政策 什么情况下 哪些情况 怎么办 怎么样 怎样 怎么
+如何 多少 多久 多长时间 几年 几天 几个 几次 哪些 哪个 哪里 哪儿 哪类 什么 是否 能否 能不能 可不可以 可否 可以 需要 应该 应当 要求吗
+吗 呢 吧 啊 呀 么
+""".split(), key=len, reverse=True))
+
+# Tokens that carry no content on their own when cut out of a query.
+STOP = frozenset("""
+的 了 吗 呢 吧 啊 呀 么 是 有 在 和 与 及 或 我 你 他 她 它 要 能 会 几 该 怎 啥 请 问 对 把 被 给 向 从 到 得 地 着 过
+都 也 还 就 又 才 只 个 这 那 其 之 为 以 于 而 并 等 如 若 谁 哪 何 吗 嘛 呗 去 来 让 使 由 将 按 跟 同 很 最
+什么 多少 如何 怎么 怎样 哪些 哪个 是否 能否 可以 需要 应该 应当 请问 规定 有关 相关 问题 情况 方面 一下 一些 哪里
+""".split())
+
+_LATIN = re.compile(r"^[a-z0-9][a-z0-9.+\-]*$")
+_QUOTE_MARKS = re.compile(r"[《》“”\"'‘’「」『』]")
+
+
+# What a question asks for, from the frames it was wrapped in: a definition (是什么), or a
+# figure (多少, 几, 多久). kb.search gives sections that answer in that form a little extra.
+DEFINITION_CUES = re.compile(r"是什么|什么是|指什么|什么叫|叫什么|含义|定义|意思|概念|解释")
+FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是")
+
+
+def _merge_singles(words: list[str]) -> list[str]:
+    """Runs of single characters no dictionary joins (轮/候/期, 骗/租) → one run, looked for as text.
+
+    Each character alone would match nearly everything and say nothing; the run as typed is the
+    word the user meant, and the section text is where it may be found.
+    """
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush():
+        if len(run) >= 2:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for w in words:
+        if len(w) == 1 and not w.isascii() and w not in STOP:
+            run.append(w)
+        else:
+            flush()
+            out.append(w)
+    flush()
+    return out
+
+
+@dataclass(frozen=True)
+class Concept:
+    word: str                              # as cut from the query
+    names: tuple[str, ...]                 # other names that may match instead (synonyms, aliases)
+    weak: bool = False                     # a single character: ranks, never required
+
+    def all_names(self) -> tuple[str, ...]:
+        return (self.word, *self.names)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str                              # the query as searched (simplified, width-folded)
+    concepts: tuple[Concept, ...]
+    dropped: tuple[str, ...] = field(default=())  # question words and frames left out
+    asks_definition: bool = False  # 是什么, 什么是, 含义: the answer defines a word
+    asks_figure: bool = False      # 多少, 几, 多久, 上限: the answer is a number
+
+    @property
+    def words(self) -> list[str]:
+        return [c.word for c in self.concepts]
+
+    @property
+    def expanded(self) -> dict[str, list[str]]:
+        return {c.word: list(c.names) for c in self.concepts if c.names}
+
+
+    @property
+    def strong(self) -> tuple[Concept, ...]:
+        return tuple(c for c in self.concepts if not c.weak)
+
+
+def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: dict[str, str]) -> Analysis:
+    """Cut ``text`` into concepts. ``aliases``: glossary name → canonical term (lower-cased keys)."""
+    text = _QUOTE_MARKS.sub(" ", text.lower())
+    definition, figure = bool(DEFINITION_CUES.search(text)), bool(FIGURE_CUES.search(text))
+    dropped: list[str] = []
+    for frame in FRAMES:
+        if frame in text:
+            dropped.append(frame)
+            text = text.replace(frame, " ")
+    concepts: list[Concept] = []
+    seen: set[str] = set()
+    for word in _merge_singles(cutter.cut(text)):
+        if not word or word in seen:
+            continue
+        seen.add(word)
+        if word in STOP:
+            dropped.append(word)
+            continue
+        names: dict[str, None] = {}
+        for other in synonyms.get(word, ()):
+            names[other] = None
+        canonical = aliases.get(word)
+        if canonical and canonical.lower() != word:
+            names[canonical.lower()] = None
+        for other in list(names):  # an alias's own other names (BPO → 业务流程外包 → …)
+            for more in synonyms.get(other, ()):
+                if more != word:
+                    names.setdefault(more, None)
+        weak = len(word) == 1 and not _LATIN.match(word)
+        concepts.append(Concept(word, tuple(names), weak))
+    if concepts and all(c.weak for c in concepts):
+        # Nothing but single characters (a one-character query, or an unknown run): they are all there is.
+        concepts = [Concept(c.word, c.names, False) for c in concepts]
+    return Analysis(text=" ".join(text.split()), concepts=tuple(concepts), dropped=tuple(dict.fromkeys(dropped)),
+                    asks_definition=definition, asks_figure=figure)
