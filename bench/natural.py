@@ -102,7 +102,11 @@ class PageBM25:
     K1, B = 1.5, 0.75
 
     def __init__(self, pages):
+        import logging
+
         import jieba
+
+        jieba.setLogLevel(logging.WARNING)
 
         self.cut = lambda s: [w for w in jieba.lcut(s) if w.strip() and not re.fullmatch(r"\W+", w)]
         self.pages = pages

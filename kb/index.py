@@ -197,7 +197,7 @@ def build_index(gen, docs, report=None) -> Path:
     ix = windex.create_in(str(out), schema(user_words))
     # procs>1 loses jieba user words in spawned workers
     writer = ix.writer(procs=1, limitmb=128, compound=False, codec=w3.W3Codec(inlinelimit=INLINE_LIMIT))
-    n = 0
+    n = chars = 0
     for doc in docs:
         year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else 0
         for sec, path in doc.walk_paths():  # one walk, not a search from the top per section
@@ -212,12 +212,14 @@ def build_index(gen, docs, report=None) -> Path:
                 heading_path=path, pages=list(sec.pages),
             )
             n += 1
+            chars += len(_SPACE.sub("", sec.text))
     writer.commit()
     tk = segment.tokenizer(tuple(user_words))
     with ix.reader() as reader:
         words = {w.decode("utf-8") if isinstance(w, bytes) else w
                  for f in ("heading", "context", "body") for w in reader.lexicon(f)}
-    vocab = {"total": segment.total(tk), "freqs": segment.frequencies(tk, sorted(words)), "expand": expand}
+    vocab = {"total": segment.total(tk), "freqs": segment.frequencies(tk, sorted(words)), "expand": expand,
+             "avg_len": chars / max(1, n)}  # Substring's BM25 needs it, and measuring it would read every document
     from . import lexicon
 
     lexicon.build(Path(gen.path), tk, getattr(gen, "previous", None))

@@ -26,6 +26,7 @@ STOP = frozenset("""
 的 了 吗 呢 吧 啊 呀 么 是 有 在 和 与 及 或 我 你 他 她 它 要 能 会 几 该 怎 啥 请 问 对 把 被 给 向 从 到 得 地 着 过
 都 也 还 就 又 才 只 个 这 那 其 之 为 以 于 而 并 等 如 若 谁 哪 何 吗 嘛 呗 去 来 让 使 由 将 按 跟 同 很 最
 什么 多少 如何 怎么 怎样 哪些 哪个 是否 能否 可以 需要 应该 应当 请问 规定 有关 相关 问题 情况 方面 一下 一些 哪里
+定义 含义 意思 是指 指的是
 """.split())
 
 _LATIN = re.compile(r"^[a-z0-9][a-z0-9.+\-]*$")
@@ -36,6 +37,18 @@ _QUOTE_MARKS = re.compile(r"[《》“”\"'‘’「」『』]")
 # figure (多少, 几, 多久). kb.search gives sections that answer in that form a little extra.
 DEFINITION_CUES = re.compile(r"是什么|什么是|指什么|什么叫|叫什么|含义|定义|意思|概念|解释")
 FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是")
+
+
+_AGE = re.compile(r"([0-9一二三四五六七八九十]+)岁")
+
+
+def _part_synonyms(word: str, synonyms) -> tuple[str, ...]:
+    """Other names of the longest known head or tail of ``word`` (加班费 → 加班 → 延长工作时间)."""
+    for n in range(len(word) - 1, 1, -1):
+        for part in (word[:n], word[-n:]):
+            if part in synonyms:
+                return synonyms[part]
+    return ()
 
 
 def _merge_singles(words: list[str]) -> list[str]:
@@ -115,7 +128,9 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
             dropped.append(word)
             continue
         names: dict[str, None] = {}
-        for other in synonyms.get(word, ()):
+        # A word the documents never use may still hold one they do under another name (加班费).
+        parts = () if word in cutter.freqs else _part_synonyms(word, synonyms)
+        for other in synonyms.get(word, ()) or parts:
             names[other] = None
         canonical = aliases.get(word)
         if canonical and canonical.lower() != word:
@@ -124,6 +139,11 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
             for more in synonyms.get(other, ()):
                 if more != word:
                     names.setdefault(more, None)
+        age = _AGE.fullmatch(word)
+        if age:  # 八岁 is written 八周岁 in the law
+            names.setdefault(f"{age.group(1)}周岁", None)
+        # A single character matches nearly every section: never an expansion, only a word typed.
+        names = {n: None for n in names if len(n) > 1 or _LATIN.match(n)}
         weak = len(word) == 1 and not _LATIN.match(word)
         concepts.append(Concept(word, tuple(names), weak))
     if concepts and all(c.weak for c in concepts):

@@ -173,10 +173,15 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         sets = [index.docset(s, q, restrict) if q is not None else set() for q in clauses]
         own = sets if own_clauses is clauses else [
             index.docset(s, q, restrict) & st if q is not None else set() for q, st in zip(own_clauses, sets)]
+        # A document's top section is headed by the document's title: its heading is the
+        # document's evidence, not the section's, so there only its text counts as its own.
+        body_clauses = [index.concept_query(c.all_names(), ses.cutter, "body", texts) for c in an.concepts]
+        body = [index.docset(s, q, restrict) & st if q is not None else set() for q, st in zip(body_clauses, sets)]
         everywhere = [bool(st) or (restrict is not None and bool(index.docset(s, q))) if q is not None else False
                       for st, q in zip(sets, clauses)]
         n_all = max(1, s.doc_count())
-        strong = [i for i, c in enumerate(an.concepts) if not c.weak]
+        # A word no section holds cannot be asked of any: it is named, not required.
+        strong = [i for i, c in enumerate(an.concepts) if not c.weak and sets[i]]
         weight = {i: math.log(1 + n_all / (len(sets[i]) + 0.5)) for i in range(len(clauses))}
         total_w = sum(weight[i] for i in strong) or 1.0
         held: dict[int, list[int]] = {}
@@ -184,9 +189,9 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             for d in st:
                 held.setdefault(d, []).append(i)
         need = required_words(len(strong))
-        full = {d for d, idx in held.items() if sum(1 for i in idx if i in strong) >= need}
+        full = {d for d, idx in held.items() if sum(1 for i in idx if i in strong) >= need} if strong else set()
         partial = not full
-        allowed = full or {d for d, idx in held.items() if any(i in strong for i in idx)}
+        allowed = full or {d for d, idx in held.items() if any(i in strong for i in idx) or not strong}
         live = [q for q in clauses if q is not None]
         head = index.heading_query(an.text.replace(" ", ""), scope)
         if head is not None:
@@ -200,8 +205,9 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         by_docnum = index.doc_ids_of(s, allowed)
     # A word found only in the document's or the parents' titles (context) is weaker evidence
     # that this section answers than one in its own heading or text.
-    coverage = {d: sum(weight[i] * (1.0 if d in own[i] else CONTEXT_ONLY) for i in held.get(d, ()) if i in strong)
-                / total_w for d, _, _ in rows}
+    roots = {d for d, _, f in rows if len(f.get("heading_path") or ()) <= 1}
+    coverage = {d: sum(weight[i] * (1.0 if d in (body[i] if d in roots else own[i]) else CONTEXT_ONLY)
+                        for i in held.get(d, ()) if i in strong) / total_w for d, _, _ in rows}
     names = {i: [n for n in c.all_names()] for i, c in enumerate(an.concepts)}
     run = "".join(c.word for c in an.concepts if not c.weak)
     defines = _definition_pattern([n for i in strong for n in names[i]]) if an.asks_definition else None
@@ -225,17 +231,18 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         ranked.sort(key=lambda r: (r[2].get("date") or "", r[0]), reverse=True)
     marks = sorted({n for i in range(len(an.concepts)) for n in names[i] if len(n) > 1 or len(an.concepts) == 1}
                    | ({run} if len(run) > 1 else set()), key=len, reverse=True)
+    unmatched = [c.word for c, seen in zip(an.concepts, everywhere) if not seen and not c.weak]
     hits = []
     for final, d, f, matched in ranked:
         h = _hit(ses, final, f, marks, width)
         h.matched = matched
-        h.partial = partial or any(an.concepts[i].word not in matched for i in strong)
+        h.partial = partial or any(an.concepts[i].word not in matched for i in strong) or bool(unmatched)
         hits.append(h)
     groups = _groups(hits, by_docnum) if by_doc else None
     return SearchResult(
         query=query, normalized=normalized, hits=hits[:limit], mode="best", words=an.words,
         expanded=an.expanded, dropped=list(an.dropped),
-        unmatched=[c.word for c, seen in zip(an.concepts, everywhere) if not seen and not c.weak],
+        unmatched=unmatched,
         total=len(allowed), documents=len(set(by_docnum.values())), partial=partial and bool(allowed),
         required=need, by_doc=groups,
     )

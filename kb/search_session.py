@@ -70,17 +70,21 @@ class Session:
                 stack.extend(s.get("children", []))
         self._loaded.add(doc_id)
 
-    def normalized_texts(self) -> tuple[list[str], float]:
-        """Every section's text without whitespace, lower-cased, by Whoosh document number; and the mean length."""
+    def normalized_texts(self) -> tuple["_Texts", float]:
+        """Each section's text without whitespace, lower-cased, by Whoosh document number (read
+        on demand: a substring check reads only its candidates' documents); and the mean length."""
         if self._by_docnum is None:
-            for doc_id in self.snap.manifest:
-                if doc_id not in self._loaded:
-                    self._load(doc_id)
-            reader = self.searcher.reader()
-            ids = [f.get("section_id", "") for f in reader.all_stored_fields()]
-            self._by_docnum = [_SPACE.sub("", self._texts.get(i, "")).lower() for i in ids]
-            self._avg_len = max(1.0, sum(map(len, self._by_docnum)) / max(1, len(self._by_docnum)))
+            self._by_docnum = _Texts(self)
+            self._avg_len = float(self.vocab.get("avg_len") or 0) or self._mean_length()
         return self._by_docnum, self._avg_len
+
+    def _mean_length(self) -> float:
+        # An index built before search-vocab.json carried avg_len: measure it once.
+        for doc_id in self.snap.manifest:
+            if doc_id not in self._loaded:
+                self._load(doc_id)
+        lengths = [len(_SPACE.sub("", t)) for t in self._texts.values()]
+        return max(1.0, sum(lengths) / max(1, len(lengths)))
 
     def close(self) -> None:
         self.searcher.close()
@@ -104,3 +108,18 @@ def session(snap):
             _, old = _sessions.popitem(last=False)
             old.close()
         return s
+
+
+class _Texts:
+    """docnum → normalized section text, each document's JSON read the first time one of its sections is asked for."""
+
+    def __init__(self, ses: Session):
+        self.ses = ses
+        self.cache: dict[int, str] = {}
+
+    def __getitem__(self, docnum: int) -> str:
+        text = self.cache.get(docnum)
+        if text is None:
+            f = self.ses.searcher.stored_fields(docnum)
+            text = self.cache[docnum] = _SPACE.sub("", self.ses.section_text(f.get("doc_id", ""), f.get("section_id", ""))).lower()
+        return text
