@@ -66,4 +66,103 @@ def test_each_kind_finds_most_of_its_answers(ranks, kind):
     assert hit5 >= KIND_HIT5, (kind, hit5)
 
 
-HIT5, MRR, KIND_HIT5 = 0.0, 0.0, 0.0  # set from the first full measurement, below
+# Measured 0.921 / 0.780 (every kind ≥ 0.778); the targets of issue 9 are 0.9 and 0.75.
+HIT5, MRR, KIND_HIT5 = 0.9, 0.75, 0.75
+
+
+# The queries the issue was filed with, each with its one answering article (read in the PDF
+# with pdftotext): each printed "No sections match" before.
+ISSUE_QUERIES = [
+    ("公共租赁住房是什么", "dg_gongzu_banfa_2014_ling138", "本办法所称公共租赁住房，是指"),
+    ("政府信息是什么", "gov_xinxi_gongkai_tiaoli_2007_webprint", "本条例所称政府信息，是指"),
+    ("如何申请公共租赁住房", "dg_gongzu_banfa_2014_ling138", "第三章 申请与审核"),
+    ("社会抚养费征收标准", "gd_renkou_jisheng_tiaoli_2008_webprint", "应当按下列规定征收社会抚养费"),
+    ("医疗机构校验期限", "moh_yiliao_jigou_xize_1994_webprint", "其他医疗机构的校验期为一年"),
+    ("病历保存多少年", "moh_yiliao_jigou_xize_1994_webprint", "门诊病历的保存期不得少于十五年"),
+    ("公租房", "dg_gongzu_banfa_2014_ling138", "公共租赁住房"),
+]
+
+
+@pytest.mark.parametrize("query, doc, where", ISSUE_QUERIES, ids=[q for q, _, _ in ISSUE_QUERIES])
+def test_the_issue_queries_land_on_their_article(real_ingest, query, doc, where):
+    """The answer is in the top 3: in the section's heading path or its own text."""
+    from kb.search import search
+    from kb.search_session import session
+    from kb.store import Store
+
+    index, _ = real_ingest
+    hits = search(index, query, limit=3).hits
+    ses = session(Store(index).snapshot())
+    found = [h for h in hits if h.doc_id == doc and (
+        where in " ".join(h.heading_path) or where.replace(" ", "") in ses.section_text(h.doc_id, h.section_id).replace("\n", ""))]
+    assert found, [(h.doc_id, h.heading_path) for h in hits]
+
+
+def test_question_words_are_never_required(real_ingest):
+    from kb.search import search
+
+    r = search(real_ingest[0], "请问病历保存多少年")
+    assert {"请问", "多少"} <= set(r.dropped) and "多少" not in r.words
+    assert r.hits and not r.partial
+
+
+def test_a_colloquial_name_finds_the_formal_one_and_says_so(real_ingest):
+    from kb.search import search
+
+    r = search(real_ingest[0], "公租房", limit=5)
+    assert "公共租赁住房" in r.expanded["公租房"]
+    assert {h.doc_id for h in r.hits} == {"dg_gongzu_banfa_2014_ling138"}
+
+
+def test_words_no_section_holds_are_named_and_the_rest_still_answer(real_ingest):
+    from kb.search import search
+
+    r = search(real_ingest[0], "病历保存期限 火星")
+    assert r.unmatched == ["火星"]
+    assert r.hits and all(h.partial for h in r.hits)
+    assert r.hits[0].doc_id == "moh_yiliao_jigou_xize_1994_webprint"
+
+
+def test_nothing_enough_gives_labelled_partial_matches_not_nothing(real_ingest):
+    from kb.search import search
+
+    # No document of the set speaks of 病历 and 积分入学 together.
+    r = search(real_ingest[0], "病历 积分入学")
+    assert r.partial and r.hits and all(h.partial for h in r.hits)
+    assert r.total >= len(r.hits)
+
+
+def test_by_doc_lists_each_document_once_with_its_count(real_ingest):
+    from kb.search import search
+
+    r = search(real_ingest[0], "居住证", by_doc=True)
+    docs = [g.doc_id for g in r.by_doc]
+    assert len(docs) == len(set(docs)) == r.documents >= 2
+    assert sum(g.sections for g in r.by_doc) == r.total
+    assert all(g.best.doc_id == g.doc_id for g in r.by_doc)
+
+
+def test_a_user_synonym_file_in_the_index_folder_is_read(real_ingest, tmp_path):
+    import shutil
+
+    from kb.search import search
+
+    index = tmp_path / "index"
+    shutil.copytree(real_ingest[0], index)
+    before = search(index, "租房补贴码")  # nobody's word for anything: cut into words of its own
+    assert before.expanded == {} and "租房补贴码" not in before.words
+    (index / "synonyms.tsv").write_text("# ours\n公共租赁住房\t租房补贴码\n", encoding="utf-8")
+    after = search(index, "租房补贴码", limit=3)
+    assert after.words == ["租房补贴码"] and not after.unmatched
+    # its set joins the shipped one that 公共租赁住房 is in (公租房)
+    assert after.expanded["租房补贴码"][0] == "公共租赁住房" and "公租房" in after.expanded["租房补贴码"]
+    assert after.hits[0].doc_id == "dg_gongzu_banfa_2014_ling138"
+
+
+def test_typed_syntax_keeps_its_exact_meaning(real_ingest):
+    from kb.search import search
+
+    r = search(real_ingest[0], '"门诊病历的保存期" AND 十五年')
+    assert r.mode == "boolean" and r.hits
+    assert {h.doc_id for h in r.hits} == {"moh_yiliao_jigou_xize_1994_webprint"}
+    assert search(real_ingest[0], "病历 AND 积分入学").hits == []
