@@ -232,6 +232,11 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
     marks = sorted({n for i in range(len(an.concepts)) for n in names[i] if len(n) > 1 or len(an.concepts) == 1}
                    | ({run} if len(run) > 1 else set()), key=len, reverse=True)
     unmatched = [c.word for c, seen in zip(an.concepts, everywhere) if not seen and not c.weak]
+    if by_doc:  # the best section of each document, in rank order
+        seen: set[str] = set()
+        ranked = [r for r in ranked if not (r[2]["doc_id"] in seen or seen.add(r[2]["doc_id"]))]
+    else:
+        ranked = ranked[:limit]  # a snippet costs: only for what is shown
     hits = []
     for final, d, f, matched in ranked:
         h = _hit(ses, final, f, marks, width)
