@@ -255,6 +255,8 @@ def _summary(result) -> str:
     shown = len(result.by_doc) if result.by_doc is not None else len(result.hits)
     what = f"{result.documents} {docs} ({result.total} {sections})" if result.by_doc is not None \
         else f"{result.total} {sections} in {result.documents} {docs}"
+    if result.partial and result.mode == "boolean":
+        return f"No section matches the query as written; {shown} of {what} hold some of its words (partial matches):"
     return f"{shown} of {what}" + (" — partial matches: no section holds enough of the words" if result.partial else "")
 
 

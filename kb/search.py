@@ -116,7 +116,23 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
         result = _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, snippet_width, by_doc)
         if result is not None:
             return result
-    return _boolean(ses, query, normalized, scope, filter_q, limit, sort, snippet_width, by_doc)
+    result = _boolean(ses, query, normalized, scope, filter_q, limit, sort, snippet_width, by_doc)
+    if not result.hits:
+        # Nothing matches the query exactly: rather than a bare "no match", the best partial
+        # matches of its words, labelled as such (the operators are not applied to them).
+        words = _SYNTAX.sub(" ", normalized)
+        if words.strip() and index.is_plain(words):
+            loose = _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, snippet_width,
+                                by_doc, text=words)
+            if loose is not None and loose.hits:
+                loose.mode, loose.partial = "boolean", True
+                for h in loose.hits:
+                    h.partial = True
+                return loose
+    return result
+
+
+_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|\b(?:title|body)\s*:|["()*?]')
 
 
 def _shown(query: str) -> str:
@@ -143,7 +159,7 @@ def _boolean(ses, query, normalized, scope, filter_q, limit, sort, width, by_doc
                         total=len(allowed), documents=len(set(by_docnum.values())), by_doc=groups)
 
 
-def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, width, by_doc):
+def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, width, by_doc, text=None):
     """Plain words: every section holding enough of the concepts, ranked by how well it holds them.
 
     Candidates are the sections holding at least ``required_words`` of the query's content
@@ -157,7 +173,7 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
 
     table = synonyms.table(Path(index_dir))
     cutter = ses.plain_cutter(table)
-    an = analyse(normalized, cutter, table, ses.vocab.get("expand", {}))
+    an = analyse(text or normalized, cutter, table, ses.vocab.get("expand", {}))
     if not an.concepts:
         return None  # only question words: let the typed-syntax path say what it can
     if len(an.concepts) > index.MAX_WORDS:
