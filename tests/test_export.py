@@ -243,7 +243,7 @@ def test_cli_export_to_a_file_and_force(corpus_index, tmp_path):
     assert first.output == f"wrote {out} (docx): 第五章 重点领域, 5 sections, 12 paragraphs\n"
     size = out.stat().st_size
     again = run(corpus_index, "export", "第五章", "--format", "md", "-o", str(out))
-    assert (again.exit_code, again.output) == (1, f"Error: {out}: already exists; add --force to overwrite it\n")
+    assert (again.exit_code, again.output) == (2, f"Error: {out}: already exists; add --force to overwrite it\n")
     assert out.stat().st_size == size
     forced = run(corpus_index, "export", "第五章", "--format", "md", "-o", str(out), "--force")
     assert forced.exit_code == 0
@@ -257,9 +257,9 @@ def test_cli_docx_needs_a_file(corpus_index):
     assert result.output.splitlines()[-1] == "Error: --format docx writes a binary file: give -o FILE.docx"
 
 
-def test_cli_ambiguous_ref_lists_candidates_and_exits_1(corpus_index):
+def test_cli_ambiguous_ref_lists_candidates_and_exits_2(corpus_index):
     result = run(corpus_index, "export", "（八）")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == (
         "Error: '（八）' is ambiguous: 2 matches\n"
         f"  {PLAN_ID}/ch8/s8  苏州市服务外包产业“十二五”发展规划 > 第八章 专项工程 > （八）政府“公共服务外包”工程  p.31\n"
@@ -267,13 +267,13 @@ def test_cli_ambiguous_ref_lists_candidates_and_exits_1(corpus_index):
     )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["export", "第十章"], "Error: no section or document matches '第十章' in 2 documents; `kb outline DOC` lists the sections\n"),
-    (["export", "第五章", "-o", "/nonexistent-dir/x.md"], "Error: /nonexistent-dir/x.md: cannot write, the directory /nonexistent-dir does not exist\n"),
+@pytest.mark.parametrize("args, code, message", [
+    (["export", "第十章"], 1, "Error: no section or document matches '第十章' in 2 documents; `kb outline DOC` lists the sections\n"),
+    (["export", "第五章", "-o", "/nonexistent-dir/x.md"], 2, "Error: /nonexistent-dir/x.md: cannot write, the directory /nonexistent-dir does not exist\n"),
 ])
-def test_cli_export_errors(corpus_index, args, message):
+def test_cli_export_errors(corpus_index, args, code, message):
     result = run(corpus_index, *args)
-    assert (result.exit_code, result.output) == (1, message)
+    assert (result.exit_code, result.output) == (code, message)  # nothing matches: 1; an error: 2
 
 
 def test_json_flag_is_format_json(corpus_index):

@@ -330,7 +330,7 @@ def test_cli_usage_and_missing_index(tmp_path, corpus_index):
     r = run(corpus_index)
     assert r.exit_code == 2 and "give a TERM to look up, or --list" in r.output
     r = run(tmp_path / "none", "ITO")
-    assert (r.exit_code, r.output) == (1, f"Error: no index in {tmp_path / 'none'}: run `kb ingest` first\n")
+    assert (r.exit_code, r.output) == (2, f"Error: no index in {tmp_path / 'none'}: run `kb ingest` first\n")
 
 
 def test_lookup_loads_no_heavy_module(corpus_index):

@@ -1,0 +1,136 @@
+"""The standard Chinese citation of a document or a section of one.
+
+Form (the way papers and legal texts cite a 规范性文件), each piece only where the document
+states it::
+
+    东莞市人民政府《关于印发〈东莞市人才入户管理办法〉的通知》（东府〔2015〕111号，2015年12月18日）附件《东莞市人才入户管理办法》第二十六条
+
+- issuer, then the title in 《》 (a 《》 inside the title becomes 〈〉, the rule for nested book
+  title marks, GB/T 15834-2011 4.15);
+- in （）: the 发文字号 and the date under the signature (二○一五年十二月十八日 → 2015年12月18日);
+- the 附件 part when the section lies in one: a part after the first (a notice publishes what
+  follows it), or a part the document itself labels 附件 / 附件1; its own title in 《》 unless it
+  is the document's title again;
+- the locator, as the document numbers it: from the 第X条 down when there is an article (an
+  article number is unique in its text, so legal citation omits the chapter: 第二十六条), else
+  the whole number path (第五章（二）, 一、（一）1, 附录（三）).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Document, Section
+
+
+@dataclass(frozen=True)
+class Citation:
+    issuer: str | None
+    title: str
+    doc_number: str | None
+    date: str | None  # ISO 8601
+    attachment: str | None  # 附件《…》, or None
+    locator: str  # 第二十六条, 第五章（二）; "" for a whole document or a part
+
+    @property
+    def text(self) -> str:
+        facts = "，".join(x for x in (self.doc_number, chinese_date(self.date)) if x)
+        return "".join([self.issuer or "", f"《{nested(self.title)}》", f"（{facts}）" if facts else "",
+                        self.attachment or "", self.locator])
+
+    def record(self) -> dict:
+        return {"text": self.text, "issuer": self.issuer, "title": self.title, "doc_number": self.doc_number,
+                "date": self.date, "attachment": self.attachment, "locator": self.locator}
+
+
+def nested(title: str) -> str:
+    return title.replace("《", "〈").replace("》", "〉")
+
+
+def chinese_date(iso: str | None) -> str | None:
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not m:
+        return iso or None
+    return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日"
+
+
+def _trail(doc: Document, sec: Section) -> list[Section]:
+    """The sections from the top of the document down to ``sec``, inclusive."""
+
+    def down(sections, trail):
+        for s in sections:
+            if s is sec or s.id == sec.id:
+                return trail + [s]
+            found = down(s.children, trail + [s])
+            if found:
+                return found
+        return None
+
+    return down(doc.sections, []) or [sec]
+
+
+_ATTACHMENT = re.compile(r"^附件\s*([0-9０-９一二三四五六七八九十]*)[：:\s]*")
+
+
+def attachment(doc: Document, part: Section | None) -> str | None:
+    """附件 / 附件1《title》 for a part that is an attachment, else None."""
+    if part is None or part.kind != "part":
+        return None
+    label = (part.number or "").strip()
+    m = _ATTACHMENT.match(label) or _ATTACHMENT.match(part.heading)
+    first = doc.sections and doc.sections[0] is part
+    if not m and first:
+        return None
+    name = ("附件" + m[1]) if m else "附件"
+    heading = _ATTACHMENT.sub("", part.heading).strip() if not label.startswith("附件") else part.heading.strip()
+    same = re.sub(r"\s+", "", heading) == re.sub(r"\s+", "", doc.title)
+    return name if not heading or same else f"{name}《{nested(heading)}》"
+
+
+def locator(trail: list[Section]) -> str:
+    numbered = [s for s in trail if s.kind != "part" and s.number]
+    articles = [i for i, s in enumerate(numbered) if s.kind == "article"]
+    if articles:
+        numbered = numbered[articles[0]:]
+    parts = [s.number.strip() for s in numbered]
+    if parts:
+        parts[-1] = parts[-1].rstrip("、.．")
+    return "".join(parts)
+
+
+def cite(doc: Document, sec: Section | None = None) -> Citation:
+    trail = _trail(doc, sec) if sec is not None else []
+    part = trail[0] if trail and trail[0].kind == "part" else None
+    return Citation(issuer=doc.issuer, title=doc.title, doc_number=doc.doc_number, date=doc.date,
+                    attachment=attachment(doc, part), locator=locator(trail))
+
+
+# -- where a search hit's match stands ------------------------------------------------------
+def match_page(sec: Section, needles: list[str]) -> int:
+    """The PDF page of the first place in ``sec``'s own text where one of ``needles`` stands."""
+    best = None
+    for i, par in enumerate(sec.paragraphs):
+        flat = par.text.lower()
+        for n in needles:
+            at = flat.find(n.lower()) if n else -1
+            if at >= 0 and (best is None or (i, at) < best[:2]):
+                best = (i, at, par.page_at(at))
+    return best[2] if best else sec.pages[0]
+
+
+def hit_sources(index_dir, hits) -> list[dict]:
+    """For each search hit: the PDF's absolute path, the page of the match, and the citation."""
+    from .store import Store
+
+    snap = Store(index_dir).snapshot()
+    out = []
+    for h in hits:
+        doc = snap.document(h.doc_id)
+        sec = doc.section(h.section_id)
+        needles = [h.snippet[a:b] for a, b in h.highlights]
+        out.append({
+            "path": snap.manifest[h.doc_id]["path"],
+            "page": match_page(sec, needles) if sec else h.pages[0],
+            "citation": cite(doc, sec).text,
+        })
+    return out
