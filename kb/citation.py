@@ -8,9 +8,10 @@ states it::
 - issuer, then the title in 《》 (a 《》 inside the title becomes 〈〉, the rule for nested book
   title marks, GB/T 15834-2011 4.15);
 - in （）: the 发文字号 and the date under the signature (二○一五年十二月十八日 → 2015年12月18日);
-- the 附件 part when the section lies in one: a part after the first (a notice publishes what
-  follows it), or a part the document itself labels 附件 / 附件1; its own title in 《》 unless it
-  is the document's title again;
+- the part the section lies in, when it is not the notice itself: a part the document labels
+  附件 / 附件1 is named so (附件1《…》); a later part that is not labelled is what the notice
+  publishes or forwards, named by the notice's own verb (印发的《…》, 转发的《…》; else 附件《…》).
+  Its title in 《》 is left out when it only repeats the document's title;
 - the locator, as the document numbers it: from the 第X条 down when there is an article (an
   article number is unique in its text, so legal citation omits the chapter: 第二十六条), else
   the whole number path (第五章（二）, 一、（一）1, 附录（三）).
@@ -35,8 +36,10 @@ class Citation:
     @property
     def text(self) -> str:
         facts = "，".join(x for x in (self.doc_number, chinese_date(self.date)) if x)
+        # 附件1 一、（六）: a space where a bare label would run into the numbers.
+        gap = " " if self.attachment and self.locator and not self.attachment.endswith("》") else ""
         return "".join([self.issuer or "", f"《{nested(self.title)}》", f"（{facts}）" if facts else "",
-                        self.attachment or "", self.locator])
+                        self.attachment or "", gap, self.locator])
 
     def record(self) -> dict:
         return {"text": self.text, "issuer": self.issuer, "title": self.title, "doc_number": self.doc_number,
@@ -73,7 +76,7 @@ _ATTACHMENT = re.compile(r"^附件\s*([0-9０-９一二三四五六七八九十]
 
 
 def attachment(doc: Document, part: Section | None) -> str | None:
-    """附件 / 附件1《title》 for a part that is an attachment, else None."""
+    """附件1《title》, 印发的《title》 … for a part other than the notice, else None."""
     if part is None or part.kind != "part":
         return None
     label = (part.number or "").strip()
@@ -81,7 +84,8 @@ def attachment(doc: Document, part: Section | None) -> str | None:
     first = doc.sections and doc.sections[0] is part
     if not m and first:
         return None
-    name = ("附件" + m[1]) if m else "附件"
+    verb = next((v for v in ("印发", "转发") if v in doc.title), None)
+    name = ("附件" + m[1]) if m else f"{verb}的" if verb else "附件"
     heading = _ATTACHMENT.sub("", part.heading).strip() if not label.startswith("附件") else part.heading.strip()
     same = re.sub(r"\s+", "", heading) == re.sub(r"\s+", "", doc.title)
     return name if not heading or same else f"{name}《{nested(heading)}》"

@@ -388,7 +388,7 @@ def parse(text: str):
         raise QuerySyntaxError("NOT must be followed by what to leave out, not by AND, OR or NOT") from None
     except AssertionError:  # ... and asserts two operands when ANDNOT or ANDMAYBE follows another of them
         raise QuerySyntaxError("ANDNOT and ANDMAYBE need a word on each side") from None
-    bad = [q for q in tree.leaves() if getattr(q, "fieldname", "q") not in q_schema and q.fieldname != "*"]
+    bad = [q for q in tree.leaves() if getattr(q, "fieldname", None) not in (*q_schema.names(), None, "*")]
     if bad:
         f = bad[0].fieldname
         raise QuerySyntaxError(f"unknown field {f!r} in {f}:…: the fields are title: and body: "

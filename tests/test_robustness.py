@@ -142,8 +142,8 @@ def test_sigkill_during_ingest_leaves_previous_index_answering(tmp_path, corpus_
     marker = tmp_path / "parsed-one"
     folder = tmp_path / "new"
     folder.mkdir()
-    for name in ("a.pdf", "b.pdf"):
-        (folder / name).write_bytes(EVAL.read_bytes())
+    for name in ("a.pdf", "b.pdf"):  # distinct bytes: an identical copy is a duplicate, not parsed
+        (folder / name).write_bytes(EVAL.read_bytes() + f"\n%{name}\n".encode())
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(index), str(marker), str(folder)],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},

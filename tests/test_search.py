@@ -13,7 +13,7 @@ from cli import cli
 from kb.errors import IndexBusyError, QueryError
 from kb.search import search
 
-from conftest import CORPUS, EVAL, EVAL_ID, PLAN_ID
+from conftest import CORPUS, EVAL, EVAL_ID, PLAN, PLAN_ID
 
 APPENDIX = f"{PLAN_ID}/appendix"
 
@@ -203,6 +203,10 @@ def test_cli_search_json(corpus_index):
             "score": data["hits"][0]["score"],
             "snippet": "…ocess Outsourcing，简写BPO，指企业将自身基于信息技术的业务流程委托给专业化服务提供商，由其按照服务协议要求进行管理、运营和维护服务等。服务内…",
             "highlights": [[21, 24]],
+            "path": str(PLAN.resolve()),
+            "page": 36,  # （七）业务流程外包 … 简写 BPO stands on PDF page 36
+            "citation": "苏州市人民政府《市政府关于印发苏州市服务外包产业“十二五”发展规划的通知》（苏府〔2011〕159号，"
+                        "2011年8月11日）印发的《苏州市服务外包产业“十二五”发展规划》附录（七）",
         }],
     }
     assert data["hits"][0]["score"] > 10
