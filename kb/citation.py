@@ -111,15 +111,21 @@ def cite(doc: Document, sec: Section | None = None) -> Citation:
 
 # -- where a search hit's match stands ------------------------------------------------------
 def match_page(sec: Section, needles: list[str]) -> int:
-    """The PDF page of the first place in ``sec``'s own text where one of ``needles`` stands."""
-    best = None
-    for i, par in enumerate(sec.paragraphs):
-        flat = par.text.lower()
-        for n in needles:
-            at = flat.find(n.lower()) if n else -1
-            if at >= 0 and (best is None or (i, at) < best[:2]):
-                best = (i, at, par.page_at(at))
-    return best[2] if best else sec.pages[0]
+    """The PDF page of the first place, in reading order, where one of ``needles`` stands.
+
+    The section's own heading and text first, then its sub-sections': a section is also found
+    by its children's headings (kb.index's context field), and the page is where the word is.
+    """
+    needles = [n.lower() for n in needles if n]
+    for s in sec.walk():
+        if any(n in s.title.lower() for n in needles):
+            return s.pages[0]
+        for par in s.paragraphs:
+            text = par.text.lower()
+            found = [at for at in (text.find(n) for n in needles) if at >= 0]
+            if found:
+                return par.page_at(min(found))
+    return sec.pages[0]
 
 
 def hit_sources(index_dir, hits) -> list[dict]:
@@ -127,11 +133,14 @@ def hit_sources(index_dir, hits) -> list[dict]:
     from .store import Store
 
     snap = Store(index_dir).snapshot()
+    # What the query matched, from every hit's highlights: a hit found through its sub-sections'
+    # headings has none in its own snippet, and its page is where the word is.
+    marks = sorted({h.snippet[a:b] for h in hits for a, b in h.highlights}, key=len, reverse=True)
     out = []
     for h in hits:
         doc = snap.document(h.doc_id)
         sec = doc.section(h.section_id)
-        needles = [h.snippet[a:b] for a, b in h.highlights]
+        needles = [h.snippet[a:b] for a, b in h.highlights] or marks
         out.append({
             "path": snap.manifest[h.doc_id]["path"],
             "page": match_page(sec, needles) if sec else h.pages[0],
