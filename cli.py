@@ -159,15 +159,17 @@ def filter_options(fn):
 @click.group(cls=KbGroup, context_settings=CONTEXT)
 @click.version_option("0.1.0", prog_name="kb")
 @click.option("--index", "index_dir", envvar="KB_INDEX", type=click.Path(file_okay=False),
-              help="Where the built index lives (env KB_INDEX). Default: ./index in a project "
-                   "folder, else $KB_HOME/index, else the per-user data directory.")
+              help="Where the built index lives (env KB_INDEX). Default: $KB_HOME/index, else "
+                   "./index in a project folder, else the per-user data directory.")
 @click.pass_context
 def cli(ctx, index_dir):
     """policy-kb: search, glossary, keywords and section export for Chinese policy PDFs.
 
     Exit status: 0 found, 1 nothing matched, 2 error, 130 interrupted.
-    Shell completion (commands, options, document ids):
-    eval "$(_KB_COMPLETE=bash_source kb)" (zsh_source, fish_source).
+
+    \b
+    Shell completion (commands, options, document ids), in ~/.bashrc:
+      eval "$(_KB_COMPLETE=bash_source kb)"    (zsh_source, fish_source)
     """
     from kb.home import locate
 
