@@ -83,6 +83,14 @@ class KbGroup(click.Group):
     context_class = KbContext
     command_class = KbCommand
 
+    def invoke(self, ctx):
+        # click turns Ctrl-C into "Aborted!" and exit 1; a shell expects 128 + SIGINT.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(INTERRUPTED)
+
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 80}
 
@@ -109,6 +117,8 @@ def kb_errors(fn):
             click.echo(f"Error: {e}{where}", err=True)
             sys.exit(ERROR)
         except NotFoundError as e:  # the document, section or term named is not there: no match
+            if kwargs.get("as_json"):  # stdout stays valid JSON: the empty answer
+                click.echo("[]" if fn.__name__ == "glossary" else "null")
             click.echo(f"Error: {e}", err=True)
             sys.exit(NO_MATCH)
         except KbError as e:
@@ -118,9 +128,6 @@ def kb_errors(fn):
             where = f"{e.filename}: " if e.filename else ""
             click.echo(f"Error: {where}{e.strerror or e}", err=True)
             sys.exit(ERROR)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(INTERRUPTED)
 
     return wrapper
 
@@ -308,11 +315,17 @@ def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, as_json):
         raise click.UsageError("--exact and --fuzzy exclude each other: give one")
     mode = "exact" if exact else "fuzzy" if fuzzy else None
     snap = Store(_index(ctx)).snapshot()
-    terms = by_document(load_terms(snap.path), snap.resolve(doc_ref) if doc_ref else None)
+    every = load_terms(snap.path)
+    terms = by_document(every, snap.resolve(doc_ref) if doc_ref else None)
     if as_list:
+        from kb.present import shown_of
+
         if by == "name":
             terms = by_name(terms)
-        click.echo(_dump([term_record(t, uses) for t in terms]) if as_json else term_list_text(terms, by))
+        if as_json:
+            click.echo(_dump([term_record(t, uses) for t in terms]))
+        elif terms:
+            click.echo(term_list_text(terms, by) + "\n" + shown_of(len(terms), len(every), "term"))
         if not terms:
             _no_match("No terms.")
         return

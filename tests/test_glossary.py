@@ -315,6 +315,7 @@ def test_cli_list(corpus_index):
         "  服务外包示范城市  (简称 示范城市)  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
         "  服务外包申请城市  (简称 申请城市)  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
         "  指标数据无量纲化处理  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
+        "4 of 29 terms\n"  # issue 15: every listing says how many it shows of how many
     ))
     data = json.loads(run(corpus_index, "--list", "--by", "name", "--json").output)
     assert len(data) == 29 and data[0]["term"] == "业务流程外包"

@@ -69,6 +69,8 @@ def test_wrap_counts_chinese_double():
     ["keyword", "量子计算"],
     ["keyword", "量子计算", "--json"],
     ["glossary", "量子计算", "--exact"],
+    ["glossary", "量子计算", "--exact", "--json"],
+    ["outline", "没有这个文件", "--json"],
     ["docs", "--year", "1990"],
     ["docs", "--year", "1990", "--json"],
     ["outline", "没有这个文件"],
@@ -80,7 +82,10 @@ def test_no_match_exits_1_with_the_message_on_stderr_and_valid_json(corpus_index
     assert result.stderr.strip()
     if "--json" in args:
         data = json.loads(result.stdout)  # an empty result with its counts
-        assert data.get("hits", data.get("occurrences", data.get("documents"))) == []
+        if isinstance(data, dict):
+            assert data.get("hits", data.get("occurrences", data.get("documents"))) == []
+        else:
+            assert data in ([], None)  # no term: []; no document: null
     else:
         assert result.stdout == ""
 
