@@ -66,5 +66,7 @@ def select(snap, f: DocFilter) -> list[str]:
     """The ids of the documents ``f`` lets through, in index order."""
     meta = metadata(snap) if (f.doc_type or f.years or f.issuer) else {d: {} for d in snap.doc_ids}
     check(f, meta)
-    ids = [snap.resolve(f.doc)] if f.doc else snap.doc_ids
+    from .refs import resolve_document  # traditional characters too, as kb outline reads them
+
+    ids = [resolve_document(snap, f.doc)] if f.doc else snap.doc_ids
     return [d for d in ids if f.accepts(meta[d])]

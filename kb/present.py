@@ -131,14 +131,14 @@ def ingest_text(report: IngestReport) -> str:
         lines.append(f"skipped {s['error']}")
     for w in report.warnings:
         lines.append(f"warning {w['doc_id']}: {w['warning']}")
-    for d in getattr(report, "duplicates", ()):
+    for d in report.duplicates:
         lines.append(f"duplicate {d['path']}: the same bytes as {d['doc_id']}, not added again")
     changes = ", ".join(
         f"{n} {label}" for n, label in (
             (len(report.added), "added"), (len(report.updated), "updated"),
             (len(report.unchanged), "unchanged"), (len(report.removed), "removed"),
-            (len(report.skipped), "skipped"), (len(getattr(report, "duplicates", ())), "duplicate"),
-            (len(getattr(report, "excluded", ())), "excluded"),
+            (len(report.skipped), "skipped"), (len(report.duplicates), "duplicate"),
+            (len(report.excluded), "excluded"),
         ) if n
     )
     lines.append(

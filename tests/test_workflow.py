@@ -446,3 +446,18 @@ def test_a_prefix_longer_than_one_word_finds_the_text(real_index):
     hits = json.loads(result.output)["hits"]
     assert hits and all(h["doc_id"] == "gov_xinxi_gongkai_tiaoli_2007_webprint" for h in hits)
     assert "信息公开" in _page_text(hits[0]["path"], hits[0]["page"])
+
+
+def test_ignore_globs(tmp_path):
+    from kb.ignore import excluded, read_ignore
+
+    root = tmp_path / "set"
+    (root / "old").mkdir(parents=True)
+    (root / ".kbignore").write_text("# refused on purpose\nNEG_*\n\nold\n/keep/*.pdf\n", encoding="utf-8")
+    patterns = read_ignore(root)
+    assert patterns == ["NEG_*", "old", "/keep/*.pdf"]
+    assert excluded(root / "sub" / "NEG_scan.pdf", patterns, root)  # a name, at any depth
+    assert excluded(root / "old" / "a.pdf", patterns, root)  # a folder name
+    assert excluded(root / "keep" / "b.pdf", patterns, root)  # a path inside the folder
+    assert not excluded(root / "b.pdf", patterns, root)
+    assert read_ignore(tmp_path) == []
