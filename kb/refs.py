@@ -96,11 +96,18 @@ def resolve_document(snapshot, ref: str) -> str:
 
 
 def open_document(index_dir, ref: str) -> Document:
-    """The document ``ref`` names (id, unique part of one, 发文字号; traditional characters too)."""
+    """The document ``ref`` names (id, unique part of one, 发文字号; traditional characters too).
+
+    Its ``path`` is the PDF's absolute path from the manifest, not the one typed at the ingest,
+    so it is right from any folder (a copy: the snapshot's cached document is left alone).
+    """
+    from dataclasses import replace
+
     from .store import Store
 
     snap = Store(index_dir).snapshot()
-    return snap.document(resolve_document(snap, ref))
+    doc_id = resolve_document(snap, ref)
+    return replace(snap.document(doc_id), path=snap.manifest[doc_id]["path"])
 
 
 def resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:

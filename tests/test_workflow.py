@@ -461,3 +461,9 @@ def test_ignore_globs(tmp_path):
     assert excluded(root / "keep" / "b.pdf", patterns, root)  # a path inside the folder
     assert not excluded(root / "b.pdf", patterns, root)
     assert read_ignore(tmp_path) == []
+
+
+def test_outline_json_gives_the_absolute_path(corpus_index, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # elsewhere than where the corpus was ingested from
+    data = json.loads(run(corpus_index, "outline", "2017", "--json").output)
+    assert data["path"] == str(EVAL.resolve()) and os.path.exists(data["path"])
