@@ -303,6 +303,9 @@ def test_remove_missing(tmp_path):
     index = tmp_path / "index"
     assert run(index, "ingest", str(folder / "x.pdf")).exit_code == 0
     (folder / "x.pdf").unlink()
+    gone = run(index, "open", "x", "--print")
+    assert gone.exit_code == 1 and gone.stderr == (f"Error: {folder / 'x.pdf'}: the PDF of x is gone; "
+                                                   "`kb remove x` takes it out of the index\n")
     result = run(index, "remove", "--missing", "--json")
     assert result.exit_code == 0
     assert json.loads(result.output) == {"removed": ["x"], "paths": [str((folder / "x.pdf"))], "documents": 0}
