@@ -169,9 +169,12 @@ def _section_tree(sec: Section) -> dict:
     }
 
 
-def to_json(target: Target) -> dict:
+def to_json(target: Target, path: str | None = None) -> dict:
+    from .citation import cite
+
     return {
-        "citation": citation_record(citation(target)),
+        "citation": {**citation_record(citation(target)), "standard": cite(target.document, target.section).text,
+                     "path": path},
         "kind": "section" if target.section else "document",
         "sections": [_section_tree(s) for s in roots(target)],
     }
@@ -224,15 +227,24 @@ def to_docx(target: Target) -> bytes:
 
 # -- the command's one call, and writing ----------------------------------------------------
 def format_for(fmt: str | None, output: str | None) -> str:
-    """The format asked for, else the one ``output``'s suffix names, else Markdown."""
+    """The format asked for, else the one ``output``'s suffix names, else Markdown.
+
+    A suffix that names no format (``-o x.pdf``) is refused rather than guessed: Markdown
+    written to ``x.pdf`` is a file no PDF viewer opens.
+    """
     if fmt:
         return fmt
     if output:
-        return SUFFIXES.get(Path(output).suffix.lower(), "md")
+        suffix = Path(output).suffix.lower()
+        if suffix not in SUFFIXES:
+            known = " ".join(SUFFIXES)
+            raise KbError(f"{output}: {'a suffix ' + repr(suffix) if suffix else 'no suffix'} names no export format "
+                          f"({known}); give --format")
+        return SUFFIXES[suffix]
     return "md"
 
 
-def render(target: Target, fmt: str) -> str | bytes:
+def render(target: Target, fmt: str, path: str | None = None) -> str | bytes:
     if fmt == "md":
         return to_markdown(target)
     if fmt == "text":
@@ -240,7 +252,7 @@ def render(target: Target, fmt: str) -> str | bytes:
     if fmt == "json":
         import json
 
-        return json.dumps(to_json(target), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(to_json(target, path), ensure_ascii=False, indent=2) + "\n"
     if fmt == "docx":
         return to_docx(target)
     raise KbError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -261,11 +273,24 @@ class Exported:
         return sum(len(s.paragraphs) for _, s in _depths(self.target))
 
 
-def export(index_dir, ref: str, *, doc: str | None = None, fmt: str = "md") -> Exported:
+def export(index_dir, ref: str, *, doc: str | None = None, fmt: str = "md", cite: bool = False,
+           sentence: int | None = None) -> Exported:
+    """REF as ``fmt``; ``cite``: its citation only; ``sentence``: its Nth sentence with the citation."""
     from .store import Store
 
-    target = resolve_ref(Store(index_dir).snapshot(), ref, doc)
-    return Exported(target, fmt, render(target, fmt))
+    snap = Store(index_dir).snapshot()
+    target = resolve_ref(snap, ref, doc)
+    path = snap.manifest[target.document.id]["path"]
+    if cite or sentence:
+        from .quote import cite_target, sentence_of
+
+        q = sentence_of(target, sentence, path) if sentence else cite_target(target, path)
+        if fmt == "json":
+            import json
+
+            return Exported(target, fmt, json.dumps(q.record(), ensure_ascii=False, indent=2) + "\n")
+        return Exported(target, fmt, q.text() + "\n")
+    return Exported(target, fmt, render(target, fmt, path))
 
 
 def write_output(path: str | Path, content: str | bytes, force: bool = False) -> Path:

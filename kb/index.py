@@ -384,6 +384,9 @@ def parse(text: str):
     parser = qparser.QueryParser("q", q_schema, group=qparser.OrGroup.factory(0.9))
     parser.remove_plugin_class(qparser.RangePlugin)
     parser.remove_plugin_class(qparser.BoostPlugin)
+    # Field names are ASCII words (title:, body:); an unknown one (foo:bar) stays a field so it is
+    # refused by name below, instead of Whoosh quietly searching the text "foo:bar".
+    parser.replace_plugin(qparser.FieldsPlugin(r"(?P<text>[A-Za-z_][A-Za-z0-9_]*|[*]):", remove_unknown=False))
     parser.phraseclass = Quoted
     try:
         tree = parser.parse(text)
@@ -391,9 +394,11 @@ def parse(text: str):
         raise QuerySyntaxError("NOT must be followed by what to leave out, not by AND, OR or NOT") from None
     except AssertionError:  # ... and asserts two operands when ANDNOT or ANDMAYBE follows another of them
         raise QuerySyntaxError("ANDNOT and ANDMAYBE need a word on each side") from None
-    bad = [q for q in tree.leaves() if isinstance(q, wq.Term) and q.fieldname not in q_schema]
+    bad = [q for q in tree.leaves() if getattr(q, "fieldname", None) not in (*q_schema.names(), None, "*")]
     if bad:
-        raise QuerySyntaxError(f"unknown field {bad[0].fieldname!r} (use title: or body:)")
+        f = bad[0].fieldname
+        raise QuerySyntaxError(f"unknown field {f!r} in {f}:…: the fields are title: and body: "
+                               f"(put it in quotes, \"{f}:…\", to search for the text)")
     # A lone * (or *:*) parses as "every document", and Whoosh folds "外包 *" and "x AND *" into it too.
     if any(isinstance(q, wq.Every) for q in tree.leaves()):
         raise QuerySyntaxError("a lone * matches everything: put it after the start of a word (服务*)")
@@ -487,7 +492,12 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all", text
         if isinstance(q, (wq.Prefix, wq.Wildcard)):
             cls = type(q)
             marks.add(q.text.rstrip("*?").lower())
-            return wq.Or([cls(f, q.text.lower()) for f in WORD_FIELDS[leaf_scope(q.fieldname)]])
+            prefix = wq.Or([cls(f, q.text.lower()) for f in WORD_FIELDS[leaf_scope(q.fieldname)]])
+            # 信息公开* : the stem is two indexed words (信息, 公开), so no single word starts with
+            # it; the stem as exact text finds what "words starting with 信息公开" means.
+            if isinstance(q, wq.Prefix) and len(cutter.cut(q.text.lower())) > 1:
+                return wq.Or([prefix, term(q.text, leaf_scope(q.fieldname), True)])
+            return prefix
         if q.is_leaf():
             return q
         if isinstance(q, wq.Or) and any(isinstance(c, wq.Not) for c in q.subqueries):

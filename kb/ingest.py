@@ -27,6 +27,8 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)  # {"path", "reason", "error"}
     warnings: list[dict] = field(default_factory=list)  # {"doc_id", "warning"}
+    duplicates: list[dict] = field(default_factory=list)  # {"path", "doc_id"}: byte-identical to doc_id, not added
+    excluded: list[str] = field(default_factory=list)  # paths left out by --exclude or a .kbignore
     documents: int = 0
     pages: int = 0
     sections: int = 0
@@ -40,16 +42,32 @@ class IngestReport:
 ProgressFn = Callable[[str, int, int], None]  # (file being read, index, total)
 
 
-def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[Path], list[InputError]]:
-    """(files to ingest, folders given, errors for paths that do not exist)."""
+def collect_files(paths: list[str | Path], exclude=(), excluded: list | None = None) -> tuple[list[Path], list[Path], list[InputError]]:
+    """(files to ingest, folders given, errors for paths that do not exist).
+
+    ``exclude`` globs and each folder's .kbignore (kb.ignore) leave files out; their paths are
+    appended to ``excluded``.
+    """
+    from .ignore import excluded as is_excluded, read_ignore
+
     files, roots, errors = [], [], []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             roots.append(p.resolve())
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() == ".pdf"))
+            patterns = [*exclude, *read_ignore(p)]
+            for f in sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() == ".pdf"):
+                if patterns and is_excluded(f, patterns, p):
+                    if excluded is not None:
+                        excluded.append(str(f))
+                else:
+                    files.append(f)
         elif p.exists():
-            files.append(p)
+            if exclude and is_excluded(p, exclude):
+                if excluded is not None:
+                    excluded.append(str(p))
+            else:
+                files.append(p)
         else:
             errors.append(MissingFileError(p))
     seen, unique = set(), []
@@ -80,12 +98,18 @@ def ingest(
     *,
     on_progress: ProgressFn | None = None,
     wait: float = 0.0,
+    exclude=(),
     **budget,
 ) -> IngestReport:
-    """Ingest ``paths`` (files and folders) into the index at ``index_dir``."""
+    """Ingest ``paths`` (files and folders; ``str`` or ``Path``) into the index at ``index_dir``.
+
+    ``exclude``: globs of files to leave out (kb.ignore), besides each folder's .kbignore.
+    """
+    if isinstance(paths, (str, os.PathLike)):  # one path given where a list is expected
+        paths = [paths]
     store = Store(index_dir)
     report = IngestReport(index=str(index_dir))
-    files, roots, missing = collect_files(paths)
+    files, roots, missing = collect_files(paths, exclude, report.excluded)
     for err in missing:
         report.skipped.append({"path": err.path, "reason": err.reason, "error": str(err)})
 
@@ -112,6 +136,10 @@ def ingest(
                 if prev and prev.get("sha256") == sha and gen.carry(doc_id, {**prev, **stat}):
                     report.unchanged.append(doc_id)
                     taken.add(doc_id)
+                    continue
+                original = duplicate_of(sha, stat["path"], gen.manifest, old)
+                if original:
+                    report.duplicates.append({"path": str(path), "doc_id": original})
                     continue
                 doc = parse_pdf(path, doc_id, sha256=sha, **budget)
             except InputError as err:
@@ -189,3 +217,26 @@ def build_derived(gen: Generation, docs, report: IngestReport) -> None:
 
     build_terms(gen, docs, report)  # first: the search index reads terms.json for its dictionary
     build_index(gen, docs, report)
+
+
+def duplicate_of(sha: str, path: str, *manifests: dict) -> str | None:
+    """The id of a document with the same bytes as the file at ``path``, other than itself.
+
+    A copy of a file already indexed (the same PDF saved twice) would double every hit; the
+    original counts only while its file still exists, so a file moved or renamed is re-read
+    under its new path rather than reported as a copy of a file that is gone.
+    """
+    for manifest in manifests:
+        for doc_id, entry in manifest.items():
+            if entry.get("sha256") == sha and entry.get("path") != path and _unchanged_since(entry):
+                return doc_id
+    return None
+
+
+def _unchanged_since(entry: dict) -> bool:
+    """Does the file an entry was read from still exist, as it was read (size and mtime)?"""
+    try:
+        st = os.stat(entry["path"])
+    except (OSError, KeyError):
+        return False
+    return (st.st_size, st.st_mtime_ns) == (entry.get("size"), entry.get("mtime_ns"))

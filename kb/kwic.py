@@ -51,6 +51,8 @@ class KwicResult:
     documents: list[str]  # ids searched
     occurrences: list[Occurrence] = field(default_factory=list)
     hints: dict[str, str] = field(default_factory=dict)  # word → its repaired form, when they differ
+    paths: dict[str, str] = field(default_factory=dict)  # doc_id → absolute path of its PDF
+    total_documents: int = 0  # documents in the index, before --doc/--type/--year/--issuer
 
     def counts(self) -> dict[str, dict[str, int]]:
         """{doc_id: {word: n}} for documents with at least one occurrence, in search order."""
@@ -143,10 +145,16 @@ def keyword(documents: Iterable[Document], words: Iterable[str], *, context: int
 
 
 def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: int = DEFAULT_CONTEXT,
-           all_words: bool = False) -> KwicResult:
-    """``keyword`` over the live index, or over the one document ``doc`` names."""
+           all_words: bool = False, doc_type: str | None = None, years: tuple[int, int] | None = None,
+           issuer: str | None = None) -> KwicResult:
+    """``keyword`` over the live index, or over the documents the filters (kb.filters) let through."""
+    from .filters import DocFilter, select
     from .store import Store
 
+    words = normalise_words(words)  # before the filters: an empty word is the first thing to say
     snap = Store(index_dir).snapshot()
-    documents = [snap.document(snap.resolve(doc))] if doc else snap.documents()
-    return keyword(documents, words, context=context, all_words=all_words)
+    ids = select(snap, DocFilter(doc, doc_type, years, issuer))
+    result = keyword([snap.document(d) for d in ids], words, context=context, all_words=all_words)
+    result.paths = {d: snap.manifest[d]["path"] for d in ids}
+    result.total_documents = len(snap.doc_ids)
+    return result

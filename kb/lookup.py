@@ -142,3 +142,12 @@ def by_name(terms: list[Term]) -> list[Term]:
 
 def by_document(terms: list[Term], doc_id: str | None) -> list[Term]:
     return [t for t in terms if doc_id is None or t.source.doc_id == doc_id]
+
+
+def lookup_in_index(index_dir, query: str, mode: str = "auto", doc: str | None = None, limit: int = 10) -> list[Match]:
+    """``lookup`` over the terms of the live index (the library's ``kb.lookup_term``); ``doc``: one document's."""
+    from .glossary import load_terms
+    from .store import Store
+
+    snap = Store(index_dir).snapshot()
+    return lookup(by_document(load_terms(snap.path), snap.resolve(doc) if doc else None), query, mode, limit)

@@ -19,7 +19,8 @@ def pages_text(pages) -> str:
     return f"p.{a}" if a == b else f"p.{a}-{b}"
 
 
-def doc_record(doc: Document) -> dict:
+def doc_record(doc: Document, path: str | None = None) -> dict:
+    """``path``: the PDF's absolute path from the manifest (``doc.path`` is as typed at ingest)."""
     return {
         "doc_id": doc.id,
         "title": doc.title,
@@ -29,17 +30,21 @@ def doc_record(doc: Document) -> dict:
         "doc_type": doc.doc_type,
         "pages": doc.page_count,
         "sections": sum(1 for _ in doc.walk()),
-        "path": doc.path,
+        "path": path or doc.path,
         "sha256": doc.sha256,
         "warnings": list(doc.warnings),
     }
 
 
-def docs_text(docs: list[Document]) -> str:
-    if not docs:
-        return "No documents. Run `kb ingest` first."
+def shown_of(shown: int, total: int, noun: str) -> str:
+    """"2 of 12 documents", or "12 documents" when all are shown."""
+    plural = noun if total == 1 else noun + "s"
+    return f"{total} {plural}" if shown == total else f"{shown} of {total} {plural}"
+
+
+def docs_text(listing) -> str:
     out = []
-    for d in docs:
+    for d in listing.documents:
         r = doc_record(d)
         facts = " · ".join(x for x in (r["doc_type"], r["doc_number"], r["date"], f"{r['pages']} pages", f"{r['sections']} sections") if x)
         out.append(f"{d.id}\n  {d.title}\n  {facts}")
@@ -47,7 +52,35 @@ def docs_text(docs: list[Document]) -> str:
             out.append(f"  issuer: {d.issuer}")
         for w in d.warnings:
             out.append(f"  warning: {w}")
+    if listing.documents:
+        out.append(shown_of(len(listing.documents), listing.total, "document"))
     return "\n".join(out)
+
+
+DOC_COLUMNS = ("doc_id", "title", "doc_number", "issuer", "date", "doc_type", "pages", "sections", "path")
+
+
+def docs_csv(listing, delimiter: str = ",") -> str:
+    """A header row and one row per document; tab-separated values have tabs and newlines blanked."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    if delimiter == "\t":
+        clean = lambda v: "" if v is None else str(v).replace("\t", " ").replace("\n", " ")  # noqa: E731
+        rows = [DOC_COLUMNS] + [[clean(doc_record(d, listing.paths.get(d.id))[c]) for c in DOC_COLUMNS] for d in listing.documents]
+        return "".join("\t".join(r) + "\n" for r in rows)
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    w.writerow(DOC_COLUMNS)
+    for d in listing.documents:
+        r = doc_record(d, listing.paths.get(d.id))
+        w.writerow(["" if r[c] is None else r[c] for c in DOC_COLUMNS])
+    return buf.getvalue()
+
+
+def docs_json(listing) -> dict:
+    return {"total": listing.total, "shown": len(listing.documents),
+            "documents": [doc_record(d, listing.paths.get(d.id)) for d in listing.documents]}
 
 
 def section_record(doc: Document, sec: Section) -> dict:
@@ -98,11 +131,14 @@ def ingest_text(report: IngestReport) -> str:
         lines.append(f"skipped {s['error']}")
     for w in report.warnings:
         lines.append(f"warning {w['doc_id']}: {w['warning']}")
+    for d in report.duplicates:
+        lines.append(f"duplicate {d['path']}: the same bytes as {d['doc_id']}, not added again")
     changes = ", ".join(
         f"{n} {label}" for n, label in (
             (len(report.added), "added"), (len(report.updated), "updated"),
             (len(report.unchanged), "unchanged"), (len(report.removed), "removed"),
-            (len(report.skipped), "skipped"),
+            (len(report.skipped), "skipped"), (len(report.duplicates), "duplicate"),
+            (len(report.excluded), "excluded"),
         ) if n
     )
     lines.append(
@@ -124,11 +160,12 @@ def short_path(path) -> str:
     return " > ".join(path[1:] if len(path) > 1 else path)
 
 
-def occurrence_record(o) -> dict:
+def occurrence_record(o, path: str | None = None) -> dict:
     return {
         "word": o.word,
         "doc_id": o.doc_id,
         "doc_title": o.doc_title,
+        "path": path,
         "section_id": o.section_id,
         "heading_path": list(o.heading_path),
         "page": o.page,
@@ -148,13 +185,14 @@ def kwic_record(result, counts_only: bool = False) -> dict:
         "mode": result.mode,
         "context": result.context,
         "documents": list(result.documents),
+        "total_documents": result.total_documents,
         "counts": [{"doc_id": d, "words": per, "total": sum(per.values())} for d, per in result.counts().items()],
         "totals": result.totals(),
         "total": result.total,
         "hints": dict(result.hints),
     }
     if not counts_only:
-        record["occurrences"] = [occurrence_record(o) for o in result.occurrences]
+        record["occurrences"] = [occurrence_record(o, result.paths.get(o.doc_id)) for o in result.occurrences]
     return record
 
 
@@ -167,6 +205,8 @@ def kwic_text(result, mark=_brackets, counts_only: bool = False) -> str:
 
     ``mark`` highlights the keyword: brackets by default (safe to pipe), colour on a terminal.
     """
+    if not result.total:
+        return ""  # nothing found: cli prints kwic_no_match on stderr
     lines = []
     if not counts_only:
         for o in result.occurrences:
@@ -174,22 +214,39 @@ def kwic_text(result, mark=_brackets, counts_only: bool = False) -> str:
             lines.append(f"{o.doc_id} p.{o.page} {short_path(o.heading_path)}{where}: {o.left}{mark(o.keyword)}{o.right}")
         if lines:
             lines.append("")
-    if not result.total:
-        scope = f"{len(result.documents)} document" + ("s" if len(result.documents) != 1 else "")
-        what = " + ".join(result.words) if result.mode == "all" else " or ".join(result.words)
-        lines.append(f"No occurrences of {what}{' in one paragraph' if result.mode == 'all' else ''} in {scope}.")
-    else:
-        for doc_id, per in result.counts().items():
-            lines.append(f"{doc_id}: {_word_counts(per)}")
-        lines.append(f"total: {_word_counts(result.totals())}" + (f" ({result.total})" if len(result.words) > 1 else ""))
-    for w, fixed in result.hints.items():
-        lines.append(f"note: {w} is a font mis-map the text was repaired from; the text reads {fixed}")
+    for doc_id, per in result.counts().items():
+        lines.append(f"{doc_id}: {_word_counts(per)}")
+    lines.append(f"total: {_word_counts(result.totals())}" + (f" ({result.total})" if len(result.words) > 1 else ""))
+    lines.append(kwic_summary(result))
+    lines.extend(_hint_lines(result))
     return "\n".join(lines)
+
+
+def _hint_lines(result) -> list[str]:
+    return [f"note: {w} is a font mis-map the text was repaired from; the text reads {fixed}"
+            for w, fixed in result.hints.items()]
+
+
+def kwic_summary(result) -> str:
+    """"5 occurrences in 2 of 3 documents searched (3 of 12 in the index)": what was found and where it was looked."""
+    searched, found = len(result.documents), len(result.counts())
+    line = f"{result.total} occurrence{'s' if result.total != 1 else ''} in {found} of {searched} document{'s' if searched != 1 else ''} searched"
+    if result.total_documents and searched < result.total_documents:
+        line += f" ({searched} of {result.total_documents} in the index)"
+    return line
+
+
+def kwic_no_match(result) -> str:
+    """The one line for stderr when nothing was found."""
+    scope = f"{len(result.documents)} document" + ("s" if len(result.documents) != 1 else "")
+    what = " + ".join(result.words) if result.mode == "all" else " or ".join(result.words)
+    return "\n".join([f"No occurrences of {what}{' in one paragraph' if result.mode == 'all' else ''} in {scope}."]
+                     + _hint_lines(result))
 
 
 # -- search -----------------------------------------------------------------------------------
 
-def _hit_record(i: int, h) -> dict:
+def _hit_record(i: int, h, source: dict | None = None) -> dict:
     return {
         "rank": i,
         "doc_id": h.doc_id,
@@ -206,11 +263,15 @@ def _hit_record(i: int, h) -> dict:
         "highlights": [list(s) for s in h.highlights],
         "matched": list(h.matched),
         "partial": h.partial,
+        **(source or {}),
     }
 
 
-def search_record(result) -> dict:
-    """The --json contract of `kb search` (README: "kb search --json")."""
+def search_record(result, sources: list[dict] | None = None) -> dict:
+    """The --json contract of `kb search` (README: "kb search --json").
+
+    ``sources`` (kb.citation.hit_sources), one per hit: the PDF's path, the match's page, the citation.
+    """
     out = {
         "query": result.query,
         "normalized_query": result.normalized,
@@ -226,7 +287,7 @@ def search_record(result) -> dict:
         "documents": result.documents,
         "shown": len(result.hits),
         "partial": result.partial,
-        "hits": [_hit_record(i, h) for i, h in enumerate(result.hits, 1)],
+        "hits": [_hit_record(i, h, sources[i - 1] if sources else None) for i, h in enumerate(result.hits, 1)],
     }
     if result.by_doc is not None:
         out["by_doc"] = [

@@ -10,7 +10,11 @@ Tried in this order; the first rule that matches anything decides:
 5. a part of a heading below the document's parts (``企业满意度``);
 6. a document by ``Snapshot.resolve`` (a unique part of its id or title, or its 发文字号).
 
-More than one match → ``AmbiguousRefError`` with each candidate's id, title and pages.
+More than one match → ``AmbiguousRefError`` with each candidate's id, title and pages; when
+the reference also names a document by rule 6 (``苏州``), the whole document is offered among
+them, since a user typing a place or a title word often means the document. A reference
+that matches nothing is tried once more in simplified characters (``第五章 重點領域``), as
+``kb search`` converts its query.
 """
 from __future__ import annotations
 
@@ -71,11 +75,65 @@ def _decide(ref: str, hits: list[Target]) -> Target | None:
     return None
 
 
+def _simplified(text: str) -> str:
+    from .lookup import to_simplified  # opencc is loaded only for a reference that found nothing
+
+    return to_simplified(text)
+
+
+def resolve_document(snapshot, ref: str) -> str:
+    """``Snapshot.resolve``, then the same in simplified characters."""
+    try:
+        return snapshot.resolve(ref)
+    except NotFoundError:
+        simple = _simplified(ref)
+        if simple == ref:
+            raise
+        try:
+            return snapshot.resolve(simple)
+        except NotFoundError:
+            raise NotFoundError(f"no document matches {ref!r} (nor {simple!r}); `kb docs` lists them") from None
+
+
+def open_document(index_dir, ref: str) -> Document:
+    """The document ``ref`` names (id, unique part of one, 发文字号; traditional characters too).
+
+    Its ``path`` is the PDF's absolute path from the manifest, not the one typed at the ingest,
+    so it is right from any folder (a copy: the snapshot's cached document is left alone).
+    """
+    from dataclasses import replace
+
+    from .store import Store
+
+    snap = Store(index_dir).snapshot()
+    doc_id = resolve_document(snap, ref)
+    return replace(snap.document(doc_id), path=snap.manifest[doc_id]["path"])
+
+
 def resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
+    try:
+        return _resolve_ref(snapshot, ref, doc)
+    except NotFoundError:
+        simple = _simplified(ref.strip())
+        if simple == ref.strip():
+            raise
+        return _resolve_ref(snapshot, simple, doc)
+
+
+def _with_document(snapshot, ref: str, hits: list[Target]) -> list[Target]:
+    """``hits`` and, first, the document ``ref`` names by part of its id or title, if one does."""
+    try:
+        d = snapshot.document(snapshot.resolve(ref))
+    except (NotFoundError, AmbiguousRefError):
+        return hits
+    return [Target(d, None)] + hits if hits and all(t.section is not None for t in hits) else hits
+
+
+def _resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
     ref = ref.strip()
     if not ref:
         raise NotFoundError("empty reference: give a section id, a heading or a document")
-    documents = [snapshot.document(snapshot.resolve(doc))] if doc else snapshot.documents()
+    documents = [snapshot.document(resolve_document(snapshot, doc))] if doc else snapshot.documents()
     key = _squash(ref)
 
     hit = _decide(ref, [Target(d, None) for d in documents if ref == d.id or key == _squash(d.title)])
@@ -99,8 +157,8 @@ def resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
         if hit:
             return hit
     # Parts are left out here: their titles are the document's, and rule 6 handles those.
-    hit = _decide(ref, [Target(d, s) for d, s, _ in sections
-                        if s.kind != "part" and s.heading and key in _squash(s.heading)])
+    partial = [Target(d, s) for d, s, _ in sections if s.kind != "part" and s.heading and key in _squash(s.heading)]
+    hit = _decide(ref, _with_document(snapshot, ref, partial) if len(partial) > 1 and not doc else partial)
     if hit:
         return hit
     if not doc:

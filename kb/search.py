@@ -89,7 +89,7 @@ def required_words(n: int) -> int:
 
 def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, doc_type: str | None = None,
            years: tuple[int, int] | None = None, sort: str = "score", scope: str = "all",
-           snippet_width: int = 80, by_doc: bool = False) -> SearchResult:
+           snippet_width: int = 80, by_doc: bool = False, issuer: str | None = None) -> SearchResult:
     from . import index
     from .search_session import session
 
@@ -111,6 +111,12 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
     # The text holds half-width digits and letters (clean.fold_width), so the query must too.
     normalized = to_simplified(fold_width(query.strip()))
     doc_ids = [snap.resolve(doc)] if doc else None
+    if issuer is not None:  # no issuer field in the Whoosh index: the manifest names the documents
+        from .filters import DocFilter, select
+
+        doc_ids = select(snap, DocFilter(doc=doc, issuer=issuer))
+        if not doc_ids:
+            return SearchResult(query=query, normalized=normalized, hits=[])
     filter_q = index.filter_query(doc_ids, doc_type, years)
     if normalized and index.is_plain(normalized):
         result = _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, snippet_width, by_doc)

@@ -129,7 +129,7 @@ class Generation:
         name = f"{len(self.manifest) + 1:05d}.json"
         write_json_atomic(self.path / "docs" / name, doc.to_dict())
         self.manifest[doc.id] = {**stat, "file": name, "title": doc.title, "doc_number": doc.doc_number,
-                                 "doc_type": doc.doc_type}
+                                 "doc_type": doc.doc_type, "issuer": doc.issuer, "date": doc.date}
 
     def carry(self, doc_id: str, entry: dict) -> bool:
         """Reuse an unchanged document's JSON from the previous generation (hard link).

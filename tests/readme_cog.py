@@ -45,7 +45,8 @@ def run(command: str, lang: str = "console", index: str = "index") -> str:
     env = {"KB_INDEX": index, "NO_COLOR": "1"}
     with _cwd(scratch()):
         result = CliRunner().invoke(cli, args[1:], env=env, prog_name="kb", catch_exceptions=False)
-    body = result.output
+    # Absolute paths (kb docs, --json "path") would differ per checkout: show them as ~/policy-kb.
+    body = result.output.replace(str(ROOT), "~/policy-kb").replace(str(scratch()), "~/policy-kb")
     if not body.endswith("\n"):
         body += "\n"
     status = f"(exit status {result.exit_code})\n" if result.exit_code else ""

@@ -36,12 +36,12 @@ def test_ingest_reports_a_summary_then_reuses_unchanged_files(runner, tmp_path):
     assert (record["documents"], record["pages"], record["sections"]) == (2, 46, 78)
 
 
-def test_ingest_names_each_refused_file_and_exits_1(runner, tmp_path):
+def test_ingest_names_each_refused_file_and_exits_2(runner, tmp_path):
     bad = tmp_path / "notes.pdf"
     bad.write_text("<html><body>not a pdf</body></html>", encoding="utf-8")
     missing = tmp_path / "missing.pdf"
     result = run(runner, tmp_path / "index", "ingest", str(PLAN), str(bad), str(missing))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a refused file is an error (issue 15: errors exit 2)
     lines = result.output.splitlines()
     assert f"skipped {missing}: no such file or directory" in lines
     assert f"skipped {bad}: not a PDF file (the file is HTML)" in lines
@@ -61,8 +61,11 @@ def test_docs_plain_and_json(runner, corpus_index):
         "  市政府关于印发苏州市服务外包产业“十二五”发展规划的通知\n"
         "  规划 · 苏府〔2011〕159号 · 2011-08-11 · 39 pages · 64 sections\n"
         "  issuer: 苏州市人民政府\n"
+        "2 documents\n"
     )
-    records = json.loads(run(runner, corpus_index, "docs", "--json").output)
+    listing = json.loads(run(runner, corpus_index, "docs", "--json").output)
+    assert (listing["total"], listing["shown"]) == (2, 2)
+    records = listing["documents"]
     plan = next(r for r in records if r["doc_id"] == PLAN_ID)
     assert {k: plan[k] for k in ("title", "doc_number", "issuer", "date", "doc_type", "pages", "sections")} == {
         "title": "市政府关于印发苏州市服务外包产业“十二五”发展规划的通知",
@@ -73,7 +76,7 @@ def test_docs_plain_and_json(runner, corpus_index):
         "pages": 39,
         "sections": 64,
     }
-    assert len(plan["sha256"]) == 64 and plan["path"].endswith(".pdf")
+    assert len(plan["sha256"]) == 64 and plan["path"] == str(PLAN.resolve())  # absolute, wherever kb runs
 
 
 def test_outline_plain(runner, corpus_index):
@@ -130,7 +133,7 @@ def test_outline_json_is_the_section_tree(runner, corpus_index):
 )
 def test_outline_bad_reference_is_one_clear_error(runner, corpus_index, ref, message):
     result = runner.invoke(cli, ["--index", str(corpus_index), "outline", ref])
-    assert result.exit_code == 1
+    assert result.exit_code == (1 if message else 2)  # nothing matches: 1; ambiguous: an error, 2
     if message:
         assert result.output == message
     else:
@@ -141,7 +144,7 @@ def test_outline_bad_reference_is_one_clear_error(runner, corpus_index, ref, mes
 
 def test_commands_without_an_index_say_how_to_build_one(runner, tmp_path):
     result = runner.invoke(cli, ["--index", str(tmp_path / "none"), "docs"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == f"Error: no index in {tmp_path / 'none'}: run `kb ingest` first\n"
 
 
@@ -192,13 +195,13 @@ def test_a_damaged_index_is_one_line(runner, corpus_index, tmp_path):
     terms = current_generation(index) / "terms.json"
     terms.unlink()
     result = runner.invoke(cli, ["--index", str(index), "glossary", "ITO"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == f"Error: {terms}: the index is damaged (FileNotFoundError); run `kb ingest` to rebuild it\n"
 
 
 def test_an_unwritable_output_is_one_line(runner, corpus_index):
     result = runner.invoke(cli, ["--index", str(corpus_index), "export", "第五章", "--doc", "苏州", "-o", "/proc/ch5.md"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert len(result.output.splitlines()) == 1 and result.output.startswith("Error: ") and "/proc/" in result.output
 
 

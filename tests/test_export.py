@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from conftest import EVAL_ID, PLAN_ID
+from conftest import EVAL, EVAL_ID, PLAN_ID
 from kb.errors import AmbiguousRefError, NotFoundError, OutputExistsError
 from kb.export import citation, citation_text, to_docx, to_json, to_markdown, to_text, write_output
 from kb.refs import Target, resolve_ref
@@ -195,6 +195,10 @@ def test_json_is_the_section_tree_with_its_citation(snap):
         "doc_number": "苏府〔2011〕159号", "section_id": f"{PLAN_ID}/ch5",
         "heading_path": ["苏州市服务外包产业“十二五”发展规划", "第五章 重点领域"],
         "pages": [13, 16], "printed_pages": ["13", "16"], "text": CH5_CITATION,
+        # The notice (p.1) publishes the plan, which numbers this chapter 第五章 (p.13).
+        "standard": "苏州市人民政府《市政府关于印发苏州市服务外包产业“十二五”发展规划的通知》（苏府〔2011〕159号，"
+                    "2011年8月11日）印发的《苏州市服务外包产业“十二五”发展规划》第五章",
+        "path": None,  # to_json alone does not know the index; export() gives the PDF's path
     }
     [root] = record["sections"]
     assert [c["title"] for c in root["children"]] == [t for _, t in CH5_TITLES[1:]]
@@ -233,7 +237,9 @@ def test_cli_export_to_stdout_plain_and_json(corpus_index, snap):
     assert md.output == "\n\n".join(["# （六）问卷调查显示企业满意度提升", *S6_PARAGRAPHS, "> " + S6_CITATION]) + "\n"
     as_json = run(corpus_index, "export", "p1/s6", "--doc", "2017", "--format", "json")
     assert as_json.exit_code == 0
-    assert json.loads(as_json.output) == to_json(_target(snap, "一、（六）"))
+    expected = to_json(_target(snap, "一、（六）"))
+    expected["citation"]["path"] = str(EVAL.resolve())
+    assert json.loads(as_json.output) == expected
 
 
 def test_cli_export_to_a_file_and_force(corpus_index, tmp_path):
@@ -243,7 +249,7 @@ def test_cli_export_to_a_file_and_force(corpus_index, tmp_path):
     assert first.output == f"wrote {out} (docx): 第五章 重点领域, 5 sections, 12 paragraphs\n"
     size = out.stat().st_size
     again = run(corpus_index, "export", "第五章", "--format", "md", "-o", str(out))
-    assert (again.exit_code, again.output) == (1, f"Error: {out}: already exists; add --force to overwrite it\n")
+    assert (again.exit_code, again.output) == (2, f"Error: {out}: already exists; add --force to overwrite it\n")
     assert out.stat().st_size == size
     forced = run(corpus_index, "export", "第五章", "--format", "md", "-o", str(out), "--force")
     assert forced.exit_code == 0
@@ -257,9 +263,9 @@ def test_cli_docx_needs_a_file(corpus_index):
     assert result.output.splitlines()[-1] == "Error: --format docx writes a binary file: give -o FILE.docx"
 
 
-def test_cli_ambiguous_ref_lists_candidates_and_exits_1(corpus_index):
+def test_cli_ambiguous_ref_lists_candidates_and_exits_2(corpus_index):
     result = run(corpus_index, "export", "（八）")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == (
         "Error: '（八）' is ambiguous: 2 matches\n"
         f"  {PLAN_ID}/ch8/s8  苏州市服务外包产业“十二五”发展规划 > 第八章 专项工程 > （八）政府“公共服务外包”工程  p.31\n"
@@ -267,13 +273,13 @@ def test_cli_ambiguous_ref_lists_candidates_and_exits_1(corpus_index):
     )
 
 
-@pytest.mark.parametrize("args, message", [
-    (["export", "第十章"], "Error: no section or document matches '第十章' in 2 documents; `kb outline DOC` lists the sections\n"),
-    (["export", "第五章", "-o", "/nonexistent-dir/x.md"], "Error: /nonexistent-dir/x.md: cannot write, the directory /nonexistent-dir does not exist\n"),
+@pytest.mark.parametrize("args, code, message", [
+    (["export", "第十章"], 1, "Error: no section or document matches '第十章' in 2 documents; `kb outline DOC` lists the sections\n"),
+    (["export", "第五章", "-o", "/nonexistent-dir/x.md"], 2, "Error: /nonexistent-dir/x.md: cannot write, the directory /nonexistent-dir does not exist\n"),
 ])
-def test_cli_export_errors(corpus_index, args, message):
+def test_cli_export_errors(corpus_index, args, code, message):
     result = run(corpus_index, *args)
-    assert (result.exit_code, result.output) == (1, message)
+    assert (result.exit_code, result.output) == (code, message)  # nothing matches: 1; an error: 2
 
 
 def test_json_flag_is_format_json(corpus_index):

@@ -315,6 +315,7 @@ def test_cli_list(corpus_index):
         "  服务外包示范城市  (简称 示范城市)  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
         "  服务外包申请城市  (简称 申请城市)  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
         "  指标数据无量纲化处理  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
+        "4 of 29 terms\n"  # issue 15: every listing says how many it shows of how many
     ))
     data = json.loads(run(corpus_index, "--list", "--by", "name", "--json").output)
     assert len(data) == 29 and data[0]["term"] == "业务流程外包"
@@ -330,7 +331,7 @@ def test_cli_usage_and_missing_index(tmp_path, corpus_index):
     r = run(corpus_index)
     assert r.exit_code == 2 and "give a TERM to look up, or --list" in r.output
     r = run(tmp_path / "none", "ITO")
-    assert (r.exit_code, r.output) == (1, f"Error: no index in {tmp_path / 'none'}: run `kb ingest` first\n")
+    assert (r.exit_code, r.output) == (2, f"Error: no index in {tmp_path / 'none'}: run `kb ingest` first\n")
 
 
 def test_lookup_loads_no_heavy_module(corpus_index):

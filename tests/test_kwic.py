@@ -156,6 +156,7 @@ def test_cli_plain_lists_occurrences_then_counts(corpus_index):
         "\n"
         f"{EVAL_ID}: 满意度 3\n"
         "total: 满意度 3\n"
+        "3 occurrences in 1 of 2 documents searched\n"
     )
 
 
@@ -166,21 +167,23 @@ def test_cli_plain_first_suzhou_line_and_count_only(corpus_index):
     assert lines[1] == (f"{PLAN_ID} p.3 第一章 现状与经验 > （一）服务外包产业实现跨越发展: "
                         "…初显，集中分布在【苏州工业园区】、高新区、吴中区…")
     assert [int(re.search(r" p\.(\d+) ", ln).group(1)) for ln in lines[:16]] == [p for p, _ in SIP]
-    assert lines[16:] == ["", f"{PLAN_ID}: 苏州工业园区 16", "total: 苏州工业园区 16"]
+    assert lines[16:] == ["", f"{PLAN_ID}: 苏州工业园区 16", "total: 苏州工业园区 16",
+                          "16 occurrences in 1 of 2 documents searched"]
     counts = run(corpus_index, "keyword", "苏州工业园区", "高新区", "--count")
     assert counts.exit_code == 0
-    assert counts.output == f"{PLAN_ID}: 苏州工业园区 16 · 高新区 8\ntotal: 苏州工业园区 16 · 高新区 8 (24)\n"
+    assert counts.output == (f"{PLAN_ID}: 苏州工业园区 16 · 高新区 8\ntotal: 苏州工业园区 16 · 高新区 8 (24)\n"
+                             "24 occurrences in 1 of 2 documents searched\n")
 
 
-def test_cli_nothing_found_exits_0_and_says_why(corpus_index):
+def test_cli_nothing_found_exits_1_and_says_why_on_stderr(corpus_index):
     result = run(corpus_index, "keyword", "臵")
-    assert result.exit_code == 0
-    assert result.output == (
+    assert (result.exit_code, result.stdout) == (1, "")  # issue 15: no match exits 1, said on stderr
+    assert result.stderr == (
         "No occurrences of 臵 in 2 documents.\n"
         "note: 臵 is a font mis-map the text was repaired from; the text reads 置\n"
     )
     both = run(corpus_index, "keyword", "--all", "--doc", "2017", "苏州工业园区", "满意度")
-    assert (both.exit_code, both.output) == (0, "No occurrences of 苏州工业园区 + 满意度 in one paragraph in 1 document.\n")
+    assert (both.exit_code, both.stderr) == (1, "No occurrences of 苏州工业园区 + 满意度 in one paragraph in 1 document.\n")
 
 
 def test_cli_json(corpus_index):
@@ -196,15 +199,17 @@ def test_cli_json(corpus_index):
         "word": "苏州工业园区", "doc_id": PLAN_ID, "doc_title": "市政府关于印发苏州市服务外包产业“十二五”发展规划的通知",
         "section_id": f"{PLAN_ID}/ch1/s1",
         "heading_path": ["苏州市服务外包产业“十二五”发展规划", "第一章 现状与经验", "（一）服务外包产业实现跨越发展"],
-        "page": 4, "pages": [2, 4], "where": "text", "paragraph": 5, "offset": 79,
+        "path": str(PLAN.resolve()), "page": 4, "pages": [2, 4], "where": "text", "paragraph": 5, "offset": 79,
         "left": "…显现出以", "keyword": "苏州工业园区", "right": "为创新引…",
     }
-    counts = json.loads(run(corpus_index, "keyword", "臵", "--count", "--json").output)
+    none = run(corpus_index, "keyword", "臵", "--count", "--json")
+    assert none.exit_code == 1 and none.stderr.startswith("No occurrences of 臵")
+    counts = json.loads(none.stdout)  # stdout stays valid JSON: an empty result with its counts
     assert "occurrences" not in counts and counts["total"] == 0 and counts["hints"] == {"臵": "置"}
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["keyword", " "], 1, "Error: empty keyword ' ': give at least one character that is not a space\n"),
+    (["keyword", " "], 2, "Error: empty keyword ' ': give at least one character that is not a space\n"),
     (["keyword", "苏州", "--doc", "没有的文件"], 1, "Error: no document matches '没有的文件'; `kb docs` lists them\n"),
 ])
 def test_cli_bad_input(corpus_index, args, code, message):

@@ -149,12 +149,12 @@ def test_masthead_stays_front_matter(real_docs):
     assert [p.text for p in d.sections[0].paragraphs[:2]] == ["东莞市人民政府文件", "东府〔2015〕111号"]
 
 
-def test_cli_ingest_of_the_folder_goes_on_and_exits_1(tmp_path):
+def test_cli_ingest_of_the_folder_goes_on_and_exits_2(tmp_path):
     real_pdf("dg_rencai_ruhu_banfa_2015_dfu111.pdf")
     from cli import cli
 
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "i"), "ingest", str(REAL)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused files are errors (issue 15)
     lines = result.output.splitlines()
     assert lines[:7] == [f"skipped {REAL / name}: {reason}" for name, reason in sorted(NEGATIVE.items())]
     assert lines[-1] == f"12 documents, 111 pages, 517 sections, 29 terms in {tmp_path / 'i'} (12 added, 7 skipped)"
@@ -167,7 +167,7 @@ def test_cli_ingest_of_the_folder_json(tmp_path):
     from cli import cli
 
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "i"), "ingest", "--json", str(REAL)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     data = json.loads(result.output)
     assert (data["ok"], data["documents"], len(data["skipped"])) == (False, 12, 7)
     assert {s["reason"] for s in data["skipped"]} == {

@@ -52,7 +52,7 @@ BAD = {
 def test_bad_input_is_refused_with_one_line(tmp_path, kind):
     path = _bad(tmp_path, kind)
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "i"), "ingest", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused or busy: an error (issue 15)
     assert result.output == f"skipped {path}: {BAD[kind]}\n0 documents, 0 pages, 0 sections in {tmp_path / 'i'} (1 skipped)\n"
 
 
@@ -60,7 +60,7 @@ def test_bad_input_is_refused_with_one_line(tmp_path, kind):
 def test_bad_input_json(tmp_path, kind):
     path = _bad(tmp_path, kind)
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "i"), "ingest", "--json", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused or busy: an error (issue 15)
     data = json.loads(result.output)
     reason = BAD[kind] if kind == "empty" else BAD[kind].split(" (")[0]
     assert data["skipped"] == [{"path": str(path), "reason": reason, "error": f"{path}: {BAD[kind]}"}]
@@ -74,7 +74,7 @@ def test_mixed_folder_goes_on_with_the_rest(tmp_path):
     (folder / "eval.pdf").write_bytes(EVAL.read_bytes())
     (folder / "notes.txt").write_text("not a pdf, not looked at")
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "i"), "ingest", str(folder)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused or busy: an error (issue 15)
     assert result.output.splitlines() == [
         f"skipped {folder / 'empty.pdf'}: empty file (0 bytes)",
         f"skipped {folder / 'half.pdf'}: truncated or damaged PDF (no %%EOF at the end: the file was cut short)",
@@ -86,13 +86,13 @@ def test_mixed_folder_goes_on_with_the_rest(tmp_path):
 
 def test_page_budget(tmp_path):
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "i"), "ingest", "--max-pages", "1", str(EVAL)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused or busy: an error (issue 15)
     assert result.output.splitlines()[0] == f"skipped {EVAL}: over the per-file budget (7 pages, the limit is 1)"
 
 
 def test_time_budget(tmp_path):
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "i"), "ingest", "--max-seconds", "0", str(EVAL)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused or busy: an error (issue 15)
     assert result.output.splitlines()[0] == f"skipped {EVAL}: over the per-file budget (took over 0 s at page 1 of 7)"
 
 
@@ -102,7 +102,7 @@ def test_second_ingest_gets_index_busy(tmp_path):
     index = tmp_path / "i"
     with Store(index).writer():
         result = CliRunner().invoke(cli, ["--index", str(index), "ingest", str(EVAL)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused or busy: an error (issue 15)
     assert result.output == f"Error: {index}: the index is busy, another ingest (pid {os.getpid()}) is writing it; try again when it ends\n"
 
 
@@ -112,7 +112,7 @@ def test_second_ingest_json_also_one_line(tmp_path):
     index = tmp_path / "i"
     with Store(index).writer():
         result = CliRunner().invoke(cli, ["--index", str(index), "ingest", "--json", str(EVAL)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused or busy: an error (issue 15)
     assert len(result.output.splitlines()) == 1 and "the index is busy" in result.output
 
 
@@ -142,8 +142,8 @@ def test_sigkill_during_ingest_leaves_previous_index_answering(tmp_path, corpus_
     marker = tmp_path / "parsed-one"
     folder = tmp_path / "new"
     folder.mkdir()
-    for name in ("a.pdf", "b.pdf"):
-        (folder / name).write_bytes(EVAL.read_bytes())
+    for name in ("a.pdf", "b.pdf"):  # distinct bytes: an identical copy is a duplicate, not parsed
+        (folder / name).write_bytes(EVAL.read_bytes() + f"\n%{name}\n".encode())
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(index), str(marker), str(folder)],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -157,7 +157,7 @@ def test_sigkill_during_ingest_leaves_previous_index_answering(tmp_path, corpus_
 
     docs = CliRunner().invoke(cli, ["--index", str(index), "docs", "--json"])
     assert docs.exit_code == 0
-    assert [d["doc_id"] for d in json.loads(docs.output)] == [EVAL_ID, PLAN_ID]
+    assert [d["doc_id"] for d in json.loads(docs.output)["documents"]] == [EVAL_ID, PLAN_ID]
     outline = CliRunner().invoke(cli, ["--index", str(index), "outline", "苏州", "--json"])
     assert outline.exit_code == 0
     assert [s["title"] for s in json.loads(outline.output)["outline"][1]["children"][:2]] == ["第一章 现状与经验", "第二章 机遇与挑战"]
@@ -178,4 +178,4 @@ def test_reader_answers_during_an_ingest(tmp_path, corpus_index):
         assert gen.path.exists()
         result = CliRunner().invoke(cli, ["--index", str(index), "docs", "--json"])
     assert result.exit_code == 0
-    assert [d["doc_id"] for d in json.loads(result.output)] == [EVAL_ID, PLAN_ID]
+    assert [d["doc_id"] for d in json.loads(result.output)["documents"]] == [EVAL_ID, PLAN_ID]

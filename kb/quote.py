@@ -1,0 +1,153 @@
+"""One sentence to quote, with its citation: `kb export REF --sentence N` and `kb quote TEXT`.
+
+A sentence ends at 。！？ (or ! ?) and any closing quote or bracket right after it, or at the
+end of its paragraph. ；and ： do not end one: in policy text they separate the items of one
+sentence (一是…；二是…。). Sentences are counted in reading order over the section and its
+sub-sections, headings left out, so N is what a reader counts in `kb export REF`.
+
+``kb quote`` takes text as a hit or occurrence shows it (snippet ``…`` and 【】 marks are
+dropped, spaces ignored) and finds the sentence(s) it stands in; the citation then names the
+deepest section holding it (第二十六条, not the chapter).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .citation import Citation, cite
+from .errors import AmbiguousRefError, NotFoundError, QueryError
+from .model import Document, Paragraph, Section
+from .refs import Target
+
+_END = re.compile(r"[。！？!?…]+[”’」』）)》]*")
+_SPACE = re.compile(r"\s+")
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pieces of ``text``, in order; whitespace-only pieces dropped."""
+    out, start = [], 0
+    for m in _END.finditer(text):
+        out.append((start, text[start:m.end()]))
+        start = m.end()
+    out.append((start, text[start:]))
+    return [(at + len(s) - len(s.lstrip()), s.strip()) for at, s in out if s.strip()]
+
+
+@dataclass(frozen=True)
+class Quote:
+    document: Document
+    section: Section | None  # the deepest section holding the sentence; None: the whole document
+    sentence: str | None  # None: a citation only
+    number: int | None  # 1-based, among ``of`` sentences of the REF exported
+    of: int | None
+    page: int
+    path: str
+
+    @property
+    def citation(self) -> Citation:
+        return cite(self.document, self.section)
+
+    def text(self) -> str:
+        where = f"PDF 第{self.page}页"
+        if self.sentence is None:
+            return f"{self.citation.text}（{where}）"
+        return f"“{self.sentence}”\n——{self.citation.text}（{where}）"
+
+    def record(self) -> dict:
+        return {
+            "sentence": self.sentence,
+            "number": self.number,
+            "of": self.of,
+            "citation": self.citation.record(),
+            "doc_id": self.document.id,
+            "section_id": self.section.id if self.section else None,
+            "heading_path": self.document.heading_path(self.section.id) if self.section else [],
+            "page": self.page,
+            "path": self.path,
+        }
+
+
+def _units(target: Target):
+    """(section, paragraph) in reading order over the target's sub-tree."""
+    roots = [target.section] if target.section else list(target.document.sections)
+    for root in roots:
+        for sec in root.walk():
+            for par in sec.paragraphs:
+                if par.kind != "table_row":
+                    yield sec, par
+
+
+def cite_target(target: Target, path: str) -> Quote:
+    sec = target.section
+    page = sec.pages[0] if sec else 1
+    return Quote(target.document, sec, None, None, None, page, path)
+
+
+def sentence_of(target: Target, n: int, path: str) -> Quote:
+    found = [(sec, par, at, s) for sec, par in _units(target) for at, s in sentences(par.text)]
+    if not 1 <= n <= len(found):
+        what = target.section.title if target.section else target.document.title
+        raise NotFoundError(f"{what} has {len(found)} sentence{'s' if len(found) != 1 else ''}; "
+                            f"--sentence {n} is not one of them")
+    sec, par, at, s = found[n - 1]
+    return Quote(target.document, sec, s, n, len(found), par.page_at(at), path)
+
+
+def _clean_query(text: str) -> str:
+    from .clean import fix_spacing, fold_width
+
+    text = text.replace("【", "").replace("】", "").strip().strip("…").strip()
+    return _SPACE.sub("", fix_spacing(fold_width(text)))
+
+
+def _find(documents, key: str):
+    """(document, section, paragraph, start, end) of each place ``key`` stands, spaces ignored."""
+    for doc in documents:
+        for sec in doc.walk():
+            for par in sec.paragraphs:
+                squashed, where = [], []
+                for i, ch in enumerate(par.text):
+                    if not ch.isspace():
+                        squashed.append(ch)
+                        where.append(i)
+                flat = "".join(squashed)
+                at = flat.find(key)
+                while at >= 0:
+                    yield doc, sec, par, where[at], where[at + len(key) - 1] + 1
+                    at = flat.find(key, at + 1)
+
+
+def _covering(par: Paragraph, start: int, end: int) -> tuple[int, str]:
+    """The sentence(s) of ``par`` that the span [start, end) touches, as one string."""
+    pieces = [(at, s) for at, s in sentences(par.text) if at < end and at + len(s) > start]
+    first = pieces[0][0]
+    last = pieces[-1][0] + len(pieces[-1][1])
+    return first, par.text[first:last]
+
+
+def quote(index_dir, text: str, *, doc: str | None = None) -> Quote:
+    """The sentence holding ``text`` (as a hit's snippet or an occurrence shows it)."""
+    from .refs import resolve_document
+    from .store import Store
+
+    key = _clean_query(text)
+    if not key:
+        raise QueryError(f"nothing to quote in {text!r}: give words from the text")
+    snap = Store(index_dir).snapshot()
+    documents = [snap.document(resolve_document(snap, doc))] if doc else snap.documents()
+    places = list(_find(documents, key))
+    if not places:
+        from .lookup import to_simplified
+
+        simple = to_simplified(key)
+        places = list(_find(documents, simple)) if simple != key else []
+    if not places:
+        raise NotFoundError(f"no sentence holds {text!r}; `kb keyword` finds words, `kb search` topics")
+    found = {}
+    for d, sec, par, start, end in places:
+        at, s = _covering(par, start, end)
+        found.setdefault((d.id, sec.id, at), (d, sec, par, at, s))
+    if len(found) > 1:
+        raise AmbiguousRefError(text, [f"{sec.id}  p.{par.page_at(at)}  {s[:40]}" for d, sec, par, at, s in found.values()])
+    d, sec, par, at, s = next(iter(found.values()))
+    return Quote(d, sec, s, None, None, par.page_at(at), snap.manifest[d.id]["path"])
