@@ -524,7 +524,7 @@ def _word_phrase(tokens, where):
     return (phrases[0] if len(phrases) == 1 else wq.Or(phrases)) if phrases else None
 
 
-_OPERATORS = re.compile(r'(^|\s|\()(AND|OR|NOT|ANDNOT|ANDMAYBE)(\s|\)|$)|["()*?]|\b(title|body|q)\s*:')
+_OPERATORS = re.compile(r'(^|\s|\()(AND|OR|NOT|ANDNOT|ANDMAYBE)(\s|\)|$)|["()*?]|\b[A-Za-z_]\w*\s*:')
 
 
 def is_plain(text: str) -> bool:
