@@ -63,22 +63,42 @@ def cli(ctx, index_dir):
     ctx.obj = {"index": index_dir}
 
 
+def _size(value) -> int:
+    """A memory size: 2G, 512M, 1.5GiB, or a number of MiB; 0 for no limit."""
+    import re
+
+    if isinstance(value, int):
+        return value
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", str(value).lower())
+    if not m:
+        raise click.BadParameter(f"{value!r}: give a size such as 2G, 512M or 0 (no limit)", param_hint="--max-memory")
+    scale = {"": 1 << 20, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}[m.group(2)]
+    return int(float(m.group(1)) * scale)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--wait", default=0.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds to wait for another ingest to finish.")
 @click.option("--max-pages", default=2000, show_default=True, type=click.IntRange(min=1), help="Refuse files with more pages.")
-@click.option("--max-seconds", default=300.0, show_default=True, type=click.FloatRange(min=0),
-              help="Give up on a file after this long.")
+@click.option("--max-seconds", default=120.0, show_default=True, type=click.FloatRange(min=0),
+              help="Stop parsing a file after this many seconds (its worker is killed).")
+@click.option("--max-memory", default="2G", show_default=True,
+              help="Stop parsing a file that needs more memory than this (2G, 512M; 0: no limit).")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Files parsed at once, each in its own process  [default: one per core]")
+@click.option("--rebuild", is_flag=True, help="Parse every PDF again and rebuild everything, reusing nothing.")
 @json_option
 @kb_errors
 @click.pass_context
-def ingest(ctx, paths, wait, max_pages, max_seconds, as_json):
+def ingest(ctx, paths, wait, max_pages, max_seconds, max_memory, workers, rebuild, as_json):
     """Read PDFs (files or folders; default: corpus/) into the index.
 
-    Only new and changed files are parsed; files gone from an ingested folder leave the index.
-    Exit status 1 if any file was refused (each is named with its reason).
+    Only new and changed files are parsed; files gone from an ingested folder leave the index;
+    what is damaged in the index is rebuilt. Exit status 1 if any file was refused (each is
+    named with its reason).
     """
+    from kb.errors import shown
     from kb.ingest import ingest as run
     from kb.present import ingest_record, ingest_text
 
@@ -90,15 +110,37 @@ def ingest(ctx, paths, wait, max_pages, max_seconds, as_json):
         if bar is None:
             return
         bar.length = max(total, 1)
-        bar.label = click.format_filename(path)[-40:] if path else "done"
+        bar.label = shown(path)[-40:] if path else "done"
         bar.update(i - bar.pos)
 
     report = run(list(paths) or [DEFAULT_CORPUS], ctx.obj["index"], on_progress=progress, wait=wait,
-                 max_pages=max_pages, max_seconds=max_seconds)
+                 max_pages=max_pages, max_seconds=max_seconds, max_memory=_size(max_memory), workers=workers,
+                 rebuild=rebuild)
     if bar is not None:
         bar.render_finish()
     click.echo(_dump(ingest_record(report)) if as_json else ingest_text(report))
     if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@json_option
+@kb_errors
+@click.pass_context
+def verify(ctx, as_json):
+    """Check the index against its checksums, changing nothing.
+
+    Names every file that is damaged, missing or unexpected; exit status 1 if any is.
+    `kb ingest` repairs what this reports (`kb ingest --rebuild` rebuilds everything).
+    """
+    from kb.verify import verify as run
+
+    result = run(ctx.obj["index"])
+    if as_json:
+        click.echo(_dump(result.record()))
+    else:
+        click.echo(result.text())
+    if not result.ok:
         sys.exit(1)
 
 

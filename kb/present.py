@@ -96,13 +96,15 @@ def ingest_text(report: IngestReport) -> str:
     lines = []
     for s in report.skipped:
         lines.append(f"skipped {s['error']}")
+    for r in getattr(report, "repaired", ()):
+        lines.append(f"repaired {r}")
     for w in report.warnings:
         lines.append(f"warning {w['doc_id']}: {w['warning']}")
     changes = ", ".join(
         f"{n} {label}" for n, label in (
             (len(report.added), "added"), (len(report.updated), "updated"),
             (len(report.unchanged), "unchanged"), (len(report.removed), "removed"),
-            (len(report.skipped), "skipped"),
+            (len(report.skipped), "skipped"), (len(getattr(report, "repaired", ())), "repaired"),
         ) if n
     )
     lines.append(
