@@ -271,6 +271,45 @@ def export_cmd(ctx, ref, doc, fmt, output, force, as_json):
     click.echo(f"wrote {path} ({fmt}): {what}, {result.sections} sections, {result.paragraphs} paragraphs", err=True)
 
 
+MAX_QUERY = 2000  # characters: Whoosh's query parser is quadratic in the query's length (40k took 8.7 s)
+
+
+def _query_text(words) -> str:
+    """The query words as one string; too long or not text is a named error, not a traceback."""
+    from kb.errors import QueryError, QueryTooLongError
+
+    text = " ".join(words)
+    if len(text) > MAX_QUERY:
+        raise QueryTooLongError(f"query too long: {len(text)} characters, the limit is {MAX_QUERY}; search for a shorter passage")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # argv bytes that are not UTF-8 arrive as lone surrogates (surrogateescape)
+        raw = os.fsencode(text)
+        bad = "".join(f"\\x{b:02x}" for b in raw if b >= 0x80)[:40]
+        raise QueryError(f"the query is not UTF-8 text (bytes {bad}); check the terminal's encoding") from None
+    return text
+
+
+def _damage_named(index_dir, fn, *args, **kwargs):
+    """Run ``fn``; if it fails unexpectedly and the index is damaged, say which file and what repairs it."""
+    try:
+        return fn(*args, **kwargs)
+    except (KbError, OSError):
+        raise
+    except Exception:
+        from kb.verify import verify
+
+        try:
+            damage = verify(index_dir).problems
+        except KbError:
+            damage = []
+        if not damage:
+            raise  # a bug, not a damaged index: the traceback is what to report
+        first = damage[0]
+        more = f" (and {len(damage) - 1} more; `kb verify` lists them)" if len(damage) > 1 else ""
+        raise KbError(f"{first['path']}: the index is damaged ({first['problem']}){more}; run `kb ingest` to repair it") from None
+
+
 def _years(value: str | None):
     if not value:
         return None
@@ -304,16 +343,19 @@ def search(ctx, query, limit, doc, doc_type, year, sort, scope, as_json):
 
     A missing index, or one older than the files in corpus/, is built first (said on stderr).
     """
+    from kb.freshness import refresh
     from kb.present import search_record, search_text
-    from kb.search import ensure_fresh, search as run
+    from kb.search import search as run
 
     years = _years(year)
-    built = ensure_fresh(ctx.obj["index"], DEFAULT_CORPUS,
-                         on_build=lambda why: click.echo(f"{why}: building it from {DEFAULT_CORPUS}/ …", err=True))
+    text = _query_text(query)
+    built = refresh(ctx.obj["index"], DEFAULT_CORPUS,
+                    on_build=lambda why: click.echo(f"{why}: building it from {DEFAULT_CORPUS}/ …", err=True),
+                    on_busy=lambda why: click.echo(why, err=True))
     for refused in (built.skipped if built else ()):
         click.echo(f"skipped {refused['error']}", err=True)
-    result = run(ctx.obj["index"], " ".join(query), limit=limit, doc=doc, doc_type=doc_type, years=years,
-                 sort=sort, scope=scope)
+    result = _damage_named(ctx.obj["index"], run, ctx.obj["index"], text, limit=limit, doc=doc, doc_type=doc_type,
+                           years=years, sort=sort, scope=scope)
     if as_json:
         click.echo(_dump(search_record(result)))
     else:

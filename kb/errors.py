@@ -115,6 +115,13 @@ class UnreadableFolderError(InputError):
 class IndexBusyError(KbError):
     """Another ingest holds the index lock."""
 
+    def __init__(self, message: str, holder: str = "?"):
+        self.holder = holder
+        super().__init__(message)
+
+    def holder_text(self) -> str:
+        return f"the index is being updated by another ingest (pid {self.holder})"
+
 
 class IndexMissingError(KbError):
     pass

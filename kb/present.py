@@ -230,7 +230,7 @@ def mark(text: str, spans, color: bool) -> str:
 
 def search_text(result, color: bool = False) -> str:
     if not result.hits:
-        return f"No sections match {result.query!r}."
+        return f"No sections match {result.query if len(result.query) <= 60 else result.query[:40] + '…'!r}."
     lines = []
     for i, h in enumerate(result.hits, 1):
         head = h.doc_title + (f"（{h.doc_number}）" if h.doc_number else "")

@@ -349,7 +349,7 @@ def _lock(fh, root: Path, wait: float) -> None:
             if time.monotonic() >= deadline:
                 fh.seek(0)
                 holder = fh.read().strip() or "?"
-                raise IndexBusyError(f"{root}: the index is busy, another ingest (pid {holder}) is writing it; try again when it ends")
+                raise IndexBusyError(f"{root}: the index is busy, another ingest (pid {holder}) is writing it; try again when it ends", holder)
             time.sleep(0.2)
 
 
