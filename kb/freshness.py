@@ -30,13 +30,21 @@ def refresh(index_dir, corpus_dir, on_build=None, on_busy=None):
     try:
         reason = stale_reason(index_dir, corpus_dir)
     except IndexDamagedError as err:
+        if not corpus_dir.is_dir():
+            raise  # nothing here to rebuild it from: a reader only names the damage
         reason = str(err).split("; run")[0]
     if reason is None:
         return None
-    if on_build:
-        on_build(reason)
+    told = False
+
+    def started(*_):  # said once the lock is ours: a busy index is said differently
+        nonlocal told
+        if on_build and not told:
+            told = True
+            on_build(reason)
+
     try:
-        return ingest([corpus_dir], index_dir)
+        return ingest([corpus_dir], index_dir, on_progress=started)
     except IndexBusyError as err:
         try:
             live = current_generation(index_dir)
@@ -46,7 +54,7 @@ def refresh(index_dir, corpus_dir, on_build=None, on_busy=None):
             if on_busy:
                 on_busy(f"{reason}: {err.holder_text()}; answering from the current index")
             return None
-        return ingest([corpus_dir], index_dir, wait=FIRST_BUILD_WAIT)
+        return ingest([corpus_dir], index_dir, wait=FIRST_BUILD_WAIT, on_progress=started)
 
 
 def stale_reason(index_dir: Path, corpus_dir: Path) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import stat as stat_mod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -122,7 +122,10 @@ def parse_one(path: str, doc_id: str, sha256: str, options: dict):
     from .parse import parse_pdf
 
     # The wall-clock budget is the watchdog's (kb.worker), which also stops a page that never ends.
-    return parse_pdf(Path(path), doc_id, sha256=sha256, max_seconds=float("inf"), **options)
+    doc = parse_pdf(Path(path), doc_id, sha256=sha256, max_seconds=float("inf"), **options)
+    # The document's path is printed (docs, citations): escaped when it is not printable UTF-8;
+    # the manifest keeps the real name, which freshness and removal need.
+    return doc if path.isprintable() else replace(doc, path=shown(path))
 
 
 def ingest(
