@@ -212,6 +212,8 @@ def ingest(
             tasks.append(worker.Task(key=(i, doc_id, stat, sha, existed), path=str(path),
                                      fn=parse_one, args=(str(path), doc_id, sha, options)))
 
+        # Largest first: a long file started last would leave the other core idle while it finishes.
+        tasks.sort(key=lambda t: -t.key[2]["size"])
         for task, doc, err in worker.run(tasks, budget):
             i, doc_id, stat, sha, existed = task.key
             try:
