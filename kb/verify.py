@@ -33,7 +33,7 @@ class VerifyResult:
 
     def text(self) -> str:
         if self.ok:
-            return f"{self.index}: intact ({self.checked} files of {self.generation} match their checksums)"
+            return f"{self.index}: intact ({self.checked} files match their checksums)"
         lines = [f"damaged {p['path']}: {p['problem']}" for p in self.problems]
         n = len(self.problems)
         lines.append(f"{self.index}: {n} problem{'s' if n > 1 else ''}; {REPAIR}")
