@@ -110,7 +110,7 @@ def ingest(ctx, paths, wait, max_pages, max_seconds, max_memory, workers, rebuil
         if bar is None:
             return
         bar.length = max(total, 1)
-        bar.label = shown(path)[-40:] if path else "done"
+        bar.label = shown(path)[-40:] if path else ("done" if i >= total else "ingest")
         bar.update(i - bar.pos)
 
     report = run(list(paths) or [DEFAULT_CORPUS], ctx.obj["index"], on_progress=progress, wait=wait,
