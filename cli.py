@@ -81,7 +81,7 @@ def _size(value) -> int:
 @click.option("--wait", default=0.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds to wait for another ingest to finish.")
 @click.option("--max-pages", default=2000, show_default=True, type=click.IntRange(min=1), help="Refuse files with more pages.")
-@click.option("--max-seconds", default=120.0, show_default=True, type=click.FloatRange(min=0),
+@click.option("--max-seconds", default=300.0, show_default=True, type=click.FloatRange(min=0),
               help="Stop parsing a file after this many seconds (its worker is killed).")
 @click.option("--max-memory", default="2G", show_default=True,
               help="Stop parsing a file that needs more memory than this (2G, 512M; 0: no limit).")

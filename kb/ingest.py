@@ -8,6 +8,9 @@ refused on one line and the rest are ingested. What is reused from the previous 
 checked against its checksums first; a damaged document is parsed again, damaged derived files
 (search index, glossary) are built again. Everything is built into the new generation before it
 is swapped in, so readers never see a half-built index.
+
+Parsing runs in worker processes started with "spawn" (kb.worker): as with any multiprocessing
+code, a script that calls ``ingest()`` at import time needs an ``if __name__ == "__main__":`` guard.
 """
 from __future__ import annotations
 
