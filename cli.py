@@ -183,29 +183,48 @@ def cli(ctx, index_dir):
     ctx.obj = {"home": locate(index_dir)}
 
 
+def _size(value) -> int:
+    """A memory size: 2G, 512M, 1.5GiB, or a number of MiB; 0 for no limit."""
+    import re
+
+    if isinstance(value, int):
+        return value
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", str(value).lower())
+    if not m:
+        raise click.BadParameter(f"{value!r}: give a size such as 2G, 512M or 0 (no limit)", param_hint="--max-memory")
+    scale = {"": 1 << 20, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}[m.group(2)]
+    return int(float(m.group(1)) * scale)
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--wait", default=0.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds to wait for another ingest to finish.")
 @click.option("--max-pages", default=2000, show_default=True, type=click.IntRange(min=1), help="Refuse files with more pages.")
 @click.option("--max-seconds", default=300.0, show_default=True, type=click.FloatRange(min=0),
-              help="Give up on a file after this long.")
+              help="Stop parsing a file after this many seconds (its worker is killed).")
+@click.option("--max-memory", default="2G", show_default=True,
+              help="Stop parsing a file that needs more memory than this (2G, 512M; 0: no limit).")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Files parsed at once, each in its own process  [default: one per core]")
+@click.option("--rebuild", is_flag=True, help="Parse every PDF again and rebuild everything, reusing nothing.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Leave out files whose name or path matches (repeatable; a folder's .kbignore adds more).")
 @json_option
 @kb_errors
 @click.pass_context
-def ingest(ctx, paths, wait, max_pages, max_seconds, exclude, as_json):
+def ingest(ctx, paths, wait, max_pages, max_seconds, max_memory, workers, rebuild, exclude, as_json):
     """Read PDFs (files or folders; default: corpus/) into the index.
 
     Only new and changed files are parsed; files gone from an ingested folder leave the index;
-    a byte-identical copy of an indexed file is reported, not added. Exit status 2 if any file
-    was refused (each is named with its reason).
+    a byte-identical copy of an indexed file is reported, not added; what is damaged in the
+    index is rebuilt. Exit status 2 if any file was refused (each is named with its reason).
 
     \b
     Example:
       kb ingest ~/policies --exclude 'NEG_*'
     """
+    from kb.errors import shown
     from kb.ingest import ingest as run
     from kb.present import ingest_record, ingest_text
 
@@ -217,17 +236,43 @@ def ingest(ctx, paths, wait, max_pages, max_seconds, exclude, as_json):
         if bar is None:
             return
         bar.length = max(total, 1)
-        bar.label = click.format_filename(path)[-40:] if path else "done"
+        bar.label = shown(path)[-40:] if path else ("done" if i >= total else "ingest")
         bar.update(i - bar.pos)
 
     home = ctx.obj["home"]
     report = run(list(paths) or [home.corpus], home.index, on_progress=progress, wait=wait,
-                 max_pages=max_pages, max_seconds=max_seconds, exclude=exclude)
+                 max_pages=max_pages, max_seconds=max_seconds, max_memory=_size(max_memory), workers=workers,
+                 rebuild=rebuild, exclude=exclude)
     if bar is not None:
         bar.render_finish()
     click.echo(_dump(ingest_record(report)) if as_json else ingest_text(report))
     if not report.ok:
         sys.exit(ERROR)
+
+
+@cli.command()
+@json_option
+@kb_errors
+@click.pass_context
+def verify(ctx, as_json):
+    """Check the index against its checksums, changing nothing.
+
+    Names every file that is damaged, missing or unexpected; exit status 1 if any is.
+    `kb ingest` repairs what this reports (`kb ingest --rebuild` rebuilds everything).
+
+    \b
+    Example:
+      kb verify --json
+    """
+    from kb.verify import verify as run
+
+    result = run(_index(ctx))
+    if as_json:
+        click.echo(_dump(result.record()))
+    else:
+        click.echo(result.text())
+    if not result.ok:
+        sys.exit(1)
 
 
 @cli.command()
@@ -421,6 +466,45 @@ def export_cmd(ctx, ref, doc, fmt, output, force, cite, sentence, as_json):
     click.echo(f"wrote {path} ({fmt}): {what}, {result.sections} sections, {result.paragraphs} paragraphs", err=True)
 
 
+MAX_QUERY = 2000  # characters: Whoosh's query parser is quadratic in the query's length (40k took 8.7 s)
+
+
+def _query_text(words) -> str:
+    """The query words as one string; too long or not text is a named error, not a traceback."""
+    from kb.errors import QueryError, QueryTooLongError
+
+    text = " ".join(words)
+    if len(text) > MAX_QUERY:
+        raise QueryTooLongError(f"query too long: {len(text)} characters, the limit is {MAX_QUERY}; search for a shorter passage")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # argv bytes that are not UTF-8 arrive as lone surrogates (surrogateescape)
+        raw = os.fsencode(text)
+        bad = "".join(f"\\x{b:02x}" for b in raw if b >= 0x80)[:40]
+        raise QueryError(f"the query is not UTF-8 text (bytes {bad}); check the terminal's encoding") from None
+    return text
+
+
+def _damage_named(index_dir, fn, *args, **kwargs):
+    """Run ``fn``; if it fails unexpectedly and the index is damaged, say which file and what repairs it."""
+    try:
+        return fn(*args, **kwargs)
+    except (KbError, OSError):
+        raise
+    except Exception:
+        from kb.verify import verify
+
+        try:
+            damage = verify(index_dir).problems
+        except KbError:
+            damage = []
+        if not damage:
+            raise  # a bug, not a damaged index: the traceback is what to report
+        first = damage[0]
+        more = f" (and {len(damage) - 1} more; `kb verify` lists them)" if len(damage) > 1 else ""
+        raise KbError(f"{first['path']}: the index is damaged ({first['problem']}){more}; run `kb ingest` to repair it") from None
+
+
 def _years(value: str | None):
     if not value:
         return None
@@ -460,17 +544,20 @@ def search(ctx, query, limit, doc, doc_type, year, issuer, sort, scope, by_doc, 
     Example:
       kb search 居住证 --year 2014-2016 --issuer 东莞
     """
+    from kb.freshness import refresh
     from kb.present import search_explain, search_record, search_text
-    from kb.search import ensure_fresh, search as run
+    from kb.search import search as run
 
     years = _years(year)
+    text = _query_text(query)
     home = ctx.obj["home"]
-    built = ensure_fresh(home.index, home.corpus,
-                         on_build=lambda why: click.echo(f"{why}: building it from {home.corpus}/ …", err=True))
+    built = refresh(home.index, home.corpus,
+                    on_build=lambda why: click.echo(f"{why}: building it from {home.corpus}/ …", err=True),
+                    on_busy=lambda why: click.echo(why, err=True))
     for refused in (built.skipped if built else ()):
         click.echo(f"skipped {refused['error']}", err=True)
-    result = run(home.index, " ".join(query), limit=limit, doc=doc, doc_type=doc_type, years=years,
-                 sort=sort, scope=scope, by_doc=by_doc, issuer=issuer)
+    result = _damage_named(home.index, run, home.index, text, limit=limit, doc=doc, doc_type=doc_type,
+                           years=years, sort=sort, scope=scope, by_doc=by_doc, issuer=issuer)
     if as_json:
         from kb.citation import hit_sources
 

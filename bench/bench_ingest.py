@@ -1,8 +1,11 @@
-"""Ingest speed on the bundled corpus, and peak memory on a 40- vs a 400-page PDF.
+"""Ingest speed on the bundled corpus and ../shared/real, and peak memory on a 40- vs a 400-page PDF.
 
-    PYTHONPATH=. python bench/bench_ingest.py [--runs 3]
+    PYTHONPATH=. python bench/bench_ingest.py [--runs 3] [--baseline DIR] [--workers N]
 
-Speed: pages per second over a fresh ingest of corpus/ (median of --runs runs).
+Speed: pages per second over a fresh ingest of corpus/ and of the positive files of
+../shared/real (MANIFEST.json roles), each ingest a whole `kb ingest` process (median of --runs).
+With ``--baseline DIR`` (another checkout, e.g. ``git archive <commit> | tar -x -C DIR``) the same
+ingests run with that code too, interleaved run by run, so before/after share the machine's load.
 Memory: each ingest runs in its own child process, which reports its peak RSS
 (getrusage ru_maxrss); the two PDFs repeat the plan's pages (made with pikepdf in a temp dir).
 Flat memory means the 400-page peak stays close to the 40-page one, not ten times it.
@@ -10,6 +13,7 @@ Flat memory means the 400-page peak stays close to the 40-page one, not ten time
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -25,7 +29,8 @@ import resource, sys
 from kb.ingest import ingest
 report = ingest([sys.argv[1]], sys.argv[2], max_pages=1000, max_seconds=3600)
 assert report.ok, report.skipped
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# The parse runs in worker processes: the peak is the largest of this process and its children.
+print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 """
 
 
@@ -48,21 +53,66 @@ def peak_rss_mib(pdf: Path, index: Path) -> float:
     return int(out.stdout.strip().splitlines()[-1]) / 1024  # Linux reports KiB
 
 
+TIMED = """
+import json, sys, time
+from kb.ingest import ingest
+start = time.perf_counter()
+extra = {"workers": int(sys.argv[3])} if sys.argv[3] != "-" else {}
+report = ingest(json.loads(sys.argv[1]), sys.argv[2], **extra)
+print(json.dumps({"pages": report.pages, "seconds": time.perf_counter() - start, "skipped": len(report.skipped)}))
+"""
+
+
+def real_positives() -> list[str]:
+    import json
+
+    real = Path(os.environ.get("KB_REAL_PDFS") or ROOT.parent / "shared" / "real")
+    if not (real / "MANIFEST.json").exists():
+        return []
+    files = json.loads((real / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
+    return [str(real / f["short_name"]) for f in files if f.get("role") == "positive" and (real / f["short_name"]).exists()]
+
+
+def timed_ingest(code: Path, paths: list[str], index: Path, workers: str) -> tuple[float, int]:
+    import json
+
+    out = subprocess.run([sys.executable, "-c", TIMED, json.dumps(paths), str(index), workers], cwd=code, check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(code)})
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    return r["pages"] / r["seconds"], r["pages"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--baseline", type=Path, help="another checkout to compare with (same runs, interleaved)")
+    ap.add_argument("--workers", default="-", help="worker processes for this checkout (default: one per core)")
+    ap.add_argument("--no-memory", action="store_true", help="skip the 40/400-page memory figures")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from kb.ingest import ingest
 
+    sets = {"bundled corpus": [str(ROOT / "corpus")]}
+    if real_positives():
+        sets["../shared/real positives"] = real_positives()
+    codes = {"this checkout": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        rates = []
-        for n in range(args.runs):
-            start = time.perf_counter()
-            report = ingest([ROOT / "corpus"], tmp / f"speed{n}" / "index")
-            rates.append(report.pages / (time.perf_counter() - start))
-        print(f"corpus ingest: {statistics.median(rates):.1f} pages/s (median of {args.runs}; runs {', '.join(f'{r:.1f}' for r in rates)})")
+        for label, paths in sets.items():
+            rates: dict[str, list[float]] = {c: [] for c in codes}
+            pages = 0
+            for n in range(args.runs):
+                for name, code in codes.items():
+                    rate, pages = timed_ingest(code, paths, tmp / f"{name}-{label}-{n}".replace(" ", "_").replace("/", "_"),
+                                               args.workers if name == "this checkout" else "-")
+                    rates[name].append(rate)
+            for name in codes:
+                r = rates[name]
+                print(f"{label} ({pages} pages), {name}: {statistics.median(r):.1f} pages/s "
+                      f"(median of {args.runs}; runs {', '.join(f'{x:.1f}' for x in r)})")
+            if args.baseline:
+                print(f"{label}: ×{statistics.median(rates['this checkout']) / statistics.median(rates['baseline']):.2f} against the baseline")
+        if args.no_memory:
+            return
 
         peaks = {}
         for pages in (40, 400):

@@ -18,10 +18,14 @@ class InputError(KbError):
     def __init__(self, path, detail: str | None = None):
         self.path = str(path)
         self.detail = detail
-        msg = f"{self.path}: {self.reason}"
+        msg = f"{shown(self.path)}: {self.reason}"
         if detail:
             msg += f" ({detail})"
         super().__init__(msg)
+
+    def __reduce__(self):
+        # Raised in a worker process and sent back pickled: rebuild from (path, detail), not the message.
+        return (type(self), (self.path, self.detail))
 
 
 class MissingFileError(InputError):
@@ -56,8 +60,67 @@ class BudgetExceededError(InputError):
     reason = "over the per-file budget"
 
 
+class TimeBudgetError(InputError):
+    """The worker parsing the file was killed at the wall-clock limit."""
+
+    reason = "over the time budget"
+
+    def __init__(self, path, seconds: float):
+        self.seconds = seconds
+        super().__init__(path)
+        self.args = (f"{shown(self.path)}: {self.reason}: {seconds:g} s",)
+
+    def __str__(self):
+        return self.args[0]
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.seconds))
+
+
+class MemoryBudgetError(InputError):
+    """The worker parsing the file ran out of its address-space limit (RLIMIT_AS)."""
+
+    reason = "over the memory budget"
+
+    def __init__(self, path, limit: int):
+        self.limit = limit
+        super().__init__(path)
+        self.args = (f"{shown(self.path)}: {self.reason}: {format_bytes(limit)}",)
+
+    def __str__(self):
+        return self.args[0]
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.limit))
+
+
+class ParserCrashError(InputError):
+    """The worker died without an answer (a signal, a crash in a C extension)."""
+
+    reason = "the PDF parser crashed on it"
+
+
+class NotRegularFileError(InputError):
+    reason = "not a regular file"
+
+
+class UnreadableError(InputError):
+    reason = "permission denied"
+
+
+class UnreadableFolderError(InputError):
+    reason = "folder cannot be read (permission denied); its PDFs were not ingested"
+
+
 class IndexBusyError(KbError):
     """Another ingest holds the index lock."""
+
+    def __init__(self, message: str, holder: str = "?"):
+        self.holder = holder
+        super().__init__(message)
+
+    def holder_text(self) -> str:
+        return f"the index is being updated by another ingest (pid {self.holder})"
 
 
 class IndexMissingError(KbError):
@@ -83,5 +146,37 @@ class QueryError(KbError):
     """A malformed query."""
 
 
+class QueryTooLongError(QueryError):
+    """A query over the length cap: Whoosh's parser is quadratic in the query's length."""
+
+
 class OutputExistsError(KbError):
     """An export would overwrite a file the user did not ask to replace."""
+
+
+def shown(path) -> str:
+    """A file name as one printable line: as it is, or repr-style when it holds a control character
+    (a newline would split a one-line message) or bytes that are not UTF-8 (``\\xfe``)."""
+    import os
+
+    text = os.fsdecode(path) if isinstance(path, bytes) else str(path)
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if "\udc80" <= ch <= "\udcff":  # a byte os.fsdecode could not decode (surrogateescape)
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif ch == "\\" or ch == "'":
+            out.append("\\" + ch)
+        elif not ch.isprintable():
+            out.append(repr(ch)[1:-1])
+        else:
+            out.append(ch)
+    return "'" + "".join(out) + "'"
+
+
+def format_bytes(n: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:g} {unit}"
+    return f"{n} bytes"

@@ -307,6 +307,8 @@ def write_output(path: str | Path, content: str | bytes, force: bool = False) ->
         raise KbError(f"{path}: cannot write, the directory {path.parent} does not exist")
     if path.is_dir():
         raise KbError(f"{path}: cannot write, it is a directory")
+    if path.exists() and not path.is_file():  # a FIFO or device node is never replaced by a regular file
+        raise KbError(f"{path}: cannot write, it is not a regular file (a device, FIFO or socket)")
     if not force and path.exists():
         raise OutputExistsError(f"{path}: already exists; add --force to overwrite it")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -49,6 +49,7 @@ from .errors import (
     NotPdfError,
     TruncatedPdfError,
 )
+from .chars import dedupe_page
 from .model import TABLE, FootnoteRef, Line, Page
 
 MAX_PAGES = 2000
@@ -265,7 +266,7 @@ def _outside(boxes):
 
 
 def _page_lines(page, page_no: int, stats: dict | None) -> tuple[Line, ...]:
-    deduped = page.dedupe_chars()
+    deduped = dedupe_page(page)  # pdfplumber's own is quadratic in the characters on a page (kb/chars.py)
     rows, boxes = _table_lines(deduped, page_no)
     text_page = deduped.filter(_outside(boxes)) if boxes else deduped
     raw_lines = text_page.extract_text_lines(return_chars=True, strip=False)

@@ -9,7 +9,52 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import IndexBusyError, IndexDamagedError
 from .store import MANIFEST, current_generation
+
+# A first search that finds another process building the index waits for it this long.
+FIRST_BUILD_WAIT = 600.0
+
+
+def refresh(index_dir, corpus_dir, on_build=None, on_busy=None):
+    """Build the index from ``corpus_dir`` when it is missing, damaged or older than the corpus.
+
+    Returns the ingest's report, or None when nothing was built. When another ingest is writing
+    the index, a search must not fail: with an index in place, ``on_busy(reason)`` is told and
+    the current generation answers; with none yet (two first searches at once), this waits for
+    the other build and answers from it.
+    """
+    from .ingest import ingest
+
+    index_dir, corpus_dir = Path(index_dir), Path(corpus_dir)
+    try:
+        reason = stale_reason(index_dir, corpus_dir)
+    except IndexDamagedError as err:
+        if not corpus_dir.is_dir():
+            raise  # nothing here to rebuild it from: a reader only names the damage
+        reason = str(err).split("; run")[0]
+    if reason is None:
+        return None
+    told = False
+
+    def started(*_):  # said once the lock is ours: a busy index is said differently
+        nonlocal told
+        if on_build and not told:
+            told = True
+            on_build(reason)
+
+    try:
+        return ingest([corpus_dir], index_dir, on_progress=started)
+    except IndexBusyError as err:
+        try:
+            live = current_generation(index_dir)
+        except IndexDamagedError:
+            live = None
+        if live is not None:
+            if on_busy:
+                on_busy(f"{reason}: {err.holder_text()}; answering from the current index")
+            return None
+        return ingest([corpus_dir], index_dir, wait=FIRST_BUILD_WAIT, on_progress=started)
 
 
 def stale_reason(index_dir: Path, corpus_dir: Path) -> str | None:
@@ -22,10 +67,13 @@ def stale_reason(index_dir: Path, corpus_dir: Path) -> str | None:
         return None
     import json
 
-    manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
-    built = (gen / MANIFEST).stat().st_mtime_ns
+    try:
+        manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+        built = (gen / MANIFEST).stat().st_mtime_ns
+        known = {e["path"]: e for e in manifest.values() if Path(e["path"]).is_relative_to(corpus_dir.resolve())}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
+        raise IndexDamagedError(f"{gen / MANIFEST}: the index is damaged ({type(err).__name__}); run `kb ingest` to repair it") from None
     root = corpus_dir.resolve()
-    known = {e["path"]: e for e in manifest.values() if Path(e["path"]).is_relative_to(root)}
     if not known:
         return None  # an index built from other folders: this corpus is none of its business
     on_disk = {str(p.resolve()): p for p in root.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file()}

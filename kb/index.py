@@ -247,9 +247,11 @@ def open_index(gen_path: Path):
     """(Whoosh index, vocabulary) of a generation, or None when it has no search index."""
     d = Path(gen_path) / WHOOSH_DIR
     v = Path(gen_path) / VOCAB_FILE
-    if not v.exists() or not windex.exists_in(str(d)):
+    from . import safe_pickle  # the TOC's pickles may name only schema classes: a crafted index runs no code
+
+    if not v.exists() or not safe_pickle.exists_in(d):
         return None
-    return windex.open_dir(str(d)), json.loads(v.read_text(encoding="utf-8"))
+    return safe_pickle.open_dir(d), safe_pickle.read_json(v)
 
 
 class QuerySyntaxError(ValueError):

@@ -2,20 +2,35 @@
 
 A file is re-parsed only when its size or modification time changed and its SHA-256 did too;
 a document disappears from the index when it lay under an ingested folder (or was an ingested
-file) and is gone. One bad file is reported and skipped; the rest are ingested. Everything the
-later stages build (search index, glossary) is built into the same generation before it is
-swapped in, so readers never see a half-built index.
+file) and is gone. Every file gets its own verdict: a bad name, a file that cannot be read, a
+folder that cannot be listed, a PDF that hangs the parser or eats the memory (kb.worker) is
+refused on one line and the rest are ingested. What is reused from the previous generation is
+checked against its checksums first; a damaged document is parsed again, damaged derived files
+(search index, glossary) are built again. Everything is built into the new generation before it
+is swapped in, so readers never see a half-built index.
+
+Parsing runs in worker processes started with "spawn" (kb.worker): as with any multiprocessing
+code, a script that calls ``ingest()`` at import time needs an ``if __name__ == "__main__":`` guard.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import stat as stat_mod
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from .errors import InputError, MissingFileError
-from .parse import PARSER_VERSION, file_sha256, parse_pdf
-from .store import Generation, Snapshot, Store
+from .errors import (
+    InputError,
+    MissingFileError,
+    NotRegularFileError,
+    UnreadableError,
+    UnreadableFolderError,
+    shown,
+)
+from . import worker
+from .parse import PARSER_VERSION, file_sha256
+from .store import Generation, Store, intact, read_checksums
 
 
 @dataclass
@@ -29,6 +44,7 @@ class IngestReport:
     warnings: list[dict] = field(default_factory=list)  # {"doc_id", "warning"}
     duplicates: list[dict] = field(default_factory=list)  # {"path", "doc_id"}: byte-identical to doc_id, not added
     excluded: list[str] = field(default_factory=list)  # paths left out by --exclude or a .kbignore
+    repaired: list[str] = field(default_factory=list)  # what was damaged in the index and rebuilt
     documents: int = 0
     pages: int = 0
     sections: int = 0
@@ -39,12 +55,19 @@ class IngestReport:
         return not self.skipped
 
 
-ProgressFn = Callable[[str, int, int], None]  # (file being read, index, total)
+ProgressFn = Callable[[str, int, int], None]  # (file just finished, files done, total)
+
+
+def _refusal(err: InputError) -> dict:
+    return {"path": shown(err.path), "reason": err.reason, "error": str(err)}
 
 
 def collect_files(paths: list[str | Path], exclude=(), excluded: list | None = None) -> tuple[list[Path], list[Path], list[InputError]]:
-    """(files to ingest, folders given, errors for paths that do not exist).
+    """(files to ingest, folders given, a refusal for each path that cannot be looked at).
 
+    Folders are walked with every error kept: a subfolder that cannot be listed is named, not
+    skipped in silence. A path given by name that is not a regular file (a FIFO would block the
+    read for ever) is refused; in a folder only regular ``*.pdf`` files are looked at.
     ``exclude`` globs and each folder's .kbignore (kb.ignore) leave files out; their paths are
     appended to ``excluded``.
     """
@@ -53,23 +76,41 @@ def collect_files(paths: list[str | Path], exclude=(), excluded: list | None = N
     files, roots, errors = [], [], []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            errors.append(MissingFileError(p))
+            continue
+        except OSError as err:
+            errors.append(UnreadableError(p, err.strerror) if isinstance(err, PermissionError) else MissingFileError(p, err.strerror))
+            continue
+        if stat_mod.S_ISDIR(st.st_mode):
             roots.append(p.resolve())
             patterns = [*exclude, *read_ignore(p)]
-            for f in sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() == ".pdf"):
-                if patterns and is_excluded(f, patterns, p):
-                    if excluded is not None:
-                        excluded.append(str(f))
-                else:
-                    files.append(f)
-        elif p.exists():
+            found = []
+
+            def on_error(err: OSError, _where=p) -> None:
+                errors.append(UnreadableFolderError(err.filename or _where, err.strerror))
+
+            for folder, dirs, names in os.walk(p, onerror=on_error):
+                dirs.sort()
+                for name in names:
+                    f = Path(folder) / name
+                    if f.suffix.lower() == ".pdf" and f.is_file():
+                        if patterns and is_excluded(f, patterns, p):
+                            if excluded is not None:
+                                excluded.append(str(f))
+                        else:
+                            found.append(f)
+            files.extend(sorted(found))
+        elif stat_mod.S_ISREG(st.st_mode):
             if exclude and is_excluded(p, exclude):
                 if excluded is not None:
                     excluded.append(str(p))
             else:
                 files.append(p)
         else:
-            errors.append(MissingFileError(p))
+            errors.append(NotRegularFileError(p, "a device, FIFO or socket"))
     seen, unique = set(), []
     for f in files:
         key = f.resolve()
@@ -85,11 +126,24 @@ def _stat(path: Path) -> dict:
 
 
 def _new_id(path: Path, taken: set[str]) -> str:
-    base = path.stem.strip().replace(" ", "_") or "document"
+    # An id is typed and printed: bytes that are not UTF-8 become U+FFFD, control characters "_".
+    stem = os.fsencode(path.stem).decode("utf-8", "replace")
+    base = "".join(ch if ch.isprintable() and not ch.isspace() else "_" for ch in stem.strip()) or "document"
     doc_id, n = base, 2
     while doc_id in taken:
         doc_id, n = f"{base}-{n}", n + 1
     return doc_id
+
+
+def parse_one(path: str, doc_id: str, sha256: str, options: dict):
+    """What a worker runs: one PDF → one Document (kb.parse), with the page budget in ``options``."""
+    from .parse import parse_pdf
+
+    # The wall-clock budget is the watchdog's (kb.worker), which also stops a page that never ends.
+    doc = parse_pdf(Path(path), doc_id, sha256=sha256, max_seconds=float("inf"), **options)
+    # The document's path is printed (docs, citations): escaped when it is not printable UTF-8;
+    # the manifest keeps the real name, which freshness and removal need.
+    return doc if path.isprintable() else replace(doc, path=shown(path))
 
 
 def ingest(
@@ -99,82 +153,142 @@ def ingest(
     on_progress: ProgressFn | None = None,
     wait: float = 0.0,
     exclude=(),
-    **budget,
+    rebuild: bool = False,
+    max_seconds: float = worker.DEFAULT_SECONDS,
+    max_memory: int = worker.DEFAULT_MEMORY,
+    workers: int | None = None,
+    **options,
 ) -> IngestReport:
     """Ingest ``paths`` (files and folders; ``str`` or ``Path``) into the index at ``index_dir``.
 
-    ``exclude``: globs of files to leave out (kb.ignore), besides each folder's .kbignore.
+    ``max_seconds`` and ``max_memory`` (bytes) bound each file's parse, in ``workers`` processes
+    (default: one per core); ``rebuild`` parses every file again, reusing nothing; ``exclude``:
+    globs of files to leave out (kb.ignore), besides each folder's .kbignore; other ``options``
+    (``max_pages``, …) go to ``kb.parse.parse_pdf``.
     """
     if isinstance(paths, (str, os.PathLike)):  # one path given where a list is expected
         paths = [paths]
+    budget = worker.Budget(seconds=max_seconds, memory=max_memory, workers=workers or worker.default_workers())
     store = Store(index_dir)
     report = IngestReport(index=str(index_dir))
-    files, roots, missing = collect_files(paths, exclude, report.excluded)
-    for err in missing:
-        report.skipped.append({"path": err.path, "reason": err.reason, "error": str(err)})
+    files, roots, refused = collect_files(paths, exclude, report.excluded)
+    report.skipped.extend(_refusal(e) for e in refused)
 
     with store.writer(wait=wait) as gen:
-        old = Snapshot.open(store.root).manifest if store.exists() else {}
-        by_path = {e["path"]: doc_id for doc_id, e in old.items()}
+        report.repaired.extend(gen.notes)
+        old = gen.previous_manifest
+        by_path = {e.get("path"): doc_id for doc_id, e in old.items()}
         given = {str(f.resolve()) for f in files}
+        if rebuild:  # every document the index holds whose PDF is still there is parsed again too
+            files += [Path(e["path"]) for e in old.values() if e.get("path") not in given and os.path.isfile(e.get("path", ""))]
+            given = {str(f.resolve()) for f in files}
         taken: set[str] = set()
+        total = len(files)
+        done = 0
+        verdicts: dict[int, tuple[str, str]] = {}  # file number → (what happened, doc id)
+        tasks: list[worker.Task] = []
+        queued: dict[str, dict] = {}
 
-        for i, path in enumerate(files):
+        def progress(path) -> None:
+            nonlocal done
+            done += 1
             if on_progress:
-                on_progress(str(path), i, len(files))
+                on_progress(path, done, total)
+
+        if on_progress:
+            on_progress("", 0, total)
+        for i, path in enumerate(files):
             try:
                 stat = _stat(path)
                 doc_id = by_path.get(stat["path"]) or _new_id(path, taken | set(old))
-                prev = old.get(doc_id)
+                taken.add(doc_id)
+                prev = None if rebuild else old.get(doc_id)
                 if prev and prev.get("parser") != PARSER_VERSION:
                     prev = {**prev, "size": None, "sha256": None}  # parsed by older rules: parse again
                 if prev and prev["size"] == stat["size"] and prev["mtime_ns"] == stat["mtime_ns"] and gen.carry(doc_id, prev):
-                    report.unchanged.append(doc_id)
-                    taken.add(doc_id)
+                    verdicts[i] = ("unchanged", doc_id)
+                    progress(str(path))
                     continue
-                sha = file_sha256(path)
+                try:
+                    sha = file_sha256(path)
+                except PermissionError as err:
+                    raise UnreadableError(path, err.strerror) from None
+                except IsADirectoryError:
+                    raise NotRegularFileError(path, "a directory") from None
                 if prev and prev.get("sha256") == sha and gen.carry(doc_id, {**prev, **stat}):
-                    report.unchanged.append(doc_id)
-                    taken.add(doc_id)
+                    verdicts[i] = ("unchanged", doc_id)
+                    progress(str(path))
                     continue
-                original = duplicate_of(sha, stat["path"], gen.manifest, old)
+                original = duplicate_of(sha, stat["path"], gen.manifest, old, queued)
                 if original:
                     report.duplicates.append({"path": str(path), "doc_id": original})
+                    progress(str(path))
                     continue
-                doc = parse_pdf(path, doc_id, sha256=sha, **budget)
+                if prev and prev.get("sha256") == sha:
+                    report.repaired.append(f"{gen.previous / 'docs' / prev['file']}: damaged or missing; parsed again from {shown(path)}")
             except InputError as err:
-                report.skipped.append({"path": str(path), "reason": err.reason, "error": str(err)})
+                report.skipped.append(_refusal(err))
+                progress(str(path))
                 continue
-            except Exception as err:  # a parser bug on one file must not cost the others
-                report.skipped.append({"path": str(path), "reason": "internal error", "error": f"{path}: internal error ({type(err).__name__}: {err})"})
+            except OSError as err:  # vanished or unreadable between listing and reading
+                report.skipped.append(_refusal(MissingFileError(path, err.strerror) if isinstance(err, FileNotFoundError)
+                                               else UnreadableError(path, err.strerror)))
+                progress(str(path))
                 continue
-            gen.put(doc, {**stat, "sha256": sha, "parser": PARSER_VERSION})
-            (report.updated if prev else report.added).append(doc_id)
-            taken.add(doc_id)
-            report.warnings.extend({"doc_id": doc_id, "warning": w} for w in doc.warnings)
-        if on_progress:
-            on_progress("", len(files), len(files))
+            # A PDF unchanged since it was parsed, reparsed only to repair its stored copy, stays "unchanged".
+            existed = "unchanged" if prev and prev.get("sha256") == sha else "updated" if old.get(doc_id) else "added"
+            queued[doc_id] = {**stat, "sha256": sha}  # a second copy in this same run is a duplicate too
+            tasks.append(worker.Task(key=(i, doc_id, stat, sha, existed), path=str(path),
+                                     fn=parse_one, args=(str(path), doc_id, sha, options)))
+
+        # Largest first: a long file started last would leave the other core idle while it finishes.
+        tasks.sort(key=lambda t: -t.key[2]["size"])
+        for task, doc, err in worker.run(tasks, budget):
+            i, doc_id, stat, sha, existed = task.key
+            try:
+                if err is not None:
+                    raise err
+                gen.put(doc, {**stat, "sha256": sha, "parser": PARSER_VERSION})
+            except InputError as e:
+                report.skipped.append(_refusal(e))
+            except Exception as e:  # a parser bug, or a document that cannot be stored: this file only
+                detail = str(e) if isinstance(e, worker.RemoteError) else f"{type(e).__name__}: {e}"
+                report.skipped.append({"path": shown(task.path), "reason": "internal error",
+                                       "error": f"{shown(task.path)}: internal error ({detail})"})
+            else:
+                verdicts[i] = (existed, doc_id)
+                report.warnings.extend({"doc_id": doc_id, "warning": w} for w in doc.warnings)
+            progress(task.path)
+
+        for i in sorted(verdicts):
+            what, doc_id = verdicts[i]
+            getattr(report, what).append(doc_id)
+        order = [verdicts[i][1] for i in sorted(verdicts)]
 
         # Documents not given this time: kept unless they lay under a given folder and are gone.
         for doc_id, entry in old.items():
             if doc_id in gen.manifest:
                 continue
-            p = entry["path"]
+            p = entry.get("path", "")
             under_root = any(Path(p).is_relative_to(r) for r in roots)
             if (under_root and not os.path.exists(p)) or (p in given and not os.path.exists(p)):
                 report.removed.append(doc_id)
             elif p in given:
                 continue  # given but refused this time: reported in skipped
-            elif not gen.carry(doc_id, entry):
+            elif gen.carry(doc_id, entry):
+                order.append(doc_id)
+            else:
                 report.removed.append(doc_id)
-                report.warnings.append({"doc_id": doc_id, "warning": f"its stored copy was missing from the index; ingest {p} again"})
+                report.warnings.append({"doc_id": doc_id, "warning": f"its stored copy was missing or damaged; ingest {shown(p)} again"})
+        rank = {d: n for n, d in enumerate(order)}  # the manifest in file order, not in the order workers finished
+        gen.manifest = {d: gen.manifest[d] for d in sorted(gen.manifest, key=lambda d: rank.get(d, len(rank)))}
 
         docs = gen.documents()
         report.documents = len(docs)
         report.pages = sum(d.page_count for d in docs)
         report.sections = sum(1 for d in docs for _ in d.walk())
         unchanged = not (report.added or report.updated or report.removed) and set(gen.manifest) == set(old)
-        if not (unchanged and carry_derived(gen, report)):
+        if not (unchanged and not rebuild and carry_derived(gen, report)):
             build_derived(gen, docs, report)
     return report
 
@@ -188,17 +302,36 @@ def _link_or_copy(src, dst) -> None:
         shutil.copy2(src, dst)
 
 
+DERIVED_NEEDED = ("terms.json", "search-vocab.json")
+
+
 def carry_derived(gen: Generation, report: IngestReport) -> bool:
     """Reuse the previous generation's search index and glossary when no document changed.
 
-    Hard links, so it costs nothing on disk; False (build afresh) if anything is missing.
+    Hard links, so it costs nothing on disk; False (build afresh) if anything is missing or
+    differs from its checksum (then said in ``report.repaired``).
     """
     import json
     import shutil
 
     prev = gen.previous
-    derived = [p for p in prev.iterdir() if p.name not in ("docs", "manifest.json")] if prev else []
-    if not derived or not (prev / "terms.json").exists():
+    if prev is None:
+        return False
+    sums = read_checksums(prev)
+    derived = [p for p in prev.iterdir() if p.name not in ("docs", "manifest.json", "checksums.json") and not p.name.startswith(".")]
+    if not derived or not all((prev / n).exists() for n in DERIVED_NEEDED) or not (prev / "whoosh").is_dir():
+        if derived:
+            report.repaired.append(f"{prev}: its search index or glossary was incomplete; built again")
+        return False
+    files = [p for p in prev.rglob("*") if p.is_file() and p.relative_to(prev).parts[0] not in ("docs", "manifest.json", "checksums.json")]
+    if sums is None:
+        return False  # an index from before checksums: build once, with them
+    listed = {k for k in sums if k.split("/")[0] not in ("docs", "manifest.json")}
+    rels = {p.relative_to(prev).as_posix() for p in files}
+    bad = sorted((listed - rels) | {r for r in rels if not intact(prev, r, sums)})
+    if bad:
+        report.repaired.append(f"{prev / bad[0]}: damaged or missing" + (f" (and {len(bad) - 1} more)" if len(bad) > 1 else "")
+                               + "; search index and glossary built again from the stored documents")
         return False
     for src in derived:
         dst = gen.path / src.name
@@ -206,6 +339,10 @@ def carry_derived(gen: Generation, report: IngestReport) -> bool:
             shutil.copytree(src, dst, copy_function=_link_or_copy)
         else:
             _link_or_copy(src, dst)
+        for p in ([src] if src.is_file() else src.rglob("*")):
+            rel = p.relative_to(prev).as_posix()
+            if rel in sums:
+                gen.checksums[rel] = sums[rel]
     report.terms = len(json.loads((gen.path / "terms.json").read_text(encoding="utf-8")))
     return True
 

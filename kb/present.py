@@ -129,6 +129,8 @@ def ingest_text(report: IngestReport) -> str:
     lines = []
     for s in report.skipped:
         lines.append(f"skipped {s['error']}")
+    for r in getattr(report, "repaired", ()):
+        lines.append(f"repaired {r}")
     for w in report.warnings:
         lines.append(f"warning {w['doc_id']}: {w['warning']}")
     for d in report.duplicates:
@@ -138,7 +140,7 @@ def ingest_text(report: IngestReport) -> str:
             (len(report.added), "added"), (len(report.updated), "updated"),
             (len(report.unchanged), "unchanged"), (len(report.removed), "removed"),
             (len(report.skipped), "skipped"), (len(report.duplicates), "duplicate"),
-            (len(report.excluded), "excluded"),
+            (len(report.excluded), "excluded"), (len(report.repaired), "repaired"),
         ) if n
     )
     lines.append(

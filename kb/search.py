@@ -362,21 +362,3 @@ def snippet(text: str, marks: list[str], width: int = 80) -> tuple[str, list[tup
     shift = len(prefix) - start
     inside = [(a + shift, b + shift) for a, b in spans if a >= start and b <= end]
     return prefix + flat[start:end] + suffix, inside
-
-
-def ensure_fresh(index_dir, corpus_dir, on_build=None):
-    """Build the index from ``corpus_dir`` when it is missing or older than the corpus.
-
-    Returns the ingest's report (its ``skipped`` names each refused file), or None when the
-    index was fresh.
-    """
-    from .freshness import stale_reason
-
-    reason = stale_reason(Path(index_dir), Path(corpus_dir))
-    if reason is None:
-        return None
-    from .ingest import ingest
-
-    if on_build:
-        on_build(reason)
-    return ingest([corpus_dir], index_dir)

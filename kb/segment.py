@@ -31,10 +31,9 @@ def domain_words() -> list[str]:
 
 
 def _cache_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(tempfile.gettempdir(), f"policy-kb-{os.getuid()}")
-    path = os.path.join(base, "policy-kb") if os.environ.get("XDG_CACHE_HOME") else base
-    os.makedirs(path, exist_ok=True)
-    return path
+    from .private_dir import cache_dir  # 0700, ours, not a symlink: jieba loads its cache unchecked
+
+    return cache_dir()
 
 
 @lru_cache(maxsize=4)

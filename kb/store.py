@@ -9,6 +9,9 @@ Layout::
         manifest.json   {doc_id: {path, sha256, size, mtime_ns}}
         docs/<n>.json   one Document each (file name from the manifest, doc ids may be Chinese)
         …               what later stages build beside them (the Whoosh index, terms.json)
+        checksums.json  {relative path: SHA-256} of every file above, written last: what an
+                        ingest reuses (hard-links) is checked against it first, and `kb verify`
+                        reports any file that differs, is missing, or is not listed
 
 An ingest writes a new generation beside the live one and only then points CURRENT at it, so a
 killed ingest leaves the previous generation answering (Whoosh's own multi-file commit is not
@@ -18,9 +21,12 @@ can finish.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,15 +37,36 @@ from .model import Document
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
+CHECKSUMS = "checksums.json"
+_GEN_NAME = re.compile(r"gen-[0-9T]+-[0-9]+-[0-9]+")
 
 
-def write_json_atomic(path: Path, data) -> None:
+def _dumps(data) -> str:
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        # A file name that is not UTF-8 (os.fsdecode keeps its bytes as lone surrogates): \udcfe
+        # escapes are valid JSON in a valid UTF-8 file and load back to the same name.
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+
+
+def write_json_atomic(path: Path, data) -> str:
+    """Write ``data`` as JSON, atomically; return the SHA-256 of the bytes written."""
+    raw = _dumps(data).encode("utf-8")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+    with tmp.open("wb") as fh:
+        fh.write(raw)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 @dataclass
@@ -108,44 +135,133 @@ def _read_json(path: Path):
 
 
 def current_generation(root: Path) -> Path | None:
+    """The live generation, None when there is no index; ``IndexDamagedError`` for a bad CURRENT."""
     try:
-        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+        raw = (root / CURRENT).read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as err:
+        raise IndexDamagedError(f"{root / CURRENT}: the index is damaged ({err.strerror}); run `kb ingest` to repair it") from err
+    try:
+        name = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        name = None
+    if not name or not _GEN_NAME.fullmatch(name):
+        raise IndexDamagedError(f"{root / CURRENT}: the index is damaged (not a generation name); run `kb ingest` to repair it")
     gen = root / name
     return gen if (gen / MANIFEST).exists() else None
+
+
+def read_checksums(gen: Path) -> dict | None:
+    """A generation's checksums.json, or None when it is absent or unreadable (an older index)."""
+    try:
+        data = json.loads((gen / CHECKSUMS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def intact(gen: Path, rel: str, checksums: dict | None) -> bool:
+    """Is ``gen/rel`` what was written? Without checksums (an older index), is it at least JSON?"""
+    path = gen / rel
+    try:
+        if checksums is not None:
+            return checksums.get(rel) == file_digest(path)
+        if rel.endswith(".json"):
+            json.loads(path.read_text(encoding="utf-8"))
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def usable_previous(root: Path) -> tuple[Path | None, dict, list[str]]:
+    """(previous generation, its manifest, what was wrong) for an ingest to build on.
+
+    A damaged CURRENT or manifest does not stop an ingest: the newest generation whose manifest
+    is intact is used instead, and with none, everything is parsed afresh.
+    """
+    notes: list[str] = []
+    try:
+        live = current_generation(root)
+        candidates = [live] if live else []
+    except IndexDamagedError as err:
+        notes.append(str(err).split("; run")[0])
+        candidates = []
+    if not candidates and root.is_dir():
+        candidates = sorted((p for p in root.iterdir() if p.is_dir() and _GEN_NAME.fullmatch(p.name)
+                             and (p / MANIFEST).exists()), key=lambda p: p.name, reverse=True)
+    for gen in candidates:
+        sums = read_checksums(gen)
+        try:
+            manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+            if not isinstance(manifest, dict) or not all(isinstance(e, dict) and "file" in e for e in manifest.values()):
+                raise ValueError("not a manifest")
+            if sums is not None and not intact(gen, MANIFEST, sums):
+                raise ValueError("checksum differs")
+        except (OSError, ValueError) as err:
+            notes.append(f"{gen / MANIFEST}: damaged ({type(err).__name__ if isinstance(err, OSError) else err})")
+            continue
+        return gen, manifest, notes
+    return None, {}, notes
 
 
 class Generation:
     """A generation being written. Only ``Store.writer`` makes one."""
 
-    def __init__(self, path: Path, previous: Path | None):
+    def __init__(self, path: Path, previous: Path | None, previous_manifest: dict | None = None,
+                 notes: list[str] | None = None):
         self.path = path
         self.previous = previous
+        self.previous_manifest = previous_manifest or {}
+        self.previous_checksums = read_checksums(previous) if previous else None
+        self.notes = notes or []  # what was damaged in the previous index (kb.store.usable_previous)
         self.manifest: dict = {}
+        self.checksums: dict[str, str] = {}
+        self._n = 0
         (path / "docs").mkdir(parents=True)
 
+    def _name(self) -> str:
+        self._n += 1
+        return f"{self._n:05d}.json"
+
     def put(self, doc: Document, stat: dict) -> None:
-        name = f"{len(self.manifest) + 1:05d}.json"
-        write_json_atomic(self.path / "docs" / name, doc.to_dict())
+        name = self._name()
+        self.checksums[f"docs/{name}"] = write_json_atomic(self.path / "docs" / name, doc.to_dict())
         self.manifest[doc.id] = {**stat, "file": name, "title": doc.title, "doc_number": doc.doc_number,
                                  "doc_type": doc.doc_type, "issuer": doc.issuer, "date": doc.date}
 
     def carry(self, doc_id: str, entry: dict) -> bool:
         """Reuse an unchanged document's JSON from the previous generation (hard link).
 
-        False when that JSON is gone (an index pruned by hand): the caller parses the PDF again.
+        False when that JSON is gone or differs from its checksum (an index pruned or edited by
+        hand, a damaged disk): the caller parses the PDF again.
         """
-        name = f"{len(self.manifest) + 1:05d}.json"
-        src = self.previous / "docs" / entry["file"] if self.previous else None
-        if src is None or not src.is_file():
+        if self.previous is None:
             return False
+        rel = f"docs/{entry['file']}"
+        src = self.previous / rel
+        if not src.is_file() or not intact(self.previous, rel, self.previous_checksums):
+            return False
+        name = self._name()
         try:
             os.link(src, self.path / "docs" / name)
         except OSError:
             shutil.copyfile(src, self.path / "docs" / name)
+        if self.previous_checksums is not None:
+            self.checksums[f"docs/{name}"] = self.previous_checksums[rel]
         self.manifest[doc_id] = {**entry, "file": name}
         return True
+
+    def seal(self) -> None:
+        """Write the manifest, then checksums.json over every file of the generation."""
+        self.checksums[MANIFEST] = write_json_atomic(self.path / MANIFEST, self.manifest)
+        for p in sorted(self.path.rglob("*")):
+            rel = p.relative_to(self.path).as_posix()
+            if p.is_file() and rel != CHECKSUMS and rel not in self.checksums and not p.name.startswith("."):
+                self.checksums[rel] = file_digest(p)
+        live = {p.relative_to(self.path).as_posix() for p in self.path.rglob("*") if p.is_file()}
+        self.checksums = {k: v for k, v in sorted(self.checksums.items()) if k in live}
+        write_json_atomic(self.path / CHECKSUMS, self.checksums)
 
     def documents(self) -> list[Document]:
         return [
@@ -171,15 +287,15 @@ class Store:
         ``wait`` seconds are spent retrying a busy lock before ``IndexBusyError``.
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        lock = open(self.root / "lock", "a+")
+        lock = _open_lock(self.root / "lock")
         try:
             _lock(lock, self.root, wait)
-            previous = current_generation(self.root)
+            previous, manifest, notes = usable_previous(self.root)
             name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
-            gen = Generation(self.root / name, previous)
+            gen = Generation(self.root / name, previous, manifest, notes)
             try:
                 yield gen
-                write_json_atomic(gen.path / MANIFEST, gen.manifest)
+                gen.seal()
                 _fsync_dir(gen.path)
                 tmp = self.root / f".{CURRENT}.{os.getpid()}.tmp"
                 tmp.write_text(name, encoding="utf-8")
@@ -199,6 +315,24 @@ class Store:
                 shutil.rmtree(p, ignore_errors=True)
 
 
+def _open_lock(path: Path):
+    """The lock file, never through a symlink (O_NOFOLLOW) and only if it is a regular file of
+    one link: a planted ``index/lock`` → ~/.bashrc must not be written, let alone truncated."""
+    from .errors import KbError
+
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as err:
+        if path.is_symlink():
+            raise KbError(f"{path}: the lock file is a symbolic link; remove it (it is not ours)") from err
+        raise
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        os.close(fd)
+        raise KbError(f"{path}: the lock file is not a regular file of its own; remove it (it is not ours)")
+    return os.fdopen(fd, "a+")
+
+
 def _lock(fh, root: Path, wait: float) -> None:
     import fcntl
 
@@ -215,7 +349,7 @@ def _lock(fh, root: Path, wait: float) -> None:
             if time.monotonic() >= deadline:
                 fh.seek(0)
                 holder = fh.read().strip() or "?"
-                raise IndexBusyError(f"{root}: the index is busy, another ingest (pid {holder}) is writing it; try again when it ends")
+                raise IndexBusyError(f"{root}: the index is busy, another ingest (pid {holder}) is writing it; try again when it ends", holder)
             time.sleep(0.2)
 
 

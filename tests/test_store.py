@@ -106,5 +106,7 @@ def test_a_document_whose_stored_copy_is_gone_is_parsed_again(folder, tmp_path):
     snap = Store(index).snapshot()
     (snap.path / "docs" / snap.manifest["eval"]["file"]).unlink()
     report = ingest([folder], index)
-    assert (report.updated, report.unchanged, report.skipped) == (["eval"], ["plan"], [])
+    # The PDF did not change, so the document is "unchanged"; its repair is reported on its own.
+    assert (report.updated, report.unchanged, report.skipped) == ([], ["eval", "plan"], [])
+    assert report.repaired == [f"{snap.path / 'docs' / snap.manifest['eval']['file']}: damaged or missing; parsed again from {folder / 'eval.pdf'}"]
     assert Store(index).snapshot().document("eval").page_count == 7
