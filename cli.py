@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 
 import click
@@ -22,7 +23,13 @@ NO_MATCH, ERROR, INTERRUPTED = 1, 2, 130
 
 
 def _dump(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    # A file name that is not UTF-8 reaches us as lone surrogates (os.fsdecode): shown as \xNN,
+    # the way kb.errors.shown writes it, so stdout stays valid UTF-8 JSON.
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _SURROGATE.sub(lambda m: f"\\\\x{ord(m.group()) - 0xDC00:02x}", text)  # JSON text: an escaped backslash
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _colour() -> bool:

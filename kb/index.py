@@ -186,7 +186,7 @@ def schema(user_words=()) -> fields.Schema:
 
 # -- building ---------------------------------------------------------------------------------
 
-def build_index(gen, docs, report=None) -> Path:
+def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
     """Index every section of ``docs`` into ``gen.path / "whoosh"`` and save the query vocabulary."""
     from . import segment
 
@@ -222,7 +222,7 @@ def build_index(gen, docs, report=None) -> Path:
              "avg_len": chars / max(1, n)}  # Substring's BM25 needs it, and measuring it would read every document
     from . import lexicon
 
-    lexicon.build(Path(gen.path), tk, getattr(gen, "previous", None))
+    lexicon.build(Path(gen.path), tk, getattr(gen, "previous", None) if reuse else None)
     (Path(gen.path) / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return out
 

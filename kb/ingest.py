@@ -103,6 +103,8 @@ def collect_files(paths: list[str | Path], exclude=(), excluded: list | None = N
                         else:
                             found.append(f)
             files.extend(sorted(found))
+            if excluded is not None:
+                excluded.sort()  # os.walk gives a folder's files before its subfolders'; a listing reads sorted
         elif stat_mod.S_ISREG(st.st_mode):
             if exclude and is_excluded(p, exclude):
                 if excluded is not None:
@@ -260,6 +262,7 @@ def ingest(
                 report.warnings.extend({"doc_id": doc_id, "warning": w} for w in doc.warnings)
             progress(task.path)
 
+        report.skipped.sort(key=lambda r: r["path"])  # the workers finish in any order; the report does not
         for i in sorted(verdicts):
             what, doc_id = verdicts[i]
             getattr(report, what).append(doc_id)
@@ -289,7 +292,7 @@ def ingest(
         report.sections = sum(1 for d in docs for _ in d.walk())
         unchanged = not (report.added or report.updated or report.removed) and set(gen.manifest) == set(old)
         if not (unchanged and not rebuild and carry_derived(gen, report)):
-            build_derived(gen, docs, report)
+            build_derived(gen, docs, report, reuse=not rebuild)
     return report
 
 
@@ -347,13 +350,17 @@ def carry_derived(gen: Generation, report: IngestReport) -> bool:
     return True
 
 
-def build_derived(gen: Generation, docs, report: IngestReport) -> None:
-    """Everything built from the documents, into the generation before it goes live."""
+def build_derived(gen: Generation, docs, report: IngestReport, reuse: bool = True) -> None:
+    """Everything built from the documents, into the generation before it goes live.
+
+    ``reuse``: what depends on no document (the query lexicon) may be linked from the previous
+    generation when its checksum holds; ``--rebuild`` writes it afresh too.
+    """
     from .glossary import build_terms
     from .index import build_index
 
     build_terms(gen, docs, report)  # first: the search index reads terms.json for its dictionary
-    build_index(gen, docs, report)
+    build_index(gen, docs, report, reuse=reuse)
 
 
 def duplicate_of(sha: str, path: str, *manifests: dict) -> str | None:

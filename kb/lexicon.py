@@ -32,7 +32,7 @@ def build(gen_path: Path, tk, previous: Path | None = None) -> Path:
     sig = _signature(tk)
     if previous is not None:
         old = Path(previous) / FILE
-        if old.is_file() and _read_signature(old) == sig:
+        if old.is_file() and _intact(Path(previous)) and _read_signature(old) == sig:
             try:
                 os.link(old, out)
                 return out
@@ -56,6 +56,18 @@ def build(gen_path: Path, tk, previous: Path | None = None) -> Path:
         con.close()
     os.replace(tmp, out)
     return out
+
+
+def _intact(previous: Path) -> bool:
+    """The previous generation's lexicon is what its checksums say it is (kb.store): never link damage."""
+    from .store import file_digest, read_checksums
+
+    sums = read_checksums(previous) or {}
+    want = sums.get(FILE) if isinstance(sums.get(FILE), str) else (sums.get("files") or {}).get(FILE)
+    try:
+        return bool(want) and file_digest(previous / FILE) == want
+    except OSError:
+        return False
 
 
 def _read_signature(path: Path) -> str | None:
