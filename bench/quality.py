@@ -1,0 +1,110 @@
+"""How well the text and structure hold on a folder of PDFs, without any hand-written answers.
+
+    PYTHONPATH=. python bench/quality.py [FOLDER ...] [--json] [--save FILE] [--compare FILE]
+
+FOLDER defaults to ../shared/real. For each PDF it parses the file as ``kb ingest`` would and
+reports the signals of ``kb/quality.py``: wrap joins kept (probes from the PDF's own lines:
+a body line that reaches the right margin and a next line that goes on with the sentence must
+end up in one paragraph), headings that end mid-sentence, paragraphs that end mid-sentence
+while the next goes on, one-character paragraphs, U+FFFD/private-use/radical code points,
+watermark, running-header and page-number survivors, and a suspicious title. Refused files are
+listed with their reason. ``--save`` writes the JSON; ``--compare`` prints the totals of a saved
+run beside this one's.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIGNALS = ["heading_mid_sentence", "para_breaks", "one_char", "bad_chars", "watermark", "running_header",
+           "page_number", "suspicious_title"]
+SHORT = {"heading_mid_sentence": "head", "para_breaks": "pbrk", "one_char": "1ch", "bad_chars": "bad",
+         "watermark": "wmk", "running_header": "hdr", "page_number": "pgno", "suspicious_title": "title"}
+
+
+def assess(path: Path) -> dict:
+    from kb import clean, extract, parse, quality
+    from kb.errors import InputError
+
+    started = time.monotonic()
+    info: dict = {}
+    warnings: list[str] = []
+    try:
+        pages = extract.read_pages(path, metadata=info, warnings=warnings)
+    except InputError as err:
+        return {"file": path.name, "refused": err.reason, "error": str(err)}
+    labelled = clean.label_pages(pages)
+    doc = parse.document_from_pages(path, pages, path.stem, info=info, warnings=warnings, labelled=labelled)
+    probes = quality.wrap_probes(labelled)
+    kept = quality.probes_kept(doc, probes)
+    lost = [p for p in probes if p not in kept]
+    signals = quality.document_signals(doc)
+    return {
+        "file": path.name,
+        "title": doc.title,
+        "pages": doc.page_count,
+        "wrap": [len(kept), len(probes)],
+        "wrap_lost": [f"p{p.page}{'+' if p.across_pages else ''} {p.before}‖{p.after}" for p in lost[:5]],
+        "signals": signals,
+        "reasons": quality.reasons(signals, (len(kept), len(probes))),
+        "warnings": doc.warnings,
+        "seconds": round(time.monotonic() - started, 2),
+    }
+
+
+def totals(rows: list[dict]) -> dict:
+    good = [r for r in rows if "refused" not in r]
+    kept = sum(r["wrap"][0] for r in good)
+    probes = sum(r["wrap"][1] for r in good)
+    out = {"documents": len(good), "refused": len(rows) - len(good), "wrap_kept": kept, "wrap_probes": probes,
+           "wrap_rate": round(kept / probes, 4) if probes else None,
+           "distrusted": sum(1 for r in good if r["reasons"])}
+    for s in SIGNALS:
+        out[s] = sum(r["signals"][s]["count"] for r in good)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folders", nargs="*", default=[str(ROOT.parent / "shared" / "real")])
+    ap.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    ap.add_argument("--save", help="write the JSON report to this file")
+    ap.add_argument("--compare", help="a report saved by --save: print its totals beside these")
+    args = ap.parse_args()
+
+    files = sorted(f for d in args.folders for f in (Path(d).rglob("*.pdf") if Path(d).is_dir() else [Path(d)]))
+    rows = []
+    for f in files:
+        rows.append(assess(f))
+        if not args.json:
+            r = rows[-1]
+            if "refused" in r:
+                print(f"{f.name[:58]:58}  refused: {r['refused']}", flush=True)
+                continue
+            k, n = r["wrap"]
+            cols = " ".join(f"{SHORT[s]}={r['signals'][s]['count']}" for s in SIGNALS if r["signals"][s]["count"])
+            print(f"{f.name[:58]:58}  wrap {k:4}/{n:<4} {cols}", flush=True)
+            for lost in r["wrap_lost"][:3]:
+                print(f"{'':60}lost {lost}")
+    report = {"totals": totals(rows), "documents": rows}
+    if args.save:
+        Path(args.save).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    t = report["totals"]
+    print()
+    before = json.loads(Path(args.compare).read_text(encoding="utf-8"))["totals"] if args.compare else None
+    for key, value in t.items():
+        old = f"   (before: {before.get(key)})" if before else ""
+        print(f"{key:22} {value}{old}")
+
+
+if __name__ == "__main__":
+    main()
