@@ -28,17 +28,42 @@ SHORT = {"heading_mid_sentence": "head", "para_breaks": "pbrk", "one_char": "1ch
          "watermark": "wmk", "running_header": "hdr", "page_number": "pgno", "suspicious_title": "title"}
 
 
-def assess(path: Path) -> dict:
-    from kb import clean, extract, parse, quality
-    from kb.errors import InputError
+def _read(path: Path, cache: Path | None):
+    """(pages, info, warnings) of ``path``; with ``cache``, kept on disk while kb/extract.py is unchanged."""
+    import hashlib
+    import pickle
 
-    started = time.monotonic()
+    from kb import extract
+
+    key = None
+    if cache is not None:
+        code = hashlib.sha1((ROOT / "kb" / "extract.py").read_bytes()).hexdigest()[:10]
+        key = cache / f"{path.stem}-{path.stat().st_size}-{code}.pickle"
+        if key.exists():
+            return pickle.loads(key.read_bytes())
     info: dict = {}
     warnings: list[str] = []
     try:
-        pages = extract.read_pages(path, metadata=info, warnings=warnings)
-    except InputError as err:
-        return {"file": path.name, "refused": err.reason, "error": str(err)}
+        result = (extract.read_pages(path, metadata=info, warnings=warnings), info, warnings)
+    except Exception as err:  # an InputError: cached too, so refusals cost nothing next time
+        result = err
+    if key is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        key.write_bytes(pickle.dumps(result))
+    return result
+
+
+def assess(path: Path, cache: Path | None = None) -> dict:
+    from kb import clean, parse, quality
+    from kb.errors import InputError
+
+    started = time.monotonic()
+    got = _read(path, cache)
+    if isinstance(got, InputError):
+        return {"file": path.name, "refused": got.reason, "error": str(got)}
+    if isinstance(got, BaseException):
+        raise got
+    pages, info, warnings = got
     labelled = clean.label_pages(pages)
     doc = parse.document_from_pages(path, pages, path.stem, info=info, warnings=warnings, labelled=labelled)
     probes = quality.wrap_probes(labelled)
@@ -75,13 +100,14 @@ def main() -> None:
     ap.add_argument("folders", nargs="*", default=[str(ROOT.parent / "shared" / "real")])
     ap.add_argument("--json", action="store_true", help="print the whole report as JSON")
     ap.add_argument("--save", help="write the JSON report to this file")
+    ap.add_argument("--cache", help="keep extracted pages in this folder (re-used while kb/extract.py is unchanged)")
     ap.add_argument("--compare", help="a report saved by --save: print its totals beside these")
     args = ap.parse_args()
 
     files = sorted(f for d in args.folders for f in (Path(d).rglob("*.pdf") if Path(d).is_dir() else [Path(d)]))
     rows = []
     for f in files:
-        rows.append(assess(f))
+        rows.append(assess(f, Path(args.cache) if args.cache else None))
         if not args.json:
             r = rows[-1]
             if "refused" in r:

@@ -164,9 +164,13 @@ _MARKER_START = re.compile(r"^(\d{1,2}|[*†‡①②③④⑤⑥⑦⑧⑨⑩])\
 def body_size(pages: list[Page]) -> float:
     """The type size most characters are set in."""
     sizes = Counter()
+    rows = Counter()
     for p in pages:
         for ln in p.lines:
-            sizes[ln.size] += len(ln.text)
+            # Table rows carry the page's median size, not their own: an attachment of score
+            # tables would outweigh the running text (dg_jifen 2015: 14 pt rows, 16 pt body).
+            (rows if ln.label == TABLE else sizes)[ln.size] += len(ln.text)
+    sizes = sizes or rows
     return sizes.most_common(1)[0][0] if sizes else 12.0
 
 

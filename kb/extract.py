@@ -186,9 +186,19 @@ def _line_from_chars(chars: list[dict], page_no: int, stats: dict | None = None)
         top=round(min(c["top"] for c in body), 1),
         bottom=round(max(c["bottom"] for c in body), 1),
         size=round(size, 1),
-        font=_font(body[0].get("fontname", "")),
+        font=_font(_lead_char(body).get("fontname", "")),
         refs=tuple(refs),
     )
+
+
+def _lead_char(chars: list[dict]) -> dict:
+    """The character whose font names the line's font: the first Chinese one.
+
+    Digits, Latin and ASCII brackets are often set in a Latin face (Times New Roman) inside a
+    line of 仿宋: a line that opens with "3万元" or "1．" would otherwise look like a change of
+    font, which structure reads as a heading or a new paragraph (dg_gongzu "并处以‖3万元以下罚款").
+    """
+    return next((c for c in chars if "\u3400" <= c["text"] <= "\u9fff"), chars[0])
 
 
 def _is_rule(obj: dict) -> bool:

@@ -16,16 +16,17 @@ Two kinds of evidence:
   signal                what it counts
   ====================  ==========================================================================
   heading_mid_sentence  headings that cannot end a title: an open bracket or quote, a trailing
-                        comma or particle (的, 和, 及 …), or a long clause with a comma and no end
-                        — the first line of a numbered paragraph taken for a heading
+                        comma, or a trailing particle (的, 和, 及 …) on a long one — the first
+                        line of a numbered paragraph taken for a heading
   para_breaks           a text paragraph that ends without closing punctuation while the next one
                         in the same section goes on (it does not start with a number or a bracket)
   one_char              paragraphs of a single character (watermark glyphs, a lone 。)
   bad_chars             U+FFFD, private-use and radical code points left in the text
   watermark             the same single character standing alone in 3+ places (a watermark's
                         glyphs read one per line)
-  running_header        the same words at a page break in 3+ places: a header or footer the page
-                        furniture did not catch, glued into the sentence it interrupts
+  running_header        the same words at a page break in 3+ places (a header or footer the page
+                        furniture did not catch, glued into the sentence it interrupts), or the
+                        same short paragraph on 3+ pages
   page_number           "— 3 —", "－3－", "第 3 页" left inside the text
   suspicious_title      a title that is a file name, hex or Latin garbage, a URL, a 红头 alone …
   ====================  ==========================================================================
@@ -44,12 +45,13 @@ from .model import BODY, Document, Page
 PROBE_CHARS = 6
 TRUST_WRAP = 0.97
 _CLOSES = re.compile(r"[。！？：；:;!?…][”’」』）)]*$")
+_PROBE_CLOSES = re.compile(r"(?:[。！？：；:;!?…][”’」』）)]*|】)$")
 _LADDER_START = re.compile(r"^(?:第[〇○零一二三四五六七八九十百千两\d]+[编章节条]|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.．、\s]|附件|附录|[①-⑳●•·◆■□▪\-－—*])")
 _SPACE = re.compile(r"\s+")
 _BAD = re.compile("[\ufffd\ue000-\uf8ff\u2e80-\u2fdf]")
 _PAGE_NO = re.compile(r"[—－–][ 　]*\d{1,4}[ 　]*[—－–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\b\d{1,4}\s*of\s*\d{1,4}\b")
 _OPEN = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔": "〕"}
-_TAIL_PARTICLE = re.compile(r"[，、,的和与及或对在为将把被由向从以于之等并且而其]$")
+_TAIL_PARTICLE = re.compile(r"[，、,的和与及或对在将把被由向从以于并且而]$")
 _HEX = re.compile(r"^(?:[0-9A-Fa-f]{2}\s*){8,}$|^þÿ|\\x[0-9a-f]{2}|^[\x20-\x7e]*[ÃÂÐÑ¼½¾¿×÷ÿ][\x00-\xff]*$")
 _FILE_NAME = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|html?|txt)\b|^Microsoft Word|^Untitled|^无标题|^\d+$", re.I)
 _MASTHEAD = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:文件|命令|令)$")
@@ -123,10 +125,14 @@ def wrap_probes(pages: list[Page]) -> list[Probe]:
             if right - a.x1 > 1.5 * size or abs(b.x0 - left) > 0.5 * size:
                 continue
             ta, tb = _flat(a.text), _flat(b.text)
-            if len(ta) < 4 or len(tb) < 2 or _CLOSES.search(ta) or _LADDER_START.match(tb):
+            if len(ta) < 4 or len(tb) < 2 or _PROBE_CLOSES.search(ta) or _LADDER_START.match(tb):
                 continue
-            k = min(PROBE_CHARS, len(ta))
-            out.append(Probe(page=a.page, before=ta[-k:], after=tb[:PROBE_CHARS], across_pages=across))
+            # Only the sentence that runs over the line end must stay whole: a run-in title
+            # ("（四）…公开。强化建单" ‖ "位…") rightly ends at its 。.
+            before = re.split(r"[。！？；]", ta[-PROBE_CHARS:])[-1]
+            if len(before) < 2:
+                continue
+            out.append(Probe(page=a.page, before=before, after=tb[:PROBE_CHARS], across_pages=across))
     return out
 
 
@@ -160,9 +166,9 @@ def heading_mid_sentence(doc: Document) -> list[str]:
         h = s.heading.strip()
         if s.kind == "part" or not h or _CLOSES.search(h):
             continue
-        first = next((p.text for p in s.paragraphs if p.kind == "text"), "")
-        clause = len(h) >= 24 and "，" in h and first and not _LADDER_START.match(first)
-        if _unbalanced(h) or _TAIL_PARTICLE.search(h) or clause:
+        # 第六章 民事法律行为, 第一条 依据目的: short titles of the legal ladder may end in 为/的.
+        particle = _TAIL_PARTICLE.search(h) and (len(h) >= 10 or h[-1] in "，、,")
+        if _unbalanced(h) or particle:
             out.append(s.title)
     return out
 
@@ -195,8 +201,11 @@ def document_signals(doc: Document) -> dict:
     one_char, bad, pageno = [], [], []
     singles = Counter()
     edges = Counter()
+    repeats: dict[str, set] = {}
     for s, p in _all_paragraphs(doc):
         t = _flat(p.text)
+        if p.kind == "text" and 6 <= len(t) <= 60:
+            repeats.setdefault(re.sub(r"\d+", "#", t), set()).add(p.pages[0])
         if p.kind == "text" and len(t) == 1:
             one_char.append(t)
             singles[t] += 1
@@ -212,6 +221,11 @@ def document_signals(doc: Document) -> dict:
     for s in doc.walk():
         bad.extend(_BAD.findall(s.title))
     watermark = [ch for ch, n in singles.items() if n >= 3]
+    for shape, pages in repeats.items():
+        # A whole paragraph printed again on page after page (a third of them at least: a
+        # code repeats "（一）当事人的姓名…" or 通则 in earnest a few times).
+        if len(pages) >= max(3, doc.page_count / 3):
+            edges[shape] += len(pages)
     headers = [t for t, n in edges.items() if n >= 3]
     heads = heading_mid_sentence(doc)
     breaks = para_breaks(doc)

@@ -84,6 +84,7 @@ _LEAD = re.compile(r"^([^，。；：、,;:（）()“”]{2,16})。(?=\S)")
 # title, even where it is set in 黑体 like the titles around it (dg_qiye, hz).
 _SELF_CLAUSE = re.compile(r"^本(?:实施)?(?:办法|通知|细则|规定|条例|意见|方案|决定|规划)")
 _CLOSING = re.compile(r"[。！？：；:;!?][”’」』）)]*$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{1,20})】")
 
 
@@ -185,7 +186,9 @@ class Layout:
         return ln.size >= self.size * TITLE_RATIO
 
     def heading_font(self, ln: Line) -> bool:
-        return _family(ln.font) != self.font
+        # A line without a Chinese character ("DGSJYJ-2015", "2050199") is set in a Latin face
+        # whatever its role: its font says nothing about heading or body.
+        return _family(ln.font) != self.font and bool(_HAN.search(ln.text))
 
 
 def _family(font: str) -> str:
