@@ -138,6 +138,7 @@ _DASHES = "－—\\-–~～_﹣"
 PAGE_NUMBER = re.compile(
     rf"^(?:[{_DASHES}\s]*(\d{{1,4}})[{_DASHES}\s]*"
     r"|第\s*(\d{1,4})\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|[一二三四五六七八九十]{1,3}\s*[-－—]\s*(\d{1,4})"  # chapter-page: 二-7 (manuals)
     r"|(\d{1,4})\s*/\s*\d{1,4}"
     r"|[Pp]age\s*(\d{1,4})(?:\s*of\s*\d{1,4})?)$"
 )
@@ -169,7 +170,8 @@ def body_size(pages: list[Page]) -> float:
         for ln in p.lines:
             # Table rows carry the page's median size, not their own: an attachment of score
             # tables would outweigh the running text (dg_jifen 2015: 14 pt rows, 16 pt body).
-            (rows if ln.label == TABLE else sizes)[ln.size] += len(ln.text)
+            # Letters and digits only: the leader dots of a table of contents are not text.
+            (rows if ln.label == TABLE else sizes)[ln.size] += sum(1 for ch in ln.text if ch.isalnum())
     sizes = sizes or rows
     return sizes.most_common(1)[0][0] if sizes else 12.0
 

@@ -62,15 +62,19 @@ _NUM = rf"[{CN_DIGITS}]+"
 
 # (kind, rank, pattern, id prefix). The pattern's group 1 is the number as printed.
 LADDER = [
-    ("appendix", 0, re.compile(rf"^((?:附录|附件)\s*(?:\d+|{_NUM})?)(?=\s*[:：]|\s*$|\s+\S)"), "appendix"),
+    ("appendix", 0, re.compile(rf"^((?:附录|附件)\s*(?:\d+|{_NUM})?|附(?=\s*$))(?=\s*[:：]|\s*$|\s+\S)"), "appendix"),
     ("book", 1, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*编)"), "b"),
+    ("subbook", 1.5, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*分\s*编)"), "sb"),
     ("chapter", 2, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*章)"), "ch"),
     ("section", 3, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*节)"), "sec"),
     ("article", 4, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*条)"), "art"),
-    ("item", 5, re.compile(rf"^({_NUM}\s*[、．.])(?!\d)"), "p"),
+    ("item", 5, re.compile(rf"^({_NUM}\s*(?:、|[．.](?!\d)))"), "p"),
     ("subitem", 6, re.compile(rf"^([（(]\s*{_NUM}\s*[)）])"), "s"),
     ("point", 7, re.compile(r"^(\d{1,2}\s*[.．、])(?![\d%％])"), "i"),
     ("subpoint", 8, re.compile(r"^([（(]\s*\d{1,2}\s*[)）])"), "ii"),
+    # Clauses of standards and technical texts: 1 概述 / 2.1 公示信息内容 / 2.2.1 网络公示. Taken
+    # as headings only where the layout says title (``_clause_title``); rank by depth.
+    ("clause", 4.6, re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?=\s*[\u4e00-\u9fff])"), "c"),
 ]
 ARTICLE_RANK = 4
 TITLE_RATIO = 1.14
@@ -82,7 +86,13 @@ _SENTENCE_END = re.compile(r"[。！？]")
 _LEAD = re.compile(r"^([^，。；：、,;:（）()“”]{2,16})。(?=\S)")
 # A clause about the document itself (本实施细则由…负责解释。本通知自…起施行。) is never a
 # title, even where it is set in 黑体 like the titles around it (dg_qiye, hz).
-_SELF_CLAUSE = re.compile(r"^本(?:实施)?(?:办法|通知|细则|规定|条例|意见|方案|决定|规划)")
+_SELF_CLAUSE = re.compile(r"^本(?:实施)?(?:办法|通知|通告|公告|细则|规定|条例|意见|方案|决定|规划|标准|法)")
+# A table of contents line: leader dots and a page number ("一、注册......3").
+_TOC_LINE = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…]\s?[.．·…])\s*\d{1,4}$")
+# Full-width punctuation that a narrow layout pushed onto a line of its own ("…审核入口”" ‖ "。").
+_PUNCT_ONLY = re.compile(r"^[。，、；：！？）」』”’》〕】…]+$")
+# Unnumbered headings that stand at the top rung of a law: 序言 (宪法), 附则 (民法典 after its 编).
+_BARE_HEADING = re.compile(r"^(序言|前言|引言|附则)$")
 _CLOSING = re.compile(r"[。！？：；:;!?][”’」』）)]*$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{1,20})】")
@@ -115,6 +125,8 @@ def ladder_match(text: str):
         m = pattern.match(text)
         if m:
             number = re.sub(r"\s+", "", m.group(1))
+            if kind == "clause":
+                rank += 0.1 * number.count(".")
             return kind, rank, number, text[m.end():].lstrip(" ：:　"), prefix
     return None
 
@@ -166,7 +178,8 @@ class Layout:
         right = full[int(len(full) * 0.9)] if full else 0
         fonts = Counter()
         for ln in body:
-            fonts[_family(ln.font)] += len(ln.text)
+            # Letters only, so a contents page's leader dots do not name the body font.
+            fonts[_family(ln.font)] += sum(1 for ch in ln.text if ch.isalnum())
         font = fonts.most_common(1)[0][0] if fonts else ""
         return cls(size=size, left=left, right=right, font=font)
 
@@ -231,6 +244,10 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                 blocks[-1].add(ln)
                 prev = None  # the text after a table starts a new paragraph
                 continue
+            if _PUNCT_ONLY.match(ln.text) and blocks and blocks[-1].kind in ("para", "title"):
+                blocks[-1].add(ln)  # closes the sentence above, whatever its position
+                prev = ln
+                continue
             kind = "title" if (
                 (layout.is_title(ln) or (ln.page == 1 and page1_bold and not seen_heading and _bold_title(ln, layout)))
                 and not ladder_match(ln.text) and not normalise_doc_number(ln.text)
@@ -243,9 +260,9 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
             carried = (
                 kind == "para" and cur is not None and cur.kind == "para" and prev is not None
                 and ln.page != prev.page and not _CLOSING.search(prev.text)
-                and not (ladder_match(ln.text) and layout.heading_font(ln))
+                and not (ladder_match(ln.text) and (layout.heading_font(ln) or layout.ends_paragraph(prev)))
                 and not (len(cur.lines) == 1 and ladder_match(cur.text) and layout.heading_font(prev))
-                and not layout.centred(prev)
+                and not layout.centred(prev) and not layout.centred(ln)
                 and abs(ln.size - prev.size) <= 0.5
             )
             starts = not carried and (
@@ -254,6 +271,7 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                 or prev is None
                 or (kind == "para" and (
                     layout.indented(ln)
+                    or bool(_TOC_LINE.search(prev.text)) or bool(_TOC_LINE.search(ln.text))
                     or layout.ends_paragraph(prev)
                     or layout.centred(ln)
                     or layout.centred(prev)
@@ -290,7 +308,29 @@ def _footnotes_by_page(pages: list[Page]) -> dict[tuple[int, str], Footnote]:
 
 
 # -- pass 2: blocks → sections ----------------------------------------------------------------
-def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool = True) -> tuple[str, str]:
+RUN_IN_TITLE = 24
+
+
+def _body_font_title(rest: str, end, one_line: bool, first_line: int = 10**6) -> bool:
+    """Whether a numbered paragraph in the body font opens with a title.
+
+    Without a heading font, only the layout speaks: a short label ending in 。 with text after
+    it (（四）入户通报。公安…), or a short line of its own with no sentence punctuation
+    ((二）注意事项). A numbered sentence that runs on (1．…均须参加身体‖健康状况检查…, 3.进入…
+    登录页后，点击“注册”，如图3所示：) is a numbered paragraph: its sentence stays whole.
+    """
+    if end:
+        label = rest[: end.start()]
+        # A label that states an amount (…支出995.86万元。) is a sentence, not a title.
+        amount = re.search(r"\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|人|%|％)", label)
+        # A run-in label ends on its first line: one that runs over the line end is a sentence.
+        return (len(label) <= RUN_IN_TITLE and end.start() < first_line and not re.search(r"[，,；;：:]", label)
+                and not amount)
+    return one_line and len(rest) <= 24 and not re.search(r"[，,；;：:。]", rest)
+
+
+def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool = True,
+                   first_line: int = 10**6) -> tuple[str, str]:
     """(heading text, remaining paragraph text) for a ladder paragraph.
 
     ``titled``: the number is set in a heading font (黑体/楷体). In the body font, a number
@@ -304,10 +344,16 @@ def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool
             return m.group(1), rest[m.end():]
         return "", rest
     end = _SENTENCE_END.search(rest)
-    if end and rank > ARTICLE_RANK and not rest[end.end():].strip() and (not titled or _SELF_CLAUSE.match(rest)):
+    if rank > ARTICLE_RANK and _SELF_CLAUSE.match(rest):
+        return "", rest
+    if end and rank > ARTICLE_RANK and not rest[end.end():].strip() and not titled:
+        return "", rest
+    if rank > ARTICLE_RANK and not titled and not _body_font_title(rest, end, one_line, first_line):
         return "", rest
     if end and end.start() <= MAX_HEADING:
         return rest[: end.start()], rest[end.end():]
+    if not end and re.search(r"[；;，,、]$", rest):
+        return "", rest  # an item of a list (…的；), not a title
     if not end and (len(rest) <= MAX_HEADING or one_line):
         return rest.rstrip("：:"), ""
     return "", rest
@@ -351,9 +397,32 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         else:
             sec.paragraphs.append(par)
 
+    toc = _toc_blocks(blocks)
+    ranks = [m[1] for b in blocks if b.kind == "para" and (m := ladder_match(b.text.strip())) and m[1] > 0]
+    top_rank = min(ranks) if ranks else 2
+    top_kind = next((k for k, r, _, _ in LADDER if r == top_rank), "chapter")
+
     for i, b in enumerate(blocks):
         text = b.text.strip()
         if not text:
+            continue
+        if i in toc:
+            add_paragraph(_paragraph(text, b, footnotes, None))
+            continue
+        bare = _BARE_HEADING.match(re.sub(r"\s+", "", text)) if b.kind == "para" and len(b.lines) == 1 else None
+        if bare and (layout.heading_font(b.lines[0]) or layout.centred(b.lines[0])):
+            # 序言 / 附则 without a number: a heading at the top rung of the document's ladder.
+            if current() is None:
+                open_part(fallback_title, b.pages)
+            while stack and stack[-1][0] >= top_rank:
+                stack.pop()
+            parent = stack[-1][1]
+            parent_local = "" if parent.kind == "part" else parent.id[len(doc_id) + 1:]
+            segment = _BARE_IDS[bare.group(1)]
+            sec = Section(id=new_id(([parent_local] if parent_local else []) + [segment]), level=len(stack),
+                          number=None, heading=bare.group(1), kind=top_kind, pages=b.pages)
+            parent.children.append(sec)
+            stack.append((top_rank, sec))
             continue
         if b.kind == "title" and MASTHEAD.match(re.sub(r"\s+", "", text)) and b.pages[0] == 1 and not parts:
             add_paragraph(Paragraph(text=re.sub(r"\s+", "", text), pages=b.pages))
@@ -378,7 +447,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         if b.kind == "table":
             add_paragraph(Paragraph(text=text, pages=b.pages, kind="table_row", cells=b.cells))
             continue
-        match = ladder_match(text)
+        match = ladder_match(text) if not _TOC_LINE.search(b.lines[0].text) else None
         inside_article = any(rank == ARTICLE_RANK for rank, _ in stack)
         if match:
             kind, rank, number, rest, prefix = match
@@ -394,7 +463,9 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
                 match = None
             elif kind == "point" and attachment_list:
                 match = None
-            elif rank > ARTICLE_RANK and inside_article:
+            elif kind == "clause" and not _clause_title(b, number, rest, layout):
+                match = None
+            elif rank > ARTICLE_RANK and inside_article and not _own_line_title(b, rank, rest, nxt, layout):
                 match = None
             else:
                 attachment_list = False
@@ -402,7 +473,8 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             lead = _LEAD.match(text)
             add_paragraph(_paragraph(text, b, footnotes, lead.group(1) if lead else None))
             continue
-        heading, body = _split_heading(kind, rank, rest, len(b.lines) == 1, layout.heading_font(b.lines[0]))
+        first_line = len(re.sub(r"\s+", "", b.lines[0].text)) - (len(re.sub(r"\s+", "", text)) - len(re.sub(r"\s+", "", rest)))
+        heading, body = _split_heading(kind, rank, rest, len(b.lines) == 1, layout.heading_font(b.lines[0]), first_line)
         if current() is None:
             open_part(fallback_title, b.pages)
         while stack and stack[-1][0] >= rank:
@@ -410,6 +482,8 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         parent = stack[-1][1]
         n = cn_to_int(number)
         segment = prefix if kind == "appendix" and n is None else f"{prefix}{n}"
+        if kind == "clause":
+            segment = prefix + number.replace(".", "-")
         # Ids nest under the parent's id but leave the part out: "<doc>/ch5/s2".
         parent_local = "" if parent.kind == "part" else parent.id[len(doc_id) + 1:]
         sid = new_id(([parent_local] if parent_local else []) + [segment])
@@ -424,6 +498,53 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
     for p in parts:
         _span(p)
     return parts
+
+
+def _clause_title(b: _Block, number: str, rest: str, layout: Layout) -> bool:
+    """2.2.1 网络公示: a numbered clause title is a short line of its own without punctuation; a
+    bare "1" needs a heading font too (a paragraph may well begin "3年以上…")."""
+    ln = b.lines[0]
+    return (len(b.lines) == 1 and 0 < len(rest) <= 24 and not re.search(r"[。；;，,：:！？、]", rest)
+            and ("." in number or layout.heading_font(ln)))
+
+
+_BARE_IDS = {"序言": "preamble", "前言": "preface", "引言": "intro", "附则": "supplementary"}
+
+
+def _own_line_title(b: _Block, rank: float, rest: str, nxt: _Block | None, layout: Layout) -> bool:
+    """A numbered line inside an article that is a sub-heading, not one of its 项 or 目.
+
+    Items of an article are sentences (（一）国家机关；). A line of its own that ends well short
+    of the right margin with no punctuation at all — （一）文化程度, （二）职业资格、专业技术
+    职称或执业资格 (dg_jifen's scoring article) — titles what follows, and what follows is a
+    rung further down (1．…，30分；). A run of short lines on one rung (1．博士计30分 2．硕士计25分)
+    is a list.
+    """
+    ln = b.lines[0]
+    below = ladder_match(nxt.text.strip()) if nxt is not None else None
+    return (len(b.lines) == 1 and 0 < len(rest) <= 24 and not re.search(r"[。；;，,：:！？]", rest)
+            and (layout.right - ln.x1) > 2 * ln.size and bool(below) and below[1] > rank)
+
+
+def _toc_blocks(blocks: list[_Block]) -> set[int]:
+    """Indexes of the blocks of a 目录 without leader dots (民法典: six pages of 编/章/节).
+
+    The contents run from the 目录 line to where the body starts again: the first block that
+    repeats the first entry. Without such a repeat there is no contents to skip.
+    """
+    start = next((i for i, b in enumerate(blocks) if re.sub(r"\s+", "", b.text) == "目录"), None)
+    if start is None:
+        return set()
+    first = None
+    for j in range(start + 1, len(blocks)):
+        key = re.sub(r"\s+", "", blocks[j].text)
+        if first is None:
+            if ladder_match(key) or _BARE_HEADING.match(key):
+                first = key
+            continue
+        if key == first:
+            return set(range(start, j))
+    return set()
 
 
 def _paragraph(text: str, b: _Block, footnotes, lead, shift: int = 0) -> Paragraph:
