@@ -94,6 +94,7 @@ _PUNCT_ONLY = re.compile(r"^[。，、；：！？）」』”’》〕】…]+$
 # Unnumbered headings that stand at the top rung of a law: 序言 (宪法), 附则 (民法典 after its 编).
 _BARE_HEADING = re.compile(r"^(序言|前言|引言|附则)$")
 _CLOSING = re.compile(r"[。！？：；:;!?][”’」』）)]*$")
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|人|分|%|％)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{1,20})】")
 
@@ -322,7 +323,7 @@ def _body_font_title(rest: str, end, one_line: bool, first_line: int = 10**6) ->
     if end:
         label = rest[: end.start()]
         # A label that states an amount (…支出995.86万元。) is a sentence, not a title.
-        amount = re.search(r"\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|人|%|％)", label)
+        amount = _AMOUNT.search(label)
         # A run-in label ends on its first line: one that runs over the line end is a sentence.
         return (len(label) <= RUN_IN_TITLE and end.start() < first_line and not re.search(r"[，,；;：:]", label)
                 and not amount)
@@ -518,12 +519,14 @@ def _own_line_title(b: _Block, rank: float, rest: str, nxt: _Block | None, layou
     of the right margin with no punctuation at all — （一）文化程度, （二）职业资格、专业技术
     职称或执业资格 (dg_jifen's scoring article) — titles what follows, and what follows is a
     rung further down (1．…，30分；). A run of short lines on one rung (1．博士计30分 2．硕士计25分)
-    is a list.
+    is a list, and so is a line that states an amount (1．具有下例条件之一的计30分).
     """
     ln = b.lines[0]
-    below = ladder_match(nxt.text.strip()) if nxt is not None else None
+    below = ladder_match(nxt.text.strip()) if nxt is not None and nxt.kind == "para" else None
+    followed = nxt is not None and nxt.kind == "para" and (below is None or below[1] > rank)
     return (len(b.lines) == 1 and 0 < len(rest) <= 24 and not re.search(r"[。；;，,：:！？]", rest)
-            and (layout.right - ln.x1) > 2 * ln.size and bool(below) and below[1] > rank)
+            and not _AMOUNT.search(rest) and (layout.right - ln.x1) > 2 * ln.size
+            and (followed or layout.heading_font(ln)))
 
 
 def _toc_blocks(blocks: list[_Block]) -> set[int]:
