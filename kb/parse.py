@@ -48,7 +48,7 @@ def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256:
     sections = structure.pages_to_sections(doc_id, labelled, fallback_title=info.get("Title") or path.stem)
     meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE])
     warnings = list(text_warnings)
-    empty = [p.number for p in pages if not p.lines]
+    empty = [p.number for p in pages if sum(len(ln.text.strip()) for ln in p.lines) < extract.EMPTY_PAGE_CHARS]
     if empty and len(empty) < len(pages):
         warnings.append(f"pages without a text layer (images only, not OCR'd): {_ranges(empty)}")
     return Document(
