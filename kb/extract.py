@@ -290,7 +290,7 @@ def _watermark_filter(page, page_no: int, stats: dict | None):
     chars = page.chars
     if not chars:
         return None
-    turned = [c for c in chars if not c.get("upright", True) and c["text"].strip()]
+    turned = [c for c in chars if _turned(c) and c["text"].strip()]
     if not turned:
         return None
     size = statistics.median(c["size"] for c in chars)
@@ -305,10 +305,15 @@ def _watermark_filter(page, page_no: int, stats: dict | None):
     sizes = {round(c["size"], 2) for c in turned if id(c) in big}
 
     def keep(obj: dict) -> bool:
-        return not (obj.get("object_type") == "char" and not obj.get("upright", True)
-                    and round(obj.get("size", 0), 2) in sizes)
+        return not (obj.get("object_type") == "char" and _turned(obj) and round(obj.get("size", 0), 2) in sizes)
 
     return keep
+
+
+def _turned(char: dict) -> bool:
+    # pdfplumber calls a 45° glyph "upright"; its text matrix is what shows the turn.
+    m = char.get("matrix") or (1, 0, 0, 1)
+    return not char.get("upright", True) or abs(m[1]) > 0.05 or abs(m[2]) > 0.05
 
 
 def _page_lines(page, page_no: int, stats: dict | None) -> tuple[Line, ...]:

@@ -98,7 +98,7 @@ def wrap_probes(pages: list[Page]) -> list[Probe]:
         return []
     sizes = Counter()
     for ln in body:
-        sizes[ln.size] += len(ln.text)
+        sizes[ln.size] += sum(1 for ch in ln.text if ch.isalnum())  # not a contents page's dots
     size = sizes.most_common(1)[0][0]
     by_width = defaultdict(list)
     for p in pages:
