@@ -245,12 +245,11 @@ def document_signals(doc: Document) -> dict:
 def suspicious_title(doc: Document) -> str | None:
     """Why the document's title looks wrong, or None."""
     t = (doc.title or "").strip()
-    stem = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] if doc.path else ""
     if not t:
         return "no title"
     if _HEX.search(t):
         return f"garbled: {t[:40]}"
-    if _FILE_NAME.search(t) or (stem and t == stem):
+    if _FILE_NAME.search(t):
         return f"a file name: {t[:40]}"
     if "http" in t or "www." in t:
         return f"a URL: {t[:40]}"
@@ -289,7 +288,7 @@ def check(index_dir, ref: str | None = None) -> list[dict]:
     from .store import Store
 
     snap = Store(index_dir).snapshot()
-    ids = [snap.resolve(ref)] if ref else snap.doc_ids()
+    ids = [snap.resolve(ref)] if ref else list(snap.doc_ids)
     out = []
     for doc_id in ids:
         doc = snap.document(doc_id)
@@ -299,3 +298,16 @@ def check(index_dir, ref: str | None = None) -> list[dict]:
                     "warnings": list(doc.warnings), "signals": signals})
     out.sort(key=lambda r: (r["trust"], r["doc_id"]))
     return out
+
+
+def check_text(records: list[dict]) -> str:
+    """``kb check`` for a terminal: the documents to distrust first, each with its reasons."""
+    if not records:
+        return "No documents. Run `kb ingest` first."
+    bad = [r for r in records if not r["trust"]]
+    lines = [f"{len(records)} document(s) checked, {len(bad)} to distrust"]
+    for r in records:
+        lines.append(f"{'distrust' if not r['trust'] else 'ok':8}  {r['doc_id']}  {r['title']}")
+        lines.extend(f"          - {why}" for why in r["reasons"])
+        lines.extend(f"          ! {w}" for w in r["warnings"] if not r["trust"])
+    return "\n".join(lines)

@@ -200,3 +200,32 @@ def test_wrap_probes_are_kept_on_the_bundled_plan():
     kept = quality.probes_kept(doc, probes)
     assert len(probes) > 100
     assert len(kept) >= 0.99 * len(probes)
+
+
+def test_kb_check_over_the_index(corpus_index):
+    import json
+
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    result = CliRunner().invoke(cli, ["--index", str(corpus_index), "check", "--json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert len(records) == 2
+    assert set(records[0]) == {"doc_id", "title", "trust", "reasons", "warnings", "signals"}
+    assert set(records[0]["signals"]) == {"heading_mid_sentence", "para_breaks", "one_char", "bad_chars", "watermark",
+                                          "running_header", "page_number", "suspicious_title"}
+    # The bundled documents parse cleanly: nothing to distrust.
+    assert [r["reasons"] for r in records] == [[], []]
+    one = CliRunner().invoke(cli, ["--index", str(corpus_index), "check", "2017"])
+    assert one.exit_code == 0 and one.output.startswith("1 document(s) checked, 0 to distrust")
+
+
+def test_kb_check_names_an_unknown_document(corpus_index):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    result = CliRunner().invoke(cli, ["--index", str(corpus_index), "check", "no-such-document"])
+    assert result.exit_code == 1 and result.output.startswith("Error:")
