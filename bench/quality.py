@@ -1,6 +1,6 @@
 """How well the text and structure hold on a folder of PDFs, without any hand-written answers.
 
-    PYTHONPATH=. python bench/quality.py [FOLDER ...] [--json] [--save FILE] [--compare FILE]
+    PYTHONPATH=. python bench/quality.py [--kb CHECKOUT] [FOLDER ...] [--json] [--save FILE] [--compare FILE] [--cache DIR]
 
 FOLDER defaults to ../shared/real. For each PDF it parses the file as ``kb ingest`` would and
 reports the signals of ``kb/quality.py``: wrap joins kept (probes from the PDF's own lines:
@@ -9,7 +9,8 @@ end up in one paragraph), headings that end mid-sentence, paragraphs that end mi
 while the next goes on, one-character paragraphs, U+FFFD/private-use/radical code points,
 watermark, running-header and page-number survivors, and a suspicious title. Refused files are
 listed with their reason. ``--save`` writes the JSON; ``--compare`` prints the totals of a saved
-run beside this one's.
+run beside this one's. ``--kb CHECKOUT`` parses with another checkout's ``kb`` (say, main before a
+change) and measures it with this checkout's signals.
 """
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+if len(sys.argv) > 2 and sys.argv[1] == "--kb":  # measure another checkout's kb with these signals
+    sys.path.insert(0, sys.argv[2])
+    del sys.argv[1:3]
 
 SIGNALS = ["heading_mid_sentence", "para_breaks", "one_char", "bad_chars", "watermark", "running_header",
            "page_number", "suspicious_title"]
@@ -37,7 +41,7 @@ def _read(path: Path, cache: Path | None):
 
     key = None
     if cache is not None:
-        code = hashlib.sha1((ROOT / "kb" / "extract.py").read_bytes()).hexdigest()[:10]
+        code = hashlib.sha1(Path(extract.__file__).read_bytes()).hexdigest()[:10]
         key = cache / f"{path.stem}-{path.stat().st_size}-{code}.pickle"
         if key.exists():
             return pickle.loads(key.read_bytes())
@@ -53,9 +57,29 @@ def _read(path: Path, cache: Path | None):
     return result
 
 
+def _quality():
+    """kb/quality.py of this checkout, also when PYTHONPATH points at an older kb (--before)."""
+    import importlib.util
+
+    try:
+        from kb import quality  # noqa: F401
+
+        return quality
+    except ImportError:
+        import kb
+
+        spec = importlib.util.spec_from_file_location("kb.quality", ROOT / "kb" / "quality.py")
+        module = importlib.util.module_from_spec(spec)
+        module.__package__ = "kb"
+        spec.loader.exec_module(module)
+        return module
+
+
 def assess(path: Path, cache: Path | None = None) -> dict:
-    from kb import clean, parse, quality
+    from kb import clean, parse
     from kb.errors import InputError
+
+    quality = _quality()
 
     started = time.monotonic()
     got = _read(path, cache)
@@ -65,7 +89,10 @@ def assess(path: Path, cache: Path | None = None) -> dict:
         raise got
     pages, info, warnings = got
     labelled = clean.label_pages(pages)
-    doc = parse.document_from_pages(path, pages, path.stem, info=info, warnings=warnings, labelled=labelled)
+    if hasattr(parse, "document_from_pages"):
+        doc = parse.document_from_pages(path, pages, path.stem, info=info, warnings=warnings, labelled=labelled)
+    else:  # an older kb (to measure "before"): it reads the PDF again
+        doc = parse.parse_pdf(path, path.stem)
     probes = quality.wrap_probes(labelled)
     kept = quality.probes_kept(doc, probes)
     lost = [p for p in probes if p not in kept]

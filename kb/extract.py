@@ -61,6 +61,7 @@ FAKE_BOLD_SHIFT = 0.3  # of the glyph width: a repeat closer than this is a fake
 EMPTY_PAGE_CHARS = 10
 CID_SHARE = 0.05
 CJK_SHARE = 0.2
+_SYMBOL_IN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])[!\"#$%&'*+<=>@\\^_`{}~]+(?=[\u4e00-\u9fff])")
 LATIN_GARBAGE_SHARE = 0.3
 
 
@@ -497,6 +498,11 @@ def check_text_layer(path: Path, pages: list[Page]) -> list[str]:
     if len(letters) >= 50 and accented > LATIN_GARBAGE_SHARE * len(letters) and cjk < CJK_SHARE * len(letters):
         raise GarbledTextError(path, f"{100 * accented // len(letters)}% of the letters are accented Latin (Ã, Ê, ¹ …): a font without a Chinese Unicode map")
     notes = []
+    # Old law booklets whose font maps full-width punctuation and digits to ASCII symbols
+    # ("第!条", "规定#") — flagged: the symbol-to-character table differs per font.
+    symbols = len(_SYMBOL_IN_CJK.findall(rest))
+    if cjk >= 200 and symbols >= 20 and symbols > 0.01 * cjk:
+        notes.append(f"{symbols} ASCII symbols (!\"#$%…) between Chinese characters: the font may map punctuation or digits to symbols")
     if len(letters) >= 200 and cjk < CJK_SHARE * len(letters):
         notes.append(f"only {100 * cjk // len(letters)}% of the letters are Chinese: the text layer may be garbled")
     return notes

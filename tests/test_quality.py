@@ -229,3 +229,17 @@ def test_kb_check_names_an_unknown_document(corpus_index):
 
     result = CliRunner().invoke(cli, ["--index", str(corpus_index), "check", "no-such-document"])
     assert result.exit_code == 1 and result.output.startswith("Error:")
+
+
+def test_ascii_symbols_between_chinese_are_flagged():
+    from kb.extract import check_text_layer
+    from kb.model import Line, Page
+
+    def page(n, text):
+        return Page(number=n, width=595, height=842, lines=(Line(text=text, page=n, x0=80, x1=500, top=100, bottom=114, size=14, font="SimSun"),))
+
+    broken = [page(n, "第!条为了规范居住证管理#保障来京人员合法权益%提高人口服务管理水平$根据有关法律法规&结合本市实际") for n in range(1, 9)]
+    notes = check_text_layer(Path("old.pdf"), broken)
+    assert any("ASCII symbols" in n for n in notes)
+    clean_pages = [page(n, "第一条为了规范居住证管理，保障来京人员合法权益，提高人口服务管理水平，根据有关法律法规，结合本市实际") for n in range(1, 9)]
+    assert check_text_layer(Path("new.pdf"), clean_pages) == []
