@@ -97,6 +97,11 @@ def assess(path: Path, cache: Path | None = None) -> dict:
     kept = quality.probes_kept(doc, probes)
     lost = [p for p in probes if p not in kept]
     signals = quality.document_signals(doc)
+    if hasattr(quality, "band_survivors"):
+        headers, numbers = quality.band_survivors(labelled)
+        for name, found in (("running_header", headers), ("page_number", numbers)):
+            signals[name] = {"count": signals[name]["count"] + len(found),
+                             "examples": (signals[name]["examples"] + found)[:3]}
     return {
         "file": path.name,
         "title": doc.title,

@@ -24,9 +24,10 @@ Two kinds of evidence:
   bad_chars             U+FFFD, private-use and radical code points left in the text
   watermark             the same single character standing alone in 3+ places (a watermark's
                         glyphs read one per line)
-  running_header        the same words at a page break in 3+ places (a header or footer the page
-                        furniture did not catch, glued into the sentence it interrupts), or the
-                        same short paragraph on 3+ pages
+  running_header        the same words at a page break in 3+ places: a header or footer the page
+                        furniture did not catch, glued into the sentence it interrupts. With the
+                        pages at hand (``band_survivors``): body lines at the top or bottom of
+                        the page that repeat on a third of the pages
   page_number           "— 3 —", "－3－", "第 3 页" left inside the text
   suspicious_title      a title that is a file name, hex or Latin garbage, a URL, a 红头 alone …
   ====================  ==========================================================================
@@ -136,6 +137,28 @@ def wrap_probes(pages: list[Page]) -> list[Probe]:
     return out
 
 
+def band_survivors(pages: list[Page]) -> tuple[list[str], list[str]]:
+    """(running headers/footers, page numbers) left as body text at the top or bottom of pages.
+
+    A line counts when it sits in the top or bottom 8 % of its page and, for a header, the same
+    words (digits aside) stand there on at least three pages and a third of them.
+    """
+    shapes: dict[str, set] = {}
+    numbers = []
+    for p in pages:
+        for ln in p.lines:
+            if ln.label != BODY or not (ln.bottom <= 0.08 * p.height or ln.top >= 0.92 * p.height):
+                continue
+            t = _flat(ln.text)
+            if re.fullmatch(r"[-—－–~～_\s]*\d{1,4}[-—－–~～_\s]*|第\d{1,4}页.*|[一二三四五六七八九十]{1,3}[-－—]\d{1,4}", t):
+                numbers.append(t)
+            elif t:
+                shapes.setdefault(re.sub(r"\d+", "#", t), set()).add(p.number)
+    enough = max(3, len(pages) / 3)
+    headers = [t for t, on in shapes.items() if len(on) >= enough]
+    return headers, numbers
+
+
 def _texts(doc: Document) -> list[str]:
     """Every run of text the export keeps together: each heading, each paragraph."""
     out = []
@@ -201,11 +224,8 @@ def document_signals(doc: Document) -> dict:
     one_char, bad, pageno = [], [], []
     singles = Counter()
     edges = Counter()
-    repeats: dict[str, set] = {}
     for s, p in _all_paragraphs(doc):
         t = _flat(p.text)
-        if p.kind == "text" and 6 <= len(t) <= 60:
-            repeats.setdefault(re.sub(r"\d+", "#", t), set()).add(p.pages[0])
         if p.kind == "text" and len(t) == 1:
             one_char.append(t)
             singles[t] += 1
@@ -221,11 +241,6 @@ def document_signals(doc: Document) -> dict:
     for s in doc.walk():
         bad.extend(_BAD.findall(s.title))
     watermark = [ch for ch, n in singles.items() if n >= 3]
-    for shape, pages in repeats.items():
-        # A whole paragraph printed again on page after page (a third of them at least: a
-        # code repeats "（一）当事人的姓名…" or 通则 in earnest a few times).
-        if len(pages) >= max(3, doc.page_count / 3):
-            edges[shape] += len(pages)
     headers = [t for t, n in edges.items() if n >= 3]
     heads = heading_mid_sentence(doc)
     breaks = para_breaks(doc)
