@@ -29,14 +29,29 @@ is a paragraph whose first line starts with one of these, and it nests under the
 heading of a lower rank (a document may skip rungs, so depth comes from the stack, not the
 rank):
 
-    附录 / 附件  >  第X编  >  第X章  >  第X节  >  第X条  >  一、  >  （一）  >  1.  >  （1）
+    附录 / 附件 / 附  >  第X编  >  第X分编  >  第X章  >  第X节  >  第X条  >  一、  >  （一）  >  1.  >  （1）
+
+(and the clauses of standards, 1 / 2.1 / 2.2.1, nested by their depth, where the layout shows a
+title: a short line of its own). 序言 and 附则 without a number stand at the top rung of the
+document's own ladder (宪法: beside 第一章; 民法典: beside 第一编). A 目录 is text, not headings:
+lines with leader dots and a page number, or, without them, everything from 目录 to where the
+body repeats its first entry.
+
+**Heading or numbered paragraph.** A numbered line is a heading when the layout says so: its
+number is set in a heading font (黑体/楷体/bold), or it is a short line of its own with no
+sentence punctuation, or it opens with a short label that ends in 。 on its first line (run-in
+title: （四）入户通报。公安…). Otherwise — a number followed by a sentence that runs on, ends
+in ；, states an amount, or speaks of the document itself (本办法…) — it is a *numbered
+paragraph*: the section keeps the number, its heading is empty, and the sentence stays whole
+(the first line of "1．…均须参加身体" ‖ "健康状况检查…" is not a title).
 
 * A heading that carries its first sentence on the same line (（一）服务外包产业实现跨越发展。)
   is a heading; the sentence up to its first 。 is the heading text and anything after it is
   the first paragraph. If the first sentence is over 40 characters, the heading keeps only its
   number and the whole sentence is text.
 * 第X条 is the leaf of legal documents: the （一）1. items inside an article are its 项 and
-  目, the article's text, not headings (Legislation Law practice: 条 > 款 > 项 > 目).
+  目, the article's text, not headings (Legislation Law practice: 条 > 款 > 项 > 目) — except a
+  short line of its own that titles what follows (（一）文化程度 above "1．…，30分；").
 * Run-in paragraph leads (软件开发外包。软件开发外包已成为…) are not headings: the document
   sets them in body type inside a numbered section. They stay paragraphs of that section and
   the lead phrase is kept as ``Paragraph.lead``.
