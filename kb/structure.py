@@ -345,6 +345,17 @@ def _body_font_title(rest: str, end, one_line: bool, first_line: int = 10**6) ->
     return one_line and len(rest) <= 24 and not re.search(r"[，,；;：:。]", rest)
 
 
+SHORT_ITEM = 12
+
+
+def _short_item(rest: str, end, one_line: bool) -> bool:
+    """A line of its own that is a short phrase closed by 。 (1.国家高新技术企业。) names a
+    heading like a title does; a sentence (a comma, a verb phrase over 12 characters, an amount)
+    does not."""
+    label = rest[: end.start()]
+    return one_line and len(label) <= SHORT_ITEM and not re.search(r"[，,；;：:、]", label) and not _AMOUNT.search(label)
+
+
 def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool = True,
                    first_line: int = 10**6) -> tuple[str, str]:
     """(heading text, remaining paragraph text) for a ladder paragraph.
@@ -362,7 +373,7 @@ def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool
     end = _SENTENCE_END.search(rest)
     if rank > ARTICLE_RANK and _SELF_CLAUSE.match(rest):
         return "", rest
-    if end and rank > ARTICLE_RANK and not rest[end.end():].strip() and not titled:
+    if end and rank > ARTICLE_RANK and not rest[end.end():].strip() and not titled and not _short_item(rest, end, one_line):
         return "", rest
     if rank > ARTICLE_RANK and not titled and not _body_font_title(rest, end, one_line, first_line):
         return "", rest
