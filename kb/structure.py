@@ -178,6 +178,9 @@ class Layout:
     left: float
     right: float
     font: str
+    # Pages set to a narrower measure of their own (a web print's attachment in a box: gd_yinjin
+    # p4 ends its lines at 391 pt, the rest at 491): page number → (left, right).
+    pages: dict = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def of(cls, pages: list[Page]) -> "Layout":
@@ -197,19 +200,26 @@ class Layout:
             # Letters only, so a contents page's leader dots do not name the body font.
             fonts[_family(ln.font)] += sum(1 for ch in ln.text if ch.isalnum())
         font = fonts.most_common(1)[0][0] if fonts else ""
-        return cls(size=size, left=left, right=right, font=font)
+        return cls(size=size, left=left, right=right, font=font, pages=_page_measures(pages, size, left, right))
+
+    def margins(self, ln: Line) -> tuple[float, float]:
+        return self.pages.get(ln.page, (self.left, self.right))
 
     def indented(self, ln: Line) -> bool:
-        return ln.x0 > self.left + 0.8 * self.size
+        return ln.x0 > self.margins(ln)[0] + 0.8 * self.size
 
     def ends_paragraph(self, ln: Line) -> bool:
         # Half-width digits and Latin make unjustified lines end early, so a short line ends its
         # paragraph only when it also ends a sentence, or stops over five characters short.
-        short_by = (self.right - ln.x1) / ln.size  # in characters
+        short_by = (self.margins(ln)[1] - ln.x1) / ln.size  # in characters
         return short_by > 5 or (short_by > 1.5 and bool(_CLOSING.search(ln.text)))
 
     def centred(self, ln: Line) -> bool:
-        return ln.x0 > self.left + 2.5 * self.size and ln.x1 < self.right - 2.5 * self.size
+        # A centred line of body type is short (序言, 第一章 总则); a long line that merely
+        # starts indented and ends a few characters early (a ragged web print) is not.
+        left, right = self.margins(ln)
+        return (ln.x0 > left + 2.5 * self.size and ln.x1 < right - 2.5 * self.size
+                and ln.x1 - ln.x0 < 0.7 * (right - left))
 
     def is_title(self, ln: Line) -> bool:
         return ln.size >= self.size * TITLE_RATIO
@@ -218,6 +228,27 @@ class Layout:
         # A line without a Chinese character ("DGSJYJ-2015", "2050199") is set in a Latin face
         # whatever its role: its font says nothing about heading or body.
         return _family(ln.font) != self.font and bool(_HAN.search(ln.text))
+
+
+def _page_measures(pages: list[Page], size: float, left: float, right: float) -> dict:
+    """Pages whose own measure is clearly narrower than the document's, with their margins.
+
+    Only a page that shows it plainly: 8+ body lines, a third of them ending at one right edge
+    (justified or wrapped text) at least three characters inside the document's edge.
+    """
+    out = {}
+    for p in pages:
+        body = [ln for ln in p.lines if ln.label == BODY and abs(ln.size - size) < 0.5]
+        if len(body) < 8:
+            continue
+        ends = sorted(ln.x1 for ln in body)
+        edge = ends[int(len(ends) * 0.9)]
+        at_edge = sum(1 for x in ends if abs(x - edge) < size)
+        if edge < right - 3 * size and at_edge * 3 >= len(body):
+            lefts = Counter(round(ln.x0) for ln in body)
+            shares = [x for x, n in lefts.items() if n >= 0.1 * len(body)]
+            out[p.number] = (min(shares) if shares else left, edge)
+    return out
 
 
 def _family(font: str) -> str:
@@ -238,7 +269,7 @@ def _runs_on(cur: _Block | None, prev: Line, layout: Layout) -> bool:
     of the right margin, so a full first line means the paragraph continues.
     """
     m = ladder_match(cur.text) if cur is not None and len(cur.lines) == 1 else None
-    return bool(m) and (layout.right - prev.x1) < 1.5 * prev.size
+    return bool(m) and (layout.margins(prev)[1] - prev.x1) < 1.5 * prev.size
 
 
 def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
@@ -551,7 +582,7 @@ def _own_line_title(b: _Block, rank: float, rest: str, nxt: _Block | None, layou
     below = ladder_match(nxt.text.strip()) if nxt is not None and nxt.kind == "para" else None
     followed = nxt is not None and nxt.kind == "para" and (below is None or below[1] > rank)
     return (len(b.lines) == 1 and 0 < len(rest) <= 24 and not re.search(r"[。；;，,：:！？]", rest)
-            and not _AMOUNT.search(rest) and (layout.right - ln.x1) > 2 * ln.size
+            and not _AMOUNT.search(rest) and (layout.margins(ln)[1] - ln.x1) > 2 * ln.size
             and (followed or layout.heading_font(ln)))
 
 
