@@ -318,7 +318,7 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                 or prev is None
                 or (kind == "para" and (
                     layout.indented(ln)
-                    or bool(_TOC_LINE.search(prev.text)) or bool(_TOC_LINE.search(ln.text))
+                    or bool(_TOC_LINE.search(prev.text))  # a contents entry may wrap: split after it
                     or layout.ends_paragraph(prev)
                     or layout.centred(ln)
                     or layout.centred(prev)
@@ -505,7 +505,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         if b.kind == "table":
             add_paragraph(Paragraph(text=text, pages=b.pages, kind="table_row", cells=b.cells))
             continue
-        match = ladder_match(text) if not _TOC_LINE.search(b.lines[0].text) else None
+        match = ladder_match(text) if not _TOC_LINE.search(b.lines[-1].text) else None
         inside_article = any(rank == ARTICLE_RANK for rank, _ in stack)
         if match:
             kind, rank, number, rest, prefix = match
