@@ -243,3 +243,28 @@ def test_ascii_symbols_between_chinese_are_flagged():
     assert any("ASCII symbols" in n for n in notes)
     clean_pages = [page(n, "第一条为了规范居住证管理，保障来京人员合法权益，提高人口服务管理水平，根据有关法律法规，结合本市实际") for n in range(1, 9)]
     assert check_text_layer(Path("new.pdf"), clean_pages) == []
+
+
+def test_web_print_link_word_after_each_article_is_cut(tmp_path):
+    """A law printed from a site that links 释义 (commentary) after every article."""
+    from kb.parse import parse_pdf
+
+    path = tmp_path / "web.pdf"
+    c = _canvas(path)
+    for page in range(2):
+        c.setFont("Helvetica", 8)
+        c.drawString(40, 820, "http://www.npc.gov.cn/npc/flfg/2016-04/29/content.htm")
+        c.drawString(40, 20, f"{page + 1} of 2 05/03/2016 10:12 AM")
+        c.setFont("STSong-Light", 12)
+        y = 760
+        for k in range(4):
+            n = page * 4 + k + 1
+            c.drawString(80, y, f"第{'一二三四五六七八'[n - 1]}条 本条规定居住证的申领条件和办理程序，公安机关应当")
+            c.drawString(56, y - 18, "依法及时办理并告知申请人。释义")
+            y -= 60
+        c.showPage()
+    c.save()
+    doc = parse_pdf(path)
+    text = "".join(p.text for s in doc.walk() for p in s.paragraphs)
+    assert "释义" not in text
+    assert text.count("公安机关应当依法及时办理并告知申请人。") == 8
