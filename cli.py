@@ -135,7 +135,7 @@ def outline(ctx, doc, as_json):
 @kb_errors
 @click.pass_context
 def check(ctx, doc, as_json):
-    """Signals of text and structure to distrust, for every document or DOC."""
+    """Documents (all, or DOC) whose text to distrust, and why."""
     from kb.quality import check as check_index, check_text
 
     records = check_index(ctx.obj["index"], doc)
