@@ -312,9 +312,10 @@ def _watermark_filter(page, page_no: int, stats: dict | None):
 
 
 def _turned(char: dict) -> bool:
-    # pdfplumber calls a 45° glyph "upright"; its text matrix is what shows the turn.
+    # pdfplumber calls a 45° glyph "upright"; its text matrix is what shows the turn. A turn
+    # moves the baseline (b ≠ 0); a slant alone (fake italic: c ≠ 0, b = 0) does not.
     m = char.get("matrix") or (1, 0, 0, 1)
-    return not char.get("upright", True) or abs(m[1]) > 0.05 or abs(m[2]) > 0.05
+    return not char.get("upright", True) or abs(m[1]) > 0.05
 
 
 def _page_lines(page, page_no: int, stats: dict | None) -> tuple[Line, ...]:
