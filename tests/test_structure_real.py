@@ -24,21 +24,26 @@ def norm(text: str) -> str:
     return re.sub(r"[\s【】]", "", unicodedata.normalize("NFKC", text))
 
 
+class _Parsed(dict):
+    """Each file parsed once, when a test first asks for it (no search index is built: these
+    tests read the document tree only)."""
+
+    def __missing__(self, stem):
+        from kb.parse import parse_pdf
+
+        self[stem] = parse_pdf(real_pdf(f"{stem}.pdf"), stem)
+        return self[stem]
+
+
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory):
+def documents():
     if not REAL.exists():
         pytest.skip(f"{REAL} is absent: the real-PDF set lives in ../shared/real beside the checkout")
-    from kb.ingest import ingest
-    from kb.store import Store
-
-    index = tmp_path_factory.mktemp("real10") / "index"
-    ingest([REAL / f"{stem}.pdf" for stem in sorted(EXPECTED) if (REAL / f"{stem}.pdf").exists()], index)
-    return {d.id: d for d in Store(index).snapshot().documents()}
+    return _Parsed()
 
 
 def _doc(documents, stem):
     real_pdf(f"{stem}.pdf")
-    assert stem in documents, f"{stem} was not ingested"
     return documents[stem]
 
 
