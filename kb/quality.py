@@ -55,6 +55,7 @@ _OPEN = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔"
 _TAIL_PARTICLE = re.compile(r"[，、,的和与及或对在将把被由向从以于并且而]$")
 _HEX = re.compile(r"^(?:[0-9A-Fa-f]{2}\s*){8,}$|^þÿ|\\x[0-9a-f]{2}|^[\x20-\x7e]*[ÃÂÐÑ¼½¾¿×÷ÿ][\x00-\xff]*$")
 _FILE_NAME = re.compile(r"\.(?:docx?|wps|pdf|xlsx?|html?|txt)\b|^Microsoft Word|^Untitled|^无标题|^\d+$", re.I)
+_DOC_NUMBER = re.compile(r"[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号$")
 _MASTHEAD = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:文件|命令|令)$")
 
 
@@ -209,6 +210,8 @@ def para_breaks(doc: Document) -> list[str]:
                 continue
             if ta[-1] in "）)】》”" and not re.search(r"[，,、]", ta):
                 continue  # a label line such as 附件：…（样式）
+            if _MASTHEAD.match(_flat(ta)) or _DOC_NUMBER.search(ta):
+                continue  # the 红头 and the 发文字号: lines of their own, no sentence
             out.append(f"{ta[-8:]}‖{tb[:8]}")
     return out
 
