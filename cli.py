@@ -335,6 +335,19 @@ def outline(ctx, doc, as_json):
 
 
 @cli.command()
+@click.argument("doc", required=False)
+@json_option
+@kb_errors
+@click.pass_context
+def check(ctx, doc, as_json):
+    """Documents (all, or DOC) whose text to distrust, and why."""
+    from kb.quality import check as check_index, check_text
+
+    records = check_index(ctx.obj["index"], doc)
+    click.echo(_dump(records) if as_json else check_text(records))
+
+
+@cli.command()
 @click.argument("term", required=False)
 @click.option("--exact", is_flag=True, help="Only a name written exactly (any case or script), no partial or fuzzy match.")
 @click.option("--fuzzy", is_flag=True, help="Rank every term by similarity to TERM.")

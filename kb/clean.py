@@ -26,6 +26,9 @@ Three jobs, in this order:
    ⻅ ⻓ (U+2E80–2EFF)   见 长         CJK radical supplement forms: same, by the table below
    ２００３ ＩＴＯ       2003 ITO      full-width digits and letters: a typing variant; GB/T 9704
                                        §5.3 writes numbers half-width (``fold_width``)
+   � at a line head      (dropped)     a bullet the font could not map (U+FFFD, or Wingdings'
+                                       private-use bullets U+F06C/F0A7/F0B7…); a bullet holds
+                                       no words
    ====================  ============  =====================================================
 
 2. **Spacing** (``fix_spacing``): extraction puts spaces between CJK and digits or Latin
@@ -89,6 +92,7 @@ RADICAL_SUPPLEMENT = {
 }
 
 _KANGXI = re.compile("[\u2f00-\u2fdf]")
+_LEAD_FFFD = re.compile("^[\ufffd\uf06c\uf06e\uf075\uf0a7\uf0b7\uf0d8\uf0fc]+\\s*")
 KANGXI_OVERRIDES = {"\u2f1c": "口"}
 _SUPPLEMENT = re.compile("[\u2e80-\u2eff]")
 _YEAR_QUOTES = re.compile(r"„\s*(\d{4})\s*‟")
@@ -100,6 +104,9 @@ def repair_text(text: str) -> str:
     if not text:
         return text
     text = text.replace("臵", "置")
+    # A bullet glyph the font could not map arrives as U+FFFD at the head of a line: the
+    # bullet carries no words, so it goes; an U+FFFD inside the text stays, for kb check.
+    text = _LEAD_FFFD.sub("", text)
     text = _YEAR_QUOTES.sub(r"〔\1〕", text)
     text = text.replace("„", "〔").replace("‟", "〕")
     text = _DOT_BETWEEN.sub("·", text)
@@ -138,6 +145,7 @@ _DASHES = "－—\\-–~～_﹣"
 PAGE_NUMBER = re.compile(
     rf"^(?:[{_DASHES}\s]*(\d{{1,4}})[{_DASHES}\s]*"
     r"|第\s*(\d{1,4})\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|[一二三四五六七八九十]{1,3}\s*[-－—]\s*(\d{1,4})"  # chapter-page: 二-7 (manuals)
     r"|(\d{1,4})\s*/\s*\d{1,4}"
     r"|[Pp]age\s*(\d{1,4})(?:\s*of\s*\d{1,4})?)$"
 )
@@ -164,9 +172,14 @@ _MARKER_START = re.compile(r"^(\d{1,2}|[*†‡①②③④⑤⑥⑦⑧⑨⑩])\
 def body_size(pages: list[Page]) -> float:
     """The type size most characters are set in."""
     sizes = Counter()
+    rows = Counter()
     for p in pages:
         for ln in p.lines:
-            sizes[ln.size] += len(ln.text)
+            # Table rows carry the page's median size, not their own: an attachment of score
+            # tables would outweigh the running text (dg_jifen 2015: 14 pt rows, 16 pt body).
+            # Letters and digits only: the leader dots of a table of contents are not text.
+            (rows if ln.label == TABLE else sizes)[ln.size] += sum(1 for ch in ln.text if ch.isalnum())
+    sizes = sizes or rows
     return sizes.most_common(1)[0][0] if sizes else 12.0
 
 
@@ -214,6 +227,8 @@ def label_pages(pages: list[Page]) -> list[Page]:
 
     cited = {r.marker for p in repaired for ln in p.lines for r in ln.refs}
     web = is_web_print(repaired)
+    if web:
+        repaired = _drop_link_words(repaired)
     overlap = page_overlap(repaired)
     headers = repeated_table_headers(repaired)
     in_imprint = False
@@ -226,6 +241,9 @@ def label_pages(pages: list[Page]) -> list[Page]:
             band = _band(ln, p, 0.1)
             if ln.label == TABLE:
                 lines.append(replace(ln, label=FURNITURE if (p.number, k) in headers else TABLE))
+                continue
+            if ln.label == FURNITURE:  # a web print's link word (_drop_link_words)
+                lines.append(ln)
                 continue
             if k < overlap.get(p.number, 0) or URL_ONLY.match(ln.text) or RULE_LINE.match(ln.text):
                 lines.append(replace(ln, label=FURNITURE))
@@ -270,6 +288,48 @@ def label_pages(pages: list[Page]) -> list[Page]:
             lines.append(replace(ln, label=BODY))
         out.append(replace(p, lines=tuple(lines), label=label))
     return out
+
+
+_LINK_TAIL = re.compile(r"(?<=[。；！？])([\u4e00-\u9fff]{1,4})$")
+
+
+def _drop_link_words(pages: list[Page]) -> list[Page]:
+    """Web prints: a link word printed after every article ("…之日起施行。释义") is page chrome.
+
+    A short word that follows a sentence end at the close of five or more lines that stop short
+    of the right edge (a wrapped line reaching the edge may well end "。本"), or stands as a line
+    of its own five or more times, is a link of the site, not the text: the tail is cut off and
+    the lone line becomes furniture.
+    """
+    tails = Counter()
+    for p in pages:
+        right = max((ln.x1 for ln in p.lines), default=0)
+        for ln in p.lines:
+            m = _LINK_TAIL.search(ln.text)
+            if m and right - ln.x1 > 2 * max(ln.size, 1):
+                tails[m.group(1)] += 1
+            elif len(ln.text) <= 4 and _HAN_ONLY.match(ln.text):
+                tails[ln.text] += 1
+    links = {w for w, n in tails.items() if n >= 5}
+    if not links:
+        return pages
+    out = []
+    for p in pages:
+        right = max((ln.x1 for ln in p.lines), default=0)
+        lines = []
+        for ln in p.lines:
+            m = _LINK_TAIL.search(ln.text)
+            if ln.text in links:
+                lines.append(replace(ln, label=FURNITURE))
+            elif m and m.group(1) in links and right - ln.x1 > 2 * max(ln.size, 1):
+                lines.append(replace(ln, text=ln.text[: m.start()]))
+            else:
+                lines.append(ln)
+        out.append(replace(p, lines=tuple(lines)))
+    return out
+
+
+_HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 def is_web_print(pages: list[Page]) -> bool:

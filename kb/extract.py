@@ -31,6 +31,7 @@ flat on long documents; ``max_pages`` and ``max_seconds`` bound the work per fil
 """
 from __future__ import annotations
 
+import logging
 import re
 import statistics
 import time
@@ -61,6 +62,8 @@ FAKE_BOLD_SHIFT = 0.3  # of the glyph width: a repeat closer than this is a fake
 EMPTY_PAGE_CHARS = 10
 CID_SHARE = 0.05
 CJK_SHARE = 0.2
+_SYMBOL_IN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])[!\"#$%&'*+<=>@\\^_`{}~]+(?=[\u4e00-\u9fff])")
+LATIN_GARBAGE_SHARE = 0.3
 
 
 def check_readable(path: Path) -> None:
@@ -187,9 +190,19 @@ def _line_from_chars(chars: list[dict], page_no: int, stats: dict | None = None)
         top=round(min(c["top"] for c in body), 1),
         bottom=round(max(c["bottom"] for c in body), 1),
         size=round(size, 1),
-        font=_font(body[0].get("fontname", "")),
+        font=_font(_lead_char(body).get("fontname", "")),
         refs=tuple(refs),
     )
+
+
+def _lead_char(chars: list[dict]) -> dict:
+    """The character whose font names the line's font: the first Chinese one.
+
+    Digits, Latin and ASCII brackets are often set in a Latin face (Times New Roman) inside a
+    line of 仿宋: a line that opens with "3万元" or "1．" would otherwise look like a change of
+    font, which structure reads as a heading or a new paragraph (dg_gongzu "并处以‖3万元以下罚款").
+    """
+    return next((c for c in chars if "\u3400" <= c["text"] <= "\u9fff"), chars[0])
 
 
 def _is_rule(obj: dict) -> bool:
@@ -265,8 +278,52 @@ def _outside(boxes):
     return keep
 
 
+WATERMARK_RATIO = 2.5
+
+
+def _watermark_filter(page, page_no: int, stats: dict | None):
+    """A ``page.filter`` test that leaves out the glyphs of a diagonal watermark, or None.
+
+    A watermark is drawn turned (not upright) and set far larger than the text (85 pt over
+    16 pt); pdfplumber would put each of its glyphs into whichever text line shares its height
+    ("机密" injected into words). Turned glyphs at text size are a rotated table: kept, and the
+    page is named in a warning.
+    """
+    chars = page.chars
+    if not chars:
+        return None
+    turned = [c for c in chars if _turned(c) and c["text"].strip()]
+    if not turned:
+        return None
+    size = statistics.median(c["size"] for c in chars)
+    big = {id(c) for c in turned if c["size"] >= WATERMARK_RATIO * size}
+    if stats is not None:
+        if big:
+            stats["watermark"] = stats.get("watermark", 0) + len(big)
+        if len(turned) - len(big) >= 20:
+            stats.setdefault("rotated_pages", set()).add(page_no)
+    if not big:
+        return None
+    sizes = {round(c["size"], 2) for c in turned if id(c) in big}
+
+    def keep(obj: dict) -> bool:
+        return not (obj.get("object_type") == "char" and _turned(obj) and round(obj.get("size", 0), 2) in sizes)
+
+    return keep
+
+
+def _turned(char: dict) -> bool:
+    # pdfplumber calls a 45° glyph "upright"; its text matrix is what shows the turn. A turn
+    # moves the baseline (b ≠ 0); a slant alone (fake italic: c ≠ 0, b = 0) does not.
+    m = char.get("matrix") or (1, 0, 0, 1)
+    return not char.get("upright", True) or abs(m[1]) > 0.05
+
+
 def _page_lines(page, page_no: int, stats: dict | None) -> tuple[Line, ...]:
     deduped = dedupe_page(page)  # pdfplumber's own is quadratic in the characters on a page (kb/chars.py)
+    drop = _watermark_filter(deduped, page_no, stats)
+    if drop is not None:
+        deduped = deduped.filter(drop)
     rows, boxes = _table_lines(deduped, page_no)
     text_page = deduped.filter(_outside(boxes)) if boxes else deduped
     raw_lines = text_page.extract_text_lines(return_chars=True, strip=False)
@@ -354,13 +411,64 @@ def read_pages(path: str | Path, *, warnings: list | None = None, **kwargs) -> l
     ``warnings`` (a list) receives what was repaired or looks doubtful but was kept.
     """
     stats: dict = {}
-    pages = list(iter_pages(path, stats=stats, **kwargs))
+    with _PdfminerLog() as log:
+        pages = list(iter_pages(path, stats=stats, **kwargs))
     notes = check_text_layer(Path(path), pages)
     if stats.get("fake_bold"):
         notes.append(f"{stats['fake_bold']} doubled fake-bold characters removed")
+    if stats.get("watermark"):
+        notes.append(f"{stats['watermark']} characters of a diagonal watermark left out of the text")
+    if stats.get("rotated_pages"):
+        notes.append(f"text drawn rotated (a turned table?) on page(s) {_ranges(sorted(stats['rotated_pages']))}: its reading order may be wrong")
+    if log.count:
+        notes.append(f"pdfminer reported {log.count} problem(s) reading the file, e.g. {log.first}")
     if warnings is not None:
         warnings.extend(notes)
     return pages
+
+
+class _PdfminerLog(logging.Handler):
+    """pdfminer's warnings during one read, counted instead of flooding stderr.
+
+    "Could not get FontBBox from font descriptor…" comes once per font per page: hundreds of
+    lines on a long file, none of which the user can act on. One warning per document says
+    that it happened and gives the first message.
+    """
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+        self.first = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        if not self.first:
+            self.first = record.getMessage()[:120]
+
+    def __enter__(self):
+        self._logger = logging.getLogger("pdfminer")
+        self._propagate = self._logger.propagate
+        self._logger.addHandler(self)
+        self._logger.propagate = False
+        return self
+
+    def __exit__(self, *exc):
+        self._logger.removeHandler(self)
+        self._logger.propagate = self._propagate
+        return False
+
+
+def _ranges(numbers: list[int]) -> str:
+    out, start, prev = [], None, None
+    for n in numbers + [None]:
+        if start is None:
+            start = prev = n
+        elif n is not None and n == prev + 1:
+            prev = n
+        else:
+            out.append(f"{start}" if start == prev else f"{start}-{prev}")
+            start = prev = n
+    return ", ".join(out)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -372,9 +480,11 @@ def check_text_layer(path: Path, pages: list[Page]) -> list[str]:
     if not pages:
         raise NoTextLayerError(path, "the PDF has no pages")
     counts = [sum(len(re.sub(r"\s", "", ln.text)) for ln in p.lines) for p in pages]
-    empty = sum(1 for n in counts if n < EMPTY_PAGE_CHARS)
-    if empty * 2 >= len(pages):
-        raise NoTextLayerError(path, f"{empty} of {len(pages)} page(s) carry no text")
+    empty = [p.number for p, n in zip(pages, counts) if n < EMPTY_PAGE_CHARS]
+    # A scan is refused; a document with some scanned pages (a standard with 11 of 22 pages
+    # as images) keeps its text pages, and the others are named in a warning (parse.py).
+    if len(empty) == len(pages) or sum(counts) < EMPTY_PAGE_CHARS * 3:
+        raise NoTextLayerError(path, f"{len(empty)} of {len(pages)} page(s) carry no text")
     text = "".join(ln.text for p in pages for ln in p.lines)
     visible = re.sub(r"\s", "", text)
     cids = _CID.findall(visible)
@@ -384,7 +494,17 @@ def check_text_layer(path: Path, pages: list[Page]) -> list[str]:
     rest = _CID.sub("", visible)
     letters = [ch for ch in rest if ch.isalpha()]
     cjk = sum(1 for ch in letters if _is_cjk(ch))
+    # A font whose codes are GBK bytes but whose map says Latin-1 gives "ÊÇ·ñ¹«¿ª" without
+    # any (cid:N): accented Latin letters that no Chinese or English text is made of.
+    accented = sum(1 for ch in letters if "\u00c0" <= ch <= "\u024f")
+    if len(letters) >= 50 and accented > LATIN_GARBAGE_SHARE * len(letters) and cjk < CJK_SHARE * len(letters):
+        raise GarbledTextError(path, f"{100 * accented // len(letters)}% of the letters are accented Latin (Ã, Ê, ¹ …): a font without a Chinese Unicode map")
     notes = []
+    # Old law booklets whose font maps full-width punctuation and digits to ASCII symbols
+    # ("第!条", "规定#") — flagged: the symbol-to-character table differs per font.
+    symbols = len(_SYMBOL_IN_CJK.findall(rest))
+    if cjk >= 200 and symbols >= 20 and symbols > 0.01 * cjk:
+        notes.append(f"{symbols} ASCII symbols (!\"#$%…) between Chinese characters: the font may map punctuation or digits to symbols")
     if len(letters) >= 200 and cjk < CJK_SHARE * len(letters):
         notes.append(f"only {100 * cjk // len(letters)}% of the letters are Chinese: the text layer may be garbled")
     return notes

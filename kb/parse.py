@@ -35,12 +35,20 @@ def parse_pdf(
     info: dict = {}
     text_warnings: list[str] = []
     pages = extract.read_pages(path, on_page=on_page, metadata=info, warnings=text_warnings, **budget)
-    labelled = clean.label_pages(pages)
+    return document_from_pages(path, pages, doc_id, sha256=sha256, info=info, warnings=text_warnings)
+
+
+def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256: str | None = None,
+                        info: dict | None = None, warnings: list[str] | None = None, labelled=None) -> Document:
+    """The ``Document`` of extracted ``pages`` (``labelled``: their ``clean.label_pages``, if made)."""
+    info = info or {}
+    text_warnings = list(warnings or [])
+    labelled = labelled if labelled is not None else clean.label_pages(pages)
     doc_id = doc_id or path.stem
     sections = structure.pages_to_sections(doc_id, labelled, fallback_title=info.get("Title") or path.stem)
     meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE])
     warnings = list(text_warnings)
-    empty = [p.number for p in pages if not p.lines]
+    empty = [p.number for p in pages if sum(len(ln.text.strip()) for ln in p.lines) < extract.EMPTY_PAGE_CHARS]
     if empty and len(empty) < len(pages):
         warnings.append(f"pages without a text layer (images only, not OCR'd): {_ranges(empty)}")
     return Document(

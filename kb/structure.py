@@ -29,14 +29,29 @@ is a paragraph whose first line starts with one of these, and it nests under the
 heading of a lower rank (a document may skip rungs, so depth comes from the stack, not the
 rank):
 
-    附录 / 附件  >  第X编  >  第X章  >  第X节  >  第X条  >  一、  >  （一）  >  1.  >  （1）
+    附录 / 附件 / 附  >  第X编  >  第X分编  >  第X章  >  第X节  >  第X条  >  一、  >  （一）  >  1.  >  （1）
+
+(and the clauses of standards, 1 / 2.1 / 2.2.1, nested by their depth, where the layout shows a
+title: a short line of its own). 序言 and 附则 without a number stand at the top rung of the
+document's own ladder (宪法: beside 第一章; 民法典: beside 第一编). A 目录 is text, not headings:
+lines with leader dots and a page number, or, without them, everything from 目录 to where the
+body repeats its first entry.
+
+**Heading or numbered paragraph.** A numbered line is a heading when the layout says so: its
+number is set in a heading font (黑体/楷体/bold), or it is a short line of its own with no
+sentence punctuation, or it opens with a short label that ends in 。 on its first line (run-in
+title: （四）入户通报。公安…). Otherwise — a number followed by a sentence that runs on, ends
+in ；, states an amount, or speaks of the document itself (本办法…) — it is a *numbered
+paragraph*: the section keeps the number, its heading is empty, and the sentence stays whole
+(the first line of "1．…均须参加身体" ‖ "健康状况检查…" is not a title).
 
 * A heading that carries its first sentence on the same line (（一）服务外包产业实现跨越发展。)
   is a heading; the sentence up to its first 。 is the heading text and anything after it is
   the first paragraph. If the first sentence is over 40 characters, the heading keeps only its
   number and the whole sentence is text.
 * 第X条 is the leaf of legal documents: the （一）1. items inside an article are its 项 and
-  目, the article's text, not headings (Legislation Law practice: 条 > 款 > 项 > 目).
+  目, the article's text, not headings (Legislation Law practice: 条 > 款 > 项 > 目) — except a
+  short line of its own that titles what follows (（一）文化程度 above "1．…，30分；").
 * Run-in paragraph leads (软件开发外包。软件开发外包已成为…) are not headings: the document
   sets them in body type inside a numbered section. They stay paragraphs of that section and
   the lead phrase is kept as ``Paragraph.lead``.
@@ -62,15 +77,19 @@ _NUM = rf"[{CN_DIGITS}]+"
 
 # (kind, rank, pattern, id prefix). The pattern's group 1 is the number as printed.
 LADDER = [
-    ("appendix", 0, re.compile(rf"^((?:附录|附件)\s*(?:\d+|{_NUM})?)(?=\s*[:：]|\s*$|\s+\S)"), "appendix"),
+    ("appendix", 0, re.compile(rf"^((?:附录|附件)\s*(?:\d+|{_NUM})?|附(?=\s*$))(?=\s*[:：]|\s*$|\s+\S)"), "appendix"),
     ("book", 1, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*编)"), "b"),
+    ("subbook", 1.5, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*分\s*编)"), "sb"),
     ("chapter", 2, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*章)"), "ch"),
     ("section", 3, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*节)"), "sec"),
     ("article", 4, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*条)"), "art"),
-    ("item", 5, re.compile(rf"^({_NUM}\s*[、．.])(?!\d)"), "p"),
+    ("item", 5, re.compile(rf"^({_NUM}\s*(?:、|[．.](?!\d)))"), "p"),
     ("subitem", 6, re.compile(rf"^([（(]\s*{_NUM}\s*[)）])"), "s"),
     ("point", 7, re.compile(r"^(\d{1,2}\s*[.．、])(?![\d%％])"), "i"),
     ("subpoint", 8, re.compile(r"^([（(]\s*\d{1,2}\s*[)）])"), "ii"),
+    # Clauses of standards and technical texts: 1 概述 / 2.1 公示信息内容 / 2.2.1 网络公示. Taken
+    # as headings only where the layout says title (``_clause_title``); rank by depth.
+    ("clause", 4.6, re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?=\s*[\u4e00-\u9fff])"), "c"),
 ]
 ARTICLE_RANK = 4
 TITLE_RATIO = 1.14
@@ -82,8 +101,16 @@ _SENTENCE_END = re.compile(r"[。！？]")
 _LEAD = re.compile(r"^([^，。；：、,;:（）()“”]{2,16})。(?=\S)")
 # A clause about the document itself (本实施细则由…负责解释。本通知自…起施行。) is never a
 # title, even where it is set in 黑体 like the titles around it (dg_qiye, hz).
-_SELF_CLAUSE = re.compile(r"^本(?:实施)?(?:办法|通知|细则|规定|条例|意见|方案|决定|规划)")
+_SELF_CLAUSE = re.compile(r"^本(?:实施)?(?:办法|通知|通告|公告|细则|规定|条例|意见|方案|决定|规划|标准|法)")
+# A table of contents line: leader dots and a page number ("一、注册......3").
+_TOC_LINE = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…]\s?[.．·…])\s*\d{1,4}$")
+# Full-width punctuation that a narrow layout pushed onto a line of its own ("…审核入口”" ‖ "。").
+_PUNCT_ONLY = re.compile(r"^[。，、；：！？）」』”’》〕】…]+$")
+# Unnumbered headings that stand at the top rung of a law: 序言 (宪法), 附则 (民法典 after its 编).
+_BARE_HEADING = re.compile(r"^(序言|前言|引言|附则)$")
 _CLOSING = re.compile(r"[。！？：；:;!?][”’」』）)]*$")
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|人|分|%|％)")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{1,20})】")
 
 
@@ -114,6 +141,8 @@ def ladder_match(text: str):
         m = pattern.match(text)
         if m:
             number = re.sub(r"\s+", "", m.group(1))
+            if kind == "clause":
+                rank += 0.1 * number.count(".")
             return kind, rank, number, text[m.end():].lstrip(" ：:　"), prefix
     return None
 
@@ -149,6 +178,9 @@ class Layout:
     left: float
     right: float
     font: str
+    # Pages set to a narrower measure of their own (a web print's attachment in a box: gd_yinjin
+    # p4 ends its lines at 391 pt, the rest at 491): page number → (left, right).
+    pages: dict = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def of(cls, pages: list[Page]) -> "Layout":
@@ -165,27 +197,58 @@ class Layout:
         right = full[int(len(full) * 0.9)] if full else 0
         fonts = Counter()
         for ln in body:
-            fonts[_family(ln.font)] += len(ln.text)
+            # Letters only, so a contents page's leader dots do not name the body font.
+            fonts[_family(ln.font)] += sum(1 for ch in ln.text if ch.isalnum())
         font = fonts.most_common(1)[0][0] if fonts else ""
-        return cls(size=size, left=left, right=right, font=font)
+        return cls(size=size, left=left, right=right, font=font, pages=_page_measures(pages, size, left, right))
+
+    def margins(self, ln: Line) -> tuple[float, float]:
+        return self.pages.get(ln.page, (self.left, self.right))
 
     def indented(self, ln: Line) -> bool:
-        return ln.x0 > self.left + 0.8 * self.size
+        return ln.x0 > self.margins(ln)[0] + 0.8 * self.size
 
     def ends_paragraph(self, ln: Line) -> bool:
         # Half-width digits and Latin make unjustified lines end early, so a short line ends its
         # paragraph only when it also ends a sentence, or stops over five characters short.
-        short_by = (self.right - ln.x1) / ln.size  # in characters
+        short_by = (self.margins(ln)[1] - ln.x1) / ln.size  # in characters
         return short_by > 5 or (short_by > 1.5 and bool(_CLOSING.search(ln.text)))
 
     def centred(self, ln: Line) -> bool:
-        return ln.x0 > self.left + 2.5 * self.size and ln.x1 < self.right - 2.5 * self.size
+        # A centred line of body type is short (序言, 第一章 总则); a long line that merely
+        # starts indented and ends a few characters early (a ragged web print) is not.
+        left, right = self.margins(ln)
+        return (ln.x0 > left + 2.5 * self.size and ln.x1 < right - 2.5 * self.size
+                and ln.x1 - ln.x0 < 0.7 * (right - left))
 
     def is_title(self, ln: Line) -> bool:
         return ln.size >= self.size * TITLE_RATIO
 
     def heading_font(self, ln: Line) -> bool:
-        return _family(ln.font) != self.font
+        # A line without a Chinese character ("DGSJYJ-2015", "2050199") is set in a Latin face
+        # whatever its role: its font says nothing about heading or body.
+        return _family(ln.font) != self.font and bool(_HAN.search(ln.text))
+
+
+def _page_measures(pages: list[Page], size: float, left: float, right: float) -> dict:
+    """Pages whose own measure is clearly narrower than the document's, with their margins.
+
+    Only a page that shows it plainly: 8+ body lines, a third of them ending at one right edge
+    (justified or wrapped text) at least three characters inside the document's edge.
+    """
+    out = {}
+    for p in pages:
+        body = [ln for ln in p.lines if ln.label == BODY and abs(ln.size - size) < 0.5]
+        if len(body) < 8:
+            continue
+        ends = sorted(ln.x1 for ln in body)
+        edge = ends[int(len(ends) * 0.9)]
+        at_edge = sum(1 for x in ends if abs(x - edge) < size)
+        if edge < right - 3 * size and at_edge * 3 >= len(body):
+            lefts = Counter(round(ln.x0) for ln in body)
+            shares = [x for x, n in lefts.items() if n >= 0.1 * len(body)]
+            out[p.number] = (min(shares) if shares else left, edge)
+    return out
 
 
 def _family(font: str) -> str:
@@ -206,7 +269,7 @@ def _runs_on(cur: _Block | None, prev: Line, layout: Layout) -> bool:
     of the right margin, so a full first line means the paragraph continues.
     """
     m = ladder_match(cur.text) if cur is not None and len(cur.lines) == 1 else None
-    return bool(m) and (layout.right - prev.x1) < 1.5 * prev.size
+    return bool(m) and (layout.margins(prev)[1] - prev.x1) < 1.5 * prev.size
 
 
 def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
@@ -228,6 +291,10 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                 blocks[-1].add(ln)
                 prev = None  # the text after a table starts a new paragraph
                 continue
+            if _PUNCT_ONLY.match(ln.text) and blocks and blocks[-1].kind in ("para", "title"):
+                blocks[-1].add(ln)  # closes the sentence above, whatever its position
+                prev = ln
+                continue
             kind = "title" if (
                 (layout.is_title(ln) or (ln.page == 1 and page1_bold and not seen_heading and _bold_title(ln, layout)))
                 and not ladder_match(ln.text) and not normalise_doc_number(ln.text)
@@ -240,9 +307,9 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
             carried = (
                 kind == "para" and cur is not None and cur.kind == "para" and prev is not None
                 and ln.page != prev.page and not _CLOSING.search(prev.text)
-                and not (ladder_match(ln.text) and layout.heading_font(ln))
+                and not (ladder_match(ln.text) and (layout.heading_font(ln) or layout.ends_paragraph(prev)))
                 and not (len(cur.lines) == 1 and ladder_match(cur.text) and layout.heading_font(prev))
-                and not layout.centred(prev)
+                and not layout.centred(prev) and not layout.centred(ln)
                 and abs(ln.size - prev.size) <= 0.5
             )
             starts = not carried and (
@@ -251,6 +318,7 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                 or prev is None
                 or (kind == "para" and (
                     layout.indented(ln)
+                    or bool(_TOC_LINE.search(prev.text))  # a contents entry may wrap: split after it
                     or layout.ends_paragraph(prev)
                     or layout.centred(ln)
                     or layout.centred(prev)
@@ -287,7 +355,40 @@ def _footnotes_by_page(pages: list[Page]) -> dict[tuple[int, str], Footnote]:
 
 
 # -- pass 2: blocks → sections ----------------------------------------------------------------
-def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool = True) -> tuple[str, str]:
+RUN_IN_TITLE = 24
+
+
+def _body_font_title(rest: str, end, one_line: bool, first_line: int = 10**6) -> bool:
+    """Whether a numbered paragraph in the body font opens with a title.
+
+    Without a heading font, only the layout speaks: a short label ending in 。 with text after
+    it (（四）入户通报。公安…), or a short line of its own with no sentence punctuation
+    ((二）注意事项). A numbered sentence that runs on (1．…均须参加身体‖健康状况检查…, 3.进入…
+    登录页后，点击“注册”，如图3所示：) is a numbered paragraph: its sentence stays whole.
+    """
+    if end:
+        label = rest[: end.start()]
+        # A label that states an amount (…支出995.86万元。) is a sentence, not a title.
+        amount = _AMOUNT.search(label)
+        # A run-in label ends on its first line: one that runs over the line end is a sentence.
+        return (len(label) <= RUN_IN_TITLE and end.start() < first_line and not re.search(r"[，,；;：:]", label)
+                and not amount)
+    return one_line and len(rest) <= 24 and not re.search(r"[，,；;：:。]", rest)
+
+
+SHORT_ITEM = 12
+
+
+def _short_item(rest: str, end, one_line: bool) -> bool:
+    """A line of its own that is a short phrase closed by 。 (1.国家高新技术企业。) names a
+    heading like a title does; a sentence (a comma, a verb phrase over 12 characters, an amount)
+    does not."""
+    label = rest[: end.start()]
+    return one_line and len(label) <= SHORT_ITEM and not re.search(r"[，,；;：:、]", label) and not _AMOUNT.search(label)
+
+
+def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool = True,
+                   first_line: int = 10**6) -> tuple[str, str]:
     """(heading text, remaining paragraph text) for a ladder paragraph.
 
     ``titled``: the number is set in a heading font (黑体/楷体). In the body font, a number
@@ -301,10 +402,16 @@ def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool
             return m.group(1), rest[m.end():]
         return "", rest
     end = _SENTENCE_END.search(rest)
-    if end and rank > ARTICLE_RANK and not rest[end.end():].strip() and (not titled or _SELF_CLAUSE.match(rest)):
+    if rank > ARTICLE_RANK and _SELF_CLAUSE.match(rest):
+        return "", rest
+    if end and rank > ARTICLE_RANK and not rest[end.end():].strip() and not titled and not _short_item(rest, end, one_line):
+        return "", rest
+    if rank > ARTICLE_RANK and not titled and not _body_font_title(rest, end, one_line, first_line):
         return "", rest
     if end and end.start() <= MAX_HEADING:
         return rest[: end.start()], rest[end.end():]
+    if not end and re.search(r"[；;，,、]$", rest):
+        return "", rest  # an item of a list (…的；), not a title
     if not end and (len(rest) <= MAX_HEADING or one_line):
         return rest.rstrip("：:"), ""
     return "", rest
@@ -348,9 +455,32 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         else:
             sec.paragraphs.append(par)
 
+    toc = _toc_blocks(blocks)
+    ranks = [m[1] for b in blocks if b.kind == "para" and (m := ladder_match(b.text.strip())) and m[1] > 0]
+    top_rank = min(ranks) if ranks else 2
+    top_kind = next((k for k, r, _, _ in LADDER if r == top_rank), "chapter")
+
     for i, b in enumerate(blocks):
         text = b.text.strip()
         if not text:
+            continue
+        if i in toc:
+            add_paragraph(_paragraph(text, b, footnotes, None))
+            continue
+        bare = _BARE_HEADING.match(re.sub(r"\s+", "", text)) if b.kind == "para" and len(b.lines) == 1 else None
+        if bare and (layout.heading_font(b.lines[0]) or layout.centred(b.lines[0])):
+            # 序言 / 附则 without a number: a heading at the top rung of the document's ladder.
+            if current() is None:
+                open_part(fallback_title, b.pages)
+            while stack and stack[-1][0] >= top_rank:
+                stack.pop()
+            parent = stack[-1][1]
+            parent_local = "" if parent.kind == "part" else parent.id[len(doc_id) + 1:]
+            segment = _BARE_IDS[bare.group(1)]
+            sec = Section(id=new_id(([parent_local] if parent_local else []) + [segment]), level=len(stack),
+                          number=None, heading=bare.group(1), kind=top_kind, pages=b.pages)
+            parent.children.append(sec)
+            stack.append((top_rank, sec))
             continue
         if b.kind == "title" and MASTHEAD.match(re.sub(r"\s+", "", text)) and b.pages[0] == 1 and not parts:
             add_paragraph(Paragraph(text=re.sub(r"\s+", "", text), pages=b.pages))
@@ -375,7 +505,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         if b.kind == "table":
             add_paragraph(Paragraph(text=text, pages=b.pages, kind="table_row", cells=b.cells))
             continue
-        match = ladder_match(text)
+        match = ladder_match(text) if not _TOC_LINE.search(b.lines[-1].text) else None
         inside_article = any(rank == ARTICLE_RANK for rank, _ in stack)
         if match:
             kind, rank, number, rest, prefix = match
@@ -391,7 +521,9 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
                 match = None
             elif kind == "point" and attachment_list:
                 match = None
-            elif rank > ARTICLE_RANK and inside_article:
+            elif kind == "clause" and not _clause_title(b, number, rest, layout):
+                match = None
+            elif rank > ARTICLE_RANK and inside_article and not _own_line_title(b, rank, rest, nxt, layout):
                 match = None
             else:
                 attachment_list = False
@@ -399,7 +531,8 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             lead = _LEAD.match(text)
             add_paragraph(_paragraph(text, b, footnotes, lead.group(1) if lead else None))
             continue
-        heading, body = _split_heading(kind, rank, rest, len(b.lines) == 1, layout.heading_font(b.lines[0]))
+        first_line = len(re.sub(r"\s+", "", b.lines[0].text)) - (len(re.sub(r"\s+", "", text)) - len(re.sub(r"\s+", "", rest)))
+        heading, body = _split_heading(kind, rank, rest, len(b.lines) == 1, layout.heading_font(b.lines[0]), first_line)
         if current() is None:
             open_part(fallback_title, b.pages)
         while stack and stack[-1][0] >= rank:
@@ -407,6 +540,8 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         parent = stack[-1][1]
         n = cn_to_int(number)
         segment = prefix if kind == "appendix" and n is None else f"{prefix}{n}"
+        if kind == "clause":
+            segment = prefix + number.replace(".", "-")
         # Ids nest under the parent's id but leave the part out: "<doc>/ch5/s2".
         parent_local = "" if parent.kind == "part" else parent.id[len(doc_id) + 1:]
         sid = new_id(([parent_local] if parent_local else []) + [segment])
@@ -421,6 +556,55 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
     for p in parts:
         _span(p)
     return parts
+
+
+def _clause_title(b: _Block, number: str, rest: str, layout: Layout) -> bool:
+    """2.2.1 网络公示: a numbered clause title is a short line of its own without punctuation; a
+    bare "1" needs a heading font too (a paragraph may well begin "3年以上…")."""
+    ln = b.lines[0]
+    return (len(b.lines) == 1 and 0 < len(rest) <= 24 and not re.search(r"[。；;，,：:！？、]", rest)
+            and ("." in number or layout.heading_font(ln)))
+
+
+_BARE_IDS = {"序言": "preamble", "前言": "preface", "引言": "intro", "附则": "supplementary"}
+
+
+def _own_line_title(b: _Block, rank: float, rest: str, nxt: _Block | None, layout: Layout) -> bool:
+    """A numbered line inside an article that is a sub-heading, not one of its 项 or 目.
+
+    Items of an article are sentences (（一）国家机关；). A line of its own that ends well short
+    of the right margin with no punctuation at all — （一）文化程度, （二）职业资格、专业技术
+    职称或执业资格 (dg_jifen's scoring article) — titles what follows, and what follows is a
+    rung further down (1．…，30分；). A run of short lines on one rung (1．博士计30分 2．硕士计25分)
+    is a list, and so is a line that states an amount (1．具有下例条件之一的计30分).
+    """
+    ln = b.lines[0]
+    below = ladder_match(nxt.text.strip()) if nxt is not None and nxt.kind == "para" else None
+    followed = nxt is not None and nxt.kind == "para" and (below is None or below[1] > rank)
+    return (len(b.lines) == 1 and 0 < len(rest) <= 24 and not re.search(r"[。；;，,：:！？]", rest)
+            and not _AMOUNT.search(rest) and (layout.margins(ln)[1] - ln.x1) > 2 * ln.size
+            and (followed or layout.heading_font(ln)))
+
+
+def _toc_blocks(blocks: list[_Block]) -> set[int]:
+    """Indexes of the blocks of a 目录 without leader dots (民法典: six pages of 编/章/节).
+
+    The contents run from the 目录 line to where the body starts again: the first block that
+    repeats the first entry. Without such a repeat there is no contents to skip.
+    """
+    start = next((i for i, b in enumerate(blocks) if re.sub(r"\s+", "", b.text) == "目录"), None)
+    if start is None:
+        return set()
+    first = None
+    for j in range(start + 1, len(blocks)):
+        key = re.sub(r"\s+", "", blocks[j].text)
+        if first is None:
+            if ladder_match(key) or _BARE_HEADING.match(key):
+                first = key
+            continue
+        if key == first:
+            return set(range(start, j))
+    return set()
 
 
 def _paragraph(text: str, b: _Block, footnotes, lead, shift: int = 0) -> Paragraph:
