@@ -70,10 +70,12 @@ def cli(ctx, index_dir):
 @click.option("--max-pages", default=2000, show_default=True, type=click.IntRange(min=1), help="Refuse files with more pages.")
 @click.option("--max-seconds", default=300.0, show_default=True, type=click.FloatRange(min=0),
               help="Give up on a file after this long.")
+@click.option("--ocr", "use_ocr", is_flag=True,
+              help="OCR pages without a text layer (scans; needs pip install -e '.[ocr]'). Slow: seconds a page.")
 @json_option
 @kb_errors
 @click.pass_context
-def ingest(ctx, paths, wait, max_pages, max_seconds, as_json):
+def ingest(ctx, paths, wait, max_pages, max_seconds, use_ocr, as_json):
     """Read PDFs (files or folders; default: corpus/) into the index.
 
     Only new and changed files are parsed; files gone from an ingested folder leave the index.
@@ -94,7 +96,7 @@ def ingest(ctx, paths, wait, max_pages, max_seconds, as_json):
         bar.update(i - bar.pos)
 
     report = run(list(paths) or [DEFAULT_CORPUS], ctx.obj["index"], on_progress=progress, wait=wait,
-                 max_pages=max_pages, max_seconds=max_seconds)
+                 max_pages=max_pages, max_seconds=max_seconds, use_ocr=use_ocr)
     if bar is not None:
         bar.render_finish()
     click.echo(_dump(ingest_record(report)) if as_json else ingest_text(report))

@@ -38,6 +38,7 @@ class IngestReport:
 
 
 ProgressFn = Callable[[str, int, int], None]  # (file being read, index, total)
+OCR_CACHE = "ocr"  # under the index root, beside the generations: OCR results by file SHA-256
 
 
 def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[Path], list[InputError]]:
@@ -80,10 +81,21 @@ def ingest(
     *,
     on_progress: ProgressFn | None = None,
     wait: float = 0.0,
+    use_ocr: bool = False,
     **budget,
 ) -> IngestReport:
-    """Ingest ``paths`` (files and folders) into the index at ``index_dir``."""
+    """Ingest ``paths`` (files and folders) into the index at ``index_dir``.
+
+    ``use_ocr``: OCR the pages without a text layer (the ``ocr`` extra); results are cached in
+    the index (kb/ocr.py), so an unchanged file is never OCR'd again.
+    """
+    import time
+
+    from .ocr import prune_cache
+
+    started = time.time()
     store = Store(index_dir)
+    budget = {**budget, "use_ocr": use_ocr, "ocr_cache": store.root / OCR_CACHE}
     report = IngestReport(index=str(index_dir))
     files, roots, missing = collect_files(paths)
     for err in missing:
@@ -141,6 +153,7 @@ def ingest(
                 report.removed.append(doc_id)
                 report.warnings.append({"doc_id": doc_id, "warning": f"its stored copy was missing from the index; ingest {p} again"})
 
+        prune_cache(store.root / OCR_CACHE, {e.get("sha256") for e in gen.manifest.values()}, since=started)
         docs = gen.documents()
         report.documents = len(docs)
         report.pages = sum(d.page_count for d in docs)

@@ -32,6 +32,7 @@ def doc_record(doc: Document) -> dict:
         "path": doc.path,
         "sha256": doc.sha256,
         "warnings": list(doc.warnings),
+        "ocr_pages": list(doc.ocr_pages),
     }
 
 
@@ -41,7 +42,8 @@ def docs_text(docs: list[Document]) -> str:
     out = []
     for d in docs:
         r = doc_record(d)
-        facts = " · ".join(x for x in (r["doc_type"], r["doc_number"], r["date"], f"{r['pages']} pages", f"{r['sections']} sections") if x)
+        ocr = f"{len(d.ocr_pages)} pages OCR'd" if d.ocr_pages else None
+        facts = " · ".join(x for x in (r["doc_type"], r["doc_number"], r["date"], f"{r['pages']} pages", ocr, f"{r['sections']} sections") if x)
         out.append(f"{d.id}\n  {d.title}\n  {facts}")
         if d.issuer:
             out.append(f"  issuer: {d.issuer}")
@@ -139,6 +141,7 @@ def occurrence_record(o) -> dict:
         "left": o.left,
         "keyword": o.keyword,
         "right": o.right,
+        "ocr": o.ocr,
     }
 
 
@@ -171,7 +174,8 @@ def kwic_text(result, mark=_brackets, counts_only: bool = False) -> str:
     if not counts_only:
         for o in result.occurrences:
             where = "" if o.where == "text" else f" ({o.where})"
-            lines.append(f"{o.doc_id} p.{o.page} {short_path(o.heading_path)}{where}: {o.left}{mark(o.keyword)}{o.right}")
+            ocr = " [OCR]" if o.ocr else ""
+            lines.append(f"{o.doc_id} p.{o.page}{ocr} {short_path(o.heading_path)}{where}: {o.left}{mark(o.keyword)}{o.right}")
         if lines:
             lines.append("")
     if not result.total:
@@ -209,6 +213,7 @@ def search_record(result) -> dict:
                 "score": h.score,
                 "snippet": h.snippet,
                 "highlights": [list(s) for s in h.highlights],
+                "ocr": h.ocr,
             }
             for i, h in enumerate(result.hits, 1)
         ],
@@ -234,6 +239,7 @@ def search_text(result, color: bool = False) -> str:
         head = h.doc_title + (f"（{h.doc_number}）" if h.doc_number else "")
         lines.append(f"{i}. {head}")
         lines.append(f"   {' › '.join(h.heading_path)}")
-        lines.append(f"   {pages_text(h.pages)} · score {h.score:.2f} · {h.section_id}")
+        ocr = " · OCR text, check the page image" if h.ocr else ""
+        lines.append(f"   {pages_text(h.pages)} · score {h.score:.2f} · {h.section_id}{ocr}")
         lines.append(f"   {mark(h.snippet, h.highlights, color)}")
     return "\n".join(lines)

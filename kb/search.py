@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .clean import fold_width
 from .errors import IndexMissingError, QueryError
+from .ocr_marks import ocr_pages_in
 from .store import Store
 
 SCOPES = ("all", "title", "body")
@@ -34,6 +35,7 @@ class Hit:
     score: float
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in snippet
+    ocr: bool = False  # some of the section's pages were read by OCR (kb/ocr.py): quote with care
 
 
 @dataclass
@@ -92,6 +94,7 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
             doc_type=f.get("doc_type") or None, date=f.get("date") or None, section_id=f["section_id"],
             title=f["title"], heading_path=list(f["heading_path"]), pages=tuple(f["pages"]),
             score=round(score, 3), snippet=snip, highlights=spans,
+            ocr=bool(ocr_pages_in(snap.manifest.get(f["doc_id"], {}).get("ocr_pages", ()), tuple(f["pages"]))),
         ))
     return SearchResult(query=query, normalized=normalized, hits=hits)
 
