@@ -12,8 +12,9 @@ What a scan needs before its text can go through clean → structure like a born
   and the red rule under the 发文字号 are not round, so they stay.
 * **Boxes → lines.** The detector finds text boxes; boxes on one baseline are one line (a
   signature beside the date, "南 京 市 财 政 局" in pieces). Tilted boxes (a seal's arc
-  that survived) and vertical ones (stamps, binding-margin notes, a vertical red header) are
-  dropped: body text of these documents runs horizontally.
+  that survived), vertical ones (stamps, binding-margin notes, a vertical red header) and short
+  runs read with little confidence (a grey seal, a handwritten signature) are dropped: body text
+  of these documents runs horizontally and reads at 0.9 confidence or more.
 * **Type size** is estimated, since structure tells titles from body by size: on a line of six
   or more characters, the advance per character (CJK characters are square); on a short line or
   a letter-spaced or condensed one, the box height. ``settle_sizes`` then gives every OCR line
@@ -41,6 +42,9 @@ from .model import Line, Page
 SCALE = 1.5  # 108 dpi: body text (16 pt) is ~24 px high, enough for the recogniser, half the cost of 144 dpi
 ENGINE = "rapidocr-onnxruntime 1.4.4 PP-OCRv4 det+rec, 108 dpi, seals dropped"  # a cache key: change it to OCR again
 MIN_CONFIDENCE = 0.5
+# A short run read with little confidence is a seal's letters on a grey scan (no red to drop),
+# a handwritten signature or a speck: printed text of these documents reads at 0.9 and over.
+SHORT_DOUBT = (8, 0.75)
 MAX_TILT = math.tan(math.radians(8))  # steeper than this: a seal's arc, not a line of text
 PITCH_CHARS = 6  # a line this long (in CJK character widths) measures its size by advance
 BODY_BAND = 0.12  # within ±12 % of the body size is body size (title ratio in structure is 1.14)
@@ -203,7 +207,8 @@ def _same_line(line: list[Box], box: Box) -> bool:
 def boxes_to_lines(boxes: list[Box], page_no: int) -> tuple[Line, ...]:
     """Lines in reading order from one page's boxes, each marked as OCR with its confidence."""
     keep = [b for b in boxes if b.text.strip() and not b.vertical and abs(b.tilt) <= MAX_TILT
-            and b.confidence >= MIN_CONFIDENCE]
+            and b.confidence >= MIN_CONFIDENCE
+            and not (len(b.text.strip()) <= SHORT_DOUBT[0] and b.confidence < SHORT_DOUBT[1])]
     rows: list[list[Box]] = []
     for box in sorted(keep, key=lambda b: (b.top + b.bottom) / 2):
         row = next((r for r in reversed(rows[-3:]) if _same_line(r, box)), None)
