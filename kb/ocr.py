@@ -16,10 +16,10 @@ What a scan needs before its text can go through clean → structure like a born
   runs read with little confidence (a grey seal, a handwritten signature) are dropped: body text
   of these documents runs horizontally and reads at 0.9 confidence or more.
 * **Type size** is estimated, since structure tells titles from body by size: on a line of six
-  or more characters, the advance per character (CJK characters are square); on a short line or
-  a letter-spaced or condensed one, the box height. ``settle_sizes`` then gives every OCR line
-  within 12 % of the document's body size exactly that size, so wrap-joining and the body
-  margin see one body size, as they do on a text layer.
+  or more Chinese characters, the advance per character (they are square; ``_measured``); a
+  shorter line takes the size of the measured line above it, unless its box is clearly larger.
+  ``settle_sizes`` then gives every OCR line within 12 % of the document's body size exactly
+  that size, so wrap-joining and the body margin see one body size, as on a text layer.
 * **Provenance.** Every line is marked ``ocr`` with the recogniser's confidence.
 
 Results are cached per page under the index (``<index>/ocr/<sha256>/<page>.json``, the raw boxes
@@ -34,6 +34,7 @@ import os
 import re
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -177,25 +178,31 @@ def _ems(text: str) -> float:
     return sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in text if not ch.isspace())
 
 
-def _size(boxes: list[Box]) -> float:
-    """The type size of one line of boxes, in points (see the module docstring)."""
-    height = statistics.median(b.bottom - b.top for b in boxes)
-    text = "".join(b.text for b in boxes)
-    ems = _ems(text)
-    cjk = sum(1 for ch in text if ord(ch) >= 0x2E80)
-    # Digits and Latin letters are not half a character wide in every face ("2016年3月16日"
-    # measures 18 pt in 16 pt type), so only a line that is mostly Chinese measures by advance.
-    if ems >= PITCH_CHARS and cjk >= 0.8 * len(text.replace(" ", "")):
-        pitch = sum(b.x1 - b.x0 for b in boxes) / ems
-        # Letter-spaced (广 东 省 教 育 厅) or condensed (a 红头 face): the advance lies.
-        if 0.7 <= pitch / height <= 1.4:
-            return pitch
-    return height
+def _cjk_share(text: str) -> float:
+    text = text.replace(" ", "")
+    return sum(1 for ch in text if ord(ch) >= 0x2E80) / max(len(text), 1)
 
 
-def _short(boxes: list[Box]) -> bool:
+def _measured(boxes: list[Box]) -> float | None:
+    """The type size of one line of boxes by its advance, in points; None if it cannot be measured.
+
+    Chinese characters are square, so a run of them advances one size per character. Each box
+    gives min(advance, height): a letter-spaced box (南 京 市 财 政 局) advances too far and a box
+    under a seal is too tall, but never both. A line is measured when its boxes hold six or more
+    character widths (shorter ones end in punctuation that inks half a character: 下：) and are
+    mostly Chinese (digits are not half a character wide in every face: 2016年3月16日 measures
+    18 pt in 16 pt type). The median over the line's characters is its size.
+    """
     text = "".join(b.text for b in boxes)
-    return _ems(text) < PITCH_CHARS or sum(1 for ch in text if ord(ch) >= 0x2E80) < 0.8 * len(text.replace(" ", ""))
+    if _ems(text) < PITCH_CHARS or _cjk_share(text) < 0.8:
+        return None
+    sizes = []
+    for b in boxes:
+        ems = _ems(b.text)
+        height = b.bottom - b.top
+        size = min((b.x1 - b.x0) / ems, height) if ems >= 3 else height
+        sizes += [size] * max(1, round(ems))
+    return statistics.median(sizes)
 
 
 def _same_line(line: list[Box], box: Box) -> bool:
@@ -217,17 +224,24 @@ def boxes_to_lines(boxes: list[Box], page_no: int) -> tuple[Line, ...]:
         else:
             row.append(box)
     lines = []
-    prev_size = None
+    last_measured = None
     for row in rows:
         row.sort(key=lambda b: b.x0)
-        size = _size(row)
+        size = _measured(row)
         height = statistics.median(b.bottom - b.top for b in row)
-        # A short line (the end of a paragraph, "反映。", a date) measured by its box height alone
-        # comes out up to 40 % large; unless clearly larger than the line above, it is set in
-        # the same type. A short title under body text is larger still (22 pt under 16 pt).
-        if _short(row) and prev_size and 0.6 * prev_size <= height <= 1.6 * prev_size:
-            size = prev_size
-        prev_size = size
+        if size is not None:
+            last_measured = size
+        elif last_measured and 0.6 * last_measured <= height <= 2.2 * last_measured:
+            # A short line (the end of a paragraph, "反映。", a date, a signature under a seal)
+            # is set in the type of the measured line above it, unless clearly larger (a
+            # heading) or smaller; its box height alone comes out up to twice too large.
+            size = last_measured
+        else:
+            # Digits and all: the advance overstates digits a little, the height of a box under
+            # a seal a lot (a date: 19 pt by advance, 33 pt by height, in 15 pt type).
+            ems = sum(_ems(b.text) for b in row)
+            width = sum(b.x1 - b.x0 for b in row)
+            size = min(width / ems, height) if ems >= 3 else height
         text = ""
         for i, b in enumerate(row):
             # Boxes a character or more apart on one line are separate words; clean.fix_spacing
@@ -246,20 +260,34 @@ def boxes_to_lines(boxes: list[Box], page_no: int) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+def body_size(sizes: Counter) -> float:
+    """The body size from {size: characters}: the middle of the ±12 % band holding most text.
+
+    A mode, not a median: on a one-page notice the 红头, title, signature and 版记 can hold as
+    many characters as the body, each at a size of its own.
+    """
+    def held(s: float) -> int:
+        return sum(n for x, n in sizes.items() if abs(x - s) <= BODY_BAND * s)
+
+    best = max(sizes, key=lambda s: (held(s), -s))
+    band = Counter({x: n for x, n in sizes.items() if abs(x - best) <= BODY_BAND * best})
+    return statistics.median(band.elements())
+
+
 def settle_sizes(pages: list[Page]) -> list[Page]:
     """OCR lines within ±12 % of the body size get exactly the body size (new pages).
 
     The body size is the text layer's where the document has one (a mixed document), else the
-    median size of the OCR lines, weighted by length.
+    OCR lines' (``body_size``), rounded to half a point.
     """
     ocr_lines = [ln for p in pages if p.ocr for ln in p.lines if ln.ocr]
     if not ocr_lines:
         return pages
-    text_sizes = [ln.size for p in pages if not p.ocr for ln in p.lines for _ in ln.text]
-    if text_sizes:
-        body = statistics.median(text_sizes)
-    else:
-        body = statistics.median(ln.size for ln in ocr_lines for _ in ln.text)
+    text_sizes, ocr_sizes = Counter(), Counter()
+    for p in pages:
+        for ln in p.lines:
+            (ocr_sizes if ln.ocr else text_sizes)[ln.size] += len(ln.text)
+    body = body_size(+text_sizes or ocr_sizes)
     body = round(body * 2) / 2  # a type size, not a measurement
 
     def settle(ln: Line) -> Line:
