@@ -242,6 +242,15 @@ def test_boxes_on_one_baseline_join_and_seal_arcs_signatures_and_vertical_text_d
     assert (lines[1].x0, lines[1].x1, lines[1].top, lines[1].bottom) == (80, 500, 300, 317)
 
 
+def test_a_page_of_mostly_vertical_text_is_turned_a_page_with_a_vertical_stamp_is_not():
+    table = [box("认定类别具体情况列举处理指引", 50, 100, 70, 400, vertical=True),
+             box("考生家长为个体商贩创业人员", 80, 100, 100, 380, vertical=True), box("7", 500, 800, 510, 812)]
+    notice = [box("各镇人民政府（街道办事处），市府直属各单位：", 80, 100, 500, 116),
+              box("现将《东莞市人才入户管理办法》印发给你们，请认真贯彻执行。", 80, 130, 500, 146),
+              box("东莞市社会保障局", 20, 300, 36, 420, vertical=True)]
+    assert ocr.turned(table) and not ocr.turned(notice)
+
+
 def test_size_by_advance_on_long_lines_and_from_the_line_above_on_short_ones():
     lines = boxes_to_lines([
         box("关于全面推开非本市户籍职工", 100, 50, 100 + 13 * 22, 72),  # 13 characters of 22 pt
