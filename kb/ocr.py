@@ -41,7 +41,7 @@ from pathlib import Path
 from .model import Line, Page
 
 SCALE = 1.5  # 108 dpi: body text (16 pt) is ~24 px high, enough for the recogniser, half the cost of 144 dpi
-ENGINE = "rapidocr-onnxruntime 1.4.4 PP-OCRv4 det+rec, 108 dpi, seals dropped, turned pages"  # cache key: change it to OCR again
+ENGINE = "rapidocr-onnxruntime 1.4.4 PP-OCRv4 det+rec (cls on turned pages), 108 dpi, seals dropped"  # cache key: change it to OCR again
 MIN_CONFIDENCE = 0.5
 # A short run read with little confidence is a seal's letters on a grey scan (no red to drop),
 # a handwritten signature or a speck: printed text of these documents reads at 0.9 and over.
@@ -134,9 +134,13 @@ def drop_seals(img, scale: float = SCALE):
     return out
 
 
-def recognise(img, scale: float = SCALE, threads: int = 1) -> list[Box]:
-    """The text boxes the engine reads in ``img``, in PDF points."""
-    result, _ = _engine(threads)(img)
+def recognise(img, scale: float = SCALE, threads: int = 1, turned: bool = False) -> list[Box]:
+    """The text boxes the engine reads in ``img``, in PDF points.
+
+    The 0°/180° direction classifier runs only on a turned page: on an upright one it turned a
+    plain line of laodong_fa p.7 upside down, and the line was lost.
+    """
+    result, _ = _engine(threads)(img, use_cls=turned)
     boxes = []
     for points, text, score in result or ():
         (ax, ay), (bx, by), (cx, cy), (dx, dy) = points
@@ -173,7 +177,7 @@ def read_page(pdf, index: int, threads: int = 1) -> list[Box]:
     img = drop_seals(render(pdf, index))
     boxes = recognise(img, threads=threads)
     if turned(boxes):
-        boxes = recognise(cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE), threads=threads)
+        boxes = recognise(cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE), threads=threads, turned=True)
     return boxes
 
 
@@ -183,10 +187,10 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _PUNCT_BETWEEN = re.compile(rf"(?<=[{_CJK}）》”])([,;:?!])|([,;:?!(])(?=[{_CJK}（《“])|(?<=[{_CJK}])\)")
 
 
-# The recogniser cannot tell 〔 from 【 [ ［ (and reads one of each side: 东社保【2016]21号);
-# GB/T 9704-2012 §7.2.4 prints the year of a 发文字号 in 六角括号 〔〕, so that is what stood there.
-# Round brackets it does tell apart (惠府（2016）57号 is printed so), and they are left alone.
-_DOC_NUMBER_YEAR = re.compile(rf"(?<=[{_CJK}])\s*[〔\[［【﹝]\s*(\d{{4}})\s*[〕\]］】﹞]\s*(?=第?\s*\d{{1,5}}\s*号)")
+# The recogniser cannot tell 〔 from 【 [ ［ ( （ (and reads one of each side: 东社保【2016]21号,
+# 惠府（2016）57号 for the 惠府〔2016〕57号 of hz's text layer); GB/T 9704-2012 §7.2.4 prints the
+# year of a 发文字号 in 六角括号 〔〕, so that is what stood there.
+_DOC_NUMBER_YEAR = re.compile(rf"(?<=[{_CJK}])\s*[〔\[［【﹝(（]\s*(\d{{4}})\s*[〕\]］】﹞)）]\s*(?=第?\s*\d{{1,5}}\s*号)")
 
 
 def fix_punctuation(text: str) -> str:
@@ -225,11 +229,11 @@ def _measured(boxes: list[Box]) -> float | None:
     gives min(advance, height): a letter-spaced box (南 京 市 财 政 局) advances too far and a box
     under a seal is too tall, but never both. A line is measured when its boxes hold six or more
     character widths (shorter ones end in punctuation that inks half a character: 下：) and are
-    mostly Chinese (digits are not half a character wide in every face: 2016年3月16日 measures
-    18 pt in 16 pt type). The median over the line's characters is its size.
+    mostly Chinese (digits are not exactly half a character wide in every face; ``_ems`` counts
+    the autospace around them). The median over the line's characters is its size.
     """
     text = "".join(b.text for b in boxes)
-    if _ems(text) < PITCH_CHARS or _cjk_share(text) < 0.8:
+    if _ems(text) < PITCH_CHARS or _cjk_share(text) < 0.6:
         return None
     sizes = []
     for b in boxes:
@@ -266,7 +270,7 @@ def boxes_to_lines(boxes: list[Box], page_no: int) -> tuple[Line, ...]:
         height = statistics.median(b.bottom - b.top for b in row)
         if size is not None:
             last_measured = size
-        elif last_measured and 0.6 * last_measured <= height <= 2.2 * last_measured:
+        elif last_measured and 0.75 * last_measured <= height <= 2.2 * last_measured:
             # A short line (the end of a paragraph, "反映。", a date, a signature under a seal)
             # is set in the type of the measured line above it, unless clearly larger (a
             # heading) or smaller; its box height alone comes out up to twice too large.
@@ -321,7 +325,12 @@ def settle_sizes(pages: list[Page]) -> list[Page]:
     text_sizes, ocr_sizes = Counter(), Counter()
     for p in pages:
         for ln in p.lines:
-            (ocr_sizes if ln.ocr else text_sizes)[ln.size] += len(ln.text)
+            if ln.ocr:
+                # Weighted by length squared: the body is set in full lines, the 红头's organs and
+                # a title in short ones, which on page 1 can hold as many characters.
+                ocr_sizes[ln.size] += len(ln.text) ** 2
+            else:
+                text_sizes[ln.size] += len(ln.text)
     body = body_size(+text_sizes or ocr_sizes)
     body = round(body * 2) / 2  # a type size, not a measurement
 

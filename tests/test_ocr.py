@@ -264,7 +264,8 @@ def test_size_by_advance_on_long_lines_and_from_the_line_above_on_short_ones():
 def test_ocr_punctuation_is_set_as_the_text_layer_sets_it():
     assert fix_punctuation("东社保【2016]21号") == "东社保〔2016〕21号"
     assert fix_punctuation("职工,其通过积分制(试行)") == "职工，其通过积分制（试行）"
-    assert fix_punctuation("惠府（2016）57号 3.5,2") == "惠府（2016）57号 3.5,2"
+    assert fix_punctuation("惠府（2016）57号 3.5,2") == "惠府〔2016〕57号 3.5,2"
+    assert fix_punctuation("（2016年修订）") == "（2016年修订）"
 
 
 def test_ocr_lines_near_the_body_size_get_exactly_it():
