@@ -41,7 +41,7 @@ from pathlib import Path
 from .model import Line, Page
 
 SCALE = 1.5  # 108 dpi: body text (16 pt) is ~24 px high, enough for the recogniser, half the cost of 144 dpi
-ENGINE = "rapidocr-onnxruntime 1.4.4 PP-OCRv4 det+rec (cls on turned pages), 108 dpi, seals dropped"  # cache key: change it to OCR again
+ENGINE = "rapidocr-onnxruntime 1.4.4 PP-OCRv4 det+rec (cls on turned pages), 108 dpi, seals dropped, sparse pages tried turned"  # cache key: change it to OCR again
 MIN_CONFIDENCE = 0.5
 # A short run read with little confidence is a seal's letters on a grey scan (no red to drop),
 # a handwritten signature or a speck: printed text of these documents reads at 0.9 and over.
@@ -167,7 +167,7 @@ def turned(boxes: list[Box]) -> bool:
 def read_page(pdf, index: int, threads: int = 1) -> list[Box]:
     """The boxes of page ``index``: rendered, seals dropped, read; a page on its side is turned.
 
-    A turned page is read again after a quarter turn clockwise (a landscape attachment bound
+    A turned page (or one that reads almost nothing upright) is read again after a quarter turn clockwise (a landscape attachment bound
     into a portrait notice has its top at the left, NEG_scanned_yuejiaokao p.7–9); its boxes
     are then in the turned page's frame, where its lines run left to right. The recogniser's
     direction classifier puts a line that is upside down the right way up.
@@ -176,9 +176,17 @@ def read_page(pdf, index: int, threads: int = 1) -> list[Box]:
 
     img = drop_seals(render(pdf, index))
     boxes = recognise(img, threads=threads)
-    if turned(boxes):
-        boxes = recognise(cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE), threads=threads, turned=True)
+    # Read upright, a page on its side mostly yields nothing (sideways lines fail recognition
+    # and are left out), so a page that reads under 40 characters is tried turned as well.
+    if turned(boxes) or _chars(boxes) < 40:
+        side = recognise(cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE), threads=threads, turned=True)
+        if _chars(side) > 2 * _chars(boxes):
+            boxes = side
     return boxes
+
+
+def _chars(boxes: list[Box]) -> int:
+    return sum(len(b.text) for b in boxes if not b.vertical)
 
 
 # -- boxes → lines ----------------------------------------------------------------------------
