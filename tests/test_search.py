@@ -203,6 +203,7 @@ def test_cli_search_json(corpus_index):
             "score": data["hits"][0]["score"],
             "snippet": "…ocess Outsourcing，简写BPO，指企业将自身基于信息技术的业务流程委托给专业化服务提供商，由其按照服务协议要求进行管理、运营和维护服务等。服务内…",
             "highlights": [[21, 24]],
+            "ocr": False,
         }],
     }
     assert data["hits"][0]["score"] > 10
