@@ -208,8 +208,8 @@ def _size(value) -> int:
 @click.option("--wait", default=0.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds to wait for another ingest to finish.")
 @click.option("--max-pages", default=2000, show_default=True, type=click.IntRange(min=1), help="Refuse files with more pages.")
-@click.option("--max-seconds", default=300.0, show_default=True, type=click.FloatRange(min=0),
-              help="Stop parsing a file after this many seconds (its worker is killed).")
+@click.option("--max-seconds", default=None, type=click.FloatRange(min=0),
+              help="Stop parsing a file after this many seconds (its worker is killed)  [default: 300; 3600 with --ocr]")
 @click.option("--max-memory", default="2G", show_default=True,
               help="Stop parsing a file that needs more memory than this (2G, 512M; 0: no limit).")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
@@ -217,10 +217,12 @@ def _size(value) -> int:
 @click.option("--rebuild", is_flag=True, help="Parse every PDF again and rebuild everything, reusing nothing.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Leave out files whose name or path matches (repeatable; a folder's .kbignore adds more).")
+@click.option("--ocr", "use_ocr", is_flag=True,
+              help="OCR pages without a text layer (scans; needs pip install -e '.[ocr]'). Slow: seconds a page.")
 @json_option
 @kb_errors
 @click.pass_context
-def ingest(ctx, paths, wait, max_pages, max_seconds, max_memory, workers, rebuild, exclude, as_json):
+def ingest(ctx, paths, wait, max_pages, max_seconds, max_memory, workers, rebuild, exclude, use_ocr, as_json):
     """Read PDFs (files or folders; default: corpus/) into the index.
 
     Only new and changed files are parsed; files gone from an ingested folder leave the index;
@@ -249,7 +251,7 @@ def ingest(ctx, paths, wait, max_pages, max_seconds, max_memory, workers, rebuil
     home = ctx.obj["home"]
     report = run(list(paths) or [home.corpus], home.index, on_progress=progress, wait=wait,
                  max_pages=max_pages, max_seconds=max_seconds, max_memory=_size(max_memory), workers=workers,
-                 rebuild=rebuild, exclude=exclude)
+                 rebuild=rebuild, exclude=exclude, use_ocr=use_ocr)
     if bar is not None:
         bar.render_finish()
     click.echo(_dump(ingest_record(report)) if as_json else ingest_text(report))

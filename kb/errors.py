@@ -49,7 +49,13 @@ class EncryptedPdfError(InputError):
 
 
 class NoTextLayerError(InputError):
-    reason = "no text layer (a scanned image); OCR is not done"
+    reason = "no text layer (a scanned image); `kb ingest --ocr` reads it"
+
+
+class OcrUnavailableError(NoTextLayerError):
+    """``--ocr`` was asked for, but the OCR extra is not installed."""
+
+    reason = "no text layer (a scanned image), and OCR cannot run: the OCR extra is not installed (pip install -e '.[ocr]')"
 
 
 class GarbledTextError(InputError):

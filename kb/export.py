@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import KbError, OutputExistsError
 from .model import Paragraph, Section
+from .ocr_marks import ocr_pages_in
 from .refs import Target, resolve_ref
 
 FORMATS = ("md", "text", "json", "docx")
@@ -31,6 +32,7 @@ class Citation:
     heading_path: tuple[str, ...]
     pages: tuple[int, int]
     printed_pages: tuple[str | None, str | None]
+    ocr_pages: tuple[int, ...] = ()  # cited pages whose text was read by OCR: quote with care
 
 
 def citation(target: Target) -> Citation:
@@ -44,6 +46,7 @@ def citation(target: Target) -> Citation:
         heading_path=tuple(doc.heading_path(sec.id)) if sec else (),
         pages=tuple(pages),
         printed_pages=(doc.page_labels.get(pages[0]), doc.page_labels.get(pages[1])),
+        ocr_pages=tuple(ocr_pages_in(doc.ocr_pages, tuple(pages))),
     )
 
 
@@ -56,7 +59,20 @@ def citation_text(c: Citation) -> str:
     parts = [c.title + (f"（{c.doc_number}）" if c.doc_number else "")]
     parts.append(" > ".join(c.heading_path) if c.heading_path else "全文")
     parts += [pages, c.section_id or c.doc_id]
+    if c.ocr_pages:
+        parts.append(f"OCR 识别文本（PDF 第{_page_list(c.ocr_pages)}页），引用前请核对原件")
     return "来源：" + " · ".join(parts)
+
+
+def _page_list(pages) -> str:
+    """1, 2, 3, 5 → 1–3、5"""
+    runs: list[list[int]] = []
+    for p in pages:
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def roots(target: Target) -> list[Section]:
@@ -148,6 +164,7 @@ def citation_record(c: Citation) -> dict:
         "heading_path": list(c.heading_path),
         "pages": list(c.pages),
         "printed_pages": list(c.printed_pages),
+        "ocr_pages": list(c.ocr_pages),
         "text": citation_text(c),
     }
 
@@ -162,6 +179,8 @@ def _section_tree(sec: Section) -> dict:
                 "pages": list(p.pages),
                 "lead": p.lead,
                 "footnotes": [{"marker": f.marker, "text": f.text, "page": f.page, "offset": f.offset} for f in p.footnotes],
+                "ocr": p.ocr,
+                "ocr_confidence": p.ocr_confidence,
             }
             for p in sec.paragraphs
         ],

@@ -25,6 +25,8 @@ Decides, in order:
    font without a Unicode map yields ``(cid:NN)`` runs — refused when they are over 5 % of the
    text (the garbled file: 84 %, every good file: 0 %). A low share of Chinese characters
    (under 20 % of letters; good files 77–90 %) is only flagged: an English annex is legal.
+   With OCR (``page_ocr``, kb/ocr.py), a page under 10 visible characters is read from its image
+   instead, so only the pages without a text layer are OCR'd and a mixed document keeps its text.
 
 Pages are processed as a stream and each pdfplumber page is closed after use, so memory stays
 flat on long documents; ``max_pages`` and ``max_seconds`` bound the work per file.
@@ -52,6 +54,9 @@ from .errors import (
 )
 from .chars import dedupe_page
 from .model import TABLE, FootnoteRef, Line, Page
+from .ocr import settle_sizes
+
+PageOcr = Callable[[int], "tuple[Line, ...] | None"]  # page number → OCR lines (kb.ocr.PageReader)
 
 MAX_PAGES = 2000
 MAX_SECONDS = 300.0
@@ -344,8 +349,13 @@ def iter_pages(
     on_page: Callable[[int, int], None] | None = None,
     metadata: dict | None = None,
     stats: dict | None = None,
+    page_ocr: PageOcr | None = None,
 ) -> Iterator[Page]:
-    """Yield the pages of ``path`` one at a time; raise an ``InputError`` for bad input."""
+    """Yield the pages of ``path`` one at a time; raise an ``InputError`` for bad input.
+
+    ``page_ocr``: called for a page without a text layer; the lines it returns replace the
+    page's (``Page.ocr``). None from it leaves the page empty.
+    """
     import pdfplumber  # deferred: keeps `kb --help` light
 
     path = Path(path)
@@ -356,7 +366,7 @@ def iter_pages(
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
         raise _classify(path, exc) from exc
     try:
-        yield from _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started)
+        yield from _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started, page_ocr)
     finally:
         # pdfplumber's close() walks every page again; on a damaged file that raises anew and
         # would replace the named error the reader already raised.
@@ -366,7 +376,7 @@ def iter_pages(
             pass
 
 
-def _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started):
+def _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started, page_ocr=None):
     try:
         total = len(pdf.pages)
     except Exception as exc:
@@ -384,7 +394,9 @@ def _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started)
         try:
             page = pdf.pages[i]
             lines = _page_lines(page, i + 1, stats)
-            result = Page(number=i + 1, width=float(page.width), height=float(page.height), lines=lines)
+            read = page_ocr(i + 1) if page_ocr is not None and _visible(lines) < EMPTY_PAGE_CHARS else None
+            result = Page(number=i + 1, width=float(page.width), height=float(page.height),
+                          lines=lines if read is None else read, ocr=read is not None)
         except InputError:
             raise
         except Exception as exc:
@@ -412,7 +424,7 @@ def read_pages(path: str | Path, *, warnings: list | None = None, **kwargs) -> l
     """
     stats: dict = {}
     with _PdfminerLog() as log:
-        pages = list(iter_pages(path, stats=stats, **kwargs))
+        pages = settle_sizes(list(iter_pages(path, stats=stats, **kwargs)))
     notes = check_text_layer(Path(path), pages)
     if stats.get("fake_bold"):
         notes.append(f"{stats['fake_bold']} doubled fake-bold characters removed")
@@ -475,11 +487,15 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\u2e80" <= ch <= "\u2fdf"
 
 
+def _visible(lines) -> int:
+    return sum(len(re.sub(r"\s", "", ln.text)) for ln in lines)
+
+
 def check_text_layer(path: Path, pages: list[Page]) -> list[str]:
     """Raise for a scan or a garbled layer; return warnings for a doubtful one."""
     if not pages:
         raise NoTextLayerError(path, "the PDF has no pages")
-    counts = [sum(len(re.sub(r"\s", "", ln.text)) for ln in p.lines) for p in pages]
+    counts = [_visible(p.lines) for p in pages]
     empty = [p.number for p, n in zip(pages, counts) if n < EMPTY_PAGE_CHARS]
     # A scan is refused; a document with some scanned pages (a standard with 11 of 22 pages
     # as images) keeps its text pages, and the others are named in a warning (parse.py).

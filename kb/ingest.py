@@ -56,6 +56,8 @@ class IngestReport:
 
 
 ProgressFn = Callable[[str, int, int], None]  # (file just finished, files done, total)
+OCR_CACHE = "ocr"  # under the index root, beside the generations: OCR results by file SHA-256
+OCR_SECONDS = 3600.0  # the default time budget of a file when OCR is on: ~5 s a page on one core
 
 
 def _refusal(err: InputError) -> dict:
@@ -156,22 +158,33 @@ def ingest(
     wait: float = 0.0,
     exclude=(),
     rebuild: bool = False,
-    max_seconds: float = worker.DEFAULT_SECONDS,
+    max_seconds: float | None = None,
     max_memory: int = worker.DEFAULT_MEMORY,
     workers: int | None = None,
+    use_ocr: bool = False,
     **options,
 ) -> IngestReport:
     """Ingest ``paths`` (files and folders; ``str`` or ``Path``) into the index at ``index_dir``.
 
     ``max_seconds`` and ``max_memory`` (bytes) bound each file's parse, in ``workers`` processes
-    (default: one per core); ``rebuild`` parses every file again, reusing nothing; ``exclude``:
-    globs of files to leave out (kb.ignore), besides each folder's .kbignore; other ``options``
-    (``max_pages``, …) go to ``kb.parse.parse_pdf``.
+    (default: one per core; the time default is worker.DEFAULT_SECONDS, OCR_SECONDS with OCR);
+    ``rebuild`` parses every file again, reusing nothing; ``exclude``: globs of files to leave
+    out (kb.ignore), besides each folder's .kbignore; ``use_ocr``: OCR the pages without a text
+    layer (the ``ocr`` extra), cached in the index (kb/ocr.py) so an unchanged file is never OCR'd
+    again; other ``options`` (``max_pages``, …) go to ``kb.parse.parse_pdf``.
     """
+    import time
+
+    from .ocr import prune_cache
+
+    started = time.time()
     if isinstance(paths, (str, os.PathLike)):  # one path given where a list is expected
         paths = [paths]
+    if max_seconds is None:
+        max_seconds = OCR_SECONDS if use_ocr else worker.DEFAULT_SECONDS
     budget = worker.Budget(seconds=max_seconds, memory=max_memory, workers=workers or worker.default_workers())
     store = Store(index_dir)
+    options = {**options, "use_ocr": use_ocr, "ocr_cache": str(store.root / OCR_CACHE)}
     report = IngestReport(index=str(index_dir))
     files, roots, refused = collect_files(paths, exclude, report.excluded)
     report.skipped.extend(_refusal(e) for e in refused)
@@ -207,6 +220,8 @@ def ingest(
                 prev = None if rebuild else old.get(doc_id)
                 if prev and prev.get("parser") != PARSER_VERSION:
                     prev = {**prev, "size": None, "sha256": None}  # parsed by older rules: parse again
+                elif prev and use_ocr and prev.get("image_pages"):
+                    prev = {**prev, "size": None, "sha256": None}  # its image-only pages can be read now
                 if prev and prev["size"] == stat["size"] and prev["mtime_ns"] == stat["mtime_ns"] and gen.carry(doc_id, prev):
                     verdicts[i] = ("unchanged", doc_id)
                     progress(str(path))
@@ -286,6 +301,7 @@ def ingest(
         rank = {d: n for n, d in enumerate(order)}  # the manifest in file order, not in the order workers finished
         gen.manifest = {d: gen.manifest[d] for d in sorted(gen.manifest, key=lambda d: rank.get(d, len(rank)))}
 
+        prune_cache(store.root / OCR_CACHE, {e.get("sha256") for e in gen.manifest.values()}, since=started)
         docs = gen.documents()
         report.documents = len(docs)
         report.pages = sum(d.page_count for d in docs)

@@ -41,6 +41,7 @@ class Occurrence:
     left: str
     keyword: str
     right: str
+    ocr: bool = False  # the page it stands on was read by OCR (kb/ocr.py): quote with care
 
 
 @dataclass
@@ -121,7 +122,7 @@ def scan(doc: Document, words: list[str], context: int, all_words: bool) -> Iter
                 yield Occurrence(
                     word=w, doc_id=doc.id, doc_title=doc.title, section_id=sec.id, heading_path=path,
                     page=page_at(at), pages=tuple(sec.pages), where=where, paragraph=i, offset=at,
-                    left=left, keyword=w, right=right,
+                    left=left, keyword=w, right=right, ocr=page_at(at) in doc.ocr_pages,
                 )
 
 

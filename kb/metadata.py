@@ -119,7 +119,7 @@ def extract(sections: list[Section], pdf_meta: dict, furniture=()) -> dict:
             date = cn_date_to_iso(t)
             if date and i > 0 and ORGAN.search(front[i - 1].strip()) and len(front[i - 1]) <= 30:
                 issuer = front[i - 1].strip()
-        if t.endswith("文件") and issuer is None and len(t) <= 20:
+        if t.endswith("文件") and issuer is None and 2 < len(t) <= 20:  # not a lone 文件 beside a joint 版头
             issuer = t[: -2]
     for i, t in enumerate(front[:4]):
         t = re.sub(r"\s+", "", t)

@@ -45,6 +45,10 @@ class Line:
     label: str = BODY
     refs: tuple[FootnoteRef, ...] = ()
     cells: tuple[str, ...] = ()  # for label TABLE: the row's cells
+    # Read by OCR from the page image (kb/ocr.py), not from a text layer: position and size are
+    # estimates and the text may be wrong, with the recogniser's confidence (0–1) to say how far.
+    ocr: bool = False
+    ocr_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Page:
     height: float
     lines: tuple[Line, ...]
     label: str | None = None  # the printed page number, when the page shows one
+    ocr: bool = False  # the page had no text layer; its lines were read by OCR
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,10 @@ class Paragraph:
     # (offset in text, PDF page) where the paragraph moves on to a new page: a keyword's page is
     # then exact for a paragraph that runs across a page break, not just (first, last).
     breaks: tuple[tuple[int, int], ...] = ()
+    # Some of the text came from OCR (kb/ocr.py): quote it with care. The confidence is the mean
+    # of its OCR lines', weighted by their length.
+    ocr: bool = False
+    ocr_confidence: float | None = None
 
     def page_at(self, offset: int) -> int:
         page = self.pages[0]
@@ -137,6 +146,7 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     furniture: list[Line] = field(default_factory=list)  # what clean took out of the flow
+    ocr_pages: list[int] = field(default_factory=list)  # PDF pages read by OCR (no text layer)
 
     def walk(self):
         for s in self.sections:
@@ -189,6 +199,8 @@ def _paragraph_from_dict(d: dict[str, Any]) -> Paragraph:
         lead=d.get("lead"),
         cells=tuple(d.get("cells", ())),
         breaks=tuple(tuple(b) for b in d.get("breaks", ())),
+        ocr=d.get("ocr", False),
+        ocr_confidence=d.get("ocr_confidence"),
     )
 
 

@@ -5,8 +5,10 @@ import hashlib
 from pathlib import Path
 from typing import Callable
 
-from . import clean, extract, metadata, structure
+from . import clean, extract, metadata, ocr, structure
+from .errors import NoTextLayerError, OcrUnavailableError
 from .model import FURNITURE, Document
+from .ocr_marks import mark_sections
 
 
 # Bump when extract/clean/structure/metadata (or the manifest entry) change: an ingest then parses
@@ -28,13 +30,30 @@ def parse_pdf(
     *,
     sha256: str | None = None,
     on_page: Callable[[int, int], None] | None = None,
+    use_ocr: bool = False,
+    ocr_cache: str | Path | None = None,
     **budget,
 ) -> Document:
-    """Read, repair and structure one PDF. Raises an ``InputError`` subclass for bad input."""
+    """Read, repair and structure one PDF. Raises an ``InputError`` subclass for bad input.
+
+    ``use_ocr``: OCR the pages without a text layer (kb/ocr.py). ``ocr_cache``: the directory
+    of cached OCR results (the index's); pages cached there are used even without ``use_ocr``.
+    """
     path = Path(path)
     info: dict = {}
     text_warnings: list[str] = []
-    pages = extract.read_pages(path, on_page=on_page, metadata=info, warnings=text_warnings, **budget)
+    sha256 = sha256 or file_sha256(path)
+    reader = _ocr_reader(path, sha256, use_ocr, ocr_cache)
+    try:
+        pages = extract.read_pages(path, on_page=on_page, metadata=info, warnings=text_warnings,
+                                   page_ocr=reader, **budget)
+    except NoTextLayerError as err:
+        if use_ocr and ocr.missing() and not isinstance(err, OcrUnavailableError):
+            raise OcrUnavailableError(path, err.detail) from err
+        raise
+    finally:
+        if reader is not None:
+            reader.close()
     return document_from_pages(path, pages, doc_id, sha256=sha256, info=info, warnings=text_warnings)
 
 
@@ -46,15 +65,20 @@ def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256:
     labelled = labelled if labelled is not None else clean.label_pages(pages)
     doc_id = doc_id or path.stem
     sections = structure.pages_to_sections(doc_id, labelled, fallback_title=info.get("Title") or path.stem)
+    sections = mark_sections(sections, labelled)
     meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE])
     warnings = list(text_warnings)
-    empty = [p.number for p in pages if sum(len(ln.text.strip()) for ln in p.lines) < extract.EMPTY_PAGE_CHARS]
+    empty = [p.number for p in pages if not p.ocr
+             and sum(len(ln.text.strip()) for ln in p.lines) < extract.EMPTY_PAGE_CHARS]
     if empty and len(empty) < len(pages):
         warnings.append(f"pages without a text layer (images only, not OCR'd): {_ranges(empty)}")
+    read = [p.number for p in pages if p.ocr]
+    if read:
+        warnings.append(f"{len(read)} page(s) read by OCR ({_ranges(read)}): the text may differ from the image")
     return Document(
         id=doc_id,
         path=str(path),
-        sha256=sha256 or file_sha256(path),
+        sha256=sha256,
         title=meta["title"] or path.stem,
         doc_number=meta["doc_number"],
         issuer=meta["issuer"],
@@ -65,7 +89,17 @@ def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256:
         sections=sections,
         warnings=warnings,
         furniture=[ln for p in labelled for ln in p.lines if ln.label == FURNITURE],
+        ocr_pages=read,
     )
+
+
+def _ocr_reader(path: Path, sha256: str, wanted: bool, cache) -> ocr.PageReader | None:
+    """The OCR to run on pages without text: the engine if asked for and installed, else the cache alone."""
+    if wanted and ocr.missing() is None:
+        return ocr.PageReader(path, sha256, cache, run_engine=True)
+    if ocr.has_cache(cache, sha256):
+        return ocr.PageReader(path, sha256, cache, run_engine=False)
+    return None
 
 
 def _ranges(numbers: list[int]) -> str:

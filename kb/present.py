@@ -33,6 +33,7 @@ def doc_record(doc: Document, path: str | None = None) -> dict:
         "path": path or doc.path,
         "sha256": doc.sha256,
         "warnings": list(doc.warnings),
+        "ocr_pages": list(doc.ocr_pages),
     }
 
 
@@ -46,7 +47,8 @@ def docs_text(listing) -> str:
     out = []
     for d in listing.documents:
         r = doc_record(d)
-        facts = " · ".join(x for x in (r["doc_type"], r["doc_number"], r["date"], f"{r['pages']} pages", f"{r['sections']} sections") if x)
+        ocr = f"{len(d.ocr_pages)} pages OCR'd" if d.ocr_pages else None
+        facts = " · ".join(x for x in (r["doc_type"], r["doc_number"], r["date"], f"{r['pages']} pages", ocr, f"{r['sections']} sections") if x)
         out.append(f"{d.id}\n  {d.title}\n  {facts}")
         if d.issuer:
             out.append(f"  issuer: {d.issuer}")
@@ -178,6 +180,7 @@ def occurrence_record(o, path: str | None = None) -> dict:
         "left": o.left,
         "keyword": o.keyword,
         "right": o.right,
+        "ocr": o.ocr,
     }
 
 
@@ -213,7 +216,8 @@ def kwic_text(result, mark=_brackets, counts_only: bool = False) -> str:
     if not counts_only:
         for o in result.occurrences:
             where = "" if o.where == "text" else f" ({o.where})"
-            lines.append(f"{o.doc_id} p.{o.page} {short_path(o.heading_path)}{where}: {o.left}{mark(o.keyword)}{o.right}")
+            ocr = " [OCR]" if o.ocr else ""
+            lines.append(f"{o.doc_id} p.{o.page}{ocr} {short_path(o.heading_path)}{where}: {o.left}{mark(o.keyword)}{o.right}")
         if lines:
             lines.append("")
     for doc_id, per in result.counts().items():
@@ -265,6 +269,7 @@ def _hit_record(i: int, h, source: dict | None = None) -> dict:
         "highlights": [list(s) for s in h.highlights],
         "matched": list(h.matched),
         "partial": h.partial,
+        "ocr": h.ocr,
         **(source or {}),
     }
 
@@ -356,6 +361,7 @@ def search_text(result, color: bool = False) -> str:
         lines.append(f"   {' › '.join(h.heading_path)}")
         missing = [w for w in result.words if w not in h.matched and (len(w) > 1 or w.isascii())]
         part = f" · without: {'、'.join(missing)}" if h.partial and missing else ""
-        lines.append(f"   {pages_text(h.pages)} · score {h.score:.2f} · {h.section_id}{part}")
+        ocr = " · OCR text, check the page image" if h.ocr else ""
+        lines.append(f"   {pages_text(h.pages)} · score {h.score:.2f} · {h.section_id}{part}{ocr}")
         lines.append(f"   {mark(h.snippet, h.highlights, color)}")
     return "\n".join(lines)

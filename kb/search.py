@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .clean import fold_width
 from .errors import IndexMissingError, QueryError
+from .ocr_marks import ocr_pages_in
 from .store import Store
 
 SCOPES = ("all", "title", "body")
@@ -37,6 +38,7 @@ class Hit:
     highlights: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in snippet
     matched: list[str] = field(default_factory=list)  # the query's words this section holds (plain queries)
     partial: bool = False  # holds only some of the query's words
+    ocr: bool = False  # some of the section's pages were read by OCR (kb/ocr.py): quote with care
 
 
 @dataclass
@@ -310,6 +312,7 @@ def _hit(ses, score, f, marks, width) -> Hit:
         doc_type=f.get("doc_type") or None, date=f.get("date") or None, section_id=f["section_id"],
         title=f["title"], heading_path=list(f["heading_path"]), pages=tuple(f["pages"]),
         score=round(score, 3), snippet=snip, highlights=spans,
+        ocr=bool(ocr_pages_in(ses.snap.manifest.get(f["doc_id"], {}).get("ocr_pages", ()), tuple(f["pages"]))),
     )
 
 

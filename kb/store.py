@@ -229,6 +229,10 @@ class Generation:
         self.checksums[f"docs/{name}"] = write_json_atomic(self.path / "docs" / name, doc.to_dict())
         self.manifest[doc.id] = {**stat, "file": name, "title": doc.title, "doc_number": doc.doc_number,
                                  "doc_type": doc.doc_type, "issuer": doc.issuer, "date": doc.date}
+        if doc.ocr_pages:  # so a search hit can say it quotes OCR without opening the document
+            self.manifest[doc.id]["ocr_pages"] = list(doc.ocr_pages)
+        if any(w.startswith("pages without a text layer") for w in doc.warnings):
+            self.manifest[doc.id]["image_pages"] = True  # an ingest with --ocr parses it again
 
     def carry(self, doc_id: str, entry: dict) -> bool:
         """Reuse an unchanged document's JSON from the previous generation (hard link).

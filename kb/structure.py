@@ -417,7 +417,24 @@ def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool
     return "", rest
 
 
+def masthead_end(blocks: list[_Block]) -> int:
+    """How many blocks of page 1 stand above its 发文字号, when a title follows that 发文字号; else 0.
+
+    GB/T 9704-2012 §7.2: the 版头 (the issuing organs' names and 文件) stands above the 发文字号,
+    the title below it. A joint notice prints several organs, one per line, with 文件 once at the
+    side (NEG_scanned_yuejiaokao: five lines; _nj, _gz: two), so no single line reads "…文件";
+    being above the 发文字号 is what makes them the 版头 and not the title.
+    """
+    for i, b in enumerate(blocks):
+        if b.pages[0] != 1:
+            break
+        if b.kind == "para" and normalise_doc_number(b.text.strip()):
+            return i if any(x.kind == "title" and x.pages[0] == 1 for x in blocks[i + 1:]) else 0
+    return 0
+
+
 def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footnotes, fallback_title: str) -> list[Section]:
+    head_end = masthead_end(blocks)
     parts: list[Section] = []
     stack: list[tuple[int, Section]] = []  # (rank, section); parts have rank -1
     pending: list[Paragraph] = []  # front matter before the first title
@@ -482,7 +499,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             parent.children.append(sec)
             stack.append((top_rank, sec))
             continue
-        if b.kind == "title" and MASTHEAD.match(re.sub(r"\s+", "", text)) and b.pages[0] == 1 and not parts:
+        if b.kind == "title" and (MASTHEAD.match(re.sub(r"\s+", "", text)) or i < head_end) and b.pages[0] == 1 and not parts:
             add_paragraph(Paragraph(text=re.sub(r"\s+", "", text), pages=b.pages))
             continue
         sec = current()

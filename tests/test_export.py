@@ -194,7 +194,7 @@ def test_json_is_the_section_tree_with_its_citation(snap):
         "doc_id": PLAN_ID, "title": "市政府关于印发苏州市服务外包产业“十二五”发展规划的通知",
         "doc_number": "苏府〔2011〕159号", "section_id": f"{PLAN_ID}/ch5",
         "heading_path": ["苏州市服务外包产业“十二五”发展规划", "第五章 重点领域"],
-        "pages": [13, 16], "printed_pages": ["13", "16"], "text": CH5_CITATION,
+        "pages": [13, 16], "printed_pages": ["13", "16"], "ocr_pages": [], "text": CH5_CITATION,
         # The notice (p.1) publishes the plan, which numbers this chapter 第五章 (p.13).
         "standard": "苏州市人民政府《市政府关于印发苏州市服务外包产业“十二五”发展规划的通知》（苏府〔2011〕159号，"
                     "2011年8月11日）印发的《苏州市服务外包产业“十二五”发展规划》第五章",
@@ -203,7 +203,8 @@ def test_json_is_the_section_tree_with_its_citation(snap):
     [root] = record["sections"]
     assert [c["title"] for c in root["children"]] == [t for _, t in CH5_TITLES[1:]]
     assert [len(c["paragraphs"]) for c in [root, *root["children"]]] == [1, 6, 2, 2, 1]
-    assert root["paragraphs"][0] == {"text": CH5_FIRST, "kind": "text", "pages": [13, 13], "lead": None, "footnotes": []}
+    assert root["paragraphs"][0] == {"text": CH5_FIRST, "kind": "text", "pages": [13, 13], "lead": None, "footnotes": [],
+                                     "ocr": False, "ocr_confidence": None}
 
 
 def test_whole_document_citation(snap):

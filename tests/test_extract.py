@@ -80,7 +80,7 @@ def test_fill_only_boxes_are_not_tables():
 
 
 @pytest.mark.parametrize("name, error, message", [
-    ("NEG_scanned_yuejiaokao_2015_14.pdf", NoTextLayerError, "no text layer (a scanned image); OCR is not done (9 of 9 page(s) carry no text)"),
+    ("NEG_scanned_yuejiaokao_2015_14.pdf", NoTextLayerError, "no text layer (a scanned image); `kb ingest --ocr` reads it (9 of 9 page(s) carry no text)"),
     ("NEG_cid_garbled_27city_ruhu_bijiao.pdf", GarbledTextError, "garbled text layer (the font has no usable Unicode map); refused rather than indexing garbage (988 (cid:NN) glyphs without Unicode, 96% of the text)"),
 ])
 def test_text_layer_gate(name, error, message):

@@ -200,7 +200,7 @@ def test_cli_json(corpus_index):
         "section_id": f"{PLAN_ID}/ch1/s1",
         "heading_path": ["苏州市服务外包产业“十二五”发展规划", "第一章 现状与经验", "（一）服务外包产业实现跨越发展"],
         "path": str(PLAN.resolve()), "page": 4, "pages": [2, 4], "where": "text", "paragraph": 5, "offset": 79,
-        "left": "…显现出以", "keyword": "苏州工业园区", "right": "为创新引…",
+        "left": "…显现出以", "keyword": "苏州工业园区", "right": "为创新引…", "ocr": False,
     }
     none = run(corpus_index, "keyword", "臵", "--count", "--json")
     assert none.exit_code == 1 and none.stderr.startswith("No occurrences of 臵")

@@ -42,9 +42,9 @@ NEGATIVE = {
     "NEG_cid_garbled_27city_ruhu_bijiao.pdf": "garbled text layer (the font has no usable Unicode map); refused rather than indexing garbage (988 (cid:NN) glyphs without Unicode, 96% of the text)",
     "NEG_encrypted_aes256_r6.pdf": "encrypted PDF: a password is needed to open it",
     "NEG_html_not_pdf.pdf": "not a PDF file (the file is HTML)",
-    "NEG_scanned_dg_shebao_tongzhi_2016.pdf": "no text layer (a scanned image); OCR is not done (2 of 2 page(s) carry no text)",
-    "NEG_scanned_libreoffice_gz_gongzu_xize_2016.pdf": "no text layer (a scanned image); OCR is not done (18 of 18 page(s) carry no text)",
-    "NEG_scanned_yuejiaokao_2015_14.pdf": "no text layer (a scanned image); OCR is not done (9 of 9 page(s) carry no text)",
+    "NEG_scanned_dg_shebao_tongzhi_2016.pdf": "no text layer (a scanned image); `kb ingest --ocr` reads it (2 of 2 page(s) carry no text)",
+    "NEG_scanned_libreoffice_gz_gongzu_xize_2016.pdf": "no text layer (a scanned image); `kb ingest --ocr` reads it (18 of 18 page(s) carry no text)",
+    "NEG_scanned_yuejiaokao_2015_14.pdf": "no text layer (a scanned image); `kb ingest --ocr` reads it (9 of 9 page(s) carry no text)",
     "NEG_truncated_eof.pdf": "truncated or damaged PDF (no %%EOF at the end: the file was cut short)",
 }
 
@@ -173,5 +173,5 @@ def test_cli_ingest_of_the_folder_json(tmp_path):
     assert {s["reason"] for s in data["skipped"]} == {
         "garbled text layer (the font has no usable Unicode map); refused rather than indexing garbage",
         "encrypted PDF: a password is needed to open it", "not a PDF file",
-        "no text layer (a scanned image); OCR is not done", "truncated or damaged PDF",
+        "no text layer (a scanned image); `kb ingest --ocr` reads it", "truncated or damaged PDF",
     }

@@ -213,6 +213,7 @@ def test_cli_search_json(corpus_index):
             "highlights": [[21, 24]],
             "matched": ["bpo"],
             "partial": False,
+            "ocr": False,
             "path": str(PLAN.resolve()),
             "page": 36,  # （七）业务流程外包 … 简写 BPO stands on PDF page 36
             "citation": "苏州市人民政府《市政府关于印发苏州市服务外包产业“十二五”发展规划的通知》（苏府〔2011〕159号，"
