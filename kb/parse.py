@@ -5,13 +5,13 @@ import hashlib
 from pathlib import Path
 from typing import Callable
 
-from . import clean, extract, metadata, structure
+from . import clean, extract, metadata, structure, validity
 from .model import FURNITURE, Document
 
 
 # Bump when extract/clean/structure/metadata (or the manifest entry) change: an ingest then parses
 # every file again instead of carrying documents parsed by the older rules.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 
 def file_sha256(path: Path) -> str:
@@ -38,7 +38,8 @@ def parse_pdf(
     labelled = clean.label_pages(pages)
     doc_id = doc_id or path.stem
     sections = structure.pages_to_sections(doc_id, labelled, fallback_title=info.get("Title") or path.stem)
-    meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE])
+    meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE],
+                            pages=labelled, file_name=path.stem)
     warnings = list(text_warnings)
     empty = [p.number for p in pages if not p.lines]
     if empty and len(empty) < len(pages):
@@ -48,6 +49,8 @@ def parse_pdf(
         path=str(path),
         sha256=sha256 or file_sha256(path),
         title=meta["title"] or path.stem,
+        title_source=meta.get("title_source"),
+        validity=validity.extract(sections, meta),
         doc_number=meta["doc_number"],
         issuer=meta["issuer"],
         date=meta["date"],
