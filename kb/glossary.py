@@ -26,8 +26,20 @@ CJK = r"\u4e00-\u9fff"
 # definition opens a clause (paragraph start, after 。 or ；) with the word it defines.
 CLAUSE_DEF = re.compile(
     r"(?:^|(?<=[。；;\n]))(?:［注：|\[注：)?[“\"]?([^，,。；;：:\n“”\"（）()]{2,20}?)[”\"]?"
-    r"(?:（([A-Za-z][^（）]{1,60})）)?[，,：:；;]?(?:是指|系指)"
+    r"(?:（([A-Za-z][^（）]{1,60})）)?(?:[，,：:；;]?(?:是指|系指)|[：:]\s*指(?![出导定挥示明]))"
 )
+# Words a definition opens with that are not the term: "本方案中的新莞人子女是指", "前款规定的…".
+SCOPE_PREFIX = re.compile(r"^(?:本[\u4e00-\u9fff]{0,6}?(?:中的|所称的?|所指的?|所说的?)|前款(?:规定|所称|所说)的|上述|其中[，,]?)")
+# A law defines by predication (民法典, 宪法): "合同是民事主体之间…的协议", "国家所有即全民所有",
+# "物包括不动产和动产", "十八周岁以上的自然人为成年人". Read only in articles (条), where such a
+# sentence is a rule about the word; in a notice "X是…" is as often a claim as a definition.
+IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,14}?)(?:是|即(?![具与可应为将是]))(?![指否由在为因以从对不])([^，,。；;]*)")
+INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{1,14}?)包括(?![：:]|下列|以下|但|以及)")
+NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})。")
+# A subject with a modal or a time word is a rule about it, not its definition ("保证合同可以是…",
+# "胎儿娩出时是死体的").
+_NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|都|确实|但|时|生前|之日起|也|均|必须|不得)$")
+_NOT_A_TERM = re.compile(r"^(?:这|其|该|此|它|本|上述|前款|下列|以下|凡|各|每|有|没有|但|如|若|对|在|由|为|因|是|也|都|应|不|可|已|将|我|你|他|她)|(?:目的|关键|重点|原因|任务|方针|根本|基础)$")
 SUOCHENG = re.compile(r"所[称指]([^，,。；;：:\s]{2,20}?)[，,]?(?:是|系)?指")
 # "（以下简称示范城市）", "（商服贸〔2018〕3号，以下简称《评价办法》）", "（简称X）"
 JIANCHENG = re.compile(r"（(?:[^（）]*?[，,；;])?(?:以下简称|以下称|下称|简称)[“\"]?([^（）“”\"，,。]{1,20}?)[”\"]?）")
@@ -97,6 +109,7 @@ class _Draft:
     pages: tuple[int, int]
     origin: str
     aliases: list[Alias] = field(default_factory=list)
+    strength: int = 2  # 1: a predication (X是…, X包括…), which a stated definition replaces
 
     def alias(self, name: str, kind: str) -> None:
         name = name.strip()
@@ -114,7 +127,10 @@ class _Collector:
     def add(self, draft: _Draft) -> _Draft:
         key = _key(draft.term)
         have = self.drafts.get(key)
-        if have is None:
+        if have is None or have.strength < draft.strength:
+            if have is not None:
+                for a in have.aliases:
+                    draft.alias(a.name, a.kind)
             self.drafts[key] = draft
             return draft
         for a in draft.aliases:
@@ -193,13 +209,24 @@ def _latin_alias(draft: _Draft, latin: str) -> None:
     draft.alias(latin, "abbreviation" if is_abbreviation(latin) else "English")
 
 
+HEADING_DEF = re.compile(r"[：:，,](?:是|系)?指|是指|系指")
+
+
 def _running_text(col: _Collector, sec: Section) -> None:
+    if not sec.paragraphs and not HEADING_DEF.search(sec.heading or ""):
+        return
     if not sec.paragraphs:
+        _definitions(col, sec, _Joined.of([Paragraph(sec.heading, sec.pages)]), "inline")
         return
     joined = _Joined.of(sec.paragraphs)
     origin = "glossary" if _in_glossary(col.doc, sec) else "inline"
     _term_list(col, sec)  # first: its definitions run over several paragraphs
     _definitions(col, sec, joined, origin)
+    if sec.kind not in ("part", "appendix") and HEADING_DEF.search(sec.heading or ""):
+        # "1.财政拨款收入：指市级财政当年拨付的资金。": structure made the sentence the heading.
+        _definitions(col, sec, _Joined.of([Paragraph(sec.heading, sec.pages)]), origin)
+    if sec.kind == "article":
+        _predications(col, sec, joined)
     _named_in_parentheses(col, sec, joined, origin)
     _short_names(col, sec, joined)
     for p in sec.paragraphs:
@@ -224,7 +251,8 @@ def _definitions(col: _Collector, sec: Section, joined: _Joined, origin: str) ->
             continue
         found.append((m.start(1), m.end(), name, m.group(2)))
     for pos, after, name, latin in found:
-        if _key(name) == _key(sec.heading or ""):  # the glossary entry's own opening words
+        name = SCOPE_PREFIX.sub("", name).strip("“”\"")
+        if len(name) < 2 or _key(name) == _key(sec.heading or ""):  # the glossary entry's own opening words
             continue
         start, end = joined.sentence(pos, SENTENCE_END + "；;", after)
         draft = col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), origin))
@@ -233,6 +261,39 @@ def _definitions(col: _Collector, sec: Section, joined: _Joined, origin: str) ->
             _latin_alias(draft, parts[0])
             if len(parts) > 1 and is_abbreviation(parts[1]):
                 draft.alias(parts[1], "abbreviation")
+
+
+def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
+    """"X是…", "X即…", "X包括…" opening a sentence, and "…的Y为X。" closing one (IS_DEF)."""
+    text = joined.text
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c in "。；;\n"]
+    for a in starts:
+        rest = text[a:]
+        for pattern in (IS_DEF, INCLUDES_DEF):
+            m = pattern.match(rest)
+            if not m or _NOT_A_TERM.search(m.group(1)) or _NOT_A_NAME_END.search(m.group(1)):
+                continue
+            if pattern is IS_DEF and m.group(2).endswith("的") and rest[m.end():m.end() + 1] in "，,":
+                continue  # "受送人是公民的，…": a condition
+            if _has_cjk(m.group(1), 1):
+                start, end = joined.sentence(a + m.end(1))
+                draft = col.add(_Draft(m.group(1), text[start:end], sec, joined.pages(start, end), "inline", strength=1))
+                _country_alias(draft)
+                break
+    for m in NAMED_AS.finditer(text):
+        name = m.group(1)
+        if _NOT_A_TERM.search(name):
+            continue
+        start, end = joined.sentence(m.start())
+        if end - start > 120:
+            continue
+        col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), "inline"))
+
+
+def _country_alias(draft: _Draft) -> None:
+    """中华人民共和国国旗 is cited as 国旗: the short name is an alias."""
+    if draft.term.startswith("中华人民共和国") and len(draft.term) >= 9:
+        draft.alias(draft.term[len("中华人民共和国"):], "简称")
 
 
 def _term_list(col: _Collector, sec: Section) -> None:

@@ -341,7 +341,12 @@ def title_of(sections, pdf_meta, pages, file_name, layout_title) -> tuple[str, s
     it), pdf-title (the Info /Title, decoded), or file-name. A first part that is a site banner,
     a breadcrumb or a 目录 page gives way to the next part that reads as a title."""
     parts = [s for s in sections if s.kind == "part"]
-    fallback = {file_name, (pdf_meta.get("Title") or "").strip()} - {None, ""}
+    raw_title = (pdf_meta.get("Title") or "").strip()
+    # structure names a part it found no title for after the file or a raw /Title; a /Title
+    # that reads as Chinese may be the real title, set large on the page too.
+    junk_title = raw_title if raw_title and (raw_title.startswith("<") or "Microsoft Word" in raw_title
+                                             or not re.search(r"[\u4e00-\u9fff]", raw_title)) else None
+    fallback = {file_name, junk_title} - {None, ""}
     heads = [p.heading for p in parts if p.heading and p.heading not in fallback]
     if heads:
         first = split_colophon(heads[0])[0] if heads[0] not in ("目录", "目 录") else ""
