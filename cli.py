@@ -102,17 +102,41 @@ def ingest(ctx, paths, wait, max_pages, max_seconds, as_json):
         sys.exit(1)
 
 
+def _date(value: str | None, option: str) -> str | None:
+    """--as-of / --in-force: YYYY-MM-DD (or 2016/5/1, 2016年5月1日); "today" for today."""
+    from kb.validity import parse_date, today
+
+    if value is None:
+        return None
+    if value == "today":
+        return today()
+    try:
+        return parse_date(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint=option) from None
+
+
+def in_force_option(fn):
+    return click.option("--in-force", "in_force", is_flag=False, flag_value="today", default=None, metavar="[DATE]",
+                        help="Only documents in force on DATE (default today): not drafts, not expired, in effect.")(fn)
+
+
 @cli.command()
+@click.option("--as-of", "as_of", metavar="DATE", help="Status as of DATE (YYYY-MM-DD; default today).")
+@in_force_option
 @json_option
 @kb_errors
 @click.pass_context
-def docs(ctx, as_json):
-    """List the documents in the index with their metadata."""
+def docs(ctx, as_of, in_force, as_json):
+    """List the documents in the index with their metadata and status (in force, not yet in
+    force, expired, draft) as of today or --as-of DATE."""
     from kb.present import doc_record, docs_text
-    from kb.store import Store
+    from kb.validity import list_documents
 
-    documents = Store(ctx.obj["index"]).snapshot().documents()
-    click.echo(_dump([doc_record(d) for d in documents]) if as_json else docs_text(documents))
+    as_of, in_force = _date(as_of, "--as-of"), _date(in_force, "--in-force")
+    documents = list_documents(ctx.obj["index"], in_force=in_force)
+    when = as_of or in_force
+    click.echo(_dump([doc_record(d, when) for d in documents]) if as_json else docs_text(documents, when))
 
 
 @cli.command()
@@ -254,10 +278,11 @@ def _years(value: str | None):
 @click.option("--sort", type=click.Choice(["score", "date"]), default="score", show_default=True)
 @click.option("--in", "scope", type=click.Choice(["all", "title", "body"]), default="all", show_default=True,
               help="Search headings and titles, section text, or both.")
+@in_force_option
 @json_option
 @kb_errors
 @click.pass_context
-def search(ctx, query, limit, doc, doc_type, year, sort, scope, as_json):
+def search(ctx, query, limit, doc, doc_type, year, sort, scope, in_force, as_json):
     """Find the sections that answer QUERY (Whoosh syntax: AND OR NOT, "phrase", ( ), title:, body:).
 
     A missing index, or one older than the files in corpus/, is built first (said on stderr).
@@ -271,7 +296,7 @@ def search(ctx, query, limit, doc, doc_type, year, sort, scope, as_json):
     for refused in (built.skipped if built else ()):
         click.echo(f"skipped {refused['error']}", err=True)
     result = run(ctx.obj["index"], " ".join(query), limit=limit, doc=doc, doc_type=doc_type, years=years,
-                 sort=sort, scope=scope)
+                 sort=sort, scope=scope, in_force=_date(in_force, "--in-force"))
     if as_json:
         click.echo(_dump(search_record(result)))
     else:

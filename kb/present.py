@@ -19,10 +19,21 @@ def pages_text(pages) -> str:
     return f"p.{a}" if a == b else f"p.{a}-{b}"
 
 
-def doc_record(doc: Document) -> dict:
+def validity_record(doc: Document, as_of: str | None = None) -> dict:
+    from .validity import status, today
+
+    v = doc.validity
+    when = as_of or today()
+    return {"status": status(v, doc.date, when), "as_of": when, "adopted": v.adopted,
+            "promulgated": v.promulgated, "effective": v.effective, "expires": v.expires, "draft": v.draft,
+            "trial": v.trial, "repeals": list(v.repeals), "amends": list(v.amends), "sources": dict(v.sources)}
+
+
+def doc_record(doc: Document, as_of: str | None = None) -> dict:
     return {
         "doc_id": doc.id,
         "title": doc.title,
+        "title_source": doc.title_source,
         "doc_number": doc.doc_number,
         "issuer": doc.issuer,
         "date": doc.date,
@@ -32,22 +43,34 @@ def doc_record(doc: Document) -> dict:
         "path": doc.path,
         "sha256": doc.sha256,
         "warnings": list(doc.warnings),
+        "validity": validity_record(doc, as_of),
     }
 
 
-def docs_text(docs: list[Document]) -> str:
+def docs_text(docs: list[Document], as_of: str | None = None) -> str:
     if not docs:
         return "No documents. Run `kb ingest` first."
     out = []
     for d in docs:
-        r = doc_record(d)
+        r = doc_record(d, as_of)
         facts = " · ".join(x for x in (r["doc_type"], r["doc_number"], r["date"], f"{r['pages']} pages", f"{r['sections']} sections") if x)
         out.append(f"{d.id}\n  {d.title}\n  {facts}")
+        out.append("  " + validity_text(r["validity"]))
         if d.issuer:
             out.append(f"  issuer: {d.issuer}")
         for w in d.warnings:
             out.append(f"  warning: {w}")
     return "\n".join(out)
+
+
+def validity_text(v: dict) -> str:
+    """"status: in force (as of 2026-12-01) · effective 2016-01-01 · expires 2020-12-31 · trial"."""
+    bits = [f"status: {v['status']} (as of {v['as_of']})"]
+    bits += [f"{k} {v[k]}" for k in ("effective", "expires") if v[k]]
+    bits += [k for k in ("trial",) if v[k]]
+    if v["repeals"]:
+        bits.append("repeals " + "、".join(f"《{t}》" for t in v["repeals"]))
+    return " · ".join(bits)
 
 
 def section_record(doc: Document, sec: Section) -> dict:

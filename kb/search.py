@@ -51,7 +51,7 @@ def to_simplified(text: str) -> str:
 
 def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, doc_type: str | None = None,
            years: tuple[int, int] | None = None, sort: str = "score", scope: str = "all",
-           snippet_width: int = 80) -> SearchResult:
+           snippet_width: int = 80, in_force: str | None = None) -> SearchResult:
     from . import index
     from .search_session import session
 
@@ -81,6 +81,13 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
         shown = repr(query) if len(query) <= 60 else repr(query[:40]) + f"… ({len(query)} characters)"
         raise QueryError(f"cannot parse query {shown}: {e}") from None
     doc_ids = [snap.resolve(doc)] if doc else None
+    if in_force is not None:  # ISO date: only documents in force on it, from the manifest (kb.validity)
+        from .validity import in_force_ids
+
+        live = in_force_ids(snap, in_force)
+        doc_ids = [d for d in (doc_ids or live) if d in live]
+        if not doc_ids:
+            return SearchResult(query=query, normalized=normalized, hits=[])
     with ses.lock:
         rows = index.run(ses.searcher, q, limit=limit, filter_q=index.filter_query(doc_ids, doc_type, years), sort=sort)
     hits = []

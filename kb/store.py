@@ -99,6 +99,13 @@ class Snapshot:
         raise NotFoundError(f"no document matches {ref!r}; `kb docs` lists them")
 
 
+def validity_summary(doc: Document) -> dict:
+    """What `kb search --in-force` needs of a document, kept in the manifest (kb.validity)."""
+    from .validity import summary
+
+    return summary(doc)
+
+
 def _read_json(path: Path):
     """A file of the live generation; a missing or unreadable one means the index is damaged."""
     try:
@@ -129,7 +136,7 @@ class Generation:
         name = f"{len(self.manifest) + 1:05d}.json"
         write_json_atomic(self.path / "docs" / name, doc.to_dict())
         self.manifest[doc.id] = {**stat, "file": name, "title": doc.title, "doc_number": doc.doc_number,
-                                 "doc_type": doc.doc_type}
+                                 "doc_type": doc.doc_type, "validity": validity_summary(doc)}
 
     def carry(self, doc_id: str, entry: dict) -> bool:
         """Reuse an unchanged document's JSON from the previous generation (hard link).

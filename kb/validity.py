@@ -74,7 +74,10 @@ def _cn_int(s: str) -> int | None:
 
 
 def _texts(doc_sections: list[Section]) -> list[str]:
-    return ["\n".join(p.text for p in s.paragraphs) for part in doc_sections for s in part.walk()]
+    """Each section's heading and paragraphs: a heading may carry the clause ("十五、本通告自2010年
+    9月1日起实施，有效期3年" is a heading with its sentence, sz_shaoer)."""
+    return ["\n".join(([s.heading] if s.kind != "part" and s.heading else []) + [p.text for p in s.paragraphs])
+            for part in doc_sections for s in part.walk()]
 
 
 def extract(sections: list[Section], meta: dict) -> Validity:
@@ -128,6 +131,13 @@ def extract(sections: list[Section], meta: dict) -> Validity:
                 amends += names
                 sources.setdefault("amends", _sentence(text, m.start(), m.end()))
     adopted, promulgated = meta.get("adopted"), meta.get("promulgated")
+    if promulgated is None and re.search(r"令第[^号]{1,8}号$", meta.get("doc_number") or "") and meta.get("date"):
+        # An order is promulgated on the day it is signed (GB/T 9704 §8.1: the 令's date).
+        promulgated = meta["date"]
+        meta = {**meta, "promulgated_source": meta.get("doc_number")}
+    if "effective" not in found and meta.get("effective"):  # "…公告公布施行" (xianfa)
+        found["effective"] = meta["effective"]
+        sources["effective"] = meta.get("adopted_source") or ""
     for key, value in (("adopted", adopted), ("promulgated", promulgated)):
         if value and meta.get(f"{key}_source"):
             sources[key] = meta[f"{key}_source"]
@@ -199,3 +209,13 @@ def parse_date(text: str) -> str:
         raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD")
     y, mo, d = (int(x) for x in m.groups())
     return _date(y, mo, d).isoformat()
+
+
+def list_documents(index_dir, in_force: str | None = None) -> list[Document]:
+    """The index's documents; with ``in_force`` (an ISO date) only those in force on it."""
+    from .store import Store
+
+    snap = Store(index_dir).snapshot()
+    if in_force is None:
+        return snap.documents()
+    return [snap.document(d) for d in in_force_ids(snap, in_force)]
