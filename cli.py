@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import replace
 import os
 import sys
 
@@ -161,33 +162,55 @@ def outline(ctx, doc, as_json):
 @click.option("--by", type=click.Choice(["doc", "name"]), default="doc", show_default=True, help="Order of --list.")
 @click.option("--uses", is_flag=True, help="Also show every section that uses the term, with counts.")
 @click.option("--doc", "doc_ref", help="Only terms defined in this document (id, part of one, or 发文字号).")
+@click.option("--search", "search_words", metavar="WORDS",
+              help="Full-text search inside definitions (which term is defined as WORDS?).")
 @json_option
 @kb_errors
 @click.pass_context
-def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, as_json):
+def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, search_words, as_json):
     """Look up TERM: its definition, other names (简称, 又名, English, abbreviation) and source.
 
     Order: exact name → alias or abbreviation (any case) → traditional characters → prefix →
-    contains → fuzzy. Exit status 1, with suggestions, when nothing matches.
+    contains → fuzzy → the words inside definitions (as --search). Exit status 1, with
+    suggestions, when nothing matches.
     """
-    from kb.glossary import load_terms
+    from kb.glossary import load_terms, with_uses
     from kb.glossary_view import match_record, matches_text, term_list_text, term_record
-    from kb.lookup import by_document, by_name, lookup
+    from kb.lookup import TermNotFoundError, by_document, by_name, lookup
     from kb.store import Store
 
-    if not term and not as_list:
-        raise click.UsageError("give a TERM to look up, or --list")
+    if not term and not as_list and not search_words:
+        raise click.UsageError("give a TERM to look up, --search WORDS, or --list")
     if exact and fuzzy:
         raise click.UsageError("--exact and --fuzzy exclude each other: give one")
     mode = "exact" if exact else "fuzzy" if fuzzy else None
     snap = Store(ctx.obj["index"]).snapshot()
-    terms = by_document(load_terms(snap.path), snap.resolve(doc_ref) if doc_ref else None)
+    doc_id = snap.resolve(doc_ref) if doc_ref else None
+    every = load_terms(snap.path)
+    terms = by_document(every, doc_id)
     if as_list:
         if by == "name":
             terms = by_name(terms)
+        if uses:
+            terms = with_uses(snap.path, terms)
         click.echo(_dump([term_record(t, uses) for t in terms]) if as_json else term_list_text(terms, by))
         return
-    matches = lookup(terms, term, mode or "auto")
+    from kb.glossary_index import definition_matches  # jieba and Whoosh only when asked, or as the fallback
+
+    if search_words:
+        matches = definition_matches(snap.path, every, search_words, doc_id)
+        if not matches:
+            raise TermNotFoundError(search_words, [])
+    else:
+        try:
+            matches = lookup(terms, term, mode or "auto")
+        except TermNotFoundError:
+            matches = definition_matches(snap.path, every, term, doc_id) if mode is None else []
+            if not matches:
+                raise
+    if uses:
+        full = with_uses(snap.path, [m.term for m in matches])
+        matches = [replace(m, term=t) for m, t in zip(matches, full)]
     click.echo(_dump([match_record(m, uses) for m in matches]) if as_json else matches_text(matches, uses))
 
 

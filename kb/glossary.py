@@ -389,59 +389,150 @@ def _names_for_uses(term: Term) -> tuple[list[str], list[str]]:
     return everywhere, local
 
 
-def _pattern(names: list[str]) -> re.Pattern | None:
-    names = sorted({n for n in names if n}, key=len, reverse=True)
-    if not names:
-        return None
-    parts = [rf"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])" if n.isascii() else re.escape(n) for n in names]
-    return re.compile("|".join(parts))
+USES_FILE = "term-uses.jsonl"
 
 
 def term_uses(term: Term, docs: list[Document]) -> tuple[Use, ...]:
-    everywhere, local = _names_for_uses(term)
-    wide, near = _pattern(everywhere), _pattern(everywhere + local)
-    uses = []
-    for doc in docs:
-        pat = near if doc.id == term.source.doc_id else wide
-        if pat is None:
-            continue
-        for sec in doc.walk():
-            n = len(pat.findall(sec.text))
+    """The uses of one term (all_uses does every term in one pass; this is the same rule)."""
+    return all_uses([term], docs)[0]
+
+
+class _Trie:
+    """Every name of every term in one character trie, so a section is read once for all terms
+    (one regex per term over every section grew with terms × sections: issue 13)."""
+
+    def __init__(self):
+        self.root: dict = {}
+
+    def add(self, name: str, owner: tuple[int, bool]) -> None:
+        node = self.root
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node.setdefault(None, []).append(owner)
+
+    def scan(self, text: str):
+        """(start, end, owners) of every name starting at each position, longest first."""
+        root = self.root
+        for i in range(len(text)):
+            node = root.get(text[i])
+            if node is None:
+                continue
+            found = []
+            j = i
+            while node is not None:
+                j += 1
+                if None in node:
+                    found.append((j, node[None]))
+                node = node.get(text[j]) if j < len(text) else None
+            for end, owners in reversed(found):
+                yield i, end, owners
+
+
+def all_uses(terms: list[Term], docs: list[Document]) -> list[tuple[Use, ...]]:
+    """For each term, every section that names it, with counts: one scan per section.
+
+    Per term the count is what a regex of its names (longest first) would find: matches do not
+    overlap. A 简称 counts only in the defining document; a Latin name only as a whole word.
+    """
+    trie = _Trie()
+    for i, t in enumerate(terms):
+        everywhere, local = _names_for_uses(t)
+        for n in set(everywhere):
             if n:
-                uses.append(Use(doc.id, sec.id, sec.title, tuple(sec.pages), n))
-    return tuple(uses)
+                trie.add(n, (i, False))
+        for n in set(local) - set(everywhere):
+            if n:
+                trie.add(n, (i, True))
+    uses: list[list[Use]] = [[] for _ in terms]
+    for doc in docs:
+        for sec in doc.walk():
+            text = sec.text
+            counts: dict[int, int] = {}
+            last_end: dict[int, int] = {}
+            for start, end, owners in trie.scan(text):
+                if text[start].isascii() and (
+                        (start and text[start - 1].isascii() and text[start - 1].isalpha())
+                        or (end < len(text) and text[end].isascii() and text[end].isalpha())):
+                    continue
+                for i, local_only in owners:
+                    if local_only and terms[i].source.doc_id != doc.id:
+                        continue
+                    if start >= last_end.get(i, 0):
+                        counts[i] = counts.get(i, 0) + 1
+                        last_end[i] = end
+            for i, n in counts.items():
+                uses[i].append(Use(doc.id, sec.id, sec.title, tuple(sec.pages), n))
+    return [tuple(u) for u in uses]
 
 
 def build_terms(gen, docs: list[Document], report) -> list[Term]:
-    """Extract every document's terms, count their uses, write ``terms.json`` into ``gen``."""
+    """Extract every document's terms, count their uses, write ``terms.json`` (names,
+    definitions, sources and use counts) and ``term-uses.jsonl`` (each term's uses on one line,
+    read only for the terms a command shows), and the glossary's full-text index."""
     from dataclasses import replace
 
+    from . import glossary_index
     from .store import write_json_atomic
 
     terms = [t for doc in docs for t in extract_terms(doc)]
-    terms = [replace(t, uses=term_uses(t, docs)) for t in terms]
-    write_json_atomic(Path(gen.path) / TERMS_FILE, [asdict(t) for t in terms])
-    report.terms = len(terms)
-    return terms
+    uses = all_uses(terms, docs)
+    lines, at, out = [], 0, []
+    for t, u in zip(terms, uses):
+        line = (json.dumps([asdict(x) for x in u], ensure_ascii=False) + "\n").encode("utf-8")
+        lines.append(line)
+        t = replace(t, used_in=(len(u), sum(x.count for x in u)), uses_at=(at, len(line)))
+        at += len(line)
+        out.append(t)
+    tmp = Path(gen.path) / (USES_FILE + ".tmp")
+    tmp.write_bytes(b"".join(lines))
+    tmp.replace(Path(gen.path) / USES_FILE)
+    write_json_atomic(Path(gen.path) / TERMS_FILE, [asdict(t) for t in out])
+    glossary_index.build(gen.path, out)
+    report.terms = len(out)
+    return [replace(t, uses=u) for t, u in zip(out, uses)]
 
 
 def term_from_dict(d: dict) -> Term:
     s = d["source"]
+    uses = tuple(Use(**{**u, "pages": tuple(u["pages"])}) for u in d.get("uses", ()))
+    used_in = tuple(d.get("used_in") or (len(uses), sum(u.count for u in uses)))
     return Term(
         term=d["term"],
         aliases=tuple(Alias(**a) for a in d["aliases"]),
         definition=d["definition"],
         source=Source(**{**s, "heading_path": tuple(s["heading_path"]), "pages": tuple(s["pages"])}),
         origin=d["origin"],
-        uses=tuple(Use(**{**u, "pages": tuple(u["pages"])}) for u in d.get("uses", ())),
+        uses=uses,
+        used_in=used_in,
+        uses_at=tuple(d["uses_at"]) if d.get("uses_at") else None,
     )
 
 
 def load_terms(gen_path) -> list[Term]:
-    """The terms of a generation (ingest always writes them; a missing file is a damaged index)."""
+    """The terms of a generation, without their uses (``with_uses`` reads those for the few
+    terms a command shows; a missing file is a damaged index)."""
     from .store import _read_json
 
     return [term_from_dict(d) for d in _read_json(Path(gen_path) / TERMS_FILE)]
+
+
+def with_uses(gen_path, terms: list[Term]) -> list[Term]:
+    """``terms`` with their uses read from term-uses.jsonl (one seek per term)."""
+    from dataclasses import replace
+
+    path = Path(gen_path) / USES_FILE
+    if not path.exists() or not any(t.uses_at for t in terms):
+        return terms
+    out = []
+    with path.open("rb") as fh:
+        for t in terms:
+            if t.uses_at is None or t.uses:
+                out.append(t)
+                continue
+            fh.seek(t.uses_at[0])
+            rows = json.loads(fh.read(t.uses_at[1]).decode("utf-8"))
+            out.append(replace(t, uses=tuple(Use(**{**u, "pages": tuple(u["pages"])}) for u in rows)))
+    return out
 
 
 def vocabulary(terms: list[Term]) -> dict[str, str]:

@@ -23,6 +23,12 @@ def uses_record(t: Term) -> list[dict]:
     return [{"doc_id": u.doc_id, "section_id": u.section_id, "title": u.title, "pages": list(u.pages), "count": u.count} for u in t.uses]
 
 
+def _used_in(t: Term) -> dict:
+    if t.uses:
+        return {"sections": len(t.uses), "occurrences": sum(u.count for u in t.uses)}
+    return {"sections": t.used_in[0], "occurrences": t.used_in[1]}
+
+
 def term_record(t: Term, uses: bool = False) -> dict:
     r = {
         "term": t.term,
@@ -30,7 +36,7 @@ def term_record(t: Term, uses: bool = False) -> dict:
         "definition": t.definition,
         "origin": t.origin,
         "source": source_record(t),
-        "used_in": {"sections": len(t.uses), "occurrences": sum(u.count for u in t.uses)},
+        "used_in": _used_in(t),
     }
     if uses:
         r["uses"] = uses_record(t)

@@ -256,6 +256,10 @@ class Term:
     source: Source
     origin: str  # glossary | inline | footnote
     uses: tuple["Use", ...] = ()  # every section whose own text names the term or a Chinese alias
+    # Loaded terms leave ``uses`` empty (kb.glossary.with_uses reads them on demand): the counts
+    # (sections, occurrences) and where the uses sit in term-uses.jsonl (offset, length).
+    used_in: tuple[int, int] = (0, 0)
+    uses_at: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
