@@ -141,10 +141,19 @@ def _brackets(word: str) -> str:
     return f"【{word}】"
 
 
-def short_path(path) -> str:
-    """A heading path without its part title when it goes deeper: the part is the document."""
+def short_path(path, doc_title: str | None = None) -> str:
+    """A heading path without its part title when it goes deeper and the part is the document
+    itself; a later part (附件 2's own title) stays, or 第五条 would point into the notice (issue 11)."""
     path = list(path)
-    return " > ".join(path[1:] if len(path) > 1 else path)
+    drop = len(path) > 1 and (doc_title is None or is_document_part(path[0], doc_title))
+    return " > ".join(path[1:] if drop else path)
+
+
+def is_document_part(part_title: str, doc_title: str) -> bool:
+    """Whether a part's title is the document's own ("附件1 X" of a document titled X too)."""
+    import re
+
+    return re.sub(r"^附件\s*\d*\s*[:：]?\s*", "", part_title) == doc_title or part_title == doc_title
 
 
 def occurrence_record(o) -> dict:
@@ -194,7 +203,7 @@ def kwic_text(result, mark=_brackets, counts_only: bool = False) -> str:
     if not counts_only:
         for o in result.occurrences:
             where = "" if o.where == "text" else f" ({o.where})"
-            lines.append(f"{o.doc_id} p.{o.page} {short_path(o.heading_path)}{where}: {o.left}{mark(o.keyword)}{o.right}")
+            lines.append(f"{o.doc_id} p.{o.page} {short_path(o.heading_path, o.doc_title)}{where}: {o.left}{mark(o.keyword)}{o.right}")
         if lines:
             lines.append("")
     if not result.total:

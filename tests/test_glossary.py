@@ -310,12 +310,13 @@ def run(corpus_index, *args):
 ITO_TEXT = f"""信息技术外包
   English Information Technology Outsourcing · abbreviation ITO
   英文为Information Technology Outsourcing，简写ITO，指企业向外部寻求并获得包括全部或部分信息技术类的服务。服务内容包括系统操作服务、系统应用服务、基础技术服务等。
-  source: {PLAN_SOURCE} › 附录：概念解释 › （六）信息技术外包 · p.36 [{PLAN_ID}]
+  source: {PLAN_SOURCE} › 苏州市服务外包产业“十二五”发展规划 › 附录：概念解释 › （六）信息技术外包 · p.36 [{PLAN_ID}]
   found by: alias (ITO)
 """
 
 
 def test_cli_plain(corpus_index):
+    # Issue 11: the source names the plan (the notice's second part) before its 附录.
     r = run(corpus_index, "ITO")
     assert (r.exit_code, r.output) == (0, ITO_TEXT)
 
