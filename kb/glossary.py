@@ -25,7 +25,7 @@ CJK = r"\u4e00-\u9fff"
 # "X（service outsourcing）系指…", "稳定就业是指…", "诊疗活动：是指…", "［注：“…”是指…": a
 # definition opens a clause (paragraph start, after 。 or ；) with the word it defines.
 CLAUSE_DEF = re.compile(
-    r"(?:^|(?<=[。；;\n]))(?:［注：|\[注：)?[“\"]?([^，,。；;：:\n“”\"（）()]{2,20}?)[”\"]?"
+    r"(?:^|(?<=[。；;\n]))(?:［注：|\[注：)?[“\"]?((?:[^，,。；;：:\n“”\"（）()]|（[\u4e00-\u9fff]{1,3}）|“[^“”]{1,6}”){2,24}?)[”\"]?"
     r"(?:（([A-Za-z][^（）]{1,60})）)?(?:[，,：:；;]?(?:是指|系指)|[：:]\s*指(?![出导定挥示明]))"
 )
 # Words a definition opens with that are not the term: "本方案中的新莞人子女是指", "前款规定的…".
@@ -33,9 +33,9 @@ SCOPE_PREFIX = re.compile(r"^(?:本[\u4e00-\u9fff]{0,6}?(?:中的|所称的?|所
 # A law defines by predication (民法典, 宪法): "合同是民事主体之间…的协议", "国家所有即全民所有",
 # "物包括不动产和动产", "十八周岁以上的自然人为成年人". Read only in articles (条), where such a
 # sentence is a rule about the word; in a notice "X是…" is as often a claim as a definition.
-IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,14}?)(?:是|即(?![具与可应为将是]))(?![指否由在为因以从对不])([^，,。；;]*)")
+IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,16}?)(?:是|[，,]?即(?![具与可应为将是]))(?![指否由在为因以从对不])([^，,。；;]*)")
 INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{1,14}?)包括(?![：:]|下列|以下|但|以及)")
-NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})。")
+NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为其?(?![了止何此准主])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。，；])")
 # A subject with a modal or a time word is a rule about it, not its definition ("保证合同可以是…",
 # "胎儿娩出时是死体的").
 _NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|都|确实|但|时|生前|之日起|也|均|必须|不得)$")
@@ -282,8 +282,8 @@ def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
                 break
     for m in NAMED_AS.finditer(text):
         name = m.group(1)
-        if _NOT_A_TERM.search(name):
-            continue
+        if _NOT_A_TERM.search(name) or (len(name) <= 2 and text[m.end():m.end() + 1] in "，,"):
+            continue  # "被侵权人为组织，该组织…": a condition on a short common noun
         start, end = joined.sentence(m.start())
         if end - start > 120:
             continue
