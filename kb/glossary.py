@@ -36,6 +36,7 @@ SCOPE_PREFIX = re.compile(r"^(?:本[\u4e00-\u9fff]{0,6}?(?:中的|所称的?|所
 IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,16}?)(?:是|[，,]?即(?![具与可应为将是]))(?![指否由在为因以从对不])([^，,。；;]*)")
 INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{1,14}?)包括(?![：:]|下列|以下|但|以及)")
 NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为其?(?![了止何此准主])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。，；])")
+CLASSIFIED = re.compile(r"(?<=的)为(?![了止何此准主宜好佳限])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。；])")
 # A subject with a modal or a time word is a rule about it, not its definition ("保证合同可以是…",
 # "胎儿娩出时是死体的").
 _NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|都|确实|但|时|生前|之日起|也|均|必须|不得)$")
@@ -227,6 +228,11 @@ def _running_text(col: _Collector, sec: Section) -> None:
         _definitions(col, sec, _Joined.of([Paragraph(sec.heading, sec.pages)]), origin)
     if sec.kind == "article":
         _predications(col, sec, joined)
+    else:  # "带红色“*”的为必填项": a class named after 的 is a definition in any text
+        for m in CLASSIFIED.finditer(joined.text):
+            start, end = joined.sentence(m.start())
+            if end - start <= 120 and not _NOT_A_TERM.search(m.group(1)):
+                col.add(_Draft(m.group(1), joined.text[start:end], sec, joined.pages(start, end), origin))
     _named_in_parentheses(col, sec, joined, origin)
     _short_names(col, sec, joined)
     for p in sec.paragraphs:
@@ -282,7 +288,7 @@ def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
                 break
     for m in NAMED_AS.finditer(text):
         name = m.group(1)
-        if _NOT_A_TERM.search(name) or (len(name) <= 2 and text[m.end():m.end() + 1] in "，,"):
+        if _NOT_A_TERM.search(name) or (len(name) <= 2 and text[m.end():m.end() + 1] in "，," and text[m.start() - 1] != "的"):
             continue  # "被侵权人为组织，该组织…": a condition on a short common noun
         start, end = joined.sentence(m.start())
         if end - start > 120:

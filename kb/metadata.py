@@ -302,7 +302,6 @@ def web_fields(pages) -> dict:
 
 
 _JUNK_TITLE = re.compile(r"您的位置|当前位置|首页|目录$|^目\s*录$|^前\s*言$|http|www\.")
-_GENRE = re.compile("|".join(TYPES + ["法", "表", "手册", "决算", "预算", "宪法", "法典"]) + r"|[（(][^）)]*[）)]$")
 
 
 def _genre_like(title: str) -> bool:

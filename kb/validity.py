@@ -34,8 +34,6 @@ TRIAL = re.compile(r"试行|暂行")
 REPEAL = re.compile(r"[^。；]*?(?:同时|予以|即行|一并)?废止")
 AMEND = re.compile(r"根据[^。]*?(?:修正|修改|修订)")
 TITLE = re.compile(r"《([^《》]{2,60})》")
-PROMULGATED = re.compile(rf"({DATE})\s*[^，。；]{{0,40}}?令\s*第\s*[0-9一二三四五六七八九十百]+\s*号\s*(?:发布|公布)")
-ADOPTED = re.compile(rf"({DATE})\s*[^，。；()（）]{{0,60}}?第[一二三四五六七八九十百]+次(?:全体)?会议(?:常务会议)?(?:审议)?通过")
 
 
 def _iso(text: str) -> str | None:
