@@ -25,8 +25,8 @@ CJK = r"\u4e00-\u9fff"
 # "X（service outsourcing）系指…", "稳定就业是指…", "诊疗活动：是指…", "［注：“…”是指…": a
 # definition opens a clause (paragraph start, after 。 or ；) with the word it defines.
 CLAUSE_DEF = re.compile(
-    r"(?:^|(?<=[。；;\n]))(?:［注：|\[注：)?[“\"]?((?:[^，,。；;：:\n“”\"（）()]|（[\u4e00-\u9fff]{1,3}）|“[^“”]{1,6}”){2,24}?)[”\"]?"
-    r"(?:（([A-Za-z][^（）]{1,60})）)?(?:[，,：:；;]?(?:是指|系指)|[：:]\s*指(?![出导定挥示明]))"
+    r"(?:^|(?<=[。；;\n])|(?<=其中，))(?:［注：|\[注：)?[“\"]?((?:[^，,。；;：:\n“”\"（）()]|（[\u4e00-\u9fff]{1,3}）|“[^“”]{1,6}”){2,24}?)[”\"]?"
+    r"(?:（([A-Za-z][^（）]{1,60})）)?(?:[，,：:；;]?(?:是指|系指)|[：:]?\s*(?<![所按要般常])指(?![出导定挥示明标数南引令]))"
 )
 # Words a definition opens with that are not the term: "本方案中的新莞人子女是指", "前款规定的…".
 SCOPE_PREFIX = re.compile(r"^(?:本[\u4e00-\u9fff]{0,6}?(?:中的|所称的?|所指的?|所说的?)|前款(?:规定|所称|所说)的|上述|其中[，,]?)")
@@ -41,7 +41,7 @@ CLASSIFIED = re.compile(r"(?<=的)为(?![了止何此准主宜好佳限])([^\s�
 # "胎儿娩出时是死体的").
 _NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|都|确实|但|时|生前|之日起|也|均|必须|不得)$")
 _NOT_A_TERM = re.compile(r"^(?:这|其|该|此|它|本|上述|前款|下列|以下|凡|各|每|有|没有|但|如|若|对|在|由|为|因|是|也|都|应|不|可|已|将|我|你|他|她)|(?:目的|关键|重点|原因|任务|方针|根本|基础)$")
-SUOCHENG = re.compile(r"所[称指]([^，,。；;：:\s]{2,20}?)[，,]?(?:是|系)?指")
+SUOCHENG = re.compile(r"所[称指]([^，,。；;：:\s]{2,20}?)(?:[，,]?(?:是|系)?指|[，,](?:包括|是))")
 # "（以下简称示范城市）", "（商服贸〔2018〕3号，以下简称《评价办法》）", "（简称X）"
 JIANCHENG = re.compile(r"（(?:[^（）]*?[，,；;])?(?:以下简称|以下称|下称|简称)[“\"]?([^（）“”\"，,。]{1,20}?)[”\"]?）")
 YOUMING = re.compile(r"又名([^，,。；;]+)")
@@ -257,9 +257,9 @@ def _definitions(col: _Collector, sec: Section, joined: _Joined, origin: str) ->
             continue
         found.append((m.start(1), m.end(), name, m.group(2)))
     for pos, after, name, latin in found:
-        name = SCOPE_PREFIX.sub("", name).strip("“”\"")
-        if len(name) < 2 or _key(name) == _key(sec.heading or ""):  # the glossary entry's own opening words
-            continue
+        name = SCOPE_PREFIX.sub("", name).lstrip("的").strip("“”\"")
+        if len(name) < 2 or "、" in name or (_key(name) == _key(sec.heading or "") and _key(name) in col.drafts):
+            continue  # the glossary entry's own opening words: _glossary has it
         start, end = joined.sentence(pos, SENTENCE_END + "；;", after)
         draft = col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), origin))
         if latin:
@@ -355,6 +355,8 @@ def _full_name(before: str, short: str) -> str | None:
     """The name a 简称 stands for: the book title or noun phrase just before the parenthesis."""
     if before.endswith("》"):
         return before[before.rfind("《"):]
+    # "…技校与职校（不含大专段）（以下简称…）": a qualifier in brackets between the name and its 简称
+    before = re.sub(r"[（(][^（）()]{1,12}[）)]$", "", before)
     clause = re.split(r"[，,。；;：:、\n（）()]", before)[-1]
     cut = COUNT_PREFIX.sub("", LEAD_WORDS.split(clause)[-1])
     letters = [c for c in short if c not in "《》“”、 "]
