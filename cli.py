@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import replace
 import os
 import re
 import sys
@@ -284,6 +285,25 @@ def verify(ctx, as_json):
         sys.exit(1)
 
 
+def _date(value: str | None, option: str) -> str | None:
+    """--as-of / --in-force: YYYY-MM-DD (or 2016/5/1, 2016年5月1日); "today" for today."""
+    from kb.validity import parse_date, today
+
+    if value is None:
+        return None
+    if value == "today":
+        return today()
+    try:
+        return parse_date(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint=option) from None
+
+
+def in_force_option(fn):
+    return click.option("--in-force", "in_force", is_flag=False, flag_value="today", default=None, metavar="[DATE]",
+                        help="Only documents in force on DATE (default today): not drafts, not expired, in effect.")(fn)
+
+
 @cli.command()
 @doc_option
 @filter_options
@@ -291,11 +311,14 @@ def verify(ctx, as_json):
               help="Order: document id, date (newest first), title or issuer.")
 @click.option("--format", "fmt", type=click.Choice(["table", "tsv", "csv", "json"]), default="table",
               show_default=True, help="table for reading; tsv or csv for a spreadsheet; json.")
+@click.option("--as-of", "as_of", metavar="DATE", help="Status as of DATE (YYYY-MM-DD; default today).")
+@in_force_option
 @json_option
 @kb_errors
 @click.pass_context
-def docs(ctx, doc, doc_type, year, issuer, sort, fmt, as_json):
-    """List the documents in the index with their metadata.
+def docs(ctx, doc, doc_type, year, issuer, sort, fmt, as_of, in_force, as_json):
+    """List the documents in the index with their metadata and status (in force, not yet in
+    force, expired, draft) as of today or --as-of DATE.
 
     \b
     Example:
@@ -304,14 +327,17 @@ def docs(ctx, doc, doc_type, year, issuer, sort, fmt, as_json):
     from kb.listing import list_documents
     from kb.present import docs_csv, docs_json, docs_text
 
-    listing = list_documents(_index(ctx), doc=doc, doc_type=doc_type, years=_years(year), issuer=issuer, sort=sort)
+    as_of, in_force = _date(as_of, "--as-of"), _date(in_force, "--in-force")
+    listing = list_documents(_index(ctx), doc=doc, doc_type=doc_type, years=_years(year), issuer=issuer, sort=sort,
+                             in_force=in_force)
+    when = as_of or in_force
     fmt = "json" if as_json else fmt
     if fmt == "json":
-        click.echo(_dump(docs_json(listing)))
+        click.echo(_dump(docs_json(listing, when)))
     elif fmt in ("tsv", "csv"):
         click.echo(docs_csv(listing, "\t" if fmt == "tsv" else ","), nl=False)
     elif listing.documents:
-        click.echo(docs_text(listing))
+        click.echo(docs_text(listing, when))
     if not listing.documents:
         _no_match(f"No documents match: {listing.total} in the index." if listing.total else
                   f"No documents in {_index(ctx)}. Run `kb ingest` first.")
@@ -345,7 +371,7 @@ def check(ctx, doc, as_json):
     """Documents (all, or DOC) whose text to distrust, and why."""
     from kb.quality import check as check_index, check_text
 
-    records = check_index(ctx.obj["index"], doc)
+    records = check_index(_index(ctx), doc)
     click.echo(_dump(records) if as_json else check_text(records))
 
 
@@ -358,37 +384,43 @@ def check(ctx, doc, as_json):
 @click.option("--uses", is_flag=True, help="Also show every section that uses the term, with counts.")
 @click.option("--doc", "doc_ref", help="Only terms defined in this document (id, part of one, or 发文字号).",
               shell_complete=_complete_docs)
+@click.option("--search", "search_words", metavar="WORDS",
+              help="Full-text search inside definitions (which term is defined as WORDS?).")
 @json_option
 @kb_errors
 @click.pass_context
-def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, as_json):
+def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, search_words, as_json):
     """Look up TERM: its definition, other names (简称, 又名, English, abbreviation) and source.
 
     Order: exact name → alias or abbreviation (any case) → traditional characters → prefix →
-    contains → fuzzy. Exit status 1, with suggestions, when nothing matches.
+    contains → fuzzy → the words inside definitions (as --search). Exit status 1, with
+    suggestions, when nothing matches.
 
     \b
     Example:
       kb glossary BPO --uses
     """
-    from kb.glossary import load_terms
+    from kb.glossary import load_terms, with_uses
     from kb.glossary_view import match_record, matches_text, term_list_text, term_record
-    from kb.lookup import by_document, by_name, lookup
+    from kb.lookup import TermNotFoundError, by_document, by_name, lookup
     from kb.store import Store
 
-    if not term and not as_list:
-        raise click.UsageError("give a TERM to look up, or --list")
+    if not term and not as_list and not search_words:
+        raise click.UsageError("give a TERM to look up, --search WORDS, or --list")
     if exact and fuzzy:
         raise click.UsageError("--exact and --fuzzy exclude each other: give one")
     mode = "exact" if exact else "fuzzy" if fuzzy else None
     snap = Store(_index(ctx)).snapshot()
+    doc_id = snap.resolve(doc_ref) if doc_ref else None
     every = load_terms(snap.path)
-    terms = by_document(every, snap.resolve(doc_ref) if doc_ref else None)
+    terms = by_document(every, doc_id)
     if as_list:
         from kb.present import shown_of
 
         if by == "name":
             terms = by_name(terms)
+        if uses:
+            terms = with_uses(snap.path, terms)
         if as_json:
             click.echo(_dump([term_record(t, uses) for t in terms]))
         elif terms:
@@ -396,7 +428,22 @@ def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, as_json):
         if not terms:
             _no_match("No terms.")
         return
-    matches = lookup(terms, term, mode or "auto")
+    from kb.glossary_index import definition_matches  # jieba and Whoosh only when asked, or as the fallback
+
+    if search_words:
+        matches = definition_matches(snap.path, every, search_words, doc_id)
+        if not matches:
+            raise TermNotFoundError(search_words, [])
+    else:
+        try:
+            matches = lookup(terms, term, mode or "auto")
+        except TermNotFoundError:
+            matches = definition_matches(snap.path, every, term, doc_id) if mode is None else []
+            if not matches:
+                raise
+    if uses:
+        full = with_uses(snap.path, [m.term for m in matches])
+        matches = [replace(m, term=t) for m, t in zip(matches, full)]
     click.echo(_dump([match_record(m, uses) for m in matches]) if as_json else matches_text(matches, uses))
 
 
@@ -554,10 +601,11 @@ def _years(value: str | None):
               help="Search headings and titles, section text, or both.")
 @click.option("--by-doc", is_flag=True, help="One line per document: how many sections match, and its best one.")
 @click.option("--explain", is_flag=True, help="Show how the query was read: its words, other names, what was left out.")
+@in_force_option
 @json_option
 @kb_errors
 @click.pass_context
-def search(ctx, query, limit, doc, doc_type, year, issuer, sort, scope, by_doc, explain, as_json):
+def search(ctx, query, limit, doc, doc_type, year, issuer, sort, scope, by_doc, explain, in_force, as_json):
     """Find the sections that answer QUERY (Whoosh syntax: AND OR NOT, "phrase", ( ), title:, body:).
 
     A missing index, or one older than the files in corpus/, is built first (said on stderr).
@@ -579,7 +627,8 @@ def search(ctx, query, limit, doc, doc_type, year, issuer, sort, scope, by_doc, 
     for refused in (built.skipped if built else ()):
         click.echo(f"skipped {refused['error']}", err=True)
     result = _damage_named(home.index, run, home.index, text, limit=limit, doc=doc, doc_type=doc_type,
-                           years=years, sort=sort, scope=scope, by_doc=by_doc, issuer=issuer)
+                           years=years, sort=sort, scope=scope, by_doc=by_doc, issuer=issuer,
+                           in_force=_date(in_force, "--in-force"))
     if as_json:
         from kb.citation import hit_sources
 

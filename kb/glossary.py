@@ -25,10 +25,23 @@ CJK = r"\u4e00-\u9fff"
 # "X（service outsourcing）系指…", "稳定就业是指…", "诊疗活动：是指…", "［注：“…”是指…": a
 # definition opens a clause (paragraph start, after 。 or ；) with the word it defines.
 CLAUSE_DEF = re.compile(
-    r"(?:^|(?<=[。；;\n]))(?:［注：|\[注：)?[“\"]?([^，,。；;：:\n“”\"（）()]{2,20}?)[”\"]?"
-    r"(?:（([A-Za-z][^（）]{1,60})）)?[，,：:；;]?(?:是指|系指)"
+    r"(?:^|(?<=[。；;\n])|(?<=其中，))(?:［注：|\[注：)?[“\"]?((?:[^，,。；;：:\n“”\"（）()]|（[\u4e00-\u9fff]{1,3}）|“[^“”]{1,6}”){2,24}?)[”\"]?"
+    r"(?:（([A-Za-z][^（）]{1,60})）)?(?:[，,：:；;]?(?:是指|系指)|[：:]?\s*(?<![所按要般常])指(?![出导定挥示明标数南引令]))"
 )
-SUOCHENG = re.compile(r"所[称指]([^，,。；;：:\s]{2,20}?)[，,]?(?:是|系)?指")
+# Words a definition opens with that are not the term: "本方案中的新莞人子女是指", "前款规定的…".
+SCOPE_PREFIX = re.compile(r"^(?:本[\u4e00-\u9fff]{0,6}?(?:中的|所称的?|所指的?|所说的?)|前款(?:规定|所称|所说)的|上述|其中[，,]?)")
+# A law defines by predication (民法典, 宪法): "合同是民事主体之间…的协议", "国家所有即全民所有",
+# "物包括不动产和动产", "十八周岁以上的自然人为成年人". Read only in articles (条), where such a
+# sentence is a rule about the word; in a notice "X是…" is as often a claim as a definition.
+IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,16}?)(?:是|[，,]?即(?![具与可应为将是]))(?![指否由在为因以从对不])([^，,。；;]*)")
+INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{1,14}?)包括(?![：:]|下列|以下|但|以及)")
+NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为其?(?![了止何此准主])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。，；])")
+CLASSIFIED = re.compile(r"(?<=的)为(?![了止何此准主宜好佳限])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。；])")
+# A subject with a modal or a time word is a rule about it, not its definition ("保证合同可以是…",
+# "胎儿娩出时是死体的").
+_NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|都|确实|但|时|生前|之日起|也|均|必须|不得)$")
+_NOT_A_TERM = re.compile(r"^(?:这|其|该|此|它|本|上述|前款|下列|以下|凡|各|每|有|没有|但|如|若|对|在|由|为|因|是|也|都|应|不|可|已|将|我|你|他|她)|(?:目的|关键|重点|原因|任务|方针|根本|基础)$")
+SUOCHENG = re.compile(r"所[称指]([^，,。；;：:\s]{2,20}?)(?:[，,]?(?:是|系)?指|[，,](?:包括|是))")
 # "（以下简称示范城市）", "（商服贸〔2018〕3号，以下简称《评价办法》）", "（简称X）"
 JIANCHENG = re.compile(r"（(?:[^（）]*?[，,；;])?(?:以下简称|以下称|下称|简称)[“\"]?([^（）“”\"，,。]{1,20}?)[”\"]?）")
 YOUMING = re.compile(r"又名([^，,。；;]+)")
@@ -97,6 +110,7 @@ class _Draft:
     pages: tuple[int, int]
     origin: str
     aliases: list[Alias] = field(default_factory=list)
+    strength: int = 2  # 1: a predication (X是…, X包括…), which a stated definition replaces
 
     def alias(self, name: str, kind: str) -> None:
         name = name.strip()
@@ -114,7 +128,10 @@ class _Collector:
     def add(self, draft: _Draft) -> _Draft:
         key = _key(draft.term)
         have = self.drafts.get(key)
-        if have is None:
+        if have is None or have.strength < draft.strength:
+            if have is not None:
+                for a in have.aliases:
+                    draft.alias(a.name, a.kind)
             self.drafts[key] = draft
             return draft
         for a in draft.aliases:
@@ -193,13 +210,29 @@ def _latin_alias(draft: _Draft, latin: str) -> None:
     draft.alias(latin, "abbreviation" if is_abbreviation(latin) else "English")
 
 
+HEADING_DEF = re.compile(r"[：:，,](?:是|系)?指|是指|系指")
+
+
 def _running_text(col: _Collector, sec: Section) -> None:
+    if not sec.paragraphs and not HEADING_DEF.search(sec.heading or ""):
+        return
     if not sec.paragraphs:
+        _definitions(col, sec, _Joined.of([Paragraph(sec.heading, sec.pages)]), "inline")
         return
     joined = _Joined.of(sec.paragraphs)
     origin = "glossary" if _in_glossary(col.doc, sec) else "inline"
     _term_list(col, sec)  # first: its definitions run over several paragraphs
     _definitions(col, sec, joined, origin)
+    if sec.kind not in ("part", "appendix") and HEADING_DEF.search(sec.heading or ""):
+        # "1.财政拨款收入：指市级财政当年拨付的资金。": structure made the sentence the heading.
+        _definitions(col, sec, _Joined.of([Paragraph(sec.heading, sec.pages)]), origin)
+    if sec.kind == "article":
+        _predications(col, sec, joined)
+    else:  # "带红色“*”的为必填项": a class named after 的 is a definition in any text
+        for m in CLASSIFIED.finditer(joined.text):
+            start, end = joined.sentence(m.start())
+            if end - start <= 120 and not _NOT_A_TERM.search(m.group(1)):
+                col.add(_Draft(m.group(1), joined.text[start:end], sec, joined.pages(start, end), origin))
     _named_in_parentheses(col, sec, joined, origin)
     _short_names(col, sec, joined)
     for p in sec.paragraphs:
@@ -224,8 +257,9 @@ def _definitions(col: _Collector, sec: Section, joined: _Joined, origin: str) ->
             continue
         found.append((m.start(1), m.end(), name, m.group(2)))
     for pos, after, name, latin in found:
-        if _key(name) == _key(sec.heading or ""):  # the glossary entry's own opening words
-            continue
+        name = SCOPE_PREFIX.sub("", name).lstrip("的").strip("“”\"")
+        if len(name) < 2 or "、" in name or (_key(name) == _key(sec.heading or "") and _key(name) in col.drafts):
+            continue  # the glossary entry's own opening words: _glossary has it
         start, end = joined.sentence(pos, SENTENCE_END + "；;", after)
         draft = col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), origin))
         if latin:
@@ -233,6 +267,39 @@ def _definitions(col: _Collector, sec: Section, joined: _Joined, origin: str) ->
             _latin_alias(draft, parts[0])
             if len(parts) > 1 and is_abbreviation(parts[1]):
                 draft.alias(parts[1], "abbreviation")
+
+
+def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
+    """"X是…", "X即…", "X包括…" opening a sentence, and "…的Y为X。" closing one (IS_DEF)."""
+    text = joined.text
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c in "。；;\n"]
+    for a in starts:
+        rest = text[a:]
+        for pattern in (IS_DEF, INCLUDES_DEF):
+            m = pattern.match(rest)
+            if not m or _NOT_A_TERM.search(m.group(1)) or _NOT_A_NAME_END.search(m.group(1)):
+                continue
+            if pattern is IS_DEF and m.group(2).endswith("的") and rest[m.end():m.end() + 1] in "，,":
+                continue  # "受送人是公民的，…": a condition
+            if _has_cjk(m.group(1), 1):
+                start, end = joined.sentence(a + m.end(1))
+                draft = col.add(_Draft(m.group(1), text[start:end], sec, joined.pages(start, end), "inline", strength=1))
+                _country_alias(draft)
+                break
+    for m in NAMED_AS.finditer(text):
+        name = m.group(1)
+        if _NOT_A_TERM.search(name) or (len(name) <= 2 and text[m.end():m.end() + 1] in "，," and text[m.start() - 1] != "的"):
+            continue  # "被侵权人为组织，该组织…": a condition on a short common noun
+        start, end = joined.sentence(m.start())
+        if end - start > 120:
+            continue
+        col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), "inline"))
+
+
+def _country_alias(draft: _Draft) -> None:
+    """中华人民共和国国旗 is cited as 国旗: the short name is an alias."""
+    if draft.term.startswith("中华人民共和国") and len(draft.term) >= 9:
+        draft.alias(draft.term[len("中华人民共和国"):], "简称")
 
 
 def _term_list(col: _Collector, sec: Section) -> None:
@@ -288,6 +355,8 @@ def _full_name(before: str, short: str) -> str | None:
     """The name a 简称 stands for: the book title or noun phrase just before the parenthesis."""
     if before.endswith("》"):
         return before[before.rfind("《"):]
+    # "…技校与职校（不含大专段）（以下简称…）": a qualifier in brackets between the name and its 简称
+    before = re.sub(r"[（(][^（）()]{1,12}[）)]$", "", before)
     clause = re.split(r"[，,。；;：:、\n（）()]", before)[-1]
     cut = COUNT_PREFIX.sub("", LEAD_WORDS.split(clause)[-1])
     letters = [c for c in short if c not in "《》“”、 "]
@@ -328,59 +397,150 @@ def _names_for_uses(term: Term) -> tuple[list[str], list[str]]:
     return everywhere, local
 
 
-def _pattern(names: list[str]) -> re.Pattern | None:
-    names = sorted({n for n in names if n}, key=len, reverse=True)
-    if not names:
-        return None
-    parts = [rf"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])" if n.isascii() else re.escape(n) for n in names]
-    return re.compile("|".join(parts))
+USES_FILE = "term-uses.jsonl"
 
 
 def term_uses(term: Term, docs: list[Document]) -> tuple[Use, ...]:
-    everywhere, local = _names_for_uses(term)
-    wide, near = _pattern(everywhere), _pattern(everywhere + local)
-    uses = []
-    for doc in docs:
-        pat = near if doc.id == term.source.doc_id else wide
-        if pat is None:
-            continue
-        for sec in doc.walk():
-            n = len(pat.findall(sec.text))
+    """The uses of one term (all_uses does every term in one pass; this is the same rule)."""
+    return all_uses([term], docs)[0]
+
+
+class _Trie:
+    """Every name of every term in one character trie, so a section is read once for all terms
+    (one regex per term over every section grew with terms × sections: issue 13)."""
+
+    def __init__(self):
+        self.root: dict = {}
+
+    def add(self, name: str, owner: tuple[int, bool]) -> None:
+        node = self.root
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node.setdefault(None, []).append(owner)
+
+    def scan(self, text: str):
+        """(start, end, owners) of every name starting at each position, longest first."""
+        root = self.root
+        for i in range(len(text)):
+            node = root.get(text[i])
+            if node is None:
+                continue
+            found = []
+            j = i
+            while node is not None:
+                j += 1
+                if None in node:
+                    found.append((j, node[None]))
+                node = node.get(text[j]) if j < len(text) else None
+            for end, owners in reversed(found):
+                yield i, end, owners
+
+
+def all_uses(terms: list[Term], docs: list[Document]) -> list[tuple[Use, ...]]:
+    """For each term, every section that names it, with counts: one scan per section.
+
+    Per term the count is what a regex of its names (longest first) would find: matches do not
+    overlap. A 简称 counts only in the defining document; a Latin name only as a whole word.
+    """
+    trie = _Trie()
+    for i, t in enumerate(terms):
+        everywhere, local = _names_for_uses(t)
+        for n in set(everywhere):
             if n:
-                uses.append(Use(doc.id, sec.id, sec.title, tuple(sec.pages), n))
-    return tuple(uses)
+                trie.add(n, (i, False))
+        for n in set(local) - set(everywhere):
+            if n:
+                trie.add(n, (i, True))
+    uses: list[list[Use]] = [[] for _ in terms]
+    for doc in docs:
+        for sec in doc.walk():
+            text = sec.text
+            counts: dict[int, int] = {}
+            last_end: dict[int, int] = {}
+            for start, end, owners in trie.scan(text):
+                if text[start].isascii() and (
+                        (start and text[start - 1].isascii() and text[start - 1].isalpha())
+                        or (end < len(text) and text[end].isascii() and text[end].isalpha())):
+                    continue
+                for i, local_only in owners:
+                    if local_only and terms[i].source.doc_id != doc.id:
+                        continue
+                    if start >= last_end.get(i, 0):
+                        counts[i] = counts.get(i, 0) + 1
+                        last_end[i] = end
+            for i, n in counts.items():
+                uses[i].append(Use(doc.id, sec.id, sec.title, tuple(sec.pages), n))
+    return [tuple(u) for u in uses]
 
 
 def build_terms(gen, docs: list[Document], report) -> list[Term]:
-    """Extract every document's terms, count their uses, write ``terms.json`` into ``gen``."""
+    """Extract every document's terms, count their uses, write ``terms.json`` (names,
+    definitions, sources and use counts) and ``term-uses.jsonl`` (each term's uses on one line,
+    read only for the terms a command shows), and the glossary's full-text index."""
     from dataclasses import replace
 
+    from . import glossary_index
     from .store import write_json_atomic
 
     terms = [t for doc in docs for t in extract_terms(doc)]
-    terms = [replace(t, uses=term_uses(t, docs)) for t in terms]
-    write_json_atomic(Path(gen.path) / TERMS_FILE, [asdict(t) for t in terms])
-    report.terms = len(terms)
-    return terms
+    uses = all_uses(terms, docs)
+    lines, at, out = [], 0, []
+    for t, u in zip(terms, uses):
+        line = (json.dumps([asdict(x) for x in u], ensure_ascii=False) + "\n").encode("utf-8")
+        lines.append(line)
+        t = replace(t, used_in=(len(u), sum(x.count for x in u)), uses_at=(at, len(line)))
+        at += len(line)
+        out.append(t)
+    tmp = Path(gen.path) / (USES_FILE + ".tmp")
+    tmp.write_bytes(b"".join(lines))
+    tmp.replace(Path(gen.path) / USES_FILE)
+    write_json_atomic(Path(gen.path) / TERMS_FILE, [asdict(t) for t in out])
+    glossary_index.build(gen.path, out)
+    report.terms = len(out)
+    return [replace(t, uses=u) for t, u in zip(out, uses)]
 
 
 def term_from_dict(d: dict) -> Term:
     s = d["source"]
+    uses = tuple(Use(**{**u, "pages": tuple(u["pages"])}) for u in d.get("uses", ()))
+    used_in = tuple(d.get("used_in") or (len(uses), sum(u.count for u in uses)))
     return Term(
         term=d["term"],
         aliases=tuple(Alias(**a) for a in d["aliases"]),
         definition=d["definition"],
         source=Source(**{**s, "heading_path": tuple(s["heading_path"]), "pages": tuple(s["pages"])}),
         origin=d["origin"],
-        uses=tuple(Use(**{**u, "pages": tuple(u["pages"])}) for u in d.get("uses", ())),
+        uses=uses,
+        used_in=used_in,
+        uses_at=tuple(d["uses_at"]) if d.get("uses_at") else None,
     )
 
 
 def load_terms(gen_path) -> list[Term]:
-    """The terms of a generation (ingest always writes them; a missing file is a damaged index)."""
+    """The terms of a generation, without their uses (``with_uses`` reads those for the few
+    terms a command shows; a missing file is a damaged index)."""
     from .store import _read_json
 
     return [term_from_dict(d) for d in _read_json(Path(gen_path) / TERMS_FILE)]
+
+
+def with_uses(gen_path, terms: list[Term]) -> list[Term]:
+    """``terms`` with their uses read from term-uses.jsonl (one seek per term)."""
+    from dataclasses import replace
+
+    path = Path(gen_path) / USES_FILE
+    if not path.exists() or not any(t.uses_at for t in terms):
+        return terms
+    out = []
+    with path.open("rb") as fh:
+        for t in terms:
+            if t.uses_at is None or t.uses:
+                out.append(t)
+                continue
+            fh.seek(t.uses_at[0])
+            rows = json.loads(fh.read(t.uses_at[1]).decode("utf-8"))
+            out.append(replace(t, uses=tuple(Use(**{**u, "pages": tuple(u["pages"])}) for u in rows)))
+    return out
 
 
 def vocabulary(terms: list[Term]) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .lookup import Match
 from .model import Term
-from .present import pages_text as _pages
+from .present import is_document_part, pages_text as _pages
 
 
 def source_record(t: Term) -> dict:
@@ -23,6 +23,12 @@ def uses_record(t: Term) -> list[dict]:
     return [{"doc_id": u.doc_id, "section_id": u.section_id, "title": u.title, "pages": list(u.pages), "count": u.count} for u in t.uses]
 
 
+def _used_in(t: Term) -> dict:
+    if t.uses:
+        return {"sections": len(t.uses), "occurrences": sum(u.count for u in t.uses)}
+    return {"sections": t.used_in[0], "occurrences": t.used_in[1]}
+
+
 def term_record(t: Term, uses: bool = False) -> dict:
     r = {
         "term": t.term,
@@ -30,7 +36,7 @@ def term_record(t: Term, uses: bool = False) -> dict:
         "definition": t.definition,
         "origin": t.origin,
         "source": source_record(t),
-        "used_in": {"sections": len(t.uses), "occurrences": sum(u.count for u in t.uses)},
+        "used_in": _used_in(t),
     }
     if uses:
         r["uses"] = uses_record(t)
@@ -44,7 +50,10 @@ def match_record(m: Match, uses: bool = False) -> dict:
 def source_line(t: Term) -> str:
     s = t.source
     doc = s.doc_title + (f"（{s.doc_number}）" if s.doc_number else "")
-    return f"{doc} › {' › '.join(s.heading_path[1:] or s.heading_path)} · {_pages(s.pages)} [{s.doc_id}]"
+    # The part stays named unless it is the document itself: a term defined in 附件 2 cites
+    # 附件 2's title, or its 第五条 would read as the notice's (issue 11).
+    path = s.heading_path[1:] if s.heading_path and is_document_part(s.heading_path[0], s.doc_title) else s.heading_path
+    return f"{doc} › {' › '.join(path or s.heading_path)} · {_pages(s.pages)} [{s.doc_id}]"
 
 
 def _aliases_text(t: Term) -> str:

@@ -29,12 +29,19 @@ def sort_documents(documents: list[Document], sort: str) -> list[Document]:
 
 
 def list_documents(index_dir, *, doc: str | None = None, doc_type: str | None = None,
-                   years: tuple[int, int] | None = None, issuer: str | None = None, sort: str = "id") -> Listing:
+                   years: tuple[int, int] | None = None, issuer: str | None = None, sort: str = "id",
+                   in_force: str | None = None) -> Listing:
+    """The index's documents that pass the filters; ``in_force``: only those in force on that ISO date."""
     from .store import Store
 
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
     snap = Store(index_dir).snapshot()
     ids = select(snap, DocFilter(doc, doc_type, years, issuer))
+    if in_force is not None:
+        from .validity import in_force_ids
+
+        live = set(in_force_ids(snap, in_force))
+        ids = [d for d in ids if d in live]
     documents = sort_documents([snap.document(d) for d in ids], sort)
     return Listing(documents, len(snap.doc_ids), {d: snap.manifest[d]["path"] for d in ids})

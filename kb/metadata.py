@@ -38,6 +38,7 @@ ORGAN = re.compile(r"(人民政府|办公厅|办公室|委员会|政府|部|局|
 TYPES = [
     "评价结果", "实施细则", "细则", "规划", "纲要", "计划", "办法", "条例", "规定", "意见", "方案",
     "决定", "通知", "通告", "公告", "报告", "说明", "批复", "函", "令", "规则", "标准", "指南",
+    "宪法", "法", "手册", "决算", "预算", "表",
 ]
 _PUBLISHED = re.compile(r"(?:印发|转发|发布|公布)\s*(?:《([^》]+)》|(.+?))\s*的(?:通知|决定)")
 
@@ -90,7 +91,8 @@ def doc_type(title: str) -> str | None:
     m = _PUBLISHED.search(title)
     inner = (m.group(1) or m.group(2)) if m else None
     for candidate in ([inner] if inner else []) + [title]:
-        core = re.sub(r"[（(][^）)]*[）)]$", "", candidate).strip("”“\"")
+        core = re.sub(r"(?:[（(][^）)]*[）)])+$", "", candidate).strip("”“\"《》")
+        core = re.sub(r"法典$", "法", core)
         for t in TYPES:
             if core.endswith(t):
                 return t
@@ -100,7 +102,7 @@ def doc_type(title: str) -> str | None:
 IMPRINT_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*印发$")
 
 
-def extract(sections: list[Section], pdf_meta: dict, furniture=()) -> dict:
+def extract(sections: list[Section], pdf_meta: dict, furniture=(), pages=None, file_name: str | None = None) -> dict:
     """Title, 发文字号, issuer, date and type from the parts of a document.
 
     ``furniture``: the lines clean took out of the flow; the 版记's "…年…月…日印发" is the
@@ -164,14 +166,219 @@ def extract(sections: list[Section], pdf_meta: dict, furniture=()) -> dict:
             m = IMPRINT_DATE.search(re.sub(r"\s+", "", getattr(ln, "text", "")))
             if m:
                 date = cn_date_to_iso(f"{m.group(1)}年{m.group(2)}月{m.group(3)}日")
+    law = law_history(front)
+    if law:
+        date = law["date"] or date
+        issuer = issuer or law["issuer"]
+        if law["order"]:
+            number = number or law["order"]
+    if date is None and parts:
+        date, signer = signature_date(parts[0])
+        issuer = issuer or signer
+    web = web_fields(pages or [])
+    date = date or web.get("date")
+    issuer = issuer or web.get("issuer")
+    title, source = title_of(sections, pdf_meta, pages or [], file_name, title)
+    _, colophon_issuer, colophon_date = split_colophon(parts[0].heading if parts else "")
+    issuer = issuer or colophon_issuer
+    date = date or colophon_date
     if issuer is None:
         author = (pdf_meta.get("Author") or "").strip()
         if re.search(r"[\u4e00-\u9fff]", author) and ORGAN.search(author):
             issuer = author
     return {
         "title": title,
-        "doc_number": number,
-        "issuer": issuer,
+        "title_source": source,
+        "doc_number": citation_form(number),
+        "issuer": citation_form(issuer),
         "date": date,
         "doc_type": doc_type(title),
+        "adopted": law.get("adopted") if law else None,
+        "promulgated": law.get("promulgated") if law else None,
+        "effective": law.get("effective") if law else None,
+        "adopted_source": law.get("sentence") if law else None,
+        "promulgated_source": law.get("sentence") if law else None,
     }
+
+
+def citation_form(name: str | None) -> str | None:
+    """中华人民共和国卫生部令第35号 → 卫生部令第35号, as laws cite orders; the 主席令 keeps the
+    country's name (中华人民共和国主席令第四十四号 is how it is always cited)."""
+    if not name or not name.startswith("中华人民共和国") or name.startswith("中华人民共和国主席"):
+        return name
+    rest = name[len("中华人民共和国"):]
+    return rest if len(rest) >= 2 else name
+
+
+# A law's adoption and amendments: "2021年6月10日第十三届全国人民代表大会常务委员会第二十九次会议
+# 通过", "…已由…第八次会议于1994年7月5日通过，现予公布", "根据2012年12月28日…《关于修改…的决定》修正".
+_LAW_BODY = r"(?:中华人民共和国)?(?:第[一二三四五六七八九十百]+届)?([\u4e00-\u9fff]{0,12}?人民代表大会(?:常务委员会)?)"
+_LAW_STEP = re.compile(
+    rf"(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*{_LAW_BODY}第[一二三四五六七八九十百]+次(?:全体)?会议"
+    rf"[^。；（(]*?(通过|修正|修订)")
+_LAW_PASSED = re.compile(
+    rf"已由{_LAW_BODY}第[一二三四五六七八九十百]+次会议于\s*(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*(通过)")
+# "已经2007年1月17日国务院第165次常务会议通过" (an administrative regulation)
+_COUNCIL_PASSED = re.compile(r"已经\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*([\u4e00-\u9fff]{2,20}?)第\s*\d+\s*次常务会议通过")
+_PUBLISHED_ON = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[^，。；（）()]{0,30}?(?:令第[^，。；]{1,8}号|公告)(?:发布|公布)")
+_ORDER_CN = re.compile(r"^((?:中华人民共和国)?[\u4e00-\u9fff]{1,20}?令)\s*第\s*([0-9一二三四五六七八九十百零〇]{1,8})\s*号$")
+
+
+def law_history(front) -> dict | None:
+    """Adoption, amendment and promulgation of a law from the lines under its title (up to 目录)."""
+    lines = []
+    for p in front[:12]:
+        t = re.sub(r"\s+", "", getattr(p, "text", p))
+        if t in ("目录", "目次") or re.match(r"^第[一二三四五六七八九十]+[编章]", t):
+            break
+        lines.append(t)
+    text = "".join(lines)
+    steps = []
+    for m in _LAW_STEP.finditer(text):
+        y, mo, d, body, act = m.groups()
+        steps.append((f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", body, act))
+    for m in _LAW_PASSED.finditer(text):
+        body, y, mo, d, act = m.groups()
+        steps.append((f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", body, act))
+    council = _COUNCIL_PASSED.search(text)
+    adopted_council = f"{int(council.group(1)):04d}-{int(council.group(2)):02d}-{int(council.group(3)):02d}" if council else None
+    order = None
+    for t in lines:
+        m = _ORDER_CN.match(t)
+        if m:
+            order = f"{m.group(1)}第{m.group(2)}号"
+            break
+    pub = _PUBLISHED_ON.search(text)
+    if not steps and not pub and not council:
+        return None
+    steps.sort()
+    adopted = next((d for d, _, a in steps if a == "通过"), None) or adopted_council
+    sentence = next((t for t in lines if _LAW_STEP.search(t) or _LAW_PASSED.search(t) or _COUNCIL_PASSED.search(t)), "")
+    promulgated = f"{int(pub.group(1)):04d}-{int(pub.group(2)):02d}-{int(pub.group(3)):02d}" if pub else None
+    return {
+        "date": steps[-1][0] if steps else None,
+        "issuer": steps[0][1] if steps else None,
+        "adopted": adopted,
+        "promulgated": promulgated,
+        "effective": promulgated if pub and re.search(r"公布施行|发布施行", text) else None,
+        "order": order,
+        "sentence": sentence[:300],
+    }
+
+
+def signature_date(part: Section) -> tuple[str | None, str | None]:
+    """The signature's date (and the organ signed above it) anywhere in the notice's own part —
+    a "附件：…" line above the signature may have opened an appendix section (dg_minban)."""
+    prev = ""
+    for sec in part.walk():
+        for p in sec.paragraphs:
+            t = p.text.strip()
+            if len(t) <= 20:
+                iso = cn_date_to_iso(t)
+                if iso and ORGAN.search(prev) and len(prev) <= 30:
+                    return iso, prev
+            prev = t
+    return None, None
+
+
+_WEB_DATE = re.compile(r"(?:发布日期|发文日期|成文日期|信息提供日期|生成日期|发布时间)\s*[:：]\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_WEB_ISSUER = re.compile(r"(?:发布机构|信息来源|发文机关|实施机关)\s*[:：|]\s*([\u4e00-\u9fff]{2,30}?)(?=信息提供|发文日期|发布日期|\s|$|\[|\|)")
+
+
+def web_fields(pages) -> dict:
+    """The date and issuer a government site prints in its page-information block (发布日期：…,
+    发布机构：…, 信息来源：…), read from the first page's lines of any label."""
+    out: dict = {}
+    for pg in pages[:1]:
+        for ln in pg.lines:
+            t = re.sub(r"\s+", " ", ln.text)
+            m = _WEB_DATE.search(t)
+            if m and "date" not in out:
+                out["date"] = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            m = _WEB_ISSUER.search(t.replace(" ", ""))
+            if m and "issuer" not in out and ORGAN.search(m.group(1)):
+                out["issuer"] = m.group(1)
+    return out
+
+
+_JUNK_TITLE = re.compile(r"您的位置|当前位置|首页|目录$|^目\s*录$|^前\s*言$|http|www\.")
+
+
+def _genre_like(title: str) -> bool:
+    return bool(re.search(r"(?:" + "|".join(TYPES + ["法", "表", "手册", "决算", "预算", "法典", "报告"]) + r")(?:[（(][^）)]*[）)])*$", title))
+
+
+def pdf_title(pdf_meta: dict) -> str | None:
+    """The Info /Title, decoded when it is GBK bytes pdfminer read as PDFDocEncoding or left as
+    hex (<4D6963…>), and stripped of the "Microsoft Word - " and ".doc" a printer driver adds."""
+    raw = (pdf_meta.get("Title") or "").strip()
+    if not raw:
+        return None
+    text = raw
+    if re.fullmatch(r"<[0-9A-Fa-f]+>?", raw):
+        hexes = raw.strip("<>")
+        try:
+            text = bytes.fromhex(hexes[: len(hexes) // 2 * 2]).decode("gbk", errors="ignore")
+        except ValueError:
+            return None
+    elif not re.search(r"[\u4e00-\u9fff]", raw) and any(0x80 <= ord(c) <= 0xFF for c in raw):
+        try:
+            text = raw.encode("latin-1").decode("gbk")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return None
+    text = re.sub(r"^Microsoft Word\s*-\s*", "", text)
+    text = re.sub(r"\.(?:docx?|wps|pdf|rtf)$", "", text.strip(), flags=re.I)
+    text = re.sub(r"^附件\s*\d*\s*[:：]\s*", "", text).strip()
+    return text if re.search(r"[\u4e00-\u9fff]{4}", text) else None
+
+
+_ATTACHMENT_LINE = re.compile(r"^附件\s*\d*\s*[:：]\s*(\S.{3,60})$")
+
+
+def title_of(sections, pdf_meta, pages, file_name, layout_title) -> tuple[str, str]:
+    """(title, where it came from): layout (the title the page sets large, as structure found
+    it), pdf-title (the Info /Title, decoded), or file-name. A first part that is a site banner,
+    a breadcrumb or a 目录 page gives way to the next part that reads as a title."""
+    parts = [s for s in sections if s.kind == "part"]
+    raw_title = (pdf_meta.get("Title") or "").strip()
+    # structure names a part it found no title for after the file or a raw /Title; a /Title
+    # that reads as Chinese may be the real title, set large on the page too.
+    junk_title = raw_title if raw_title and (raw_title.startswith("<") or "Microsoft Word" in raw_title
+                                             or not re.search(r"[\u4e00-\u9fff]", raw_title)) else None
+    fallback = {file_name, junk_title} - {None, ""}
+    heads = [p.heading for p in parts if p.heading and p.heading not in fallback]
+    if heads:
+        first = split_colophon(heads[0])[0] if heads[0] not in ("目录", "目 录") else ""
+        if first and (not _JUNK_TITLE.search(first) and (_genre_like(first) or len(heads) == 1 or not any(_genre_like(h) for h in heads[1:3]))):
+            return first, "layout"
+        for h in heads[1:3]:
+            if _genre_like(h) and not _JUNK_TITLE.search(h):
+                return h, "layout"
+        if first:
+            return first, "layout"
+    for pg in pages[:1]:
+        for ln in pg.lines[:3]:
+            m = _ATTACHMENT_LINE.match(ln.text.strip())
+            if m and ln.label != "furniture":
+                return m.group(1).strip(), "layout"
+    from_pdf = pdf_title(pdf_meta)
+    if from_pdf:
+        return from_pdf, "pdf-title"
+    return layout_title or (file_name or ""), "file-name"
+
+
+_COLOPHON = re.compile(r"^(.{4,}?(?:" + "|".join(TYPES) + r")(?:[（(][^）)]*[）)])*)"
+                       r"([\u4e00-\u9fff]{2,20}(?:部|厅|局|委员会|司|处|办公室|中心|研究院|研究所|政府))"
+                       r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?$")
+
+
+def split_colophon(title: str) -> tuple[str, str | None, str | None]:
+    """A cover that runs the author and date under the title ("…专题分析报告教育部发展规划司
+    2009年8月") gives the title, the issuer and the date (to the month when no day is printed)."""
+    t = re.sub(r"\s*目\s*录$", "", title)
+    m = _COLOPHON.match(t)
+    if not m or not _genre_like(m.group(1)):
+        return t, None, None
+    y, mo, d = m.group(3), int(m.group(4)), m.group(5)
+    date = f"{int(y):04d}-{mo:02d}" + (f"-{int(d):02d}" if d else "")
+    return m.group(1), m.group(2), date

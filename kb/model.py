@@ -131,6 +131,28 @@ class Section:
                 "heading": self.heading, "title": self.title, "pages": list(self.pages)}
 
 
+@dataclass(frozen=True)
+class Validity:
+    """时效性, from the document's own words (kb.validity); ``sources``: field → the sentence."""
+
+    adopted: str | None = None  # ISO dates
+    promulgated: str | None = None
+    effective: str | None = None  # 施行日期
+    expires: str | None = None  # 有效期至
+    draft: bool = False  # 征求意见稿, 草案, 送审稿
+    trial: bool = False  # 试行, 暂行
+    repeals: tuple[str, ...] = ()  # titles of the documents it repeals (…同时废止)
+    amends: tuple[str, ...] = ()  # titles of the documents it amends or is amended by (根据…修正)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Validity":
+        d = dict(d)
+        d["repeals"] = tuple(d.get("repeals", ()))
+        d["amends"] = tuple(d.get("amends", ()))
+        return cls(**d)
+
+
 @dataclass
 class Document:
     id: str
@@ -147,6 +169,8 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     furniture: list[Line] = field(default_factory=list)  # what clean took out of the flow
     ocr_pages: list[int] = field(default_factory=list)  # PDF pages read by OCR (no text layer)
+    title_source: str | None = None  # layout | pdf-title | file-name (kb.metadata.title_of)
+    validity: Validity = field(default_factory=Validity)
 
     def walk(self):
         for s in self.sections:
@@ -180,6 +204,7 @@ class Document:
         d["page_labels"] = {int(k): v for k, v in d.get("page_labels", {}).items()}
         d["sections"] = [_section_from_dict(s) for s in d.get("sections", [])]
         d["furniture"] = [_line_from_dict(x) for x in d.get("furniture", [])]
+        d["validity"] = Validity.from_dict(d.get("validity") or {})
         return cls(**d)
 
 
@@ -243,6 +268,10 @@ class Term:
     source: Source
     origin: str  # glossary | inline | footnote
     uses: tuple["Use", ...] = ()  # every section whose own text names the term or a Chinese alias
+    # Loaded terms leave ``uses`` empty (kb.glossary.with_uses reads them on demand): the counts
+    # (sections, occurrences) and where the uses sit in term-uses.jsonl (offset, length).
+    used_in: tuple[int, int] = (0, 0)
+    uses_at: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

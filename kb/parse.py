@@ -5,7 +5,7 @@ import hashlib
 from pathlib import Path
 from typing import Callable
 
-from . import clean, extract, metadata, ocr, structure
+from . import clean, extract, metadata, ocr, structure, validity
 from .errors import NoTextLayerError, OcrUnavailableError
 from .model import FURNITURE, Document
 from .ocr_marks import mark_sections
@@ -66,7 +66,8 @@ def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256:
     doc_id = doc_id or path.stem
     sections = structure.pages_to_sections(doc_id, labelled, fallback_title=info.get("Title") or path.stem)
     sections = mark_sections(sections, labelled)
-    meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE])
+    meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE],
+                            pages=labelled, file_name=path.stem)
     warnings = list(text_warnings)
     empty = [p.number for p in pages if not p.ocr
              and sum(len(ln.text.strip()) for ln in p.lines) < extract.EMPTY_PAGE_CHARS]
@@ -80,6 +81,8 @@ def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256:
         path=str(path),
         sha256=sha256,
         title=meta["title"] or path.stem,
+        title_source=meta.get("title_source"),
+        validity=validity.extract(sections, meta),
         doc_number=meta["doc_number"],
         issuer=meta["issuer"],
         date=meta["date"],

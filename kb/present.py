@@ -19,11 +19,23 @@ def pages_text(pages) -> str:
     return f"p.{a}" if a == b else f"p.{a}-{b}"
 
 
-def doc_record(doc: Document, path: str | None = None) -> dict:
-    """``path``: the PDF's absolute path from the manifest (``doc.path`` is as typed at ingest)."""
+def validity_record(doc: Document, as_of: str | None = None) -> dict:
+    from .validity import status, today
+
+    v = doc.validity
+    when = as_of or today()
+    return {"status": status(v, doc.date, when), "as_of": when, "adopted": v.adopted,
+            "promulgated": v.promulgated, "effective": v.effective, "expires": v.expires, "draft": v.draft,
+            "trial": v.trial, "repeals": list(v.repeals), "amends": list(v.amends), "sources": dict(v.sources)}
+
+
+def doc_record(doc: Document, path: str | None = None, as_of: str | None = None) -> dict:
+    """``path``: the PDF's absolute path from the manifest (``doc.path`` is as typed at ingest);
+    ``as_of``: the date the validity status is given for (default today)."""
     return {
         "doc_id": doc.id,
         "title": doc.title,
+        "title_source": doc.title_source,
         "doc_number": doc.doc_number,
         "issuer": doc.issuer,
         "date": doc.date,
@@ -34,6 +46,7 @@ def doc_record(doc: Document, path: str | None = None) -> dict:
         "sha256": doc.sha256,
         "warnings": list(doc.warnings),
         "ocr_pages": list(doc.ocr_pages),
+        "validity": validity_record(doc, as_of),
     }
 
 
@@ -43,13 +56,14 @@ def shown_of(shown: int, total: int, noun: str) -> str:
     return f"{total} {plural}" if shown == total else f"{shown} of {total} {plural}"
 
 
-def docs_text(listing) -> str:
+def docs_text(listing, as_of: str | None = None) -> str:
     out = []
     for d in listing.documents:
-        r = doc_record(d)
+        r = doc_record(d, as_of=as_of)
         ocr = f"{len(d.ocr_pages)} pages OCR'd" if d.ocr_pages else None
         facts = " · ".join(x for x in (r["doc_type"], r["doc_number"], r["date"], f"{r['pages']} pages", ocr, f"{r['sections']} sections") if x)
         out.append(f"{d.id}\n  {d.title}\n  {facts}")
+        out.append("  " + validity_text(r["validity"]))
         if d.issuer:
             out.append(f"  issuer: {d.issuer}")
         for w in d.warnings:
@@ -80,9 +94,19 @@ def docs_csv(listing, delimiter: str = ",") -> str:
     return buf.getvalue()
 
 
-def docs_json(listing) -> dict:
+def docs_json(listing, as_of: str | None = None) -> dict:
     return {"total": listing.total, "shown": len(listing.documents),
-            "documents": [doc_record(d, listing.paths.get(d.id)) for d in listing.documents]}
+            "documents": [doc_record(d, listing.paths.get(d.id), as_of) for d in listing.documents]}
+
+
+def validity_text(v: dict) -> str:
+    """"status: in force (as of 2026-12-01) · effective 2016-01-01 · expires 2020-12-31 · trial"."""
+    bits = [f"status: {v['status']} (as of {v['as_of']})"]
+    bits += [f"{k} {v[k]}" for k in ("effective", "expires") if v[k]]
+    bits += [k for k in ("trial",) if v[k]]
+    if v["repeals"]:
+        bits.append("repeals " + "、".join(f"《{t}》" for t in v["repeals"]))
+    return " · ".join(bits)
 
 
 def section_record(doc: Document, sec: Section) -> dict:
@@ -158,10 +182,19 @@ def _brackets(word: str) -> str:
     return f"【{word}】"
 
 
-def short_path(path) -> str:
-    """A heading path without its part title when it goes deeper: the part is the document."""
+def short_path(path, doc_title: str | None = None) -> str:
+    """A heading path without its part title when it goes deeper and the part is the document
+    itself; a later part (附件 2's own title) stays, or 第五条 would point into the notice (issue 11)."""
     path = list(path)
-    return " > ".join(path[1:] if len(path) > 1 else path)
+    drop = len(path) > 1 and (doc_title is None or is_document_part(path[0], doc_title))
+    return " > ".join(path[1:] if drop else path)
+
+
+def is_document_part(part_title: str, doc_title: str) -> bool:
+    """Whether a part's title is the document's own ("附件1 X" of a document titled X too)."""
+    import re
+
+    return re.sub(r"^附件\s*\d*\s*[:：]?\s*", "", part_title) == doc_title or part_title == doc_title
 
 
 def occurrence_record(o, path: str | None = None) -> dict:
@@ -217,7 +250,7 @@ def kwic_text(result, mark=_brackets, counts_only: bool = False) -> str:
         for o in result.occurrences:
             where = "" if o.where == "text" else f" ({o.where})"
             ocr = " [OCR]" if o.ocr else ""
-            lines.append(f"{o.doc_id} p.{o.page}{ocr} {short_path(o.heading_path)}{where}: {o.left}{mark(o.keyword)}{o.right}")
+            lines.append(f"{o.doc_id} p.{o.page}{ocr} {short_path(o.heading_path, o.doc_title)}{where}: {o.left}{mark(o.keyword)}{o.right}")
         if lines:
             lines.append("")
     for doc_id, per in result.counts().items():

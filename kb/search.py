@@ -91,7 +91,8 @@ def required_words(n: int) -> int:
 
 def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, doc_type: str | None = None,
            years: tuple[int, int] | None = None, sort: str = "score", scope: str = "all",
-           snippet_width: int = 80, by_doc: bool = False, issuer: str | None = None) -> SearchResult:
+           snippet_width: int = 80, by_doc: bool = False, issuer: str | None = None,
+           in_force: str | None = None) -> SearchResult:
     from . import index
     from .search_session import session
 
@@ -113,10 +114,18 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
     # The text holds half-width digits and letters (clean.fold_width), so the query must too.
     normalized = to_simplified(fold_width(query.strip()))
     doc_ids = [snap.resolve(doc)] if doc else None
+    if in_force is not None:  # ISO date: only documents in force on it, from the manifest (kb.validity)
+        from .validity import in_force_ids
+
+        live = in_force_ids(snap, in_force)
+        doc_ids = [d for d in (doc_ids or live) if d in live]
+        if not doc_ids:
+            return SearchResult(query=query, normalized=normalized, hits=[])
     if issuer is not None:  # no issuer field in the Whoosh index: the manifest names the documents
         from .filters import DocFilter, select
 
-        doc_ids = select(snap, DocFilter(doc=doc, issuer=issuer))
+        chosen = select(snap, DocFilter(doc=doc, issuer=issuer))
+        doc_ids = [d for d in chosen if doc_ids is None or d in doc_ids]  # and in force, when asked
         if not doc_ids:
             return SearchResult(query=query, normalized=normalized, hits=[])
     filter_q = index.filter_query(doc_ids, doc_type, years)

@@ -126,6 +126,13 @@ class Snapshot:
         raise NotFoundError(f"no document matches {ref!r}; `kb docs` lists them")
 
 
+def validity_summary(doc: Document) -> dict:
+    """What `kb search --in-force` needs of a document, kept in the manifest (kb.validity)."""
+    from .validity import summary
+
+    return summary(doc)
+
+
 def _read_json(path: Path):
     """A file of the live generation; a missing or unreadable one means the index is damaged."""
     try:
@@ -228,7 +235,8 @@ class Generation:
         name = self._name()
         self.checksums[f"docs/{name}"] = write_json_atomic(self.path / "docs" / name, doc.to_dict())
         self.manifest[doc.id] = {**stat, "file": name, "title": doc.title, "doc_number": doc.doc_number,
-                                 "doc_type": doc.doc_type, "issuer": doc.issuer, "date": doc.date}
+                                 "doc_type": doc.doc_type, "issuer": doc.issuer, "date": doc.date,
+                                 "validity": validity_summary(doc)}
         if doc.ocr_pages:  # so a search hit can say it quotes OCR without opening the document
             self.manifest[doc.id]["ocr_pages"] = list(doc.ocr_pages)
         if any(w.startswith("pages without a text layer") for w in doc.warnings):

@@ -50,19 +50,24 @@ def test_ingest_names_each_refused_file_and_exits_2(runner, tmp_path):
 
 
 def test_docs_plain_and_json(runner, corpus_index):
-    result = run(runner, corpus_index, "docs")
+    # Issue 11: each document shows its status (as of today, or --as-of DATE).
+    result = run(runner, corpus_index, "docs", "--as-of", "2020-01-01")
     assert result.exit_code == 0
     assert result.output == (
         f"{EVAL_ID}\n"
         "  2017年度中国服务外包示范城市及申请城市综合评价结果\n"
         "  评价结果 · 7 pages · 14 sections\n"
+        "  status: in force (as of 2020-01-01)\n"
         "  issuer: 商务部\n"
         f"{PLAN_ID}\n"
         "  市政府关于印发苏州市服务外包产业“十二五”发展规划的通知\n"
         "  规划 · 苏府〔2011〕159号 · 2011-08-11 · 39 pages · 64 sections\n"
+        "  status: in force (as of 2020-01-01)\n"
         "  issuer: 苏州市人民政府\n"
         "2 documents\n"
     )
+    before = run(runner, corpus_index, "docs", "--as-of", "2011-08-10").output
+    assert "status: not yet in force (as of 2011-08-10)" in before  # the plan is dated 2011-08-11
     listing = json.loads(run(runner, corpus_index, "docs", "--json").output)
     assert (listing["total"], listing["shown"]) == (2, 2)
     records = listing["documents"]

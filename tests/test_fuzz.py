@@ -313,7 +313,7 @@ def test_long_search_found_by_fuzzing_answers(corpus_index, query):
     (["keyword", ""], 2, "", "Error: empty keyword '': give at least one character that is not a space\n"),
     (["export", ""], 1, "", "Error: empty reference: give a section id, a heading or a document\n"),
     (["export", "--doc", "苏州", " "], 1, "", "Error: empty reference: give a section id, a heading or a document\n"),
-    (["glossary", ""], 2, "", "Usage: cli glossary [OPTIONS] [TERM]\nTry 'cli glossary --help' for help.\n\nError: give a TERM to look up, or --list\n"),
+    (["glossary", ""], 2, "", "Usage: cli glossary [OPTIONS] [TERM]\nTry 'cli glossary --help' for help.\n\nError: give a TERM to look up, --search WORDS, or --list\n"),
     (["search", "--year", "20l1", "外包"], 2, "",
      "Usage: cli search [OPTIONS] QUERY...\nTry 'cli search --help' for help.\n\nError: Invalid value for --year: '20l1': use YEAR or FROM-TO, e.g. 2011-2017\n"),
 ])

@@ -180,11 +180,56 @@ def test_forced_modes(terms):
 
 # -- uses and vocabulary ------------------------------------------------------------------------
 
-def test_uses_count_the_term_in_each_section(terms):
-    uses = {(u.section_id.split("/", 1)[1], u.count) for u in named(terms, "服务外包示范城市").uses}
+def test_uses_count_the_term_in_each_section(corpus_index, terms):
+    # Issue 13: a lookup loads no uses; with_uses reads them for the terms shown.
+    from kb.glossary import with_uses
+
+    assert all(not t.uses for t in terms)
+    path = Store(corpus_index).snapshot().path
+    city, applicant = with_uses(path, [named(terms, "服务外包示范城市"), named(terms, "服务外包申请城市")])
+    uses = {(u.section_id.split("/", 1)[1], u.count) for u in city.uses}
     # 示范城市 is counted in the report that declares it; the full name anywhere (the plan's ch2/s3)
     assert uses == {("part1", 3), ("p1/s1", 7), ("p1/s2", 3), ("p1/s3", 1), ("p1/s5", 2), ("p1/s6", 5), ("p2/s5", 1), ("ch2/s3", 1)}
-    assert {u.doc_id for u in named(terms, "服务外包申请城市").uses} == {EVAL_ID}
+    assert city.used_in == (len(city.uses), sum(u.count for u in city.uses))
+    assert {u.doc_id for u in applicant.uses} == {EVAL_ID}
+
+
+def test_one_pass_uses_count_as_one_regex_per_term_did(corpus_index, terms):
+    """all_uses (one trie scan per section) against the rule it replaced, term by term."""
+    import re
+
+    from kb.glossary import _names_for_uses, all_uses, with_uses
+
+    snap = Store(corpus_index).snapshot()
+    docs = snap.documents()
+    fast = all_uses(terms, docs)
+    for t, got in zip(terms, fast):
+        everywhere, local = _names_for_uses(t)
+        counts = {}
+        for doc in docs:
+            names = sorted({n for n in everywhere + (local if doc.id == t.source.doc_id else []) if n}, key=len, reverse=True)
+            if not names:
+                continue
+            pat = re.compile("|".join(rf"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])" if n.isascii() else re.escape(n) for n in names))
+            for sec in doc.walk():
+                n = len(pat.findall(sec.text))
+                if n:
+                    counts[sec.id] = n
+        assert {u.section_id: u.count for u in got} == counts, t.term
+    stored = with_uses(snap.path, terms)
+    assert [s.uses for s in stored] == fast
+
+
+def test_search_inside_definitions_and_fallback(corpus_index, terms):
+    from kb.glossary_index import definition_matches
+
+    hits = definition_matches(Store(corpus_index).snapshot().path, terms, "跨境完成的外包")
+    assert hits[0].term.term == "离岸服务外包" and hits[0].mode == "definition"
+    # the CLI falls back to it when no name matches
+    r = run(corpus_index, "外包工作跨境完成")
+    assert r.exit_code == 0 and r.output.startswith("离岸服务外包\n") and "found by: definition" in r.output
+    r = run(corpus_index, "--search", "跨境完成的外包", "--json")
+    assert json.loads(r.output)[0]["match"]["mode"] == "definition"
 
 
 def test_vocabulary_maps_every_name_to_its_term(terms):
@@ -265,12 +310,13 @@ def run(corpus_index, *args):
 ITO_TEXT = f"""信息技术外包
   English Information Technology Outsourcing · abbreviation ITO
   英文为Information Technology Outsourcing，简写ITO，指企业向外部寻求并获得包括全部或部分信息技术类的服务。服务内容包括系统操作服务、系统应用服务、基础技术服务等。
-  source: {PLAN_SOURCE} › 附录：概念解释 › （六）信息技术外包 · p.36 [{PLAN_ID}]
+  source: {PLAN_SOURCE} › 苏州市服务外包产业“十二五”发展规划 › 附录：概念解释 › （六）信息技术外包 · p.36 [{PLAN_ID}]
   found by: alias (ITO)
 """
 
 
 def test_cli_plain(corpus_index):
+    # Issue 11: the source names the plan (the notice's second part) before its 附录.
     r = run(corpus_index, "ITO")
     assert (r.exit_code, r.output) == (0, ITO_TEXT)
 
@@ -329,7 +375,7 @@ def test_cli_not_found(corpus_index):
 
 def test_cli_usage_and_missing_index(tmp_path, corpus_index):
     r = run(corpus_index)
-    assert r.exit_code == 2 and "give a TERM to look up, or --list" in r.output
+    assert r.exit_code == 2 and "give a TERM to look up, --search WORDS, or --list" in r.output
     r = run(tmp_path / "none", "ITO")
     assert (r.exit_code, r.output) == (2, f"Error: no index in {tmp_path / 'none'}: run `kb ingest` first\n")
 

@@ -164,7 +164,8 @@ def test_cli_plain_first_suzhou_line_and_count_only(corpus_index):
     full = run(corpus_index, "keyword", "苏州工业园区", "--context", "8")
     assert full.exit_code == 0
     lines = full.output.splitlines()
-    assert lines[1] == (f"{PLAN_ID} p.3 第一章 现状与经验 > （一）服务外包产业实现跨越发展: "
+    # Issue 11: the plan is the notice's second part, and the line names it.
+    assert lines[1] == (f"{PLAN_ID} p.3 苏州市服务外包产业“十二五”发展规划 > 第一章 现状与经验 > （一）服务外包产业实现跨越发展: "
                         "…初显，集中分布在【苏州工业园区】、高新区、吴中区…")
     assert [int(re.search(r" p\.(\d+) ", ln).group(1)) for ln in lines[:16]] == [p for p, _ in SIP]
     assert lines[16:] == ["", f"{PLAN_ID}: 苏州工业园区 16", "total: 苏州工业园区 16",
