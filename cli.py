@@ -363,12 +363,17 @@ def outline(ctx, doc, as_json):
 
 
 @cli.command()
-@click.argument("doc", required=False)
+@click.argument("doc", required=False, shell_complete=_complete_docs)
 @json_option
 @kb_errors
 @click.pass_context
 def check(ctx, doc, as_json):
-    """Documents (all, or DOC) whose text to distrust, and why."""
+    """Documents (all, or DOC) whose text to distrust, and why.
+
+    \b
+    Example:
+      kb check --json
+    """
     from kb.quality import check as check_index, check_text
 
     records = check_index(_index(ctx), doc)

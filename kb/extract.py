@@ -431,7 +431,7 @@ def read_pages(path: str | Path, *, warnings: list | None = None, **kwargs) -> l
     if stats.get("watermark"):
         notes.append(f"{stats['watermark']} characters of a diagonal watermark left out of the text")
     if stats.get("rotated_pages"):
-        notes.append(f"text drawn rotated (a turned table?) on page(s) {_ranges(sorted(stats['rotated_pages']))}: its reading order may be wrong")
+        notes.append(f"text drawn rotated (a turned table?) on page(s) {page_ranges(sorted(stats['rotated_pages']))}: its reading order may be wrong")
     if log.count:
         notes.append(f"pdfminer reported {log.count} problem(s) reading the file, e.g. {log.first}")
     if warnings is not None:
@@ -470,7 +470,8 @@ class _PdfminerLog(logging.Handler):
         return False
 
 
-def _ranges(numbers: list[int]) -> str:
+def page_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] → "1-3, 7": page lists in warnings."""
     out, start, prev = [], None, None
     for n in numbers + [None]:
         if start is None:

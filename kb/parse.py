@@ -72,10 +72,10 @@ def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256:
     empty = [p.number for p in pages if not p.ocr
              and sum(len(ln.text.strip()) for ln in p.lines) < extract.EMPTY_PAGE_CHARS]
     if empty and len(empty) < len(pages):
-        warnings.append(f"pages without a text layer (images only, not OCR'd): {_ranges(empty)}")
+        warnings.append(f"pages without a text layer (images only, not OCR'd): {extract.page_ranges(empty)}")
     read = [p.number for p in pages if p.ocr]
     if read:
-        warnings.append(f"{len(read)} page(s) read by OCR ({_ranges(read)}): the text may differ from the image")
+        warnings.append(f"{len(read)} page(s) read by OCR ({extract.page_ranges(read)}): the text may differ from the image")
     return Document(
         id=doc_id,
         path=str(path),
@@ -103,16 +103,3 @@ def _ocr_reader(path: Path, sha256: str, wanted: bool, cache) -> ocr.PageReader 
     if ocr.has_cache(cache, sha256):
         return ocr.PageReader(path, sha256, cache, run_engine=False)
     return None
-
-
-def _ranges(numbers: list[int]) -> str:
-    out, start, prev = [], None, None
-    for n in numbers + [None]:
-        if start is None:
-            start = prev = n
-        elif n == prev + 1:
-            prev = n
-        else:
-            out.append(f"{start}" if start == prev else f"{start}-{prev}")
-            start = prev = n
-    return ", ".join(out)

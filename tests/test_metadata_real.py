@@ -119,12 +119,13 @@ def test_in_force_filters_docs_and_search(tmp_path):
     runner = CliRunner()
     assert runner.invoke(cli, ["--index", str(index), "ingest", str(real_pdf("dg_rencai_ruhu_banfa_2015_dfu111.pdf")),
                                str(real_pdf("hz_yibao_tiaozheng_2016_hf57.pdf"))]).exit_code == 0
-    docs = json.loads(runner.invoke(cli, ["--index", str(index), "docs", "--in-force", "2021-06-01", "--json"]).output)
-    assert [d["doc_id"] for d in docs] == ["hz_yibao_tiaozheng_2016_hf57"]  # dg_rencai expired 2020-12-31
-    assert docs[0]["validity"]["status"] == "in force" and docs[0]["validity"]["effective"] == "2016-05-01"
+    docs = json.loads(runner.invoke(cli, ["--index", str(index), "docs", "--in-force", "2021-06-01", "--json"]).stdout)
+    assert [d["doc_id"] for d in docs["documents"]] == ["hz_yibao_tiaozheng_2016_hf57"]  # dg_rencai expired 2020-12-31
+    record = docs["documents"][0]
+    assert record["validity"]["status"] == "in force" and record["validity"]["effective"] == "2016-05-01"
     both = runner.invoke(cli, ["--index", str(index), "docs", "--as-of", "2015-12-31"]).output
     assert both.count("status: not yet in force (as of 2015-12-31)") == 2
-    hits = json.loads(runner.invoke(cli, ["--index", str(index), "search", "人才", "--in-force", "2021-06-01", "--json"]).output)
+    hits = json.loads(runner.invoke(cli, ["--index", str(index), "search", "人才", "--in-force", "2021-06-01", "--json"]).stdout)  # no match: its message is on stderr
     assert {h["doc_id"] for h in hits["hits"]} <= {"hz_yibao_tiaozheng_2016_hf57"}
-    hits = json.loads(runner.invoke(cli, ["--index", str(index), "search", "人才", "--in-force", "2018-01-01", "--json"]).output)
+    hits = json.loads(runner.invoke(cli, ["--index", str(index), "search", "人才", "--in-force", "2018-01-01", "--json"]).stdout)
     assert "dg_rencai_ruhu_banfa_2015_dfu111" in {h["doc_id"] for h in hits["hits"]}
