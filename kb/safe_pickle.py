@@ -16,6 +16,7 @@ import json
 import pickle
 from pathlib import Path
 
+from . import whoosh_import  # noqa: F401  (first: Whoosh without urllib, see there)
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage, Storage
 from whoosh.index import _CURRENT_TOC_VERSION, TOC, EmptyIndexError, FileIndex, IndexVersionError

@@ -202,15 +202,16 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
                    if scope == "all" else clauses)
     with ses.lock:
         s = ses.searcher
-        restrict = index.docset(s, filter_q) if filter_q is not None else None
-        sets = [index.docset(s, q, restrict) if q is not None else set() for q in clauses]
+        memo: dict = {}  # term → its documents, shared by every set below
+        restrict = index.docset(s, filter_q, cache=memo) if filter_q is not None else None
+        sets = [index.docset(s, q, restrict, memo) if q is not None else set() for q in clauses]
         own = sets if own_clauses is clauses else [
-            index.docset(s, q, restrict) & st if q is not None else set() for q, st in zip(own_clauses, sets)]
+            index.docset(s, q, restrict, memo) & st if q is not None else set() for q, st in zip(own_clauses, sets)]
         # A document's top section is headed by the document's title: its heading is the
         # document's evidence, not the section's, so there only its text counts as its own.
         body_clauses = [index.concept_query(c.all_names(), ses.cutter, "body", texts) for c in an.concepts]
-        body = [index.docset(s, q, restrict) & st if q is not None else set() for q, st in zip(body_clauses, sets)]
-        everywhere = [bool(st) or (restrict is not None and bool(index.docset(s, q))) if q is not None else False
+        body = [index.docset(s, q, restrict, memo) & st if q is not None else set() for q, st in zip(body_clauses, sets)]
+        everywhere = [bool(st) or (restrict is not None and bool(index.docset(s, q, cache=memo))) if q is not None else False
                       for st, q in zip(sets, clauses)]
         n_all = max(1, s.doc_count())
         # A word no section holds cannot be asked of any: it is named, not required.
@@ -233,8 +234,11 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             rows = []
         else:
             scorer = index.any_of(live)
-            depth = None if (by_doc or sort == "date") else max(limit * 5, 50)
-            rows = index.scored(s, scorer, allowed, depth)
+            depth = None if (by_doc or sort == "date") else max(limit * 3, 30)
+            # When every section any word matches is allowed, the set adds nothing but a lookup per
+            # posting: let the collector skip blocks on its own (the user's filters still apply).
+            every = set().union(*sets) if sets else set()
+            rows = index.scored(s, scorer, allowed if allowed != every else None, depth, filter_q)
         by_docnum = index.doc_ids_of(s, allowed)
     # A word found only in the document's or the parents' titles (context) is weaker evidence
     # that this section answers than one in its own heading or text.

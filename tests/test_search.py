@@ -313,3 +313,13 @@ def test_year_ranges(value, years):
     from cli import _years
 
     assert _years(value) == years
+
+
+def test_whoosh_is_loaded_without_urllib_and_leaves_the_real_one_importable():
+    import subprocess
+    import sys
+
+    code = ("import sys, kb.index; loaded = 'urllib.request' in sys.modules; import urllib.request; "
+            "print(loaded, hasattr(urllib.request, 'urlopen'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
