@@ -535,6 +535,11 @@ def is_plain(text: str) -> bool:
     return _OPERATORS.search(text) is None
 
 
+def plain_words(text: str) -> str:
+    """``text`` with its query syntax (operators, quotes, brackets, fields, wildcards) blanked out."""
+    return _OPERATORS.sub(" ", text)
+
+
 SYNONYM_WEIGHT = 0.7  # another name of the word the user typed: evidence, a little weaker
 
 

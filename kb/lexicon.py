@@ -63,7 +63,7 @@ def _intact(previous: Path) -> bool:
     from .store import file_digest, read_checksums
 
     sums = read_checksums(previous) or {}
-    want = sums.get(FILE) if isinstance(sums.get(FILE), str) else (sums.get("files") or {}).get(FILE)
+    want = sums.get(FILE)  # checksums.json maps each file's path in the generation to its SHA-256
     try:
         return bool(want) and file_digest(previous / FILE) == want
     except OSError:

@@ -137,7 +137,7 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
     if not result.hits:
         # Nothing matches the query exactly: rather than a bare "no match", the best partial
         # matches of its words, labelled as such (the operators are not applied to them).
-        words = _SYNTAX.sub(" ", normalized)
+        words = index.plain_words(normalized)
         if words.strip() and index.is_plain(words):
             loose = _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, snippet_width,
                                 by_doc, text=words)
@@ -147,9 +147,6 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
                     h.partial = True
                 return loose
     return result
-
-
-_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|\b(?:title|body)\s*:|["()*?]')
 
 
 def _shown(query: str) -> str:
