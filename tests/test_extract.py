@@ -24,7 +24,7 @@ def test_plan_pages_stream_one_at_a_time():
     first = next(pages)
     # Raw, before clean's repair table: the 发文字号's brackets are mis-mapped to „‟.
     assert (first.number, first.lines[0].text) == (1, "苏府„2011‟159 号")
-    assert sum(1 for _ in pages) == 38
+    assert sum(1 for _ in pages) == 39
 
 
 def test_eval_footnote_marker_cut_out_of_the_line():
@@ -88,3 +88,57 @@ def test_text_layer_gate(name, error, message):
     with pytest.raises(error) as info:
         extract.read_pages(path)
     assert str(info.value) == f"{path}: {message}"
+
+
+# -- speed changes that must not change what is read (kb/page_objects.py, the page loop) -------------
+
+def _objects_match(path, pages):
+    import pdfplumber
+
+    from kb.page_objects import parse_objects
+
+    with pdfplumber.open(path) as pdf:
+        for n in pages:
+            page = pdf.pages[n - 1]
+            ours = parse_objects(page)
+            theirs = page.parse_objects()  # pdfplumber's own; the layout is cached, so both read one parse
+            assert list(ours) == list(theirs), (path.name, n)
+            for kind in theirs:
+                assert [list(o.items()) for o in ours[kind]] == [list(o.items()) for o in theirs[kind]], (path.name, n, kind)
+            page.close()
+
+
+@pytest.mark.parametrize("name, pages", [
+    ("hz_yibao_tiaozheng_2016_hf57.pdf", (1, 2)),  # Word 2010, GBK font names
+    ("gd_renkou_jisheng_tiaoli_2008_webprint.pdf", (1,)),  # a web print: white boxes behind the text
+    ("TRICKY_table_bj_fengtai_wuzheng_shenhe_2014.pdf", (1,)),  # ruled table: rects and lines
+    ("minfadian_2020_234p.pdf", (1, 117)),
+    ("xianfa_2018_wps.pdf", (2,)),
+    ("bj_benshi_huji_ertong_ruxue_xitong_shouce.pdf", (3,)),  # screenshots: images
+])
+def test_page_objects_are_pdfplumbers_own(name, pages):
+    _objects_match(real_pdf(name), pages)
+
+
+def test_page_objects_are_pdfplumbers_own_on_the_corpus():
+    _objects_match(PLAN, (1, 2, 20))
+    _objects_match(EVAL, (1,))
+
+
+def test_each_page_is_built_once(monkeypatch):
+    # pdfplumber's pdf.flush_cache() drops its page list; flushing it after every page rebuilt all
+    # N pages each time, so a long file cost N² Page objects.
+    import pdfplumber.page
+
+    built = []
+    init = pdfplumber.page.Page.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(pdfplumber.page.Page, "__init__", counting)
+    pages = extract.iter_pages(PLAN)
+    assert sum(1 for _ in pages) == 39
+    pages.close()  # the file is closed too: without building the pages again
+    assert len(built) == 39
