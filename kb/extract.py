@@ -360,6 +360,9 @@ def iter_pages(
     """
     import pdfplumber  # deferred: keeps `kb --help` light
 
+    from .content_parser import install
+
+    install()  # pdfminer reads content streams with a faster tokenizer, same tokens (kb/content_parser.py)
     path = Path(path)
     check_readable(path)
     started = time.monotonic()
