@@ -55,6 +55,7 @@ from .errors import (
 from .chars import dedupe_page
 from .model import TABLE, FootnoteRef, Line, Page
 from .ocr import settle_sizes
+from .text import is_cjk as _is_cjk
 
 PageOcr = Callable[[int], "tuple[Line, ...] | None"]  # page number → OCR lines (kb.ocr.PageReader)
 
@@ -482,10 +483,6 @@ def page_ranges(numbers: list[int]) -> str:
             out.append(f"{start}" if start == prev else f"{start}-{prev}")
             start = prev = n
     return ", ".join(out)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\u2e80" <= ch <= "\u2fdf"
 
 
 def _visible(lines) -> int:

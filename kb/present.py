@@ -9,14 +9,10 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from .model import Document, Section
+from .present_format import pages_text
 
 if TYPE_CHECKING:  # the report's module pulls in the PDF pipeline; rendering needs none of it
     from .ingest import IngestReport
-
-
-def pages_text(pages) -> str:
-    a, b = pages
-    return f"p.{a}" if a == b else f"p.{a}-{b}"
 
 
 def validity_record(doc: Document, as_of: str | None = None) -> dict:

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clean import fold_width
 from .errors import IndexMissingError, QueryError
 from .ocr_marks import ocr_pages_in
 from .store import Store
+from .text import fold_width, to_simplified
 
 SCOPES = ("all", "title", "body")
 SORTS = ("score", "date")
@@ -67,12 +67,6 @@ class SearchResult:
     partial: bool = False  # nothing holds enough of the words: these are the best partial matches
     required: int = 0  # how many of the words a section must hold (plain queries)
     by_doc: list[DocGroup] | None = None
-
-
-def to_simplified(text: str) -> str:
-    from .lookup import to_simplified as t2s  # one cached converter: building one costs ~8 ms
-
-    return t2s(text)
 
 
 def required_words(n: int) -> int:

@@ -82,7 +82,7 @@ class Snapshot:
         gen = current_generation(Path(root))
         if gen is None:
             raise IndexMissingError(f"no index in {root}: run `kb ingest` first")
-        return cls(gen, _read_json(gen / MANIFEST))
+        return cls(gen, read_json(gen / MANIFEST))
 
     @property
     def doc_ids(self) -> list[str]:
@@ -93,7 +93,7 @@ class Snapshot:
             entry = self.manifest.get(doc_id)
             if entry is None:
                 raise NotFoundError(f"no document {doc_id!r} in the index")
-            self._docs[doc_id] = Document.from_dict(_read_json(self.path / "docs" / entry["file"]))
+            self._docs[doc_id] = Document.from_dict(read_json(self.path / "docs" / entry["file"]))
         return self._docs[doc_id]
 
     def documents(self) -> list[Document]:
@@ -114,7 +114,7 @@ class Snapshot:
                 return hits[0]
             if hits:
                 raise AmbiguousRefError(ref, hits)
-        from .metadata import normalise_doc_number
+        from .text import normalise_doc_number
 
         # 东府[2015]111号 as a user types it is 东府〔2015〕111号 as the index stores it.
         number = normalise_doc_number(ref) or ref
@@ -133,7 +133,7 @@ def validity_summary(doc: Document) -> dict:
     return summary(doc)
 
 
-def _read_json(path: Path):
+def read_json(path: Path):
     """A file of the live generation; a missing or unreadable one means the index is damaged."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
