@@ -329,7 +329,7 @@ def write_output(path: str | Path, content: str | bytes, force: bool = False) ->
     if path.exists() and not path.is_file():  # a FIFO or device node is never replaced by a regular file
         raise KbError(f"{path}: cannot write, it is not a regular file (a device, FIFO or socket)")
     if not force and path.exists():
-        raise OutputExistsError(f"{path}: already exists; add --force to overwrite it")
+        raise OutputExistsError(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("wb") as fh:
@@ -342,10 +342,10 @@ def write_output(path: str | Path, content: str | bytes, force: bool = False) ->
             try:
                 os.link(tmp, path)
             except FileExistsError:
-                raise OutputExistsError(f"{path}: already exists; add --force to overwrite it") from None
+                raise OutputExistsError(path) from None
             except OSError:  # a file system without hard links
                 if path.exists():
-                    raise OutputExistsError(f"{path}: already exists; add --force to overwrite it") from None
+                    raise OutputExistsError(path) from None
                 os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

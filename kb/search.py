@@ -104,7 +104,7 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
             raise QueryError(f"no document of type {doc_type!r}; the index has: {', '.join(known) or 'none'}")
     ses = session(snap)
     if ses is None:
-        raise IndexMissingError(f"{index_dir}: the index has no search index yet: run `kb ingest`")
+        raise IndexMissingError(index_dir, what="search index")
     # The text holds half-width digits and letters (clean.fold_width), so the query must too.
     normalized = to_simplified(fold_width(query.strip()))
     doc_ids = [snap.resolve(doc)] if doc else None
