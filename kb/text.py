@@ -1,5 +1,5 @@
 """Text rules every stage shares: character ranges, width folding, spacing, Chinese numerals,
-发文字号, dates, simplified/traditional, name keys and the bigram form.
+发文字号, dates, simplified/traditional, name keys, the bigram form, and page numbers written as runs.
 
 This module imports nothing of kb, so any stage may use it (as pdfplumber's ``utils/`` sits
 beneath ``page.py`` and ``table.py``). Each rule is written once here; a stage that needs one
@@ -150,3 +150,25 @@ def match_form(text: str) -> str:
 def bigrams(text: str) -> list[str]:
     s = match_form(text)
     return [s[i:i + 2] for i in range(len(s) - 1)]
+
+
+# -- page numbers -------------------------------------------------------------------------------
+def page_span(a: int, b: int, dash: str = "-") -> str:
+    """3, 3 → "3"; 3, 5 → "3-5" (a citation in Chinese uses the en dash: 3–5)."""
+    return f"{a}" if a == b else f"{a}{dash}{b}"
+
+
+def page_runs(numbers) -> list[tuple[int, int]]:
+    """[1, 2, 3, 7] → [(1, 3), (7, 7)]: consecutive pages joined."""
+    runs: list[list[int]] = []
+    for p in numbers:
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return [(a, b) for a, b in runs]
+
+
+def page_list(numbers, sep: str = ", ", dash: str = "-") -> str:
+    """[1, 2, 3, 7] → "1-3, 7" (warnings); with sep="、", dash="–": "1–3、7" (citations)."""
+    return sep.join(page_span(a, b, dash) for a, b in page_runs(numbers))
