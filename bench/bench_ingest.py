@@ -141,7 +141,7 @@ def main() -> None:
             if args.baseline:
                 print(f"{label}, parsing alone: ×{statistics.median(cpu['this checkout']) / statistics.median(cpu['baseline']):.2f} against the baseline")
         long_short = [f for f in (real_positives() or []) if Path(f).name.startswith(("minfadian", "hz_yibao"))]
-        if len(long_short) == 2 and not args.no_memory:
+        if len(long_short) == 2:
             for name, code in codes.items():
                 figures = {Path(f).name: parse_cpu(code, [f]) for f in sorted(long_short, reverse=True)}
                 print(f"one parsing process, {name}: peak RSS " + ", ".join(
