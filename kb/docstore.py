@@ -72,24 +72,33 @@ def _fold(text: str) -> str:
     return _SPACE.sub("", text).casefold()
 
 
-def _pair(a: str, b: str) -> str:
-    return f"{ord(a):x}x{ord(b):x}"  # ASCII tokens: the ascii tokenizer keeps each one whole
+_names: dict[str, str] = {}
+
+
+def _token(chars: str) -> str:
+    """One character or a pair as an ASCII token (the ascii tokenizer keeps it whole): 4f4f, 4f4fx623f."""
+    name = _names.get(chars)
+    if name is None:
+        if len(_names) > 500_000:  # a bound on memory over a long ingest; the names are cheap to make again
+            _names.clear()
+        name = _names[chars] = "x".join(f"{ord(c):x}" for c in chars)
+    return name
 
 
 def tokens(text: str) -> set[str]:
     """Every character and every pair of neighbouring characters of ``text``, folded."""
     flat = _fold(text)
-    out = {f"{ord(c):x}" for c in set(flat)}
-    out.update(_pair(a, b) for a, b in set(zip(flat, flat[1:])))
-    return out
+    grams = set(flat)
+    grams.update(flat[i:i + 2] for i in range(len(flat) - 1))
+    return {_token(g) for g in grams}
 
 
 def query_tokens(word: str) -> list[str]:
     """What a section holding ``word`` must hold: its character, or (some of) its pairs."""
     flat = _fold(word)
     if len(flat) <= 1:
-        return [f"{ord(c):x}" for c in flat]
-    pairs = list(dict.fromkeys(_pair(a, b) for a, b in zip(flat, flat[1:])))
+        return [_token(c) for c in flat]
+    pairs = list(dict.fromkeys(_token(flat[i:i + 2]) for i in range(len(flat) - 1)))
     if len(pairs) > _QUERY_TOKENS:  # spread over the string: its start and end are both checked
         step = (len(pairs) - 1) / (_QUERY_TOKENS - 1)
         pairs = [pairs[round(i * step)] for i in range(_QUERY_TOKENS)]
