@@ -5,7 +5,7 @@ record of each document; this file answers what a command asks of *one* referenc
 phrase without reading every document:
 
 - ``sections``: a row per section (its document, reading order, id, heading, number, kind,
-  pages, heading path, its own paragraphs as JSON and their text), so export, quote, refs and
+  pages, heading path, its own paragraphs as JSON), so export, quote, refs and
   search snippets read one section by id;
 - ``grams``: an FTS5 index whose "words" are each section's distinct characters and character
   pairs (whitespace dropped, case folded). A word of one character is one lookup; a longer one is
@@ -33,7 +33,7 @@ from .errors import IndexDamagedError
 FILE = "docs.sqlite"
 # Bump when what a row holds, or how tokens or squashed keys are made, changes: a previous
 # generation's file of another version is not copied (its rows are rebuilt from the documents).
-VERSION = 1
+VERSION = 2
 _SPACE = re.compile(r"\s+")
 _QUERY_TOKENS = 12  # pairs asked of the index for one string: enough to be selective, few to merge
 
@@ -46,7 +46,7 @@ CREATE TABLE sections(
     first_page INTEGER NOT NULL, last_page INTEGER NOT NULL,
     path TEXT NOT NULL, nums TEXT NOT NULL,
     title_sq TEXT NOT NULL, heading_sq TEXT NOT NULL, number_sq TEXT NOT NULL,
-    text TEXT NOT NULL, body TEXT NOT NULL);
+    body TEXT NOT NULL);
 CREATE INDEX sections_doc ON sections(doc_id, ord);
 CREATE INDEX sections_id ON sections(section_id);
 CREATE INDEX sections_local ON sections(local_id);
@@ -56,7 +56,7 @@ CREATE INDEX sections_number ON sections(number_sq);
 CREATE VIRTUAL TABLE grams USING fts5(g, content='', detail=none, columnsize=0, tokenize='ascii');
 """
 _COLUMNS = ("id, doc_id, ord, section_id, local_id, parent, level, number, heading, kind, first_page, last_page, "
-            "path, nums, title_sq, heading_sq, number_sq, text, body")
+            "path, nums, title_sq, heading_sq, number_sq, body")
 
 
 def squash(text: str | None) -> str:
@@ -123,13 +123,18 @@ def _section_rows(doc):
         local = s.id[len(prefix):] if s.id.startswith(prefix) else s.id
         yield ((doc.id, n, s.id, local, parent, s.level, s.number, s.heading, s.kind, s.pages[0], s.pages[1],
                 _dumps(list(path)), _dumps(trail), squash(s.title), squash(s.heading), squash(s.number),
-                s.text, _dumps(body)), indexed)
+                _dumps(body)), indexed)
+
+
+_DEFAULTS = {"kind": "text", "footnotes": (), "lead": None, "cells": (), "breaks": (), "ocr": False, "ocr_confidence": None}
 
 
 def _paragraph_dict(p) -> dict:
+    """As Document.to_dict stores a paragraph, without the fields at their defaults (model's
+    _paragraph_from_dict fills them in): most paragraphs are text and pages alone."""
     from dataclasses import asdict
 
-    return asdict(p)
+    return {k: v for k, v in asdict(p).items() if k not in _DEFAULTS or v != _DEFAULTS[k]}
 
 
 def _dumps(data) -> str:
@@ -184,7 +189,7 @@ class Writer:
         self.drop(doc.id)
         ins = self.db.execute
         for values, indexed in _section_rows(doc):
-            cur = ins(f"INSERT INTO sections({_COLUMNS.split(', ', 1)[1]}) VALUES ({','.join('?' * 18)})", values)
+            cur = ins(f"INSERT INTO sections({_COLUMNS.split(', ', 1)[1]}) VALUES ({','.join('?' * 17)})", values)
             ins("INSERT INTO grams(rowid, g) VALUES (?, ?)", (cur.lastrowid, " ".join(tokens(indexed))))
         ins("INSERT INTO docs VALUES (?, ?, ?)", (doc.id, digest, _meta(doc)))
         self.digests[doc.id] = digest
@@ -193,7 +198,7 @@ class Writer:
         """Delete ``doc_id``'s rows; a contentless FTS5 row is deleted by giving its tokens again."""
         if doc_id not in self.digests:
             return
-        rows = self.db.execute("SELECT id, heading, number, kind, text, body FROM sections WHERE doc_id = ?", (doc_id,)).fetchall()
+        rows = self.db.execute("SELECT id, heading, number, kind, body FROM sections WHERE doc_id = ?", (doc_id,)).fetchall()
         for rowid, indexed in ((r[0], _indexed_text(r)) for r in rows):
             self.db.execute("INSERT INTO grams(grams, rowid, g) VALUES ('delete', ?, ?)", (rowid, " ".join(tokens(indexed))))
         self.db.execute("DELETE FROM sections WHERE doc_id = ?", (doc_id,))
@@ -213,7 +218,7 @@ def _indexed_text(row) -> str:
     """The text ``_section_rows`` indexed, rebuilt from a stored row (to delete its tokens)."""
     from .model import Section
 
-    _id, heading, number, kind, _text, body = row
+    _id, heading, number, kind, body = row
     title = Section(id="", level=0, number=number, heading=heading, kind=kind).title
     pars = json.loads(body)
     return "\n".join([title, *(p["text"] for p in pars), *(f["text"] for p in pars for f in p.get("footnotes", ()))])
@@ -277,8 +282,8 @@ class Reader:
 
     # -- random access by id --
     def section_text(self, doc_id: str, section_id: str) -> str | None:
-        rows = self._q("SELECT doc_id, text FROM sections WHERE section_id = ?", (section_id,))
-        return next((t for d, t in rows if d == doc_id), None)
+        rows = self._q("SELECT doc_id, body FROM sections WHERE section_id = ?", (section_id,))
+        return next((_own_text(b) for d, b in rows if d == doc_id), None)
 
     def texts(self, keys) -> dict[tuple[str, str], str]:
         """{(doc_id, section_id): own text} for many sections at once."""
@@ -287,8 +292,8 @@ class Reader:
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             ids = sorted({s for _, s in chunk})
-            rows = self._q(f"SELECT doc_id, section_id, text FROM sections WHERE section_id IN ({','.join('?' * len(ids))})", ids)
-            out.update(((d, s), t) for d, s, t in rows)
+            rows = self._q(f"SELECT doc_id, section_id, body FROM sections WHERE section_id IN ({','.join('?' * len(ids))})", ids)
+            out.update(((d, s), _own_text(b)) for d, s, b in rows)
         return out
 
     def rows(self, where: str, args=(), doc_ids=None) -> list["Row"]:
@@ -382,6 +387,11 @@ def _tree(rows: list["Row"]):
     return roots
 
 
+def _own_text(body: str) -> str:
+    """Section.text from a stored body: its own paragraphs, one per line."""
+    return "\n".join(p["text"] for p in json.loads(body))
+
+
 class Row:
     """One section as stored (see _SCHEMA)."""
 
@@ -394,6 +404,10 @@ class Row:
     @property
     def pages(self) -> tuple[int, int]:
         return (self.first_page, self.last_page)
+
+    @property
+    def text(self) -> str:
+        return _own_text(self.body)
 
     @property
     def heading_path(self) -> tuple[str, ...]:
