@@ -368,12 +368,17 @@ class Reader:
         return doc, doc.section(section_id)
 
 
-def _section(r: "Row"):
-    from .model import Section, _paragraph_from_dict
+def _section(r: "Row", keep=None):
+    from .model import Paragraph, Section, _paragraph_from_dict
 
+    pars = json.loads(r.body)
+    if keep is None:
+        paragraphs = [_paragraph_from_dict(p) for p in pars]
+    else:  # an empty stand-in keeps the others' indices; building all of them was half a keyword scan
+        blank = Paragraph(text="", pages=(r.first_page, r.first_page))
+        paragraphs = [_paragraph_from_dict(p) if keep(p) else blank for p in pars]
     return Section(id=r.section_id, level=r.level, number=r.number, heading=r.heading, kind=r.kind,
-                   paragraphs=[_paragraph_from_dict(p) for p in json.loads(r.body)],
-                   pages=(r.first_page, r.last_page))
+                   paragraphs=paragraphs, pages=(r.first_page, r.last_page))
 
 
 def _tree(rows: list["Row"]):
@@ -413,6 +418,7 @@ class Row:
     def heading_path(self) -> tuple[str, ...]:
         return tuple(json.loads(self.path))
 
-    def section(self):
-        """The section with its own paragraphs (no children)."""
-        return _section(self)
+    def section(self, keep=None):
+        """The section with its own paragraphs (no children). ``keep(paragraph dict)``: only the
+        paragraphs it accepts are read, the others are empty (for a caller that reads no others)."""
+        return _section(self, keep)

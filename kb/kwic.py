@@ -181,10 +181,14 @@ def _from_store(ds, snap, ids: list[str], words: list[str], context: int, all_wo
     result = KwicResult(words=words, mode="all" if all_words else "any", context=context, documents=list(ids),
                         hints={w: repair_text(w) for w in words if repair_text(w) != w})
     keep = set(ids)
+
+    def holds(par: dict) -> bool:  # a paragraph holding none of the words yields nothing: not built
+        return any(w in par["text"] or any(w in f["text"] for f in par.get("footnotes", ())) for w in words)
+
     for row in ds.by_ids(candidates):
         if row.doc_id not in keep:
             continue
         entry = snap.manifest.get(row.doc_id, {})
         result.occurrences.extend(scan_section(row.doc_id, entry.get("title", ""), entry.get("ocr_pages", ()),
-                                               row.section(), row.heading_path, words, context, all_words))
+                                               row.section(holds), row.heading_path, words, context, all_words))
     return result
