@@ -94,7 +94,7 @@ def sentence_of(target: Target, n: int, path: str) -> Quote:
 
 
 def _clean_query(text: str) -> str:
-    from .clean import fix_spacing, fold_width
+    from .text import fix_spacing, fold_width
 
     text = text.replace("【", "").replace("】", "").strip().strip("…").strip()
     return _SPACE.sub("", fix_spacing(fold_width(text)))
@@ -154,7 +154,7 @@ def quote(index_dir, text: str, *, doc: str | None = None) -> Quote:
             return [(d, None, sec, par, start, end) for d, sec, par, start, end in _find_in(((r.doc_id, r.section()) for r in rows), k)]
     places = places_of(key)
     if not places:
-        from .lookup import to_simplified
+        from .text import to_simplified
 
         simple = to_simplified(key)
         places = places_of(simple) if simple != key else []
