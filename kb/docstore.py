@@ -61,7 +61,7 @@ _COLUMNS = ("id, doc_id, ord, section_id, local_id, parent, level, number, headi
 
 def squash(text: str | None) -> str:
     """A heading or reference without spaces, as kb.refs compares them."""
-    from .clean import fix_spacing
+    from .text import fix_spacing
 
     return _SPACE.sub("", fix_spacing(text or ""))
 
@@ -250,7 +250,7 @@ def reader(snap) -> "Reader | None":
 
 
 def damaged(path: Path, why: str) -> IndexDamagedError:
-    return IndexDamagedError(f"{path}: the index is damaged ({why}); run `kb ingest` to rebuild it")
+    return IndexDamagedError(why, path)
 
 
 class Reader:

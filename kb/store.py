@@ -292,7 +292,7 @@ class Generation:
             rel = f"docs/{entry['file']}"
             digest = self.checksums.get(rel) or file_digest(self.path / rel)
             if not store.holds(doc_id, digest):
-                store.put(Document.from_dict(_read_json(self.path / rel)), digest)
+                store.put(Document.from_dict(read_json(self.path / rel)), digest)
         store.close()
 
     def discard(self) -> None:
