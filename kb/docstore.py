@@ -178,6 +178,7 @@ class Writer:
         # No journal: a crash mid-build leaves a generation that is never swapped in (kb.store).
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
+        self.fresh = fresh
         if fresh:
             self.db.executescript(_SCHEMA)
             self.db.execute(f"PRAGMA user_version={VERSION}")
@@ -210,7 +211,8 @@ class Writer:
 
     def close(self) -> None:
         self.db.execute("COMMIT")
-        self.db.execute("INSERT INTO grams(grams) VALUES ('optimize')")  # one b-tree: fewer pages per lookup
+        if self.fresh:  # one b-tree, fewer pages per lookup; a copied file keeps FTS5's own merging,
+            self.db.execute("INSERT INTO grams(grams) VALUES ('optimize')")  # so one changed document costs its rows only
         self.db.close()
 
 
