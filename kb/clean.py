@@ -71,6 +71,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 
+from . import webchrome
 from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Line, Page
 
 CJK = r"\u2e80-\u2fdf\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -287,6 +288,8 @@ def label_pages(pages: list[Page]) -> list[Page]:
                 continue
             lines.append(replace(ln, label=BODY))
         out.append(replace(p, lines=tuple(lines), label=label))
+    if web:
+        out = webchrome.label_chrome(out, size)
     return out
 
 
