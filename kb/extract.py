@@ -52,7 +52,7 @@ from .errors import (
     NotPdfError,
     TruncatedPdfError,
 )
-from . import rotation
+from . import font_repair, rotation
 from .chars import dedupe_page
 from .model import TABLE, FootnoteRef, Line, Page
 from .ocr import settle_sizes
@@ -327,6 +327,7 @@ def _turned(char: dict) -> bool:
 
 def _page_lines(page, page_no: int, stats: dict | None) -> tuple[Line, ...]:
     deduped = dedupe_page(page)  # pdfplumber's own is quadratic in the characters on a page (kb/chars.py)
+    deduped = font_repair.repair_page(deduped, stats)  # a broken font's punctuation in full-width boxes
     drop = _watermark_filter(deduped, page_no, stats)
     if drop is not None:
         deduped = deduped.filter(drop)
@@ -428,6 +429,8 @@ def read_pages(path: str | Path, *, warnings: list | None = None, **kwargs) -> l
     with _PdfminerLog() as log:
         pages = settle_sizes(list(iter_pages(path, stats=stats, **kwargs)))
     notes = check_text_layer(Path(path), pages)
+    if stats.get("font_symbols"):
+        notes.append(f"{stats['font_symbols']} punctuation glyphs that a broken font decodes to ASCII symbols read from their place (full-width boxes)")
     if stats.get("fake_bold"):
         notes.append(f"{stats['fake_bold']} doubled fake-bold characters removed")
     if stats.get("watermark"):
