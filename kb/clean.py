@@ -274,7 +274,9 @@ def label_pages(pages: list[Page]) -> list[Page]:
 def _caption_goes_on(caption: Line, ln: Line) -> bool:
     """A caption's second line: right under it, same font and size, no sentence (moe's
     "表1 2008年分区域义务教育阶段农民工随迁子女" ‖ "占在校生总数的比例及变化")."""
-    return (ln.font == caption.font and abs(ln.size - caption.size) <= 0.3 and len(ln.text) < 40
+    # Under the caption's own span: a wider line is the text going on (bj's "（图13）" above "2.在账号…").
+    inside = ln.x0 >= caption.x0 - 0.5 * ln.size and ln.x1 <= caption.x1 + 0.5 * ln.size
+    return (inside and ln.font == caption.font and abs(ln.size - caption.size) <= 0.3 and len(ln.text) < 40
             and 0 <= ln.top - caption.bottom <= 1.5 * ln.size and not re.search(r"[。；，]", ln.text)
             and not CAPTION_LINE.match(ln.text))
 
