@@ -57,3 +57,15 @@ def test_a_symbol_only_font_is_read_by_where_its_glyphs_stand():
     assert "制定本办法。" in out and "公共服务提供。" in out
     assert "管理，保障来京人员合法权益，提高" in out
     assert "管理服务$以及" in out  # too rare to read: left as it is (and flagged)
+
+
+def test_real_ascii_between_chinese_stays_in_a_real_pdf():
+    """hz_yibao's text layer (pdftotext) cites 《惠州市人民政府关于印发<惠州市社会基本医疗保险
+    办法>的通知》 with half-width angle brackets: real ASCII, to be kept as it is, with no warning."""
+    from kb.parse import parse_pdf
+    from tests.conftest import real_pdf
+
+    doc = parse_pdf(real_pdf("hz_yibao_tiaozheng_2016_hf57.pdf"))
+    text = "".join(p.text for s in doc.walk() for p in s.paragraphs)
+    assert "印发<惠州市社会基本医疗保险办法>的通知" in text
+    assert not any("broken font" in w for w in doc.warnings)
