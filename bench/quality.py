@@ -15,6 +15,7 @@ change) and measures it with this checkout's signals.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -57,6 +58,7 @@ def _read(path: Path, cache: Path | None):
     return result
 
 
+@functools.lru_cache(maxsize=1)
 def _quality():
     """kb/quality.py of this checkout, also when PYTHONPATH points at an older kb (--before)."""
     import importlib.util
@@ -64,15 +66,19 @@ def _quality():
     try:
         from kb import quality  # noqa: F401
 
-        return quality
+        # With --kb, ``kb`` is the other checkout's: its own quality.py would measure with
+        # older signals, so this checkout's is loaded instead.
+        if Path(quality.__file__).resolve() == (ROOT / "kb" / "quality.py").resolve():
+            return quality
     except ImportError:
-        import kb
+        pass
+    import kb  # noqa: F401
 
-        spec = importlib.util.spec_from_file_location("kb.quality", ROOT / "kb" / "quality.py")
-        module = importlib.util.module_from_spec(spec)
-        module.__package__ = "kb"
-        spec.loader.exec_module(module)
-        return module
+    spec = importlib.util.spec_from_file_location("kb.quality", ROOT / "kb" / "quality.py")
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "kb"
+    spec.loader.exec_module(module)
+    return module
 
 
 def assess(path: Path, cache: Path | None = None) -> dict:

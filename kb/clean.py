@@ -71,6 +71,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 
+from . import unruled, webchrome
 from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Line, Page
 from .text import CJK, fix_spacing, fold_width
 
@@ -140,7 +141,7 @@ WEB_UI = re.compile(
 )
 RULE_LINE = re.compile(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")
 IMPRINT = re.compile(r"^(?:抄送[：:]|公开方式[：:]|.{2,40}?\d{4}年\d{1,2}月\d{1,2}日印发$)")
-CAPTION_LINE = re.compile(r"^(图|表)\s*\d+(\s*[-－.．]\s*\d+)?\s*\S")
+CAPTION_LINE = re.compile(r"^(图|表)\s*\d+(\s*[-－.．]\s*\d+)?\s*\S|^[（(](图|表)\s*\d+[)）]$")  # （图6）: a manual's screenshot
 _MARKER_START = re.compile(r"^(\d{1,2}|[*†‡①②③④⑤⑥⑦⑧⑨⑩])\s*(?=\S)")
 
 
@@ -260,9 +261,24 @@ def label_pages(pages: list[Page]) -> list[Page]:
                 text = re.sub(r"^(图|表)\s*(\d+(?:[-－.．]\d+)?)\s*", r"\1\2 ", ln.text)
                 lines.append(replace(ln, text=text, label=CAPTION))
                 continue
+            if lines and lines[-1].label == CAPTION and CAPTION_LINE.match(lines[-1].text) and _caption_goes_on(lines[-1], ln):
+                lines.append(replace(ln, label=CAPTION))
+                continue
             lines.append(replace(ln, label=BODY))
         out.append(replace(p, lines=tuple(lines), label=label))
-    return out
+    if web:
+        out = webchrome.label_chrome(out, size)
+    return unruled.label_rows(out)
+
+
+def _caption_goes_on(caption: Line, ln: Line) -> bool:
+    """A caption's second line: right under it, same font and size, no sentence (moe's
+    "表1 2008年分区域义务教育阶段农民工随迁子女" ‖ "占在校生总数的比例及变化")."""
+    # Under the caption's own span: a wider line is the text going on (bj's "（图13）" above "2.在账号…").
+    inside = ln.x0 >= caption.x0 - 0.5 * ln.size and ln.x1 <= caption.x1 + 0.5 * ln.size
+    return (inside and ln.font == caption.font and abs(ln.size - caption.size) <= 0.3 and len(ln.text) < 40
+            and 0 <= ln.top - caption.bottom <= 1.5 * ln.size and not re.search(r"[。；，]", ln.text)
+            and not CAPTION_LINE.match(ln.text))
 
 
 _LINK_TAIL = re.compile(r"(?<=[。；！？])([\u4e00-\u9fff]{1,4})$")

@@ -52,6 +52,7 @@ from .errors import (
     NotPdfError,
     TruncatedPdfError,
 )
+from . import font_repair, rotation
 from .chars import dedupe_page
 from .page_objects import objects
 from .model import TABLE, FootnoteRef, Line, Page
@@ -243,7 +244,7 @@ def _cell_text(text: str | None) -> str:
     return out
 
 
-def _table_lines(page, page_no: int) -> tuple[list[Line], list[tuple]]:
+def _table_lines(page, page_no: int, dirs: dict | None = None) -> tuple[list[Line], list[tuple]]:
     """Rows of the ruled tables on ``page`` as TABLE lines, and the tables' bboxes."""
     if not (page.rects or page.lines or page.curves):
         return [], []
@@ -256,17 +257,17 @@ def _table_lines(page, page_no: int) -> tuple[list[Line], list[tuple]]:
         x0, top, x1, bottom = table.bbox
         if top < 0 or bottom > page.height or x0 < 0 or x1 > page.width:
             continue
-        rows = table.extract()
+        rows = table.extract(**(dirs or {}))
         if len(rows) < 2 or max(len(r) for r in rows) < 2:
             continue
         if not any(c for r in rows for c in r):
             continue
         boxes.append(table.bbox)
-        for row, cells in zip(table.rows, rows):
+        for bbox, cells in rotation.oriented_rows(table, rows, page.chars, dirs):  # a sideways table: transposed
             texts = tuple(_cell_text(c) for c in cells)
             if not any(texts):
                 continue
-            rx0, rtop, rx1, rbottom = row.bbox
+            rx0, rtop, rx1, rbottom = bbox
             rows_out.append(Line(
                 text=" | ".join(texts), page=page_no, x0=round(rx0, 1), x1=round(rx1, 1),
                 top=round(rtop, 1), bottom=round(rbottom, 1), size=0.0, font="",
@@ -329,12 +330,14 @@ def _turned(char: dict) -> bool:
 def _page_lines(page, page_no: int, stats: dict | None) -> tuple[Line, ...]:
     objects(page)  # pdfplumber's page objects, with characters converted 5x faster (kb/page_objects.py)
     deduped = dedupe_page(page)  # pdfplumber's own is quadratic in the characters on a page (kb/chars.py)
+    deduped = font_repair.repair_page(deduped, stats)  # a broken font's punctuation in full-width boxes
     drop = _watermark_filter(deduped, page_no, stats)
     if drop is not None:
         deduped = deduped.filter(drop)
-    rows, boxes = _table_lines(deduped, page_no)
+    dirs = rotation.directions(deduped.chars)  # quarter-turned glyphs read along their baseline
+    rows, boxes = _table_lines(deduped, page_no, dirs)
     text_page = deduped.filter(_outside(boxes)) if boxes else deduped
-    raw_lines = text_page.extract_text_lines(return_chars=True, strip=False)
+    raw_lines = text_page.extract_text_lines(return_chars=True, strip=False, **dirs)
     lines = [ln for ln in (_line_from_chars(r["chars"], page_no, stats) for r in raw_lines) if ln is not None]
     if rows:
         for ln in rows:
@@ -442,12 +445,14 @@ def read_pages(path: str | Path, *, warnings: list | None = None, **kwargs) -> l
     with _PdfminerLog() as log:
         pages = settle_sizes(list(iter_pages(path, stats=stats, **kwargs)))
     notes = check_text_layer(Path(path), pages)
+    if stats.get("font_symbols"):
+        notes.append(f"{stats['font_symbols']} punctuation glyphs that a broken font decodes to ASCII symbols read from their place (full-width boxes)")
     if stats.get("fake_bold"):
         notes.append(f"{stats['fake_bold']} doubled fake-bold characters removed")
     if stats.get("watermark"):
         notes.append(f"{stats['watermark']} characters of a diagonal watermark left out of the text")
     if stats.get("rotated_pages"):
-        notes.append(f"text drawn rotated (a turned table?) on page(s) {page_ranges(sorted(stats['rotated_pages']))}: its reading order may be wrong")
+        notes.append(f"text drawn turned (a sideways table?) on page(s) {page_ranges(sorted(stats['rotated_pages']))}: read along its own baseline")
     if log.count:
         notes.append(f"pdfminer reported {log.count} problem(s) reading the file, e.g. {log.first}")
     if warnings is not None:

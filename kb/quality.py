@@ -19,7 +19,9 @@ Two kinds of evidence:
                         comma, or a trailing particle (的, 和, 及 …) on a long one — the first
                         line of a numbered paragraph taken for a heading
   para_breaks           a text paragraph that ends without closing punctuation while the next one
-                        in the same section goes on (it does not start with a number or a bracket)
+                        in the same section goes on (it does not start with a number or a bracket);
+                        a short label line without any punctuation (a table's title, a signature)
+                        is not counted
   one_char              paragraphs of a single character (watermark glyphs, a lone 。)
   bad_chars             U+FFFD, private-use and radical code points left in the text
   watermark             the same single character standing alone in 3+ places (a watermark's
@@ -47,7 +49,7 @@ PROBE_CHARS = 6
 TRUST_WRAP = 0.97
 _CLOSES = re.compile(r"[。！？：；:;!?…][”’」』）)]*$")
 _PROBE_CLOSES = re.compile(r"(?:[。！？：；:;!?…][”’」』）)]*|】)$")
-_LADDER_START = re.compile(r"^(?:第[〇○零一二三四五六七八九十百千两\d]+[编章节条]|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.．、\s]|附件|附录|[①-⑳●•·◆■□▪\-－—*])")
+_LADDER_START = re.compile(r"^(?:第[〇○零一二三四五六七八九十百千两\d]+分?[编章节条]|序言|附则|目\s*录|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.．、\s]|附件|附录|[①-⑳●•·◆■□▪\-－—*])")
 _SPACE = re.compile(r"\s+")
 _BAD = re.compile("[\ufffd\ue000-\uf8ff\u2e80-\u2fdf]")
 _PAGE_NO = re.compile(r"(?<![A-Za-z0-9])[—－–][ 　]*\d{1,4}[ 　]*[—－–](?![A-Za-z0-9])|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\b\d{1,4}\s*of\s*\d{1,4}\b")
@@ -212,8 +214,21 @@ def para_breaks(doc: Document) -> list[str]:
                 continue  # a label line such as 附件：…（样式）
             if _MASTHEAD.match(_flat(ta)) or _DOC_NUMBER.search(ta):
                 continue  # the 红头 and the 发文字号: lines of their own, no sentence
+            if _label_line(ta):
+                continue  # a table's title, a signature, a 主席令 line: a label, not a sentence
             out.append(f"{ta[-8:]}‖{tb[:8]}")
     return out
+
+
+LABEL_LINE = 24
+
+
+def _label_line(text: str) -> bool:
+    """A short paragraph without any punctuation that does not end on a particle
+    (20-39岁1分钟仰卧起坐评分表, 中华人民共和国主席习近平): a line that names something.
+    A sentence cut at a line end runs to the margin, so it is longer, or it has a comma."""
+    t = _LADDER_START.sub("", _flat(text), count=1)  # 2、20－59岁成年人台阶指数评分标准
+    return len(t) <= LABEL_LINE and not re.search(r"[，。、；：,;:！？]", t) and not _TAIL_PARTICLE.search(t)
 
 
 def _all_paragraphs(doc: Document):

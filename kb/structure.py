@@ -68,7 +68,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .clean import URL, body_size
+from .clean import CAPTION_LINE, URL, body_size
 from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Page, Paragraph, Section
 from .text import CN_DIGITS, cn_to_int, normalise_doc_number
 
@@ -261,7 +261,9 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
             if ln.label in (FURNITURE, FOOTNOTE):
                 continue
             if ln.label == CAPTION:
-                blocks.append(_Block("caption"))
+                # clean labels a caption's second line CAPTION too, without the 图/表 number.
+                if not (blocks and blocks[-1].kind == "caption" and not CAPTION_LINE.match(ln.text)):
+                    blocks.append(_Block("caption"))
                 blocks[-1].add(ln)
                 continue
             if ln.label == TABLE:
@@ -290,7 +292,19 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                 and not layout.centred(prev) and not layout.centred(ln)
                 and abs(ln.size - prev.size) <= 0.5
             )
-            starts = not carried and (
+            # An open bracket holds the sentence over a line end that looks like a paragraph's:
+            # a bracketed note set narrower than the text (…（2007年6月29日…常务委员 ‖ 会第二十八次
+            # 会议通过…修正）), or a list that goes on after a comma at the same indent (国务委员
+            # 若干人， ‖ 各部部长，).
+            held = (
+                kind == "para" and cur is not None and cur.kind == "para" and prev is not None
+                and ln.page == prev.page and abs(ln.size - prev.size) <= 0.5
+                and 0 <= ln.top - prev.bottom <= 1.5 * ln.size and not ladder_match(ln.text)
+                and ((_unclosed(cur.text) and len(cur.lines) < 8)
+                     or (prev.text.endswith(("，", "、")) and abs(ln.x0 - prev.x0) < 0.5 * ln.size
+                         and not layout.heading_font(ln)))
+            )
+            starts = not carried and not held and (
                 cur is None
                 or cur.kind != kind
                 or prev is None
@@ -312,6 +326,11 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
             blocks[-1].add(ln)
             prev = ln
     return blocks
+
+
+def _unclosed(text: str) -> bool:
+    """An opening （ or 《 that the text has not closed yet."""
+    return text.count("（") > text.count("）") or text.count("《") > text.count("》")
 
 
 def _footnotes_by_page(pages: list[Page]) -> dict[tuple[int, str], Footnote]:
@@ -390,7 +409,9 @@ def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool
         return rest[: end.start()], rest[end.end():]
     if not end and re.search(r"[；;，,、]$", rest):
         return "", rest  # an item of a list (…的；), not a title
-    if not end and (len(rest) <= MAX_HEADING or one_line):
+    # A title set in a heading font may run to two lines without a full stop (moe: （二）农民工
+    # 随迁子女来源地区差异明显，东部地区以外省迁 ‖ 入为主，…迁入为主, 41 characters in 楷体).
+    if not end and (len(rest) <= MAX_HEADING or one_line or (titled and len(rest) <= 2 * MAX_HEADING)):
         return rest.rstrip("：:"), ""
     return "", rest
 

@@ -79,3 +79,37 @@ def test_web_print_detection(name, web):
 def test_corpus_is_not_a_web_print(plan, evaluation):
     assert not any(clean.URL.search(ln.text) for d in (plan, evaluation) for ln in d.furniture)
     assert (plan.id, evaluation.id) == (PLAN_ID, EVAL_ID)
+
+
+# Site chrome that the line rules left in the body of web prints (kb/webchrome.py). Read from the
+# page images and poppler's text layer: the weather box and partner links above wh_wsjs's menu,
+# its link selectors and visit counter under the flow chart; gd_yiwu's menu row wrapped under the
+# menu and its sidebar line beside the 索引号 box; sz_shaoer's buttons under the title and the
+# site footer's address; sz_jiaoyuju's breadcrumb, source line with [内容纠错] and footer links.
+WEB_CHROME = {
+    "wh_wsjs_chufa_weigui_zhenduan_2016_webprint": (
+        ["更换城市", "国家卫生计生委湖北省卫生计生委", "市政府各部门", "位访问者"],
+        ["对医疗机构不按照规定进行精神障碍诊断或者诊断复核行为的行政处罚"]),
+    "gd_yiwu_jiaoyu_jingfei_baozhang_tongzhi_2016_yuef68_webprint": (
+        ["旅游广东", "政务微博导航"],
+        ["粤府〔2016〕68号", "为统筹我省城乡义务教育资源配置，推进义务教育均衡优质标准化发展"]),
+    "sz_shaoer_daxuesheng_yibao_tongzhi_2013_webprint": (
+        ["收藏本站", "深南大道8005号", "管理局主办"],
+        ["各区人民政府，市政府直属各单位："]),
+    "sz_jiaoyuju_bumen_juesuan_2014_webprint": (
+        ["您现在的位置", "内容纠错", "收藏本页", "隐私声明", "信息索取号"],
+        ["深圳市教育局主要职能是：贯彻执行国家、省、市教育方面的法律、法规和政策"]),
+}
+
+
+@pytest.mark.parametrize("stem", sorted(WEB_CHROME))
+def test_web_print_site_chrome_is_furniture_not_text(stem):
+    from kb.parse import parse_pdf
+
+    doc = parse_pdf(real_pdf(f"{stem}.pdf"), stem)
+    chrome, kept = WEB_CHROME[stem]
+    text = re.sub(r"\s+", "", _all_text(doc))
+    furniture = re.sub(r"\s+", "", "".join(ln.text for ln in doc.furniture))
+    assert [c for c in chrome if c in text] == []
+    assert [c for c in chrome if c not in furniture] == []  # kept and labelled, not deleted
+    assert [k for k in kept if k not in text] == []

@@ -268,3 +268,20 @@ def test_web_print_link_word_after_each_article_is_cut(tmp_path):
     text = "".join(p.text for s in doc.walk() for p in s.paragraphs)
     assert "释义" not in text
     assert text.count("公安机关应当依法及时办理并告知申请人。") == 8
+
+
+def test_a_short_label_line_is_not_a_broken_sentence():
+    """A table's title or a signature on a line of its own (TRICKY_tables_…_chengren p16:
+    "20-39岁1分钟仰卧起坐评分表" above "反映人体腰腹部肌肉的力量…") ends without punctuation but
+    cuts no sentence; a short piece ending on a particle or a comma still counts."""
+    from kb.quality import para_breaks
+
+    def doc_of(*texts):
+        part = Section(id="d/part1", level=0, number=None, heading="t", kind="part", pages=(1, 1),
+                       paragraphs=[Paragraph(text=t, pages=(1, 1)) for t in texts])
+        return _doc([part])
+
+    assert para_breaks(doc_of("20-39岁1分钟仰卧起坐评分表", "反映人体腰腹部肌肉的力量及持续工作能力。")) == []
+    assert para_breaks(doc_of("2、20－59岁成年人台阶指数评分标准", "反映人体心血管系统机能水平。")) == []
+    assert para_breaks(doc_of("申请人及其家庭成员均须参加身体和", "健康状况检查。")) != []
+    assert para_breaks(doc_of("申请人应当如实申报家庭收入、资产", "家庭人口和住房状况。")) != []

@@ -114,3 +114,13 @@ def test_sentences_across_breaks_stay_whole(documents, stem):
     paragraphs = [norm(p.text) for s in doc.walk() for p in s.paragraphs]
     missing = [x for x in EXPECTED[stem]["sentences"] if not any(norm(x) in p for p in paragraphs)]
     assert missing == []
+
+
+def test_figures_printed_without_rules_are_table_rows(documents):
+    """moe p10, 表1 (read from the page image): the row 全国 5.6 6.6 3.7 0.9 1.0 0.7 has no rules
+    around it; it is a table row with its cells, not the tail of a sentence."""
+    doc = _doc(documents, "moe_suiqian_zinv_liushou_ertong_zhuanti_baogao_2009")
+    rows = [p for s in doc.walk() for p in s.paragraphs if p.kind == "table_row"]
+    assert any(p.cells == ("全国", "5.6", "6.6", "3.7", "0.9", "1.0", "0.7") and p.pages == (10, 10) for p in rows)
+    texts = [norm(p.text) for s in doc.walk() for p in s.paragraphs if p.kind == "text"]
+    assert not any("全国5.66.63.7" in t for t in texts)
