@@ -21,6 +21,8 @@ Timings on this shared machine are noisy; the CER is not.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import re
 import statistics
 import sys
@@ -72,6 +74,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-doc", type=int, default=2, help="pages per document: 1 = page 1, 2 = page 1 and the middle one")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--dump", help="write each page's reference, OCR text and boxes to this JSON file")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     import pypdfium2
@@ -83,6 +86,7 @@ def main() -> None:
     if ocr.missing():
         sys.exit(ocr.missing())
     rows = []
+    dumped: list[dict] = []
     skipped: list[str] = []
     ocr_seconds = 0.0
     ocr._engine(args.threads)  # load the models before timing
@@ -104,6 +108,8 @@ def main() -> None:
             r, h = normalise(ref), normalise(hyp)
             rp, hp = normalise(ref, False), normalise(hyp, False)
             rows.append((path.stem, page_no, len(r), Levenshtein.distance(r, h), len(rp), Levenshtein.distance(rp, hp)))
+            dumped.append({"doc": path.stem, "page": page_no, "ref": r, "hyp": h,
+                           "boxes": [dataclasses.asdict(b) for b in boxes]})
             print(f"{path.stem[:48]:<48} p.{page_no:<3} {len(r):>5} chars  CER {rows[-1][3] / len(r):6.2%}", flush=True)
         pdf.close()
     chars = sum(r[2] for r in rows)
@@ -127,6 +133,10 @@ def main() -> None:
                   f"without punctuation {sum(r[5] for r in part) / sum(r[4] for r in part):.2%}")
     print(f"speed: {len(rows) / ocr_seconds:.3f} pages/s ({ocr_seconds / len(rows):.1f} s/page, "
           f"{chars / ocr_seconds:.0f} chars/s) on {args.threads} thread(s), render + OCR")
+
+
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(dumped, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":

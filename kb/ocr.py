@@ -360,8 +360,11 @@ class PageReader:
     """
 
     def __init__(self, path: str | Path, sha256: str, cache_dir: str | Path | None, *,
-                 run_engine: bool = True, threads: int = 1):
+                 run_engine: bool = True, threads: int = 1, on_read=None):
         self.path = Path(path)
+        # on_read(page_no, page_count) after each page read (progress: a scan takes minutes).
+        self.on_read = on_read
+        self._count: int | None = None
         self.cache = Path(cache_dir) / sha256 if cache_dir else None
         self.run_engine = run_engine
         self.threads = threads
@@ -399,16 +402,32 @@ class PageReader:
     def boxes(self, page_no: int) -> list[Box] | None:
         cached = self._cached(page_no)
         if cached is not None or not self.run_engine:
+            if cached is not None:
+                self._tell(page_no)
             return cached
-        import pypdfium2
-
         started = time.monotonic()
-        if self._pdf is None:
-            self._pdf = pypdfium2.PdfDocument(str(self.path))
-        boxes = read_page(self._pdf, page_no - 1, threads=self.threads)
+        boxes = read_page(self._open(), page_no - 1, threads=self.threads)
         self.seconds += time.monotonic() - started
         self._store(page_no, boxes)
+        self._tell(page_no)
         return boxes
+
+    def _open(self):
+        import pypdfium2
+
+        if self._pdf is None:
+            self._pdf = pypdfium2.PdfDocument(str(self.path))
+        return self._pdf
+
+    def _tell(self, page_no: int) -> None:
+        if self.on_read is None:
+            return
+        if self._count is None:
+            try:
+                self._count = len(self._open())
+            except Exception:  # noqa: BLE001 - progress only; extract reports an unreadable file
+                self._count = page_no
+        self.on_read(page_no, self._count)
 
     def __call__(self, page_no: int) -> tuple[Line, ...] | None:
         boxes = self.boxes(page_no)

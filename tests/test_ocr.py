@@ -13,6 +13,7 @@ not installed; CI (.ci/run) installs it. The geometry rules run on made-up boxes
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 import shutil
 
@@ -189,6 +190,44 @@ def test_an_unchanged_file_is_never_ocrd_again(shebao, tmp_path, monkeypatch):
     docs = {d["doc_id"]: d for d in json.loads(run(index, "docs", "--json").output)["documents"]}
     assert docs["same_bytes_new_name"]["doc_number"] == "东社保〔2016〕21号"
     assert docs["same_bytes_new_name"]["ocr_pages"] == [1, 2]
+
+
+def test_the_progress_bar_moves_per_ocrd_page(shebao, tmp_path):
+    # The pages come from the OCR cache of the shebao ingest (a cached page is told like a read one).
+    from kb.ingest import ingest
+
+    path, index, _ = shebao
+    fresh = tmp_path / "index"
+    shutil.copytree(index / "ocr", fresh / "ocr")
+    calls = []
+    report = ingest([path], fresh, use_ocr=True, on_progress=lambda p, done, total: calls.append((p, done, total)))
+    assert report.added == ["NEG_scanned_dg_shebao_tongzhi_2016"]
+    # One step for the file, and one for each of its 2 pages once the first is OCR'd.
+    assert calls == [("", 0, 1), (str(path), 1, 3), (str(path), 2, 3), (str(path), 3, 3)]
+
+
+def _tell_then_sleep(pages: int, seconds: float) -> str:
+    from kb import worker
+
+    for page in range(1, pages + 1):
+        worker.tell(("ocr", page, pages))
+    time.sleep(seconds)
+    return "done"
+
+
+def test_page_notes_reach_the_parent_and_do_not_extend_the_time_budget():
+    from kb import worker
+    from kb.errors import TimeBudgetError
+
+    notes = []
+    tasks = [worker.Task(key=1, path="quick.pdf", fn=_tell_then_sleep, args=(3, 0.0)),
+             worker.Task(key=2, path="slow.pdf", fn=_tell_then_sleep, args=(2, 60.0))]
+    results = {t.key: (doc, err) for t, doc, err in worker.run(
+        tasks, worker.Budget(seconds=3, memory=0, workers=2), on_note=lambda t, n: notes.append((t.key, n)))}
+    assert results[1] == ("done", None)
+    assert results[2][0] is None and isinstance(results[2][1], TimeBudgetError)
+    assert sorted(notes) == [(1, ("ocr", 1, 3)), (1, ("ocr", 2, 3)), (1, ("ocr", 3, 3)),
+                             (2, ("ocr", 1, 2)), (2, ("ocr", 2, 2))]
 
 
 # -- a mixed document: text pages stay as they are -------------------------------------------
