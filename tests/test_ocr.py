@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 import shutil
 
@@ -267,8 +268,8 @@ def test_flag_without_the_extra_says_what_to_install(tmp_path, monkeypatch):
 
 
 # -- boxes → lines, on made-up boxes (no engine needed) ----------------------------------------
-def box(text, x0, top, x1, bottom, confidence=0.99, tilt=0.0, vertical=False):
-    return Box(text, confidence, x0, top, x1, bottom, tilt, vertical)
+def box(text, x0, top, x1, bottom, confidence=0.99, tilt=0.0, vertical=False, under_seal=False):
+    return Box(text, confidence, x0, top, x1, bottom, tilt, vertical, under_seal)
 
 
 def test_boxes_on_one_baseline_join_and_seal_arcs_signatures_and_vertical_text_drop():
@@ -321,3 +322,79 @@ def test_ocr_lines_near_the_body_size_get_exactly_it():
     # In a mixed document the text layer's body size wins.
     mixed = settle_sizes([page(1, [14.0, 14.0], is_ocr=False), page(2, [14.8, 13.3])])
     assert [ln.size for ln in mixed[1].lines] == [14.0, 14.0]
+
+
+# -- seals over the signature: found by their ring, the reading checked against the document ----
+# Centres read off the page images (pdftoppm -r 50, pixels ÷ 50/72): nj p.1 is signed by two
+# organs, each under its grey seal; shebao p.2 and dabing p.1 carry one grey seal, sz p.1 a red one.
+SEALS = {
+    ("NEG_scanned_nj_yanglao_baoxian_xize_tongzhi.pdf", 1): [(202, 540), (440, 555)],
+    ("NEG_scanned_dg_shebao_tongzhi_2016.pdf", 2): [(430, 555)],
+    ("NEG_scanned_dg_dabing_yibao_xize_2016.pdf", 1): [(405, 630)],
+    ("NEG_imageonly_sz_juzhu_dengji_juzhuzheng_guiding_2016.pdf", 1): [(395, 670)],
+    ("NEG_scanned_dg_shebao_tongzhi_2016.pdf", 1): [],  # the 红头 and title, no seal
+    ("laodong_fa_1994.pdf", 3): [],  # a page of printed text
+    ("gd_renkou_jisheng_tiaoli_2008_webprint.pdf", 1): [],  # a web print: menus, a logo
+}
+
+
+@pytest.mark.parametrize("name,page", sorted(SEALS))
+def test_seals_are_found_by_their_ring_in_grey_and_in_red(name, page):
+    path = real_pdf(name)
+    needs_ocr()
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        found = ocr.find_seals(ocr.render(pdf, page - 1))
+    finally:
+        pdf.close()
+    expected = SEALS[name, page]
+    assert len(found) == len(expected)
+    for x, y in expected:
+        assert any(abs(fx - x) < 25 and abs(fy - y) < 25 and 48 <= r <= 70 for fx, fy, r in found), (x, y, found)
+
+
+def test_a_doubtful_reading_under_a_seal_takes_the_documents_sure_spelling():
+    # nj p.1 as the recogniser reads it: the 版头 prints both organs clear of the seals; the
+    # signature under them lost 人/保 to the ring and star, and 京 to a faint ring (read surely!).
+    header = [box("南京市人力资源和社会保障局", 97, 115, 420, 150, confidence=0.987),
+              box("南京市财政局", 95, 165, 420, 200, confidence=1.0),
+              box("南京市人力资源和社会保障局办公室", 89, 701, 330, 716, confidence=0.999)]
+    signature = [box("南京市去力资源和社会标障局", 115, 539, 290, 556, confidence=0.818, under_seal=True),
+                 box("南市财政局", 368, 541, 470, 556, confidence=0.998, under_seal=True),
+                 box("2015年5月26日", 389, 569, 480, 584, confidence=0.8, under_seal=True)]
+    body = [box("各区人力资源和社会保障局、财政局", 92, 399, 400, 414, confidence=0.86)]
+    page = header + signature + body
+    snapped = ocr.snap(page, ocr.sure_texts(page))
+    assert [b.text for b in snapped[3:6]] == ["南京市人力资源和社会保障局", "南京市财政局",
+                                               "2015年5月26日"]  # a date is never taken from another line
+    assert snapped[:3] == header and snapped[6:] == body  # sure, or nothing close enough
+    # Only readings in doubt: the same signature read surely and clear of a seal stays as read.
+    clear = [replace(b, confidence=0.99, under_seal=False) for b in signature]
+    assert ocr.snap(header + clear, ocr.sure_texts(header)) == header + clear
+
+
+def test_the_signature_under_nj_grey_seals_reads_as_printed(ocr_cache):
+    # The image shows 南京市人力资源和社会保障局 and 南 京 市 财 政 局 under the two seals.
+    path = real_pdf("NEG_scanned_nj_yanglao_baoxian_xize_tongzhi.pdf")
+    needs_ocr()
+    page, _, meta = first_page(path, ocr_cache)
+    texts = [ln.text.replace(" ", "") for ln in page.lines]
+    assert "南京市人力资源和社会保障局南京市财政局" in texts
+    assert meta["date"] == "2015-05-28"
+
+
+# -- small print is read from a finer rendering ---------------------------------------------------
+def test_type_size_and_which_pages_are_read_again_finer(monkeypatch):
+    body = [box("第一条为了贯彻落实规划纲要", 80, 100 + 25 * i, 400, 120 + 25 * i) for i in range(5)]  # 20 pt boxes
+    small = [box("第一条为了贯彻落实规划纲要", 80, 100 + 9 * i, 300, 107.5 + 9 * i) for i in range(5)]  # 7.5 pt
+    assert ocr.type_size(body) == 16.0 and ocr.type_size(small) == 6.0
+
+    def no_render(*_a, **_k):
+        raise AssertionError("a page in body type was rendered again")
+
+    monkeypatch.setattr(ocr, "render", no_render)
+    assert ocr.reread_small(None, 0, body) == body
+    with pytest.raises(AssertionError):
+        ocr.reread_small(None, 0, small)
