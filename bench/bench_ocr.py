@@ -1,22 +1,36 @@
 """OCR accuracy and speed without hand transcriptions: text-layer pages rendered and read back.
 
-    PYTHONPATH=. nice -n 10 python bench/bench_ocr.py [--per-doc 2] [--threads 1]
+    PYTHONPATH=. nice -n 10 python bench/bench_ocr.py [--per-doc 2] [--threads 1] [--only NAME] [--dump FILE]
 
 Pages: page 1 and the middle page of every text-layer document of ../shared/real (positives; the
 TRICKY files are left out: their text layers are the defects under repair, so they are no
-reference) and of the bundled corpus — 60+ pages. Each page is rendered and read exactly as
-`kb ingest --ocr` reads a scan (kb/ocr.py: 108 dpi, seals dropped, boxes → lines), and the
-text is compared with the page's own text layer, both cleaned by clean.clean_text (the repairs
-every page gets) with whitespace removed and full-width letters and digits folded.
+reference) and of the bundled corpus, 56 pages. Each page is rendered and read as
+`kb ingest --ocr` reads a scan (kb/ocr.py), and the text compared with the page's own text layer.
 
-CER = edit distance / reference characters, over all pages (micro) and per page (median, worst).
-"without punctuation" drops punctuation from both sides first: what a search for words sees.
-Pages with pictures are left out (a screenshot's text is read by OCR but is in no text layer).
-Web prints are also reported apart: their menus and link bars are furniture in small type.
-Known reference defects stay in and count as errors: a font pdfium cannot render (dg_minban
-p.1's title is blank in the image), a title missing from hz's text layer, web-print chrome.
-pages/s: rendering + OCR on --threads onnxruntime threads (1: what each ingest worker uses).
-Timings on this shared machine are noisy; the CER is not.
+Before and after, in one run on the same pages: "before" is one reading at 108 dpi (what the
+previous release did on every page); "after" adds what kb/ocr.py now does, a small-print page
+re-read finer (reread_small) and readings in doubt checked against the page's sure ones (snap).
+pages/s for each, render + OCR on --threads onnxruntime threads (1: what each ingest worker
+uses); timings on this shared machine are noisy, their ratio in one run less so.
+
+Compared after folding (and nothing else): whitespace; full-width letters and digits and
+（）：；，！？［］ to their ASCII forms (laodong_fa sets its 列项 in half-width "(一)…;", most
+documents in full-width, and the two look alike on the page); both sides through
+clean.clean_text (the repairs every page gets).
+
+CER = edit distance / reference characters, over all pages (micro), per group (printed
+documents, web prints), per page (median, worst). Two measures:
+* all text: every line of the page on both sides;
+* as indexed: on each side the lines clean.label_pages labels furniture are left out (URL
+  header, a site's menu, page numbers, rules), the page taken as a one-page document: what
+  search sees. Web prints carry chrome the text layer and the image disagree on (a logo or a
+  button drawn as a picture, a menu printed white on white, a bullet image read as "·").
+Edits are also split by kind (punctuation, Chinese, digits, Latin, "lines": a run of 6+ missed
+or added in one piece). Pages with pictures (over 5 % of the page) are left out: a screenshot's
+text is read by OCR but is in no text layer. Known reference defects stay in and count:
+dg_minban p.1's title is in a font pdfium cannot draw (blank in the image), hz's title line is
+missing from its text layer, gd_yinjin's text layer has no character for a box glyph the page
+shows (read as 口).
 """
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ from pathlib import Path
 from .model import Line, Page
 
 SCALE = 1.5  # 108 dpi: body text (16 pt) is ~24 px high, enough for the recogniser, half the cost of 144 dpi
-ENGINE = "rapidocr-onnxruntime 1.4.4 PP-OCRv4 det+rec (cls on turned pages), 108 dpi, seals dropped and found, sparse pages tried turned"  # cache key: change it to OCR again
+ENGINE = "rapidocr-onnxruntime 1.4.4 PP-OCRv4 det+rec (cls on turned pages), 108 dpi (small print re-read finer), seals dropped and found, sparse pages tried turned"  # cache key: change it to OCR again
 MIN_CONFIDENCE = 0.5
 # A short run read with little confidence is a seal's letters on a grey scan (no red to drop),
 # a handwritten signature or a speck: printed text of these documents reads at 0.9 and over.
@@ -191,7 +191,9 @@ def recognise(img, scale: float = SCALE, threads: int = 1, turned: bool = False)
 # Small print: the recogniser reads a line scaled to 48 px high, so a 6 pt web print at 108 dpi
 # (9 px) is read from a blur. Where the page's text is small, each box is read again from a
 # rendering at which its type is ~FINE_PX high, and the more confident reading is kept.
-SMALL_PX = 20  # the page's median type size × SCALE under this: small print
+# At 108 dpi 10 pt web prints and 12 pt laws read with no more errors than 16 pt notices (bench);
+# 6 pt (gd_yinjin, 9 px) is where characters go. Re-reading costs a second recognition pass.
+SMALL_PX = 14  # the page's median type size × SCALE under this (under ~9.3 pt): small print
 FINE_PX = 32
 MAX_SCALE = 4.0
 
@@ -199,8 +201,8 @@ MAX_SCALE = 4.0
 def type_size(boxes: list[Box]) -> float | None:
     """The page's median type size in points, from its upright boxes of 2+ characters."""
     heights = [b.bottom - b.top for b in boxes if not b.vertical and abs(b.tilt) <= MAX_TILT and len(b.text) >= 2]
-    # A detector's box stands ~1.25 type sizes high (its margin around the ink).
-    return statistics.median(heights) / 1.25 if heights else None
+    # The detector's box of a line stands about one type size high (16 pt text: 15.7 pt boxes).
+    return statistics.median(heights) if heights else None
 
 
 def reread_small(pdf, index: int, boxes: list[Box], threads: int = 1) -> list[Box]:

@@ -387,14 +387,15 @@ def test_the_signature_under_nj_grey_seals_reads_as_printed(ocr_cache):
 
 # -- small print is read from a finer rendering ---------------------------------------------------
 def test_type_size_and_which_pages_are_read_again_finer(monkeypatch):
-    body = [box("第一条为了贯彻落实规划纲要", 80, 100 + 25 * i, 400, 120 + 25 * i) for i in range(5)]  # 20 pt boxes
-    small = [box("第一条为了贯彻落实规划纲要", 80, 100 + 9 * i, 300, 107.5 + 9 * i) for i in range(5)]  # 7.5 pt
-    assert ocr.type_size(body) == 16.0 and ocr.type_size(small) == 6.0
+    body = [box("第一条为了贯彻落实规划纲要", 80, 100 + 25 * i, 400, 116 + 25 * i) for i in range(5)]  # 16 pt
+    web = [box("第一条为了贯彻落实规划纲要", 80, 100 + 14 * i, 300, 110 + 14 * i) for i in range(5)]  # 10 pt
+    small = [box("第一条为了贯彻落实规划纲要", 80, 100 + 9 * i, 300, 106 + 9 * i) for i in range(5)]  # 6 pt
+    assert (ocr.type_size(body), ocr.type_size(web), ocr.type_size(small)) == (16.0, 10.0, 6.0)
 
     def no_render(*_a, **_k):
         raise AssertionError("a page in body type was rendered again")
 
     monkeypatch.setattr(ocr, "render", no_render)
-    assert ocr.reread_small(None, 0, body) == body
+    assert ocr.reread_small(None, 0, body) == body and ocr.reread_small(None, 0, web) == web
     with pytest.raises(AssertionError):
         ocr.reread_small(None, 0, small)
