@@ -195,7 +195,7 @@ def main() -> None:
           f"{sum(r['before', 'all'][0] for r in rows)} reference characters; "
           f"left out (blank, or pictures on the page): {', '.join(skipped) or 'none'}")
     print("compared after folding: whitespace; full-width letters and digits, （）：；，！？［］ to their "
-          "ASCII forms (clean.fold_width + bench normalise); both sides through clean.clean_text")
+          "ASCII forms (text.fold_width + bench normalise); both sides through clean.clean_text")
     print(f"{'CER (micro)':<40} {'before':>8} {'after':>8}   {'as indexed: before':>18} {'after':>8}")
     groups = (("all pages", lambda r: True), ("printed documents", lambda r: not r["web"]), ("web prints", lambda r: r["web"]))
     for label, keep in groups:
