@@ -275,12 +275,11 @@ def sure_texts(boxes: list[Box]) -> list[str]:
             if b.confidence >= SURE and not b.under_seal and len(b.text.strip()) >= 4]
 
 
-def _closest(text: str, lexicon: list[str]) -> str | None:
-    """The one stretch of a sure reading within reach of ``text``, or None (none, or two)."""
+def _closest(text: str, lexicon: list[str], reach: int) -> str | None:
+    """The one stretch of a sure reading within ``reach`` edits of ``text``, or None (none, or two)."""
     from rapidfuzz.distance import Levenshtein
 
     n = len(text)
-    reach = max(1, n // 5)  # one character in five: a seal's ring or star over a few of them
     chars = set(text)
     best: dict[str, int] = {}
     for sure in lexicon:
@@ -312,27 +311,39 @@ def snap(boxes: list[Box], lexicon: list[str]) -> list[Box]:
     页头 or 版记 prints clear of the seal (南京市人力资源和社会保障局文件, …办公室), so a reading
     under a seal or below ``DOUBT``, of 5+ mostly Chinese characters, that is within one
     character in five of exactly one stretch of a sure reading of the document takes that
-    stretch. Never when the characters that differ are digits or numerals: a date or a number
-    must come from the page, not from another line.
+    stretch. A sure reading under a seal only within one character (南市财政局: the faint ring
+    hid 京). Never when the characters that differ are digits or numerals (a date or a number
+    must come from the page, not from another line), nor only punctuation (two organs signed
+    side by side are not "广东省…厅、广东省…厅" because the body lists them so).
     """
     out = []
     for b in boxes:
         text = b.text.strip()
         if (b.under_seal or b.confidence < DOUBT) and len(text) >= 5 and _cjk_share(text) >= 0.8:
-            found = _closest(text, lexicon)
-            if found and not _numeral_edit(text, found):
+            # One character in five for a doubtful reading: a seal's ring or star over a few.
+            reach = max(1, len(text) // 5) if b.confidence < DOUBT else 1
+            found = _closest(text, lexicon, reach)
+            if found and _letters_edited(text, found):
                 b = replace(b, text=found)
         out.append(b)
     return out
 
 
-def _numeral_edit(a: str, b: str) -> bool:
+def _letters_edited(a: str, b: str) -> bool:
+    """The edits from ``a`` to ``b`` change some Chinese or Latin letter, and no digit or numeral."""
+    import unicodedata
+
     from rapidfuzz.distance import Levenshtein
 
+    letters = False
     for op in Levenshtein.opcodes(a, b):
-        if op.tag != "equal" and _NUMERALS.search(a[op.src_start:op.src_end] + b[op.dest_start:op.dest_end]):
-            return True
-    return False
+        if op.tag == "equal":
+            continue
+        changed = a[op.src_start:op.src_end] + b[op.dest_start:op.dest_end]
+        if _NUMERALS.search(changed):
+            return False
+        letters = letters or any(unicodedata.category(ch)[0] == "L" for ch in changed)
+    return letters
 
 
 # -- boxes → lines ----------------------------------------------------------------------------

@@ -364,12 +364,18 @@ def test_a_doubtful_reading_under_a_seal_takes_the_documents_sure_spelling():
     signature = [box("南京市去力资源和社会标障局", 115, 539, 290, 556, confidence=0.818, under_seal=True),
                  box("南市财政局", 368, 541, 470, 556, confidence=0.998, under_seal=True),
                  box("2015年5月26日", 389, 569, 480, 584, confidence=0.8, under_seal=True)]
-    body = [box("各区人力资源和社会保障局、财政局", 92, 399, 400, 414, confidence=0.86)]
-    page = header + signature + body
-    snapped = ocr.snap(page, ocr.sure_texts(page))
+    body = [box("各区人力资源和社会保障局、财政局", 92, 399, 400, 414, confidence=0.86),
+            box("广东省发展和改革委员会、广东省公", 92, 420, 400, 436, confidence=0.99)]
+    # yuejiaokao p.6: organs signed side by side under their seals, read surely; the body wraps
+    # the same list "…委员会、广东省公|安厅…" (3 edits away: not for a sure reading), with 、 (only punctuation).
+    side_by_side = [box("广东省发展和改革委员会广东省公安厅", 80, 600, 400, 616, confidence=0.976, under_seal=True),
+                    box("广东省人力资源和社会保障厅广东省住房和城乡建设厅", 80, 640, 520, 656, confidence=0.999, under_seal=True)]
+    page = header + signature + body + side_by_side
+    lexicon = ocr.sure_texts(page) + ["广东省人力资源和社会保障厅、广东省住房和城乡建设厅"]
+    snapped = ocr.snap(page, lexicon)
     assert [b.text for b in snapped[3:6]] == ["南京市人力资源和社会保障局", "南京市财政局",
                                                "2015年5月26日"]  # a date is never taken from another line
-    assert snapped[:3] == header and snapped[6:] == body  # sure, or nothing close enough
+    assert snapped[:3] == header and snapped[6:] == body + side_by_side  # sure, or nothing close enough
     # Only readings in doubt: the same signature read surely and clear of a seal stays as read.
     clear = [replace(b, confidence=0.99, under_seal=False) for b in signature]
     assert ocr.snap(header + clear, ocr.sure_texts(header)) == header + clear
