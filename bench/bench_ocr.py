@@ -176,7 +176,8 @@ def main() -> None:
                     row[when, what, "kinds"] = error_kinds(r, h)
                     if when == "after" and what == "all":
                         dumped.append({"doc": path.stem, "page": page_no, "ref": r, "hyp": h,
-                                       "boxes": [dataclasses.asdict(b) for b in boxes]})
+                                       "boxes": [dataclasses.asdict(b) for b in boxes],
+                                       "before_boxes": [dataclasses.asdict(b) for b in base]})
             rows.append(row)
 
             def cer(key):

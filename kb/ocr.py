@@ -357,13 +357,20 @@ _PUNCT_BETWEEN = re.compile(rf"(?<=[{_CJK}）》”])([,;:?!])|([,;:?!(])(?=[{_C
 _DOC_NUMBER_YEAR = re.compile(rf"(?<=[{_CJK}])\s*[〔\[［【﹝(（]\s*(\d{{4}})\s*[〕\]］】﹞)）]\s*(?=第?\s*\d{{1,5}}\s*号)")
 
 
+# GB/T 9704 prints a page number between 一字线 dashes (— 2 —), which the recogniser reads as the
+# character 一 (一2一, -9一): a line of a number between two dashes is a page number, with dashes.
+_PAGE_NUMBER = re.compile(r"^[一—－\-–]\s*(\d{1,4})\s*[一—－\-–]$")
+
+
 def fix_punctuation(text: str) -> str:
     """Punctuation the recogniser confuses, as the text layer of these documents sets it.
 
     Half-width ，；：（） between Chinese characters become full-width (the recogniser often returns
     the ASCII look-alike; between digits or Latin letters, as in 3.5 or 2016:1, they stay), and
-    the brackets around a 发文字号's year become 〔〕.
+    the brackets around a 发文字号's year become 〔〕, and a page number's dashes read as 一 are dashes.
     """
+    if _PAGE_NUMBER.match(text.strip()):
+        return _PAGE_NUMBER.sub(lambda m: f"—{m.group(1)}—", text.strip())
     text = _DOC_NUMBER_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text)
     return _PUNCT_BETWEEN.sub(lambda m: _HALF_TO_FULL[m.group()], text)
 

@@ -309,6 +309,8 @@ def test_ocr_punctuation_is_set_as_the_text_layer_sets_it():
     assert fix_punctuation("职工,其通过积分制(试行)") == "职工，其通过积分制（试行）"
     assert fix_punctuation("惠府（2016）57号 3.5,2") == "惠府〔2016〕57号 3.5,2"
     assert fix_punctuation("（2016年修订）") == "（2016年修订）"
+    assert fix_punctuation("一2一") == fix_punctuation("-9一").replace("9", "2") == "—2—"
+    assert fix_punctuation("一2一三") == "一2一三" and fix_punctuation("第一2一") == "第一2一"
 
 
 def test_ocr_lines_near_the_body_size_get_exactly_it():
