@@ -9,6 +9,8 @@ there in all six, and a seal over the signature on three), page 2 of the shortes
 (NEG_scanned_dg_shebao, 2 pages) to ingest one whole file end to end through the CLI, and one
 image page inside a mixed document. Tests that need the `ocr` extra skip, saying so, where it is
 not installed; CI (.ci/run) installs it. The geometry rules run on made-up boxes, without it.
+Seal finding runs on rendered pages only (no recognition): the seals' centres were read off the
+page images. The per-page progress test reads its pages from the module's OCR cache.
 """
 from __future__ import annotations
 
