@@ -397,9 +397,10 @@ def test_the_signature_under_nj_grey_seals_reads_as_printed(ocr_cache):
 
 # -- small print is read from a finer rendering ---------------------------------------------------
 def test_type_size_and_which_pages_are_read_again_finer(monkeypatch):
-    body = [box("第一条为了贯彻落实规划纲要", 80, 100 + 25 * i, 400, 116 + 25 * i) for i in range(5)]  # 16 pt
-    web = [box("第一条为了贯彻落实规划纲要", 80, 100 + 14 * i, 300, 110 + 14 * i) for i in range(5)]  # 10 pt
-    small = [box("第一条为了贯彻落实规划纲要", 80, 100 + 9 * i, 300, 106 + 9 * i) for i in range(5)]  # 6 pt
+    # 13 characters a line; box heights as the detector draws them (15.7 pt on 16 pt type, 10.7 on 6).
+    body = [box("第一条为了贯彻落实规划纲要", 80, 100 + 25 * i, 80 + 13 * 16, 115.7 + 25 * i) for i in range(5)]
+    web = [box("第一条为了贯彻落实规划纲要", 80, 100 + 14 * i, 80 + 13 * 10, 112.5 + 14 * i) for i in range(5)]
+    small = [box("第一条为了贯彻落实规划纲要", 80, 100 + 9 * i, 80 + 13 * 6, 110.7 + 9 * i) for i in range(5)]
     assert (ocr.type_size(body), ocr.type_size(web), ocr.type_size(small)) == (16.0, 10.0, 6.0)
 
     def no_render(*_a, **_k):
