@@ -144,7 +144,9 @@ def parse_one(path: str, doc_id: str, sha256: str, options: dict):
     from .parse import parse_pdf
 
     # The wall-clock budget is the watchdog's (kb.worker), which also stops a page that never ends.
-    doc = parse_pdf(Path(path), doc_id, sha256=sha256, max_seconds=float("inf"), **options)
+    # Each page OCR'd is told to the parent at once: the progress bar moves per page of a scan.
+    doc = parse_pdf(Path(path), doc_id, sha256=sha256, max_seconds=float("inf"),
+                    on_ocr_page=lambda page, count: worker.tell(("ocr", page, count)), **options)
     # The document's path is printed (docs, citations): escaped when it is not printable UTF-8;
     # the manifest keeps the real name, which freshness and removal need.
     return doc if path.isprintable() else replace(doc, path=shown(path))
@@ -204,11 +206,29 @@ def ingest(
         tasks: list[worker.Task] = []
         queued: dict[str, dict] = {}
 
-        def progress(path) -> None:
+        # A file is one step of the progress bar, and a file that turns out to need OCR adds one
+        # step a page when its first OCR'd page is told (worker.tell): page count, pages told.
+        ocr_steps: dict[int, list[int]] = {}
+
+        def progress(path, task_no: int | None = None) -> None:
             nonlocal done
-            done += 1
+            pages, told = ocr_steps.pop(task_no, (0, 0))
+            done += 1 + pages - told  # the pages of a file that did not need OCR, at its end
             if on_progress:
                 on_progress(path, done, total)
+
+        def ocr_page(task, note) -> None:
+            nonlocal done, total
+            _, _page, count = note
+            steps = ocr_steps.setdefault(task.key[0], [0, 0])
+            if not steps[0]:
+                steps[0] = count
+                total += count
+            if steps[1] < steps[0]:
+                steps[1] += 1
+                done += 1
+            if on_progress:
+                on_progress(task.path, done, total)
 
         if on_progress:
             on_progress("", 0, total)
@@ -260,7 +280,7 @@ def ingest(
 
         # Largest first: a long file started last would leave the other core idle while it finishes.
         tasks.sort(key=lambda t: -t.key[2]["size"])
-        for task, doc, err in worker.run(tasks, budget):
+        for task, doc, err in worker.run(tasks, budget, on_note=ocr_page):
             i, doc_id, stat, sha, existed = task.key
             try:
                 if err is not None:
@@ -275,7 +295,7 @@ def ingest(
             else:
                 verdicts[i] = (existed, doc_id)
                 report.warnings.extend({"doc_id": doc_id, "warning": w} for w in doc.warnings)
-            progress(task.path)
+            progress(task.path, i)
 
         report.skipped.sort(key=lambda r: r["path"])  # the workers finish in any order; the report does not
         for i in sorted(verdicts):

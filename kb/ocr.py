@@ -42,7 +42,7 @@ from .model import Line, Page
 from .text import HAN_WIDE as _CJK
 
 SCALE = 1.5  # 108 dpi: body text (16 pt) is ~24 px high, enough for the recogniser, half the cost of 144 dpi
-ENGINE = "rapidocr-onnxruntime 1.4.4 PP-OCRv4 det+rec (cls on turned pages), 108 dpi, seals dropped, sparse pages tried turned"  # cache key: change it to OCR again
+ENGINE = "rapidocr-onnxruntime 1.4.4 PP-OCRv4 det+rec (cls on turned pages), 108 dpi (small print re-read finer), seals dropped and found, sparse pages tried turned"  # cache key: change it to OCR again
 MIN_CONFIDENCE = 0.5
 # A short run read with little confidence is a seal's letters on a grey scan (no red to drop),
 # a handwritten signature or a speck: printed text of these documents reads at 0.9 and over.
@@ -80,6 +80,7 @@ class Box:
     bottom: float
     tilt: float = 0.0  # slope of the box's top edge
     vertical: bool = False
+    under_seal: bool = False  # overlaps a seal's ring (``find_seals``): its reading is in doubt
 
 
 _ENGINES: dict[int, object] = {}
@@ -135,6 +136,36 @@ def drop_seals(img, scale: float = SCALE):
     return out
 
 
+# A 公章 is 38–45 mm across (radius 54–64 pt); the ring is what the seal detector looks for.
+SEAL_RADIUS = (48, 70)
+
+
+def find_seals(img, scale: float = SCALE) -> list[tuple[float, float, float]]:
+    """The round seals on a page image, as (x, y, radius) in PDF points.
+
+    Found by their ring (a Hough circle), whatever the colour: a grey scan of a red seal is as
+    dark as the text, so ``drop_seals`` cannot take it out, but the text under it is still in
+    doubt. On printed pages without a seal nothing is found (no text forms a ring this large).
+    """
+    import cv2
+
+    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
+    small = cv2.GaussianBlur(cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), (5, 5), 0)
+    k = scale * 0.5  # pixels of ``small`` per point
+    # Canny threshold 60 and 25 votes: a faint grey ring (nj p.1, right) is found; tried on
+    # laodong_fa, xianfa and web prints, no text block forms one.
+    found = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT, dp=1, minDist=80 * k, param1=60, param2=25,
+                             minRadius=int(SEAL_RADIUS[0] * k), maxRadius=int(SEAL_RADIUS[1] * k))
+    return [] if found is None else [(float(x / k), float(y / k), float(r / k)) for x, y, r in found[0]]
+
+
+def _overlaps(box: "Box", seal: tuple[float, float, float]) -> bool:
+    x, y, r = seal
+    dx = max(box.x0 - x, 0, x - box.x1)
+    dy = max(box.top - y, 0, y - box.bottom)
+    return dx * dx + dy * dy < r * r
+
+
 def recognise(img, scale: float = SCALE, threads: int = 1, turned: bool = False) -> list[Box]:
     """The text boxes the engine reads in ``img``, in PDF points.
 
@@ -158,6 +189,50 @@ def recognise(img, scale: float = SCALE, threads: int = 1, turned: bool = False)
     return boxes
 
 
+# Small print: the recogniser reads a line scaled to 48 px high, so a 6 pt web print at 108 dpi
+# (9 px) is read from a blur. Where the page's text is small, each box is read again from a
+# rendering at which its type is ~FINE_PX high, and the more confident reading is kept.
+# At 108 dpi 10 pt web prints and 12 pt laws read with no more errors than 16 pt notices (bench);
+# 6 pt (gd_yinjin, 9 px) is where characters go. Re-reading costs a second recognition pass.
+SMALL_PX = 14  # the page's median type size × SCALE under this (under ~9.3 pt): small print
+FINE_PX = 32
+MAX_SCALE = 4.0
+
+
+def type_size(boxes: list[Box]) -> float | None:
+    """The page's median type size in points, by the advance of its lines of Chinese.
+
+    Not by box height: the detector's margin round the ink is about constant, so its boxes
+    stand 15.7 pt high on 16 pt type but 10.7 pt on 5.9 pt type (gd_yinjin). Chinese characters
+    are square, so a run of them advances one type size per character (``_measured``).
+    """
+    sizes = [(b.x1 - b.x0) / _ems(b.text) for b in boxes
+             if not b.vertical and abs(b.tilt) <= MAX_TILT and _ems(b.text) >= PITCH_CHARS and _cjk_share(b.text) >= 0.6]
+    return statistics.median(sizes) if sizes else None
+
+
+def reread_small(pdf, index: int, boxes: list[Box], threads: int = 1) -> list[Box]:
+    """``boxes`` of a small-print page read again at a finer rendering; others as they are."""
+    size = type_size(boxes)
+    if size is None or size * SCALE >= SMALL_PX:
+        return boxes
+    fine = min(MAX_SCALE, FINE_PX / size)
+    img = drop_seals(render(pdf, index, scale=fine), scale=fine)
+    h, w = img.shape[:2]
+    todo = [i for i, b in enumerate(boxes) if not b.vertical and abs(b.tilt) <= MAX_TILT]
+    crops = [img[max(0, int(boxes[i].top * fine)):min(h, int(boxes[i].bottom * fine) + 1),
+                 max(0, int(boxes[i].x0 * fine)):min(w, int(boxes[i].x1 * fine) + 1)] for i in todo]
+    keep = [(i, c) for i, c in zip(todo, crops) if c.size]
+    if not keep:
+        return boxes
+    read, _ = _engine(threads).text_rec([c for _, c in keep])
+    out = list(boxes)
+    for (i, _), (text, score) in zip(keep, read):
+        if text.strip() and score > out[i].confidence:
+            out[i] = replace(out[i], text=text, confidence=round(float(score), 3))
+    return out
+
+
 def turned(boxes: list[Box]) -> bool:
     """Most of the text runs vertically: a landscape page (a wide table) printed on its side."""
     upright = sum(len(b.text) for b in boxes if not b.vertical)
@@ -165,7 +240,7 @@ def turned(boxes: list[Box]) -> bool:
     return sideways > 2 * upright and sideways >= 20
 
 
-def read_page(pdf, index: int, threads: int = 1) -> list[Box]:
+def read_page(pdf, index: int, threads: int = 1, reread: bool = True) -> list[Box]:
     """The boxes of page ``index``: rendered, seals dropped, read; a page on its side is turned.
 
     A turned page (or one that reads almost nothing upright) is read again after a quarter turn clockwise (a landscape attachment bound
@@ -175,19 +250,105 @@ def read_page(pdf, index: int, threads: int = 1) -> list[Box]:
     """
     import cv2
 
-    img = drop_seals(render(pdf, index))
-    boxes = recognise(img, threads=threads)
+    page = render(pdf, index)
+    seals = find_seals(page)
+    img = drop_seals(page)
+    boxes = [replace(b, under_seal=True) if any(_overlaps(b, s) for s in seals) else b
+             for b in recognise(img, threads=threads)]
     # Read upright, a page on its side mostly yields nothing (sideways lines fail recognition
     # and are left out), so a page that reads under 40 characters is tried turned as well.
     if turned(boxes) or _chars(boxes) < 40:
         side = recognise(cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE), threads=threads, turned=True)
         if _chars(side) > 2 * _chars(boxes):
-            boxes = side
-    return boxes
+            return side  # in the turned frame: not re-read, and seals are not looked for
+    return reread_small(pdf, index, boxes, threads=threads) if reread else boxes
 
 
 def _chars(boxes: list[Box]) -> int:
     return sum(len(b.text) for b in boxes if not b.vertical)
+
+
+# -- readings in doubt → the document's sure reading -----------------------------------------
+SURE = 0.95  # a reading this confident, not under a seal, is the document's own spelling
+DOUBT = 0.9  # below this (or under a seal) a reading may be corrected
+_NUMERALS = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千万两]")
+
+
+def sure_texts(boxes: list[Box]) -> list[str]:
+    """What a page prints for certain: readings of 4+ characters at ``SURE`` or more, not under a seal."""
+    return [b.text.strip() for b in boxes
+            if b.confidence >= SURE and not b.under_seal and len(b.text.strip()) >= 4]
+
+
+def _closest(text: str, lexicon: list[str], reach: int) -> str | None:
+    """The one stretch of a sure reading within ``reach`` edits of ``text``, or None (none, or two)."""
+    from rapidfuzz.distance import Levenshtein
+
+    n = len(text)
+    chars = set(text)
+    best: dict[str, int] = {}
+    for sure in lexicon:
+        if len(chars & set(sure)) < 0.6 * len(chars):
+            continue
+        for size in range(max(4, n - reach), n + reach + 1):
+            for i in range(0, len(sure) - size + 1):
+                part = sure[i:i + size]
+                d = Levenshtein.distance(text, part, score_cutoff=reach)
+                if d <= reach:
+                    best[part] = min(d, best.get(part, d))
+    if not best:
+        return None
+    least = min(best.values())
+    found = [p for p, d in best.items() if d == least]
+    # A skipped character leaves two stretches one edit away (南市财政局: 南京市财政局 and
+    # 京市财政局): a whole sure reading is the name, a piece of one is not.
+    whole = [p for p in found if p in lexicon]
+    found = whole if len(found) > 1 and len(whole) == 1 else found
+    return found[0] if len(found) == 1 and least > 0 else None
+
+
+def snap(boxes: list[Box], lexicon: list[str]) -> list[Box]:
+    """Readings in doubt replaced by what the document prints for certain, where that is close.
+
+    A seal printed over the signature (its ring and star through two of the organ's characters,
+    in grey on a grey scan, where ``drop_seals`` cannot take it out) makes the recogniser misread
+    or skip a character: 南京市去力资源和社会标障局, 南市财政局. The signature repeats a name the
+    页头 or 版记 prints clear of the seal (南京市人力资源和社会保障局文件, …办公室), so a reading
+    under a seal or below ``DOUBT``, of 5+ mostly Chinese characters, that is within one
+    character in five of exactly one stretch of a sure reading of the document takes that
+    stretch. A sure reading under a seal only within one character (南市财政局: the faint ring
+    hid 京). Never when the characters that differ are digits or numerals (a date or a number
+    must come from the page, not from another line), nor only punctuation (two organs signed
+    side by side are not "广东省…厅、广东省…厅" because the body lists them so).
+    """
+    out = []
+    for b in boxes:
+        text = b.text.strip()
+        if (b.under_seal or b.confidence < DOUBT) and len(text) >= 5 and _cjk_share(text) >= 0.8:
+            # One character in five for a doubtful reading: a seal's ring or star over a few.
+            reach = max(1, len(text) // 5) if b.confidence < DOUBT else 1
+            found = _closest(text, lexicon, reach)
+            if found and _letters_edited(text, found):
+                b = replace(b, text=found)
+        out.append(b)
+    return out
+
+
+def _letters_edited(a: str, b: str) -> bool:
+    """The edits from ``a`` to ``b`` change some Chinese or Latin letter, and no digit or numeral."""
+    import unicodedata
+
+    from rapidfuzz.distance import Levenshtein
+
+    letters = False
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "equal":
+            continue
+        changed = a[op.src_start:op.src_end] + b[op.dest_start:op.dest_end]
+        if _NUMERALS.search(changed):
+            return False
+        letters = letters or any(unicodedata.category(ch)[0] == "L" for ch in changed)
+    return letters
 
 
 # -- boxes → lines ----------------------------------------------------------------------------
@@ -201,13 +362,20 @@ _PUNCT_BETWEEN = re.compile(rf"(?<=[{_CJK}）》”])([,;:?!])|([,;:?!(])(?=[{_C
 _DOC_NUMBER_YEAR = re.compile(rf"(?<=[{_CJK}])\s*[〔\[［【﹝(（]\s*(\d{{4}})\s*[〕\]］】﹞)）]\s*(?=第?\s*\d{{1,5}}\s*号)")
 
 
+# GB/T 9704 prints a page number between 一字线 dashes (— 2 —), which the recogniser reads as the
+# character 一 (一2一, -9一): a line of a number between two dashes is a page number, with dashes.
+_PAGE_NUMBER = re.compile(r"^[一—－\-–]\s*(\d{1,4})\s*[一—－\-–]$")
+
+
 def fix_punctuation(text: str) -> str:
     """Punctuation the recogniser confuses, as the text layer of these documents sets it.
 
     Half-width ，；：（） between Chinese characters become full-width (the recogniser often returns
     the ASCII look-alike; between digits or Latin letters, as in 3.5 or 2016:1, they stay), and
-    the brackets around a 发文字号's year become 〔〕.
+    the brackets around a 发文字号's year become 〔〕, and a page number's dashes read as 一 are dashes.
     """
+    if _PAGE_NUMBER.match(text.strip()):
+        return _PAGE_NUMBER.sub(lambda m: f"—{m.group(1)}—", text.strip())
     text = _DOC_NUMBER_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text)
     return _PUNCT_BETWEEN.sub(lambda m: _HALF_TO_FULL[m.group()], text)
 
@@ -360,8 +528,12 @@ class PageReader:
     """
 
     def __init__(self, path: str | Path, sha256: str, cache_dir: str | Path | None, *,
-                 run_engine: bool = True, threads: int = 1):
+                 run_engine: bool = True, threads: int = 1, on_read=None):
         self.path = Path(path)
+        # on_read(page_no, page_count) after each page read (progress: a scan takes minutes).
+        self.on_read = on_read
+        self._count: int | None = None
+        self.lexicon: list[str] = []
         self.cache = Path(cache_dir) / sha256 if cache_dir else None
         self.run_engine = run_engine
         self.threads = threads
@@ -399,20 +571,41 @@ class PageReader:
     def boxes(self, page_no: int) -> list[Box] | None:
         cached = self._cached(page_no)
         if cached is not None or not self.run_engine:
+            if cached is not None:
+                self._tell(page_no)
             return cached
-        import pypdfium2
-
         started = time.monotonic()
-        if self._pdf is None:
-            self._pdf = pypdfium2.PdfDocument(str(self.path))
-        boxes = read_page(self._pdf, page_no - 1, threads=self.threads)
+        boxes = read_page(self._open(), page_no - 1, threads=self.threads)
         self.seconds += time.monotonic() - started
         self._store(page_no, boxes)
+        self._tell(page_no)
         return boxes
+
+    def _open(self):
+        import pypdfium2
+
+        if self._pdf is None:
+            self._pdf = pypdfium2.PdfDocument(str(self.path))
+        return self._pdf
+
+    def _tell(self, page_no: int) -> None:
+        if self.on_read is None:
+            return
+        if self._count is None:
+            try:
+                self._count = len(self._open())
+            except Exception:  # noqa: BLE001 - progress only; extract reports an unreadable file
+                self._count = page_no
+        self.on_read(page_no, self._count)
 
     def __call__(self, page_no: int) -> tuple[Line, ...] | None:
         boxes = self.boxes(page_no)
-        return None if boxes is None else boxes_to_lines(boxes, page_no)
+        if boxes is None:
+            return None
+        # The document's sure readings so far, this page's included (a signature under a seal
+        # repeats the 版头 of page 1 or the 版记 below it).
+        self.lexicon += sure_texts(boxes)
+        return boxes_to_lines(snap(boxes, self.lexicon), page_no)
 
     def close(self) -> None:
         if self._pdf is not None:

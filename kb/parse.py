@@ -32,18 +32,22 @@ def parse_pdf(
     on_page: Callable[[int, int], None] | None = None,
     use_ocr: bool = False,
     ocr_cache: str | Path | None = None,
+    on_ocr_page: Callable[[int, int], None] | None = None,
     **budget,
 ) -> Document:
     """Read, repair and structure one PDF. Raises an ``InputError`` subclass for bad input.
 
     ``use_ocr``: OCR the pages without a text layer (kb/ocr.py). ``ocr_cache``: the directory
     of cached OCR results (the index's); pages cached there are used even without ``use_ocr``.
+    ``on_ocr_page(page_no, page_count)``: called after each page read by OCR.
     """
     path = Path(path)
     info: dict = {}
     text_warnings: list[str] = []
     sha256 = sha256 or file_sha256(path)
     reader = _ocr_reader(path, sha256, use_ocr, ocr_cache)
+    if reader is not None:
+        reader.on_read = on_ocr_page
     try:
         pages = extract.read_pages(path, on_page=on_page, metadata=info, warnings=text_warnings,
                                    page_ocr=reader, **budget)

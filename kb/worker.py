@@ -83,7 +83,18 @@ def _memory_error(err: BaseException) -> bool:
     return False
 
 
+_NOTE: Callable[[Any], None] | None = None  # set in a worker while it runs a task
+
+
+def tell(note: Any) -> None:
+    """From inside a task: send ``note`` to the parent now (``run``'s ``on_note``), before the
+    task's result; outside a worker, nothing. OCR says so after each page (a scan takes minutes)."""
+    if _NOTE is not None:
+        _NOTE(note)
+
+
 def _worker_main(conn, memory: int, parent: int, warm: tuple[str, ...]) -> None:
+    global _NOTE
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     if os.getppid() != parent:  # the parent died before the line above took effect
@@ -108,6 +119,7 @@ def _worker_main(conn, memory: int, parent: int, warm: tuple[str, ...]) -> None:
             return
         tid, fn, args, kwargs = msg
         conn.send(("start", tid, None))  # the file's clock starts now
+        _NOTE = lambda note, tid=tid: conn.send(("note", tid, note))  # noqa: E731
         try:
             reply = ("ok", tid, fn(*args, **kwargs))
         except BaseException as err:  # noqa: BLE001 - every failure goes back as a verdict
@@ -117,6 +129,7 @@ def _worker_main(conn, memory: int, parent: int, warm: tuple[str, ...]) -> None:
                 reply = ("input", tid, err)
             else:
                 reply = ("error", tid, f"{type(err).__name__}: {err}")
+        _NOTE = None
         try:
             conn.send(reply)
         except MemoryError:
@@ -153,8 +166,12 @@ class _Worker:
         self.kill()
 
 
-def run(tasks: list[Task], budget: Budget) -> Iterator[tuple[Task, Any, BaseException | None]]:
+def run(tasks: list[Task], budget: Budget,
+        on_note: Callable[[Task, Any], None] | None = None) -> Iterator[tuple[Task, Any, BaseException | None]]:
     """(task, result, None) or (task, None, error) for each task, in the order they finish.
+
+    ``on_note(task, note)`` is called for each ``tell(note)`` of a running task; a note does not
+    move the task's deadline.
 
     The error is the worker's ``InputError``, a ``TimeBudgetError`` or ``MemoryBudgetError``, a
     ``ParserCrashError`` (the worker died), or a ``RemoteError`` (a bug in our code). Leaving the
@@ -184,6 +201,11 @@ def run(tasks: list[Task], budget: Budget) -> Iterator[tuple[Task, Any, BaseExce
                     kind, _tid, payload = conn.recv()
                     if kind == "start":
                         busy[conn] = (w, task, time.monotonic() + budget.seconds)
+                        continue
+                    if kind == "note":
+                        busy[conn] = (w, task, deadline)
+                        if on_note is not None:
+                            on_note(task, payload)
                         continue
                 except (EOFError, OSError):
                     w.proc.join(1)

@@ -9,10 +9,14 @@ there in all six, and a seal over the signature on three), page 2 of the shortes
 (NEG_scanned_dg_shebao, 2 pages) to ingest one whole file end to end through the CLI, and one
 image page inside a mixed document. Tests that need the `ocr` extra skip, saying so, where it is
 not installed; CI (.ci/run) installs it. The geometry rules run on made-up boxes, without it.
+Seal finding runs on rendered pages only (no recognition): the seals' centres were read off the
+page images. The per-page progress test reads its pages from the module's OCR cache.
 """
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import replace
 from pathlib import Path
 import shutil
 
@@ -191,6 +195,44 @@ def test_an_unchanged_file_is_never_ocrd_again(shebao, tmp_path, monkeypatch):
     assert docs["same_bytes_new_name"]["ocr_pages"] == [1, 2]
 
 
+def test_the_progress_bar_moves_per_ocrd_page(shebao, tmp_path):
+    # The pages come from the OCR cache of the shebao ingest (a cached page is told like a read one).
+    from kb.ingest import ingest
+
+    path, index, _ = shebao
+    fresh = tmp_path / "index"
+    shutil.copytree(index / "ocr", fresh / "ocr")
+    calls = []
+    report = ingest([path], fresh, use_ocr=True, on_progress=lambda p, done, total: calls.append((p, done, total)))
+    assert report.added == ["NEG_scanned_dg_shebao_tongzhi_2016"]
+    # One step for the file, and one for each of its 2 pages once the first is OCR'd.
+    assert calls == [("", 0, 1), (str(path), 1, 3), (str(path), 2, 3), (str(path), 3, 3)]
+
+
+def _tell_then_sleep(pages: int, seconds: float) -> str:
+    from kb import worker
+
+    for page in range(1, pages + 1):
+        worker.tell(("ocr", page, pages))
+    time.sleep(seconds)
+    return "done"
+
+
+def test_page_notes_reach_the_parent_and_do_not_extend_the_time_budget():
+    from kb import worker
+    from kb.errors import TimeBudgetError
+
+    notes = []
+    tasks = [worker.Task(key=1, path="quick.pdf", fn=_tell_then_sleep, args=(3, 0.0)),
+             worker.Task(key=2, path="slow.pdf", fn=_tell_then_sleep, args=(2, 60.0))]
+    results = {t.key: (doc, err) for t, doc, err in worker.run(
+        tasks, worker.Budget(seconds=3, memory=0, workers=2), on_note=lambda t, n: notes.append((t.key, n)))}
+    assert results[1] == ("done", None)
+    assert results[2][0] is None and isinstance(results[2][1], TimeBudgetError)
+    assert sorted(notes) == [(1, ("ocr", 1, 3)), (1, ("ocr", 2, 3)), (1, ("ocr", 3, 3)),
+                             (2, ("ocr", 1, 2)), (2, ("ocr", 2, 2))]
+
+
 # -- a mixed document: text pages stay as they are -------------------------------------------
 def test_mixed_document_ocrs_only_its_image_page(tmp_path, ocr_cache):
     text_pdf = real_pdf("hz_yibao_tiaozheng_2016_hf57.pdf")
@@ -228,8 +270,8 @@ def test_flag_without_the_extra_says_what_to_install(tmp_path, monkeypatch):
 
 
 # -- boxes → lines, on made-up boxes (no engine needed) ----------------------------------------
-def box(text, x0, top, x1, bottom, confidence=0.99, tilt=0.0, vertical=False):
-    return Box(text, confidence, x0, top, x1, bottom, tilt, vertical)
+def box(text, x0, top, x1, bottom, confidence=0.99, tilt=0.0, vertical=False, under_seal=False):
+    return Box(text, confidence, x0, top, x1, bottom, tilt, vertical, under_seal)
 
 
 def test_boxes_on_one_baseline_join_and_seal_arcs_signatures_and_vertical_text_drop():
@@ -269,6 +311,8 @@ def test_ocr_punctuation_is_set_as_the_text_layer_sets_it():
     assert fix_punctuation("职工,其通过积分制(试行)") == "职工，其通过积分制（试行）"
     assert fix_punctuation("惠府（2016）57号 3.5,2") == "惠府〔2016〕57号 3.5,2"
     assert fix_punctuation("（2016年修订）") == "（2016年修订）"
+    assert fix_punctuation("一2一") == fix_punctuation("-9一").replace("9", "2") == "—2—"
+    assert fix_punctuation("一2一三") == "一2一三" and fix_punctuation("第一2一") == "第一2一"
 
 
 def test_ocr_lines_near_the_body_size_get_exactly_it():
@@ -282,3 +326,87 @@ def test_ocr_lines_near_the_body_size_get_exactly_it():
     # In a mixed document the text layer's body size wins.
     mixed = settle_sizes([page(1, [14.0, 14.0], is_ocr=False), page(2, [14.8, 13.3])])
     assert [ln.size for ln in mixed[1].lines] == [14.0, 14.0]
+
+
+# -- seals over the signature: found by their ring, the reading checked against the document ----
+# Centres read off the page images (pdftoppm -r 50, pixels ÷ 50/72): nj p.1 is signed by two
+# organs, each under its grey seal; shebao p.2 and dabing p.1 carry one grey seal, sz p.1 a red one.
+SEALS = {
+    ("NEG_scanned_nj_yanglao_baoxian_xize_tongzhi.pdf", 1): [(202, 540), (440, 555)],
+    ("NEG_scanned_dg_shebao_tongzhi_2016.pdf", 2): [(430, 555)],
+    ("NEG_scanned_dg_dabing_yibao_xize_2016.pdf", 1): [(405, 630)],
+    ("NEG_imageonly_sz_juzhu_dengji_juzhuzheng_guiding_2016.pdf", 1): [(395, 670)],
+    ("NEG_scanned_dg_shebao_tongzhi_2016.pdf", 1): [],  # the 红头 and title, no seal
+    ("laodong_fa_1994.pdf", 3): [],  # a page of printed text
+    ("gd_renkou_jisheng_tiaoli_2008_webprint.pdf", 1): [],  # a web print: menus, a logo
+}
+
+
+@pytest.mark.parametrize("name,page", sorted(SEALS))
+def test_seals_are_found_by_their_ring_in_grey_and_in_red(name, page):
+    path = real_pdf(name)
+    needs_ocr()
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        found = ocr.find_seals(ocr.render(pdf, page - 1))
+    finally:
+        pdf.close()
+    expected = SEALS[name, page]
+    assert len(found) == len(expected)
+    for x, y in expected:
+        assert any(abs(fx - x) < 25 and abs(fy - y) < 25 and 48 <= r <= 70 for fx, fy, r in found), (x, y, found)
+
+
+def test_a_doubtful_reading_under_a_seal_takes_the_documents_sure_spelling():
+    # nj p.1 as the recogniser reads it: the 版头 prints both organs clear of the seals; the
+    # signature under them lost 人/保 to the ring and star, and 京 to a faint ring (read surely!).
+    header = [box("南京市人力资源和社会保障局", 97, 115, 420, 150, confidence=0.987),
+              box("南京市财政局", 95, 165, 420, 200, confidence=1.0),
+              box("南京市人力资源和社会保障局办公室", 89, 701, 330, 716, confidence=0.999)]
+    signature = [box("南京市去力资源和社会标障局", 115, 539, 290, 556, confidence=0.818, under_seal=True),
+                 box("南市财政局", 368, 541, 470, 556, confidence=0.998, under_seal=True),
+                 box("2015年5月26日", 389, 569, 480, 584, confidence=0.8, under_seal=True)]
+    body = [box("各区人力资源和社会保障局、财政局", 92, 399, 400, 414, confidence=0.86),
+            box("广东省发展和改革委员会、广东省公", 92, 420, 400, 436, confidence=0.99)]
+    # yuejiaokao p.6: organs signed side by side under their seals, read surely; the body wraps
+    # the same list "…委员会、广东省公|安厅…" (3 edits away: not for a sure reading), with 、 (only punctuation).
+    side_by_side = [box("广东省发展和改革委员会广东省公安厅", 80, 600, 400, 616, confidence=0.976, under_seal=True),
+                    box("广东省人力资源和社会保障厅广东省住房和城乡建设厅", 80, 640, 520, 656, confidence=0.999, under_seal=True)]
+    page = header + signature + body + side_by_side
+    lexicon = ocr.sure_texts(page) + ["广东省人力资源和社会保障厅、广东省住房和城乡建设厅"]
+    snapped = ocr.snap(page, lexicon)
+    assert [b.text for b in snapped[3:6]] == ["南京市人力资源和社会保障局", "南京市财政局",
+                                               "2015年5月26日"]  # a date is never taken from another line
+    assert snapped[:3] == header and snapped[6:] == body + side_by_side  # sure, or nothing close enough
+    # Only readings in doubt: the same signature read surely and clear of a seal stays as read.
+    clear = [replace(b, confidence=0.99, under_seal=False) for b in signature]
+    assert ocr.snap(header + clear, ocr.sure_texts(header)) == header + clear
+
+
+def test_the_signature_under_nj_grey_seals_reads_as_printed(ocr_cache):
+    # The image shows 南京市人力资源和社会保障局 and 南 京 市 财 政 局 under the two seals.
+    path = real_pdf("NEG_scanned_nj_yanglao_baoxian_xize_tongzhi.pdf")
+    needs_ocr()
+    page, _, meta = first_page(path, ocr_cache)
+    texts = [ln.text.replace(" ", "") for ln in page.lines]
+    assert "南京市人力资源和社会保障局南京市财政局" in texts
+    assert meta["date"] == "2015-05-28"
+
+
+# -- small print is read from a finer rendering ---------------------------------------------------
+def test_type_size_and_which_pages_are_read_again_finer(monkeypatch):
+    # 13 characters a line; box heights as the detector draws them (15.7 pt on 16 pt type, 10.7 on 6).
+    body = [box("第一条为了贯彻落实规划纲要", 80, 100 + 25 * i, 80 + 13 * 16, 115.7 + 25 * i) for i in range(5)]
+    web = [box("第一条为了贯彻落实规划纲要", 80, 100 + 14 * i, 80 + 13 * 10, 112.5 + 14 * i) for i in range(5)]
+    small = [box("第一条为了贯彻落实规划纲要", 80, 100 + 9 * i, 80 + 13 * 6, 110.7 + 9 * i) for i in range(5)]
+    assert (ocr.type_size(body), ocr.type_size(web), ocr.type_size(small)) == (16.0, 10.0, 6.0)
+
+    def no_render(*_a, **_k):
+        raise AssertionError("a page in body type was rendered again")
+
+    monkeypatch.setattr(ocr, "render", no_render)
+    assert ocr.reread_small(None, 0, body) == body and ocr.reread_small(None, 0, web) == web
+    with pytest.raises(AssertionError):
+        ocr.reread_small(None, 0, small)
