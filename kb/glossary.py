@@ -33,17 +33,20 @@ SCOPE_PREFIX = re.compile(r"^(?:本[\u4e00-\u9fff]{0,6}?(?:中的|所称的?|所
 # A law defines by predication (民法典, 宪法): "合同是民事主体之间…的协议", "国家所有即全民所有",
 # "物包括不动产和动产", "十八周岁以上的自然人为成年人". Read only in articles (条), where such a
 # sentence is a rule about the word; in a notice "X是…" is as often a claim as a definition.
-IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,16}?)(?:是|[，,]?即(?![具与可应为将是]))(?![指否由在为因以从对不])([^，,。；;]*)")
+IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,16}?)(?:是|[，,]?即(?![具与可应为将是]))(?!指|否|由|在|为了|因为|从|不[是得应宜要])([^，,。；;]*)")
+# A predication that values or ranks its subject is not a definition ("劳动是…光荣职责", "社会主义制度是…根本
+# 制度", "劳务派遣单位是本法所称用人单位"): the README's "value statements" and classifications.
+VALUE_PREDICATE = re.compile(r"光荣|根本|重要|本质|基本|补充形式|法定义务|所称")
 INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{1,14}?)包括(?![：:]|下列|以下|但|以及)")
 NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为其?(?![了止何此准主])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。，；])")
 CLASSIFIED = re.compile(r"(?<=的)为(?![了止何此准主宜好佳限])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。；])")
 # A subject with a modal or a time word is a rule about it, not its definition ("保证合同可以是…",
 # "胎儿娩出时是死体的").
-_NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|都|确实|但|时|生前|之日起|也|均|必须|不得)$")
-_NOT_A_TERM = re.compile(r"^(?:这|其|该|此|它|本|上述|前款|下列|以下|凡|各|每|有|没有|但|如|若|对|在|由|为|因|是|也|都|应|不|可|已|将|我|你|他|她)|(?:目的|关键|重点|原因|任务|方针|根本|基础)$")
+_NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|(?<!首)都|确实|但|时|生前|之日起|也|均|必须|不得)$")
+_NOT_A_TERM = re.compile(r"^(?:这|其|该|此|它|本|上述|前款|下列|以下|凡|各|每|有|没有|但|如|若|对|在|由|为|因|是|也|都|应|不(?!动产|可抗力|当得利)|可|已|将|我|你|他|她)|(?:目的|关键|重点|原因|任务|方针|根本|基础)$|^(?:中华人民共和国|国家|我国)$")
 SUOCHENG = re.compile(r"所[称指]([^，,。；;：:\s]{2,20}?)(?:[，,]?(?:是|系)?指|[，,](?:包括|是))")
 # "（以下简称示范城市）", "（商服贸〔2018〕3号，以下简称《评价办法》）", "（简称X）"
-JIANCHENG = re.compile(r"（(?:[^（）]*?[，,；;])?(?:以下简称|以下称|下称|简称)[“\"]?([^（）“”\"，,。]{1,20}?)[”\"]?）")
+JIANCHENG = re.compile(r"[（(](?:[^（）()]*?[，,；;])?(以下简称|以下称|下称|简称|以下统称|以下合称|统称|合称)[“\"]?([^（）()“”\"，,。]{1,20}?)[”\"]?[）)]")
 YOUMING = re.compile(r"又名([^，,。；;]+)")
 ENGLISH_IS = re.compile(
     r"英文(?:名称|名)?(?:为|是)?[:：]?\s*([A-Za-z][A-Za-z .\-&]*[A-Za-z])\s*"
@@ -279,8 +282,11 @@ def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
             m = pattern.match(rest)
             if not m or _NOT_A_TERM.search(m.group(1)) or _NOT_A_NAME_END.search(m.group(1)):
                 continue
-            if pattern is IS_DEF and m.group(2).endswith("的") and rest[m.end():m.end() + 1] in "，,":
-                continue  # "受送人是公民的，…": a condition
+            if pattern is IS_DEF and m.group(2).endswith("的") and not m.group(2).endswith("目的") \
+                    and rest[m.end():m.end() + 1] in "，,":
+                continue  # "受送人是公民的，…": a condition ("…为了共同的事业目的，…" is not)
+            if pattern is IS_DEF and VALUE_PREDICATE.search(m.group(2)):
+                continue
             if _has_cjk(m.group(1), 1):
                 start, end = joined.sentence(a + m.end(1))
                 draft = col.add(_Draft(m.group(1), text[start:end], sec, joined.pages(start, end), "inline", strength=1))
@@ -342,11 +348,17 @@ def _short_names(col: _Collector, sec: Section, joined: _Joined) -> None:
     """"31个服务外包示范城市（以下简称示范城市）" → 服务外包示范城市, 简称 示范城市."""
     text = joined.text
     for m in JIANCHENG.finditer(text):
-        short = m.group(1).strip()
+        short = m.group(2).strip()
+        start, end = joined.sentence(m.start())
+        if m.group(1).endswith(("统称", "合称")):
+            # "企业、个体经济组织（以下统称用人单位）": the name is given to a list or a description,
+            # so the short name is the term and the words before it are its definition.
+            if _has_cjk(short, 2):
+                col.add(_Draft(short, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
+            continue
         full = _full_name(text[: m.start()], short)
         if not full or _key(full) == _key(short) or not _has_cjk(full + short, 2):
             continue
-        start, end = joined.sentence(m.start())
         draft = col.add(_Draft(full, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
         draft.alias(short, "简称")
 
