@@ -39,6 +39,14 @@ IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,16}?)(?:是|[
 VALUE_PREDICATE = re.compile(r"光荣|根本|重要|本质|基本|补充形式|法定义务|所称")
 INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{1,14}?)包括(?![：:]|下列|以下|但|以及)")
 NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为其?(?![了止何此准主])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。，；])")
+# "自然人从事工商业经营，经依法登记，为个体工商户。", "…外孙子女为近亲属。": a sentence that ends by
+# naming what it described. "为" after a verb or modal is "as"/"for" (作为, 视为, 代为, 不得为).
+NAMED_END = re.compile(
+    r"(?<![作成认行视改变分列定更极较因称转划选评聘任命封授推广代得可应能努])[，,]?为(?![了止何此准主])"
+    r"([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。；])")
+# A clause that appoints or declares ("申请宣告该自然人为失踪人") names a status, not a definition.
+# "以…为原则/住所" takes something as a standard.
+APPOINTS = re.compile(r"宣告|认定|指定|确定|推选|选定|选举|聘任|任命|申请|作为|登记为|(?<![所可得加予足难])以(?![上下内外前后及来便免致])(?![^，,。；;]*为目的)")
 CLASSIFIED = re.compile(r"(?<=的)为(?![了止何此准主宜好佳限])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。；])")
 # A subject with a modal or a time word is a rule about it, not its definition ("保证合同可以是…",
 # "胎儿娩出时是死体的").
@@ -127,6 +135,12 @@ class _Collector:
     def __init__(self, doc: Document):
         self.doc = doc
         self.drafts: dict[str, _Draft] = {}
+        self._text: str | None = None
+
+    def uses_in_doc(self, name: str) -> int:
+        if self._text is None:
+            self._text = "\n".join(s.text for s in self.doc.walk())
+        return self._text.count(name)
 
     def add(self, draft: _Draft) -> _Draft:
         key = _key(draft.term)
@@ -297,9 +311,32 @@ def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
         if _NOT_A_TERM.search(name) or (len(name) <= 2 and text[m.end():m.end() + 1] in "，," and text[m.start() - 1] != "的"):
             continue  # "被侵权人为组织，该组织…": a condition on a short common noun
         start, end = joined.sentence(m.start())
-        if end - start > 120:
+        if end - start > 120 or APPOINTS.search(_clause_before(text, m.start()) + "为"):
             continue
         col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), "inline"))
+    for m in NAMED_END.finditer(text):
+        name, clause = m.group(1), _clause_before(text, m.start())
+        start, end = joined.sentence(m.start())
+        # The name must be one the document uses on its own elsewhere: "…为人民服务" names nothing.
+        # "…签收时间为交付时间", "…分界处为履行地点": a rule fixing a value, not a named concept.
+        if (_NOT_A_TERM.search(name) or _NOT_A_TERM.search(re.split(r"[，,]", clause)[-1]) or end - start > 120
+                or re.search(r"(?:时间|地点|日期|期限)$", name)
+                or APPOINTS.search(clause + "为") or col.uses_in_doc(name) - col.uses_in_doc("为" + name) < 1
+                or _in_condition_list(text, start)):
+            continue
+        col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), "inline", strength=1))
+
+
+def _in_condition_list(text: str, pos: int) -> bool:
+    """An item of "有下列情形之一的：" states a case, not a definition ("（二）擅自执业的人员为…；")."""
+    intro = text.rfind("：\n", 0, pos)
+    return intro >= 0 and "情形" in text[text.rfind("\n", 0, intro) + 1:intro] and "。" not in text[intro:pos]
+
+
+def _clause_before(text: str, pos: int) -> str:
+    """The clause that ends at ``pos`` (back to the last 。；, or two commas back)."""
+    start = max(text.rfind(c, 0, pos) for c in "。；;\n") + 1
+    return text[start:pos]
 
 
 def _country_alias(draft: _Draft) -> None:
