@@ -37,7 +37,10 @@ IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,16}?)(?:是|[
 # A predication that values or ranks its subject is not a definition ("劳动是…光荣职责", "社会主义制度是…根本
 # 制度", "劳务派遣单位是本法所称用人单位"): the README's "value statements" and classifications.
 VALUE_PREDICATE = re.compile(r"光荣|根本|重要|本质|基本|补充形式|法定义务|所称")
-INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{1,14}?)包括(?![：:]|下列|以下|但|以及)")
+# "数据处理，包括…", "个人信息的处理包括…"; not "合同的内容一般包括…", "…的范围包括…", "保证的方式包括…",
+# "反馈途径包括电话、信函…": contents, scope and the options of a procedure are not what a word means.
+INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、]{1,14}?)[，,]?包括(?![：:]|下列|以下|但|以及)([^。]*)")
+_NOT_INCLUDES_HEAD = re.compile(r"(?:内容|范围|事项|方式|种类|类型|形式|途径|渠道|一般|主要|通常|等|的|时)$")
 NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为其?(?![了止何此准主])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。，；])")
 # "自然人从事工商业经营，经依法登记，为个体工商户。", "…外孙子女为近亲属。": a sentence that ends by
 # naming what it described. "为" after a verb or modal is "as"/"for" (作为, 视为, 代为, 不得为).
@@ -53,6 +56,8 @@ CLASSIFIED = re.compile(r"(?<=的)为(?![了止何此准主宜好佳限])([^\s�
 _NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|(?<!首)都|确实|但|时|生前|之日起|也|均|必须|不得)$")
 _NOT_A_TERM = re.compile(r"^(?:这|其|该|此|它|本|上述|前款|下列|以下|凡|各|每|有|没有|但|如|若|对|在|由|为|因|是|也|都|应|不(?!动产|可抗力|当得利)|可|已|将|我|你|他|她)|(?:目的|关键|重点|原因|任务|方针|根本|基础)$|^(?:中华人民共和国|国家|我国)$")
 SUOCHENG = re.compile(r"所[称指]([^，,。；;：:\s]{2,20}?)(?:[，,]?(?:是|系)?指|[，,](?:包括|是))")
+# "本法所称的“以上”、“以下”，包括本数；所称的“不满”，不包括本数": quoted words whose reading is fixed.
+QUOTED_COUNTS = re.compile(r"((?:“[^“”]{1,8}”[、，,]?)+)[，,]?(?:均|都)?不?包[含括]本数")
 # "（以下简称示范城市）", "（商服贸〔2018〕3号，以下简称《评价办法》）", "（简称X）"
 JIANCHENG = re.compile(r"[（(](?:[^（）()]*?[，,；;])?(以下简称|以下称|下称|简称|以下统称|以下合称|统称|合称)[“\"]?([^（）()“”\"，,。]{1,20}?)[”\"]?[）)]")
 YOUMING = re.compile(r"又名([^，,。；;]+)")
@@ -239,6 +244,7 @@ def _running_text(col: _Collector, sec: Section) -> None:
     joined = _Joined.of(sec.paragraphs)
     origin = "glossary" if _in_glossary(col.doc, sec) else "inline"
     _term_list(col, sec)  # first: its definitions run over several paragraphs
+    _quoted_counts(col, sec, joined)
     _definitions(col, sec, joined, origin)
     if sec.kind not in ("part", "appendix") and HEADING_DEF.search(sec.heading or ""):
         # "1.财政拨款收入：指市级财政当年拨付的资金。": structure made the sentence the heading.
@@ -286,6 +292,20 @@ def _definitions(col: _Collector, sec: Section, joined: _Joined, origin: str) ->
                 draft.alias(parts[1], "abbreviation")
 
 
+def _quoted_counts(col: _Collector, sec: Section, joined: _Joined) -> None:
+    """"所称“以下”不包含本数，“以上”均包含本数": each group of quoted words is a term, the whole
+    sentence (which states both readings) its definition."""
+    text = joined.text
+    for m in QUOTED_COUNTS.finditer(text):
+        start, end = joined.sentence(m.start())
+        if "所称" not in text[start:m.start()]:
+            continue
+        names = re.findall(r"“([^“”]{1,8})”", m.group(1))
+        draft = col.add(_Draft(names[0], text[start:end], sec, joined.pages(start, end), "inline"))
+        for other in names[1:]:
+            draft.alias(other, "并称")
+
+
 def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
     """"X是…", "X即…", "X包括…" opening a sentence, and "…的Y为X。" closing one (IS_DEF)."""
     text = joined.text
@@ -295,6 +315,8 @@ def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
         for pattern in (IS_DEF, INCLUDES_DEF):
             m = pattern.match(rest)
             if not m or _NOT_A_TERM.search(m.group(1)) or _NOT_A_NAME_END.search(m.group(1)):
+                continue
+            if pattern is INCLUDES_DEF and (_NOT_INCLUDES_HEAD.search(m.group(1)) or m.group(2).endswith("内容")):
                 continue
             if pattern is IS_DEF and m.group(2).endswith("的") and not m.group(2).endswith("目的") \
                     and rest[m.end():m.end() + 1] in "，,":
