@@ -25,7 +25,7 @@ CJK = r"\u4e00-\u9fff"
 # "X（service outsourcing）系指…", "稳定就业是指…", "诊疗活动：是指…", "［注：“…”是指…": a
 # definition opens a clause (paragraph start, after 。 or ；) with the word it defines.
 CLAUSE_DEF = re.compile(
-    r"(?:^|(?<=[。；;\n])|(?<=其中，))(?:［注：|\[注：)?[“\"]?((?:[^，,。；;：:\n“”\"（）()]|（[\u4e00-\u9fff]{1,3}）|“[^“”]{1,6}”){2,24}?)[”\"]?"
+    r"(?:^|(?<=[。；;\n])|(?<=其中，)|(?=［注：|\[注：))(?:［注：|\[注：)?[“\"]?((?:[^，,。；;：:\n“”\"（）()]|（[\u4e00-\u9fff]{1,3}）|“[^“”]{1,6}”){2,24}?)[”\"]?"
     r"(?:（([A-Za-z][^（）]{1,60})）)?(?:[，,：:；;]?(?:是指|系指)|[：:]?\s*(?<![所按要般常])指(?![出导定挥示明标数南引令]))"
 )
 # Words a definition opens with that are not the term: "本方案中的新莞人子女是指", "前款规定的…".
@@ -56,6 +56,21 @@ CLASSIFIED = re.compile(r"(?<=的)为(?![了止何此准主宜好佳限])([^\s�
 _NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|(?<!首)都|确实|但|时|生前|之日起|也|均|必须|不得)$")
 _NOT_A_TERM = re.compile(r"^(?:这|其|该|此|它|本|上述|前款|下列|以下|凡|各|每|有|没有|但|如|若|对|在|由|为|因|是|也|都|应|不(?!动产|可抗力|当得利)|可|已|将|我|你|他|她)|(?:目的|关键|重点|原因|任务|方针|根本|基础)$|^(?:中华人民共和国|国家|我国)$")
 SUOCHENG = re.compile(r"所[称指]([^，,。；;：:\s]{2,20}?)(?:[，,]?(?:是|系)?指|[，,](?:包括|是))")
+# A quoted word opening a clause and explained there: "“近5年”是从2010年6月1日统计至…", "“N”是可选项，
+# 指…", "［注：“申领人在本省有产权住房”是指…］", and a status label: 若显示“信息已验证”，说明该信息…
+QUOTED_IS = re.compile(r"(?:^|(?<=[。；;\n])|(?<=［注：)|(?<=\[注：))“([^“”]{1,14})”(?:是|即)(?!一项|一种|一个)")
+STATUS_SAYS = re.compile(r"“([^“”]{2,12})”[，,]说明")
+# A period fixed by its dates: "近3个年度是从2012年1月1日统计至2014年12月31日".
+PERIOD_IS = re.compile(r"(?:^|(?<=[。；;\n．.、]))([^，,。；;：:\s“”]{2,8})是从[^。；;]{4,30}?统计至")
+# "农村居民(农业人口，下同)": another name, kept for the rest of the text; not a scope note (含收养，下同).
+SAME_BELOW = re.compile(r"[（(](?!含|包括|不含)([\u4e00-\u9fff]{2,10})[，,]下同[）)]")
+# "属于国家所有即全民所有", "人民民主专政，实质上即无产阶级专政": two names of one thing.
+ALSO_IS = re.compile(r"[，,]?(?:实质上)?(?<![立随当旋])即(?![可行时日将使便为是具与应：:])((?!受|确立|解除|说明|一|不|在|对|向|从|被|由|立|按|要)[^，,。；;]{2,24})(?=[。；;，,])")
+# "自治区、自治州、自治县都是民族自治地方", "凡具有…国籍的人都是中华人民共和国公民".
+ALL_ARE = re.compile(r"(?<!首)都是([^，,。；;“”的]{2,14})(?=[。；;])")
+# "事业基金（事业单位当年收支相抵后…的基金）": a bracket that says what the word before it is.
+BRACKET_DEF = re.compile(r"([\u4e00-\u9fff]{2,8})（(?!含|不含|包括|以下|简称|下同)([^（）]{6,60}的([\u4e00-\u9fff]{1,3}))）")
+NOUN_CUT = re.compile(r"属于|以|为|是|属|" + r"或者是|或者|通过|某种|下属的|的|或|和|与|及|按|将|把|对|向|由|在|给")
 # "本法所称的“以上”、“以下”，包括本数；所称的“不满”，不包括本数": quoted words whose reading is fixed.
 QUOTED_COUNTS = re.compile(r"((?:“[^“”]{1,8}”[、，,]?)+)[，,]?(?:均|都)?不?包[含括]本数")
 # "（以下简称示范城市）", "（商服贸〔2018〕3号，以下简称《评价办法》）", "（简称X）"
@@ -73,7 +88,7 @@ TERM_LIST = re.compile(r"下列用语的含义|下列用语含义|下列术语")
 # Words that end the phrase before a name: "机构下属的共享服务中心", "按某种服务水平协议"
 LEAD_WORDS = re.compile(r"或者是|或者|通过|某种|下属的|的|或|和|与|及|按|将|把|对|向|由|在|给")
 LEAD_CHARS = set("的或和与及按将把对向由在给，,、。；;：:（）()“”\n")
-COUNT_PREFIX = re.compile(r"^[0-9０-９一二三四五六七八九十百千]+[个项家名类条所座]")
+COUNT_PREFIX = re.compile(r"^[0-9０-９一二三四五六七八九十百千]+[个项家名类条所座种]")
 
 
 def is_abbreviation(latin: str) -> bool:
@@ -257,6 +272,7 @@ def _running_text(col: _Collector, sec: Section) -> None:
             if end - start <= 120 and not _NOT_A_TERM.search(m.group(1)):
                 col.add(_Draft(m.group(1), joined.text[start:end], sec, joined.pages(start, end), origin))
     _named_in_parentheses(col, sec, joined, origin)
+    _explained(col, sec, joined, origin)
     _short_names(col, sec, joined)
     for p in sec.paragraphs:
         for fn in p.footnotes:
@@ -290,6 +306,72 @@ def _definitions(col: _Collector, sec: Section, joined: _Joined, origin: str) ->
             _latin_alias(draft, parts[0])
             if len(parts) > 1 and is_abbreviation(parts[1]):
                 draft.alias(parts[1], "abbreviation")
+
+
+def _noun_before(text: str) -> str:
+    """The noun phrase that ends ``text``: its last clause cut after a verb, 的 or a conjunction."""
+    clause = re.split(r"[，,。；;：:、\n（）()]", text)[-1]
+    return NOUN_CUT.split(clause)[-1]
+
+
+def _explained(col: _Collector, sec: Section, joined: _Joined, origin: str) -> None:
+    """Definitions any text can hold: quoted words explained, periods, other names kept 下同 or
+    given by 即, 都是 lists, a bracket that describes the word before it, 名词解释 entries."""
+    text = joined.text
+
+    def add(name, start, end, at=None):
+        a, b = at or (start, end)
+        return col.add(_Draft(name, text[start:end], sec, joined.pages(a, b), origin))
+
+    for m in QUOTED_IS.finditer(text):
+        start, end = joined.sentence(m.start(), SENTENCE_END + "；;")
+        add(m.group(1), start, end)
+    for m in STATUS_SAYS.finditer(text):
+        start = text.rfind("“", 0, m.start() + 1)
+        _, end = joined.sentence(m.end(), SENTENCE_END + "；;")
+        add(m.group(1), start, end)
+    for m in PERIOD_IS.finditer(text):
+        start, end = joined.sentence(m.start(1))
+        add(m.group(1), m.start(1), end)
+    for m in SAME_BELOW.finditer(text):
+        name = _noun_before(text[: m.start()])
+        if len(name) >= 2 and not _NOT_A_TERM.search(name):
+            start, end = joined.sentence(m.start())
+            add(name, start, end, (m.start(), m.end())).alias(m.group(1), "又名")
+    for m in ALSO_IS.finditer(text):
+        name, other = _noun_before(text[: m.start()]), m.group(1)
+        # "五种关爱模式，即阵地模式、制度模式…": an enumeration of kinds, not another name.
+        if (not 2 <= len(name) <= 12 or _NOT_A_TERM.search(name) or COUNT_PREFIX.search(name)
+                or re.search(r"[0-9]", name) or re.search(r"不|应当|可以|能|、", other)):
+            continue
+        start, end = joined.sentence(m.start())
+        opened = text.rfind("（", start, m.start())
+        if opened >= 0 and "）" not in text[opened:m.start()]:
+            # "（由…提供物流服务的业务模式，即第三方物流）": a bracketed note describes, then names.
+            named = other.split("）")[0]
+            if "）" in other and 2 <= len(named) <= 10 and not re.search(r"[和、或]", named):
+                add(named, opened + 1, m.start(1) + len(named))
+            continue
+        draft = add(name, start, end)
+        if len(other) <= 10 and not re.search(r"[和、或]", other):
+            draft.alias(other, "又名")
+        _country_alias(draft)
+    if sec.kind == "article":
+        for m in ALL_ARE.finditer(text):
+            start, end = joined.sentence(m.start())
+            subject = text[start:m.start()]
+            if "、" in subject or subject.lstrip().startswith("凡"):
+                _country_alias(add(m.group(1), start, end))
+    for m in BRACKET_DEF.finditer(text):
+        name = m.group(1)
+        if name.endswith(m.group(3)) and not name.startswith("的"):
+            add(NOUN_CUT.split(name)[-1], m.start(2), m.end(2), (m.start(), m.end()))
+    if any("名词解释" in h for h in col.doc.heading_path(sec.id)):
+        # "上级补助收入：事业单位从主管部门和上级单位取得的非财政补助收入。"
+        for p in sec.paragraphs:
+            e = re.match(rf"^([^，,。；;：:\s“”]{{2,16}})[：:]\s*(?!指|是指)([{CJK}].*)", p.text)
+            if e:
+                col.add(_Draft(e.group(1), p.text, sec, p.pages, origin))
 
 
 def _quoted_counts(col: _Collector, sec: Section, joined: _Joined) -> None:
@@ -333,7 +415,7 @@ def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
         if _NOT_A_TERM.search(name) or (len(name) <= 2 and text[m.end():m.end() + 1] in "，," and text[m.start() - 1] != "的"):
             continue  # "被侵权人为组织，该组织…": a condition on a short common noun
         start, end = joined.sentence(m.start())
-        if end - start > 120 or APPOINTS.search(_clause_before(text, m.start()) + "为"):
+        if end - start > 120 or APPOINTS.search(_clause_before(text, m.start()) + m.group(0)[: m.group(0).index("为") + 1]):
             continue
         col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), "inline"))
     for m in NAMED_END.finditer(text):
@@ -343,7 +425,9 @@ def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
         # "…签收时间为交付时间", "…分界处为履行地点": a rule fixing a value, not a named concept.
         if (_NOT_A_TERM.search(name) or _NOT_A_TERM.search(re.split(r"[，,]", clause)[-1]) or end - start > 120
                 or re.search(r"(?:时间|地点|日期|期限)$", name)
-                or APPOINTS.search(clause + "为") or col.uses_in_doc(name) - col.uses_in_doc("为" + name) < 1
+                or (name.endswith("服务") and not m.group(0).startswith(("，", ",")))  # 为人民服务: "serve"
+                or APPOINTS.search(clause + m.group(0)[: m.group(0).index("为") + 1])
+                or col.uses_in_doc(name) < 2
                 or _in_condition_list(text, start)):
             continue
         col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), "inline", strength=1))

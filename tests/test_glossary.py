@@ -81,8 +81,11 @@ def test_the_corpus_terms_are_exactly_these(terms):
     assert [t.term for t in terms] == [
         "《中国服务外包示范城市综合评价办法》", "服务外包示范城市", "服务外包申请城市", "指标数据无量纲化处理",
         *[a[1] for a in APPENDIX],
-        # 政务外包's entry names a group: "…市场主体或社会组织主体（统称“服务提供商”）"
-        "共享服务中心", "全球执行中心", "服务水平协议", "服务提供商", "物联网", "射频识别",
+        # 第六章 explains its coined words: "“一轴”是苏州服务外包…轴…；“两翼”是…翼…"
+        "一轴", "两翼",
+        # 物流与供应链管理外包's entry: "（由…提供物流服务的业务模式，即第三方物流）"; 政务外包's names
+        # a group: "…市场主体或社会组织主体（统称“服务提供商”）"
+        "共享服务中心", "全球执行中心", "服务水平协议", "第三方物流", "服务提供商", "物联网", "射频识别",
     ]
 
 
@@ -362,10 +365,10 @@ def test_cli_list(corpus_index):
         "  服务外包示范城市  (简称 示范城市)  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
         "  服务外包申请城市  (简称 申请城市)  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
         "  指标数据无量纲化处理  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
-        "4 of 30 terms\n"  # issue 15: every listing says how many it shows of how many
+        "4 of 33 terms\n"  # issue 15: every listing says how many it shows of how many
     ))
     data = json.loads(run(corpus_index, "--list", "--by", "name", "--json").output)
-    assert len(data) == 30 and data[0]["term"] == "业务流程外包"
+    assert len(data) == 33 and data[0]["term"] == "一轴"  # sorted by name: 一 (U+4E00) first
 
 
 def test_cli_not_found(corpus_index):
