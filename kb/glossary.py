@@ -41,12 +41,12 @@ VALUE_PREDICATE = re.compile(r"光荣|根本|重要|本质|基本|补充形式|�
 # "反馈途径包括电话、信函…": contents, scope and the options of a procedure are not what a word means.
 INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、]{1,14}?)[，,]?包括(?![：:]|下列|以下|但|以及)([^。]*)")
 _NOT_INCLUDES_HEAD = re.compile(r"(?:内容|范围|事项|方式|种类|类型|形式|途径|渠道|一般|主要|通常|等|的|时)$")
-NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为其?(?![了止何此准主])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。，；])")
+NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为其?(?![了止何此准主])((?:一般)?[^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。，；])")
 # "自然人从事工商业经营，经依法登记，为个体工商户。", "…外孙子女为近亲属。": a sentence that ends by
 # naming what it described. "为" after a verb or modal is "as"/"for" (作为, 视为, 代为, 不得为).
 NAMED_END = re.compile(
     r"(?<![作成认行视改变分列定更极较因称转划选评聘任命封授推广代得可应能努])[，,]?为(?![了止何此准主])"
-    r"([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。；])")
+    r"((?:一般)?[^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。；])")
 # A clause that appoints or declares ("申请宣告该自然人为失踪人") names a status, not a definition.
 # "以…为原则/住所" takes something as a standard.
 APPOINTS = re.compile(r"宣告|认定|指定|确定|推选|选定|选举|聘任|任命|申请|作为|登记为|(?<![所可得加予足难])以(?![上下内外前后及来便免致])(?![^，,。；;]*为目的)")
@@ -65,7 +65,14 @@ PERIOD_IS = re.compile(r"(?:^|(?<=[。；;\n．.、]))([^，,。；;：:\s“”
 # "农村居民(农业人口，下同)": another name, kept for the rest of the text; not a scope note (含收养，下同).
 SAME_BELOW = re.compile(r"[（(](?!含|包括|不含)([\u4e00-\u9fff]{2,10})[，,]下同[）)]")
 # "属于国家所有即全民所有", "人民民主专政，实质上即无产阶级专政": two names of one thing.
-ALSO_IS = re.compile(r"[，,]?(?:实质上)?(?<![立随当旋])即(?![可行时日将使便为是具与应：:])((?!受|确立|解除|说明|一|不|在|对|向|从|被|由|立|按|要)[^，,。；;]{2,24})(?=[。；;，,])")
+# What follows 即 when it means "thereby, at once" (即确立婚姻关系, 即受…约束), not "namely".
+_THEREBY = r"受|确立|解除|说明|一|不|在|对|向|从|被|由|立|按|要"
+ALSO_IS = re.compile(rf"[，,]?(?:实质上)?(?<![立随当旋])即(?![可行时日将使便为是具与应：:])((?!{_THEREBY})[^，,。；;]{{2,24}})(?=[。；;，,])")
+# "台阶指数=运动持续时间（S）/3次测量脉搏数之和×100": a formula that opens a line defines its left side.
+FORMULA = re.compile(r"(?:^|(?<=[。；;\n]))([\u4e00-\u9fff]{2,10})\s*[=＝]\s*([^\n。；;=＝]{4,80})")
+# "国务院公安部门和省级人民政府公安机关，是…的登记管理机关。": a role the law goes on to use, given to the
+# organs named before the comma.
+ROLE_IS = re.compile(r"[，,]是([^，,。；;]{2,40})的(?:相应|有关|各)?([^，,。；;的]{2,10}(?:机关|单位|部门|机构))(?=[。；;])")
 # "自治区、自治州、自治县都是民族自治地方", "凡具有…国籍的人都是中华人民共和国公民".
 ALL_ARE = re.compile(r"(?<!首)都是([^，,。；;“”的]{2,14})(?=[。；;])")
 # "事业基金（事业单位当年收支相抵后…的基金）": a bracket that says what the word before it is.
@@ -330,6 +337,13 @@ def _explained(col: _Collector, sec: Section, joined: _Joined, origin: str) -> N
         start = text.rfind("“", 0, m.start() + 1)
         _, end = joined.sentence(m.end(), SENTENCE_END + "；;")
         add(m.group(1), start, end)
+    for m in FORMULA.finditer(text):
+        add(m.group(1), m.start(1), m.end(2))
+    if sec.kind == "article":
+        for m in ROLE_IS.finditer(text):
+            if col.uses_in_doc(m.group(2)) >= 2:
+                start, end = joined.sentence(m.start())
+                add(m.group(2), start, end)
     for m in PERIOD_IS.finditer(text):
         start, end = joined.sentence(m.start(1))
         add(m.group(1), m.start(1), end)
@@ -403,7 +417,8 @@ def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
             if pattern is IS_DEF and m.group(2).endswith("的") and not m.group(2).endswith("目的") \
                     and rest[m.end():m.end() + 1] in "，,":
                 continue  # "受送人是公民的，…": a condition ("…为了共同的事业目的，…" is not)
-            if pattern is IS_DEF and VALUE_PREDICATE.search(m.group(2)):
+            if pattern is IS_DEF and (VALUE_PREDICATE.search(m.group(2))
+                                      or ("即" in rest[len(m.group(1)):m.start(2)] and re.match(_THEREBY, m.group(2)))):
                 continue
             if _has_cjk(m.group(1), 1):
                 start, end = joined.sentence(a + m.end(1))
@@ -500,6 +515,11 @@ def _short_names(col: _Collector, sec: Section, joined: _Joined) -> None:
                 col.add(_Draft(short, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
             continue
         full = _full_name(text[: m.start()], short)
+        if full and _key(full) == _key(short) and text[: m.start() - len(full)].endswith("的"):
+            # "不愿意放弃外国永久（长期）居留权的留学人员（以下简称留学人员）": the words before narrow
+            # the name down; they are its definition.
+            col.add(_Draft(short, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
+            continue
         if not full or _key(full) == _key(short) or not _has_cjk(full + short, 2):
             continue
         draft = col.add(_Draft(full, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
