@@ -494,7 +494,10 @@ def _named_in_parentheses(col: _Collector, sec: Section, joined: _Joined, origin
         if len(name) < 2 or _key(name) == _key(sec.heading or ""):
             continue
         start, end = joined.sentence(m.start())
-        draft = col.add(_Draft(name, text[start:end], sec, joined.pages(m.start(), m.end()), origin))
+        # "…外包给…机构下属的共享服务中心（share service center,SSC）…": the name is only mentioned in
+        # another word's definition; say so rather than pass that definition off as its own.
+        said = re.match(r"[，,：:]?\s*(?:是指|系指|指|是|为)", text[m.end():])
+        draft = col.add(_Draft(name, text[start:end], sec, joined.pages(m.start(), m.end()), origin if said else "mention"))
         if abbr:
             draft.alias(latin, "English")
             draft.alias(abbr, "abbreviation")

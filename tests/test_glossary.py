@@ -125,6 +125,16 @@ def test_embedded_abbreviation_is_its_own_term_sourced_to_the_entry(terms):
     assert t.definition == FULL["服务外包"].split("。")[0] + "。"
 
 
+def test_a_name_mentioned_in_another_definition_says_so(terms, corpus_index):
+    # Issue 11: `kb glossary SSC` showed 服务外包's definition as if it were 共享服务中心's.
+    assert [(t.term, t.origin) for t in terms if t.term in ("共享服务中心", "射频识别", "物联网")] == [
+        ("共享服务中心", "mention"), ("物联网", "glossary"), ("射频识别", "mention")]
+    r = run(corpus_index, "SSC")
+    assert r.exit_code == 0
+    assert r.output.splitlines()[:3] == ["共享服务中心", "  English share service center · abbreviation SSC",
+                                         "  (named here, not defined: the sentence that names it)"]
+
+
 def test_short_names_of_the_evaluation_report(terms):
     t = named(terms, "服务外包示范城市")
     assert (t.source.doc_id, t.source.section_id, t.source.pages, t.origin) == (EVAL_ID, f"{EVAL_ID}/part1", (1, 1), "inline")
