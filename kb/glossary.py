@@ -170,6 +170,8 @@ class _Collector:
         return self._text.count(name)
 
     def add(self, draft: _Draft) -> _Draft:
+        if _junk(draft.term):
+            return draft  # not kept: the caller may still add aliases to it
         key = _key(draft.term)
         have = self.drafts.get(key)
         if have is None or have.strength < draft.strength:
@@ -195,6 +197,18 @@ class _Collector:
             )
             out.append(Term(d.term, tuple(d.aliases), d.definition.strip(), source, d.origin))
         return out
+
+
+# A term is a name: not a table cell's rest ("…兼具. |"), not a list number ("3、…"), not a clause cut
+# after a particle ("NGO财务管理的基本理念就"), not a word printed twice over ("合法性合法性").
+_JUNK = re.compile(r"[|｜\n]|\.\s|^[0-9０-９]+[、.．]|[就也了着过吗呢吧啊]$|^[的了着]")
+
+
+def _junk(name: str) -> bool:
+    name = name.strip()
+    half = len(name) // 2
+    doubled = len(name) >= 4 and len(name) % 2 == 0 and name[:half] == name[half:]
+    return doubled or bool(_JUNK.search(name))
 
 
 def _key(name: str) -> str:

@@ -403,3 +403,14 @@ def test_lookup_loads_no_heavy_module(corpus_index):
     loaded = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
     assert {"jieba", "whoosh", "pdfplumber", "pdfminer", "kb.parse", "kb.ingest"} & loaded == set()
     assert "opencc" in loaded
+
+
+@pytest.mark.parametrize("name, junk", [
+    # issue 11's entries seen on real documents, and names that look close but are names
+    ("NGO财务管理的基本理念就", True), ("3、时间限制和目的限制两者兼具. |", True), ("合法性合法性", True),
+    ("首都", False), ("一轴", False), ("合法性", False), ("信息已验证", False), ("近5年", False),
+])
+def test_fragments_and_doubled_words_are_not_terms(name, junk):
+    from kb.glossary import _junk
+
+    assert _junk(name) is junk
