@@ -414,3 +414,15 @@ def test_fragments_and_doubled_words_are_not_terms(name, junk):
     from kb.glossary import _junk
 
     assert _junk(name) is junk
+
+
+def test_a_short_name_that_does_not_shorten_its_neighbour_is_no_alias_of_it():
+    # Issue 11 saw "其他金融机构 (简称 开户银行)" on a real handbook: 开户银行 is not a shortening of
+    # 其他金融机构, so it must not become that name's alias; it is a term with its sentence.
+    from kb.model import Document, Paragraph, Section
+
+    text = "项目资金应存入商业银行或其他金融机构（简称开户银行），专户管理。"
+    sec = Section(id="d/p1", level=1, number="一、", heading="资金管理", kind="item",
+                  paragraphs=[Paragraph(text, (3, 3))], pages=(3, 3))
+    terms = extract_terms(Document(id="d", path="d.pdf", sha256="0", title="手册", sections=[sec]))
+    assert [(t.term, [a.name for a in t.aliases], t.definition) for t in terms] == [("开户银行", [], text)]
