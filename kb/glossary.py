@@ -90,7 +90,8 @@ ENGLISH_IS = re.compile(
 # A Chinese name with its English name and/or abbreviation in parentheses:
 # 共享服务中心（share service center,SSC）, 服务水平协议（SLA）, 服务外包（service outsourcing）
 PAREN_LATIN = re.compile(rf"([{CJK}]{{2,14}})（([A-Za-z][A-Za-z .\-&]*?)(?:\s*[,，]\s*([A-Za-z]{{2,10}}))?）")
-FOOTNOTE_DEF = re.compile(r"^([^，,。；;：:]{2,20}?)(?:是为|是指|系指)")
+# A footnote explains a word: "数字支付包括…" (issue 11), "X是指…", "X：指…".
+FOOTNOTE_DEF = re.compile(r"^([^，,。；;：:]{2,20}?)(?:是为|是指|系指|[，,]?包括|[：:]\s*指)")
 TERM_LIST = re.compile(r"下列用语的含义|下列用语含义|下列术语")
 # Words that end the phrase before a name: "机构下属的共享服务中心", "按某种服务水平协议"
 LEAD_WORDS = re.compile(r"或者是|或者|通过|某种|下属的|的|或|和|与|及|按|将|把|对|向|由|在|给")
