@@ -466,7 +466,7 @@ def _in_condition_list(text: str, pos: int) -> bool:
 
 
 def _clause_before(text: str, pos: int) -> str:
-    """The clause that ends at ``pos`` (back to the last 。；, or two commas back)."""
+    """The text of the sentence before ``pos`` (back to the last 。；or line end)."""
     start = max(text.rfind(c, 0, pos) for c in "。；;\n") + 1
     return text[start:pos]
 
