@@ -1,4 +1,4 @@
-"""Ingest speed on the bundled corpus and ../shared/real, and peak memory on a 40- vs a 400-page PDF.
+"""Ingest speed on the bundled corpus and ../shared/real, and peak memory against document length.
 
     PYTHONPATH=. python bench/bench_ingest.py [--runs 3] [--baseline DIR] [--workers N]
 
@@ -9,6 +9,9 @@ ingests run with that code too, interleaved run by run, so before/after share th
 Memory: each ingest runs in its own child process, which reports its peak RSS
 (getrusage ru_maxrss); the two PDFs repeat the plan's pages (made with pikepdf in a temp dir).
 Flat memory means the 400-page peak stays close to the 40-page one, not ten times it.
+Parsing alone: pages per CPU-second of one process parsing each file in turn (kb.parse, no pool,
+no index), which a loaded machine disturbs less than wall-clock time; and the peak RSS of that
+process (what one worker holds) on the 234-page code of ../shared/real against a 2-page notice.
 """
 from __future__ import annotations
 
@@ -63,6 +66,34 @@ print(json.dumps({"pages": report.pages, "seconds": time.perf_counter() - start,
 """
 
 
+PARSE = """
+import json, resource, sys, time
+from pathlib import Path
+from kb.parse import parse_pdf
+import pdfplumber  # imported before the clock starts, as a worker does
+pages, start = 0, time.process_time()
+for f in json.loads(sys.argv[1]):
+    pages += parse_pdf(Path(f), Path(f).stem, sha256="-", max_seconds=float("inf")).page_count
+print(json.dumps({"pages": pages, "cpu": time.process_time() - start,
+                  "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def parse_cpu(code: Path, files: list[str]) -> dict:
+    import json
+
+    out = subprocess.run([sys.executable, "-c", PARSE, json.dumps(files)], cwd=code, check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(code)})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pdf_files(paths: list[str]) -> list[str]:
+    out = []
+    for p in map(Path, paths):
+        out += sorted(str(f) for f in p.glob("*.pdf")) if p.is_dir() else [str(p)]
+    return out
+
+
 def real_positives() -> list[str]:
     import json
 
@@ -88,6 +119,7 @@ def main() -> None:
     ap.add_argument("--baseline", type=Path, help="another checkout to compare with (same runs, interleaved)")
     ap.add_argument("--workers", default="-", help="worker processes for this checkout (default: one per core)")
     ap.add_argument("--no-memory", action="store_true", help="skip the 40/400-page memory figures")
+    ap.add_argument("--no-ingest", action="store_true", help="parsing alone: skip the whole-ingest runs")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
 
@@ -97,6 +129,25 @@ def main() -> None:
     codes = {"this checkout": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        for label, paths in sets.items():
+            cpu: dict[str, list[float]] = {c: [] for c in codes}
+            for n in range(args.runs):
+                for name, code in codes.items():
+                    r = parse_cpu(code, pdf_files(paths))
+                    cpu[name].append(r["pages"] / r["cpu"])
+            for name in codes:
+                print(f"{label}, parsing alone, {name}: {statistics.median(cpu[name]):.1f} pages per CPU-second "
+                      f"(median of {args.runs}; runs {', '.join(f'{x:.1f}' for x in cpu[name])})")
+            if args.baseline:
+                print(f"{label}, parsing alone: ×{statistics.median(cpu['this checkout']) / statistics.median(cpu['baseline']):.2f} against the baseline")
+        long_short = [f for f in (real_positives() or []) if Path(f).name.startswith(("minfadian", "hz_yibao"))]
+        if len(long_short) == 2:
+            for name, code in codes.items():
+                figures = {Path(f).name: parse_cpu(code, [f]) for f in sorted(long_short, reverse=True)}
+                print(f"one parsing process, {name}: peak RSS " + ", ".join(
+                    f"{v['rss']:.0f} MiB for {k} ({v['pages']} pages)" for k, v in figures.items()))
+        if args.no_ingest:
+            return
         for label, paths in sets.items():
             rates: dict[str, list[float]] = {c: [] for c in codes}
             pages = 0

@@ -88,3 +88,123 @@ def test_text_layer_gate(name, error, message):
     with pytest.raises(error) as info:
         extract.read_pages(path)
     assert str(info.value) == f"{path}: {message}"
+
+
+# -- speed changes that must not change what is read (kb/page_objects.py, the page loop) -------------
+
+def _objects_match(path, pages):
+    import pdfplumber
+
+    from kb.page_objects import parse_objects
+
+    with pdfplumber.open(path) as pdf:
+        for n in pages:
+            page = pdf.pages[n - 1]
+            ours = parse_objects(page)
+            theirs = page.parse_objects()  # pdfplumber's own; the layout is cached, so both read one parse
+            assert list(ours) == list(theirs), (path.name, n)
+            for kind in theirs:
+                assert [list(o.items()) for o in ours[kind]] == [list(o.items()) for o in theirs[kind]], (path.name, n, kind)
+            page.close()
+
+
+@pytest.mark.parametrize("name, pages", [
+    ("hz_yibao_tiaozheng_2016_hf57.pdf", (1, 2)),  # Word 2010, GBK font names
+    ("gd_renkou_jisheng_tiaoli_2008_webprint.pdf", (1,)),  # a web print: white boxes behind the text
+    ("TRICKY_table_bj_fengtai_wuzheng_shenhe_2014.pdf", (1,)),  # ruled table: rects and lines
+    ("minfadian_2020_234p.pdf", (1, 117)),
+    ("xianfa_2018_wps.pdf", (2,)),
+    ("bj_benshi_huji_ertong_ruxue_xitong_shouce.pdf", (3,)),  # screenshots: images
+])
+def test_page_objects_are_pdfplumbers_own(name, pages):
+    _objects_match(real_pdf(name), pages)
+
+
+def test_page_objects_are_pdfplumbers_own_on_the_corpus():
+    _objects_match(PLAN, (1, 2, 20))
+    _objects_match(EVAL, (1,))
+
+
+def test_each_page_is_built_once(monkeypatch):
+    # pdfplumber's pdf.flush_cache() drops its page list; flushing it after every page rebuilt all
+    # N pages each time, so a long file cost N² Page objects.
+    import pdfplumber.page
+
+    built = []
+    init = pdfplumber.page.Page.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(pdfplumber.page.Page, "__init__", counting)
+    pages = extract.iter_pages(PLAN)
+    assert sum(1 for _ in pages) == 39
+    pages.close()  # the file is closed too: without building the pages again
+    assert len(built) == 39
+
+
+def _content_streams(path, pages):
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [list(pdf.pages[n - 1].page_obj.contents) for n in pages]
+
+
+@pytest.mark.parametrize("name, pages", [
+    ("moh_yiliao_jigou_xize_1994_webprint.pdf", (1, 2)),  # a web print: operators for every glyph
+    ("sz_jiaoyuju_bumen_juesuan_2014_webprint.pdf", (5,)),
+    ("minfadian_2020_234p.pdf", (1, 200)),
+    ("hz_yibao_tiaozheng_2016_hf57.pdf", (1, 2)),
+    ("bj_benshi_huji_ertong_ruxue_xitong_shouce.pdf", (3,)),  # images
+    ("TRICKY_kangxi_bj_juzhuzheng_banfa_caoan.pdf", (1,)),
+])
+def test_content_tokens_are_pdfminers_own(name, pages):
+    from kb import content_parser
+
+    content_parser.install()
+    assert content_parser.original is not None, "the fast tokenizer was not installed"
+    from pdfminer import pdfinterp
+
+    for streams in _content_streams(real_pdf(name), pages):
+        ours = content_parser.tokens(pdfinterp.PDFContentParser, streams)
+        theirs = content_parser.tokens(content_parser.original, streams)
+        assert len(ours) > 100
+        # Types too: 1 == 1.0 in Python, but pdfminer keeps ints and reals apart.
+        assert [(p, type(t), t) for p, t in ours] == [(p, type(t), t) for p, t in theirs]
+
+
+def test_content_tokens_on_edge_cases():
+    # Tokens cut by the 4 KiB buffer, names with # escapes, malformed numbers, strings with
+    # escapes and parentheses, comments, inline images: each read as pdfminer reads it.
+    from pdfminer.pdftypes import PDFStream
+
+    from kb import content_parser
+
+    content_parser.install()
+    from pdfminer import pdfinterp
+
+    body = (b"q 1 0 0 1 72.5 -.5 cm /F#231 12 Tf (a\\(b\\)c\\101) Tj [(x) -250 (y)] TJ "
+            b"--5 +3 4. .7 1.2.3 -abc true false %comment 12 34\n/Name/Other<<\n/K 1>> "
+            b"BI /W 2 /H 1 /BPC 8 /CS /G ID \x00\xff EI Q ")
+    data = body * 40 + b"0 g"  # crosses the buffer at many offsets
+    stream = PDFStream({}, data)
+    stream.objid = 1
+    ours = content_parser.tokens(pdfinterp.PDFContentParser, [stream])
+    theirs = content_parser.tokens(content_parser.original, [stream])
+    assert [(p, type(t), t) for p, t in ours] == [(p, type(t), t) for p, t in theirs]
+    assert len(theirs) > 40 * 40
+    # As the interpreter reads them: objects, with the inline image's bytes after ID.
+    assert _objects(pdfinterp.PDFContentParser, stream) == _objects(content_parser.original, stream)
+
+
+def _objects(parser_class, stream):
+    from pdfminer.psparser import PSEOF
+
+    p, out = parser_class([stream]), []
+    while True:
+        try:
+            pos, obj = p.nextobject()
+        except PSEOF:
+            return out
+        out.append((pos, type(obj), repr(obj)))
