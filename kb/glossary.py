@@ -25,7 +25,7 @@ SENTENCE_END = "。！？"
 # "X（service outsourcing）系指…", "稳定就业是指…", "诊疗活动：是指…", "［注：“…”是指…": a
 # definition opens a clause (paragraph start, after 。 or ；) with the word it defines.
 CLAUSE_DEF = re.compile(
-    r"(?:^|(?<=[。；;\n])|(?<=其中，))(?:［注：|\[注：)?[“\"]?((?:[^，,。；;：:\n“”\"（）()]|（[\u4e00-\u9fff]{1,3}）|“[^“”]{1,6}”){2,24}?)[”\"]?"
+    r"(?:^|(?<=[。；;\n])|(?<=其中，)|(?=［注：|\[注：))(?:［注：|\[注：)?[“\"]?((?:[^，,。；;：:\n“”\"（）()]|（[\u4e00-\u9fff]{1,3}）|“[^“”]{1,6}”){2,24}?)[”\"]?"
     r"(?:（([A-Za-z][^（）]{1,60})）)?(?:[，,：:；;]?(?:是指|系指)|[：:]?\s*(?<![所按要般常])指(?![出导定挥示明标数南引令]))"
 )
 # Words a definition opens with that are not the term: "本方案中的新莞人子女是指", "前款规定的…".
@@ -33,17 +33,55 @@ SCOPE_PREFIX = re.compile(r"^(?:本[\u4e00-\u9fff]{0,6}?(?:中的|所称的?|所
 # A law defines by predication (民法典, 宪法): "合同是民事主体之间…的协议", "国家所有即全民所有",
 # "物包括不动产和动产", "十八周岁以上的自然人为成年人". Read only in articles (条), where such a
 # sentence is a rule about the word; in a notice "X是…" is as often a claim as a definition.
-IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,16}?)(?:是|[，,]?即(?![具与可应为将是]))(?![指否由在为因以从对不])([^，,。；;]*)")
-INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{1,14}?)包括(?![：:]|下列|以下|但|以及)")
-NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为其?(?![了止何此准主])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。，；])")
+IS_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、的]{2,16}?)(?:是|[，,]?即(?![具与可应为将是]))(?!指|否|由|在|为了|因为|从|不[是得应宜要])([^，,。；;]*)")
+# A predication that values or ranks its subject is not a definition ("劳动是…光荣职责", "社会主义制度是…根本
+# 制度", "劳务派遣单位是本法所称用人单位"): the README's "value statements" and classifications.
+VALUE_PREDICATE = re.compile(r"光荣|根本|重要|本质|基本|补充形式|法定义务|所称")
+# "数据处理，包括…", "个人信息的处理包括…"; not "合同的内容一般包括…", "…的范围包括…", "保证的方式包括…",
+# "反馈途径包括电话、信函…": contents, scope and the options of a procedure are not what a word means.
+INCLUDES_DEF = re.compile(r"^([^，,。；;：:\s“”（）()、]{1,14}?)[，,]?包括(?![：:]|下列|以下|但|以及)([^。]*)")
+_NOT_INCLUDES_HEAD = re.compile(r"(?:内容|范围|事项|方式|种类|类型|形式|途径|渠道|一般|主要|通常|等|的|时)$")
+NAMED_AS = re.compile(r"(?<=[的人产地物])[，,]?为其?(?![了止何此准主])((?:一般)?[^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。，；])")
+# "自然人从事工商业经营，经依法登记，为个体工商户。", "…外孙子女为近亲属。": a sentence that ends by
+# naming what it described. "为" after a verb or modal is "as"/"for" (作为, 视为, 代为, 不得为).
+NAMED_END = re.compile(
+    r"(?<![作成认行视改变分列定更极较因称转划选评聘任命封授推广代得可应能努])[，,]?为(?![了止何此准主])"
+    r"((?:一般)?[^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。；])")
+# A clause that appoints or declares ("申请宣告该自然人为失踪人") names a status, not a definition.
+# "以…为原则/住所" takes something as a standard.
+APPOINTS = re.compile(r"宣告|认定|指定|确定|推选|选定|选举|聘任|任命|申请|作为|登记为|(?<![所可得加予足难])以(?![上下内外前后及来便免致])(?![^，,。；;]*为目的)")
 CLASSIFIED = re.compile(r"(?<=的)为(?![了止何此准主宜好佳限])([^\s，,。；;、“”《》（）()0-9一二三四五六七八九十百千的或和及]{2,12})(?=[。；])")
 # A subject with a modal or a time word is a rule about it, not its definition ("保证合同可以是…",
 # "胎儿娩出时是死体的").
-_NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|都|确实|但|时|生前|之日起|也|均|必须|不得)$")
-_NOT_A_TERM = re.compile(r"^(?:这|其|该|此|它|本|上述|前款|下列|以下|凡|各|每|有|没有|但|如|若|对|在|由|为|因|是|也|都|应|不|可|已|将|我|你|他|她)|(?:目的|关键|重点|原因|任务|方针|根本|基础)$")
+_NOT_A_NAME_END = re.compile(r"(?:应当|可以|一般|(?<!首)都|确实|但|时|生前|之日起|也|均|必须|不得)$")
+_NOT_A_TERM = re.compile(r"^(?:这|其|该|此|它|本|上述|前款|下列|以下|凡|各|每|有|没有|但|如|若|对|在|由|为|因|是|也|都|应|不(?!动产|可抗力|当得利)|可|已|将|我|你|他|她)|(?:目的|关键|重点|原因|任务|方针|根本|基础)$|^(?:中华人民共和国|国家|我国)$")
 SUOCHENG = re.compile(r"所[称指]([^，,。；;：:\s]{2,20}?)(?:[，,]?(?:是|系)?指|[，,](?:包括|是))")
+# A quoted word opening a clause and explained there: "“近5年”是从2010年6月1日统计至…", "“N”是可选项，
+# 指…", "［注：“申领人在本省有产权住房”是指…］", and a status label: 若显示“信息已验证”，说明该信息…
+QUOTED_IS = re.compile(r"(?:^|(?<=[。；;\n])|(?<=［注：)|(?<=\[注：))“([^“”]{1,14})”(?:是|即)(?!一项|一种|一个)")
+STATUS_SAYS = re.compile(r"“([^“”]{2,12})”[，,]说明")
+# A period fixed by its dates: "近3个年度是从2012年1月1日统计至2014年12月31日".
+PERIOD_IS = re.compile(r"(?:^|(?<=[。；;\n．.、]))([^，,。；;：:\s“”]{2,8})是从[^。；;]{4,30}?统计至")
+# "农村居民(农业人口，下同)": another name, kept for the rest of the text; not a scope note (含收养，下同).
+SAME_BELOW = re.compile(r"[（(](?!含|包括|不含)([\u4e00-\u9fff]{2,10})[，,]下同[）)]")
+# "属于国家所有即全民所有", "人民民主专政，实质上即无产阶级专政": two names of one thing.
+# What follows 即 when it means "thereby, at once" (即确立婚姻关系, 即受…约束), not "namely".
+_THEREBY = r"受|确立|解除|说明|一|不|在|对|向|从|被|由|立|按|要"
+ALSO_IS = re.compile(rf"[，,]?(?:实质上)?(?<![立随当旋])即(?![可行时日将使便为是具与应：:])((?!{_THEREBY})[^，,。；;]{{2,24}})(?=[。；;，,])")
+# "台阶指数=运动持续时间（S）/3次测量脉搏数之和×100": a formula that opens a line defines its left side.
+FORMULA = re.compile(r"(?:^|(?<=[。；;\n]))([\u4e00-\u9fff]{2,10})\s*[=＝]\s*([^\n。；;=＝]{4,80})")
+# "国务院公安部门和省级人民政府公安机关，是…的登记管理机关。": a role the law goes on to use, given to the
+# organs named before the comma.
+ROLE_IS = re.compile(r"[，,]是([^，,。；;]{2,40})的(?:相应|有关|各)?([^，,。；;的]{2,10}(?:机关|单位|部门|机构))(?=[。；;])")
+# "自治区、自治州、自治县都是民族自治地方", "凡具有…国籍的人都是中华人民共和国公民".
+ALL_ARE = re.compile(r"(?<!首)都是([^，,。；;“”的]{2,14})(?=[。；;])")
+# "事业基金（事业单位当年收支相抵后…的基金）": a bracket that says what the word before it is.
+BRACKET_DEF = re.compile(r"([\u4e00-\u9fff]{2,8})（(?!含|不含|包括|以下|简称|下同)([^（）]{6,60}的([\u4e00-\u9fff]{1,3}))）")
+NOUN_CUT = re.compile(r"属于|以|为|是|属|" + r"或者是|或者|通过|某种|下属的|的|或|和|与|及|按|将|把|对|向|由|在|给")
+# "本法所称的“以上”、“以下”，包括本数；所称的“不满”，不包括本数": quoted words whose reading is fixed.
+QUOTED_COUNTS = re.compile(r"((?:“[^“”]{1,8}”[、，,]?)+)[，,]?(?:均|都)?不?包[含括]本数")
 # "（以下简称示范城市）", "（商服贸〔2018〕3号，以下简称《评价办法》）", "（简称X）"
-JIANCHENG = re.compile(r"（(?:[^（）]*?[，,；;])?(?:以下简称|以下称|下称|简称)[“\"]?([^（）“”\"，,。]{1,20}?)[”\"]?）")
+JIANCHENG = re.compile(r"[（(](?:[^（）()]*?[，,；;])?(以下简称|以下称|下称|简称|以下统称|以下合称|统称|合称)[“\"]?([^（）()“”\"，,。]{1,20}?)[”\"]?[）)]")
 YOUMING = re.compile(r"又名([^，,。；;]+)")
 ENGLISH_IS = re.compile(
     r"英文(?:名称|名)?(?:为|是)?[:：]?\s*([A-Za-z][A-Za-z .\-&]*[A-Za-z])\s*"
@@ -52,12 +90,13 @@ ENGLISH_IS = re.compile(
 # A Chinese name with its English name and/or abbreviation in parentheses:
 # 共享服务中心（share service center,SSC）, 服务水平协议（SLA）, 服务外包（service outsourcing）
 PAREN_LATIN = re.compile(rf"([{CJK}]{{2,14}})（([A-Za-z][A-Za-z .\-&]*?)(?:\s*[,，]\s*([A-Za-z]{{2,10}}))?）")
-FOOTNOTE_DEF = re.compile(r"^([^，,。；;：:]{2,20}?)(?:是为|是指|系指)")
+# A footnote explains a word: "数字支付包括…" (issue 11), "X是指…", "X：指…".
+FOOTNOTE_DEF = re.compile(r"^([^，,。；;：:]{2,20}?)(?:是为|是指|系指|[，,]?包括|[：:]\s*指)")
 TERM_LIST = re.compile(r"下列用语的含义|下列用语含义|下列术语")
 # Words that end the phrase before a name: "机构下属的共享服务中心", "按某种服务水平协议"
 LEAD_WORDS = re.compile(r"或者是|或者|通过|某种|下属的|的|或|和|与|及|按|将|把|对|向|由|在|给")
 LEAD_CHARS = set("的或和与及按将把对向由在给，,、。；;：:（）()“”\n")
-COUNT_PREFIX = re.compile(r"^[0-9０-９一二三四五六七八九十百千]+[个项家名类条所座]")
+COUNT_PREFIX = re.compile(r"^[0-9０-９一二三四五六七八九十百千]+[个项家名类条所座种]")
 
 
 def is_abbreviation(latin: str) -> bool:
@@ -124,8 +163,16 @@ class _Collector:
     def __init__(self, doc: Document):
         self.doc = doc
         self.drafts: dict[str, _Draft] = {}
+        self._text: str | None = None
+
+    def uses_in_doc(self, name: str) -> int:
+        if self._text is None:
+            self._text = "\n".join(s.text for s in self.doc.walk())
+        return self._text.count(name)
 
     def add(self, draft: _Draft) -> _Draft:
+        if _junk(draft.term):
+            return draft  # not kept: the caller may still add aliases to it
         key = _key(draft.term)
         have = self.drafts.get(key)
         if have is None or have.strength < draft.strength:
@@ -151,6 +198,18 @@ class _Collector:
             )
             out.append(Term(d.term, tuple(d.aliases), d.definition.strip(), source, d.origin))
         return out
+
+
+# A term is a name: not a table cell's rest ("…兼具. |"), not a list number ("3、…"), not a clause cut
+# after a particle ("NGO财务管理的基本理念就"), not a word printed twice over ("合法性合法性").
+_JUNK = re.compile(r"[|｜\n]|\.\s|^[0-9０-９]+[、.．]|[就也了着过吗呢吧啊]$|^[的了着]")
+
+
+def _junk(name: str) -> bool:
+    name = name.strip()
+    half = len(name) // 2
+    doubled = len(name) >= 4 and len(name) % 2 == 0 and name[:half] == name[half:]
+    return doubled or bool(_JUNK.search(name))
 
 
 def extract_terms(doc: Document) -> list[Term]:
@@ -218,6 +277,7 @@ def _running_text(col: _Collector, sec: Section) -> None:
     joined = _Joined.of(sec.paragraphs)
     origin = "glossary" if _in_glossary(col.doc, sec) else "inline"
     _term_list(col, sec)  # first: its definitions run over several paragraphs
+    _quoted_counts(col, sec, joined)
     _definitions(col, sec, joined, origin)
     if sec.kind not in ("part", "appendix") and HEADING_DEF.search(sec.heading or ""):
         # "1.财政拨款收入：指市级财政当年拨付的资金。": structure made the sentence the heading.
@@ -230,6 +290,7 @@ def _running_text(col: _Collector, sec: Section) -> None:
             if end - start <= 120 and not _NOT_A_TERM.search(m.group(1)):
                 col.add(_Draft(m.group(1), joined.text[start:end], sec, joined.pages(start, end), origin))
     _named_in_parentheses(col, sec, joined, origin)
+    _explained(col, sec, joined, origin)
     _short_names(col, sec, joined)
     for p in sec.paragraphs:
         for fn in p.footnotes:
@@ -265,6 +326,93 @@ def _definitions(col: _Collector, sec: Section, joined: _Joined, origin: str) ->
                 draft.alias(parts[1], "abbreviation")
 
 
+def _noun_before(text: str) -> str:
+    """The noun phrase that ends ``text``: its last clause cut after a verb, 的 or a conjunction."""
+    clause = re.split(r"[，,。；;：:、\n（）()]", text)[-1]
+    return NOUN_CUT.split(clause)[-1]
+
+
+def _explained(col: _Collector, sec: Section, joined: _Joined, origin: str) -> None:
+    """Definitions any text can hold: quoted words explained, periods, other names kept 下同 or
+    given by 即, 都是 lists, a bracket that describes the word before it, 名词解释 entries."""
+    text = joined.text
+
+    def add(name, start, end, at=None):
+        a, b = at or (start, end)
+        return col.add(_Draft(name, text[start:end], sec, joined.pages(a, b), origin))
+
+    for m in QUOTED_IS.finditer(text):
+        start, end = joined.sentence(m.start(), SENTENCE_END + "；;")
+        add(m.group(1), start, end)
+    for m in STATUS_SAYS.finditer(text):
+        start = text.rfind("“", 0, m.start() + 1)
+        _, end = joined.sentence(m.end(), SENTENCE_END + "；;")
+        add(m.group(1), start, end)
+    for m in FORMULA.finditer(text):
+        add(m.group(1), m.start(1), m.end(2))
+    if sec.kind == "article":
+        for m in ROLE_IS.finditer(text):
+            if col.uses_in_doc(m.group(2)) >= 2:
+                start, end = joined.sentence(m.start())
+                add(m.group(2), start, end)
+    for m in PERIOD_IS.finditer(text):
+        start, end = joined.sentence(m.start(1))
+        add(m.group(1), m.start(1), end)
+    for m in SAME_BELOW.finditer(text):
+        name = _noun_before(text[: m.start()])
+        if len(name) >= 2 and not _NOT_A_TERM.search(name):
+            start, end = joined.sentence(m.start())
+            add(name, start, end, (m.start(), m.end())).alias(m.group(1), "又名")
+    for m in ALSO_IS.finditer(text):
+        name, other = _noun_before(text[: m.start()]), m.group(1)
+        # "五种关爱模式，即阵地模式、制度模式…": an enumeration of kinds, not another name.
+        if (not 2 <= len(name) <= 12 or _NOT_A_TERM.search(name) or COUNT_PREFIX.search(name)
+                or re.search(r"[0-9]", name) or re.search(r"不|应当|可以|能|、", other)):
+            continue
+        start, end = joined.sentence(m.start())
+        opened = text.rfind("（", start, m.start())
+        if opened >= 0 and "）" not in text[opened:m.start()]:
+            # "（由…提供物流服务的业务模式，即第三方物流）": a bracketed note describes, then names.
+            named = other.split("）")[0]
+            if "）" in other and 2 <= len(named) <= 10 and not re.search(r"[和、或]", named):
+                add(named, opened + 1, m.start(1) + len(named))
+            continue
+        draft = add(name, start, end)
+        if len(other) <= 10 and not re.search(r"[和、或]", other):
+            draft.alias(other, "又名")
+        _country_alias(draft)
+    if sec.kind == "article":
+        for m in ALL_ARE.finditer(text):
+            start, end = joined.sentence(m.start())
+            subject = text[start:m.start()]
+            if "、" in subject or subject.lstrip().startswith("凡"):
+                _country_alias(add(m.group(1), start, end))
+    for m in BRACKET_DEF.finditer(text):
+        name = m.group(1)
+        if name.endswith(m.group(3)) and not name.startswith("的"):
+            add(NOUN_CUT.split(name)[-1], m.start(2), m.end(2), (m.start(), m.end()))
+    if any("名词解释" in h for h in col.doc.heading_path(sec.id)):
+        # "上级补助收入：事业单位从主管部门和上级单位取得的非财政补助收入。"
+        for p in sec.paragraphs:
+            e = re.match(rf"^([^，,。；;：:\s“”]{{2,16}})[：:]\s*(?!指|是指)([{CJK}].*)", p.text)
+            if e:
+                col.add(_Draft(e.group(1), p.text, sec, p.pages, origin))
+
+
+def _quoted_counts(col: _Collector, sec: Section, joined: _Joined) -> None:
+    """"所称“以下”不包含本数，“以上”均包含本数": each group of quoted words is a term, the whole
+    sentence (which states both readings) its definition."""
+    text = joined.text
+    for m in QUOTED_COUNTS.finditer(text):
+        start, end = joined.sentence(m.start())
+        if "所称" not in text[start:m.start()]:
+            continue
+        names = re.findall(r"“([^“”]{1,8})”", m.group(1))
+        draft = col.add(_Draft(names[0], text[start:end], sec, joined.pages(start, end), "inline"))
+        for other in names[1:]:
+            draft.alias(other, "并称")
+
+
 def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
     """"X是…", "X即…", "X包括…" opening a sentence, and "…的Y为X。" closing one (IS_DEF)."""
     text = joined.text
@@ -275,8 +423,14 @@ def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
             m = pattern.match(rest)
             if not m or _NOT_A_TERM.search(m.group(1)) or _NOT_A_NAME_END.search(m.group(1)):
                 continue
-            if pattern is IS_DEF and m.group(2).endswith("的") and rest[m.end():m.end() + 1] in "，,":
-                continue  # "受送人是公民的，…": a condition
+            if pattern is INCLUDES_DEF and (_NOT_INCLUDES_HEAD.search(m.group(1)) or m.group(2).endswith("内容")):
+                continue
+            if pattern is IS_DEF and m.group(2).endswith("的") and not m.group(2).endswith("目的") \
+                    and rest[m.end():m.end() + 1] in "，,":
+                continue  # "受送人是公民的，…": a condition ("…为了共同的事业目的，…" is not)
+            if pattern is IS_DEF and (VALUE_PREDICATE.search(m.group(2))
+                                      or ("即" in rest[len(m.group(1)):m.start(2)] and re.match(_THEREBY, m.group(2)))):
+                continue
             if _has_cjk(m.group(1), 1):
                 start, end = joined.sentence(a + m.end(1))
                 draft = col.add(_Draft(m.group(1), text[start:end], sec, joined.pages(start, end), "inline", strength=1))
@@ -287,9 +441,34 @@ def _predications(col: _Collector, sec: Section, joined: _Joined) -> None:
         if _NOT_A_TERM.search(name) or (len(name) <= 2 and text[m.end():m.end() + 1] in "，," and text[m.start() - 1] != "的"):
             continue  # "被侵权人为组织，该组织…": a condition on a short common noun
         start, end = joined.sentence(m.start())
-        if end - start > 120:
+        if end - start > 120 or APPOINTS.search(_clause_before(text, m.start()) + m.group(0)[: m.group(0).index("为") + 1]):
             continue
         col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), "inline"))
+    for m in NAMED_END.finditer(text):
+        name, clause = m.group(1), _clause_before(text, m.start())
+        start, end = joined.sentence(m.start())
+        # The name must be one the document uses on its own elsewhere: "…为人民服务" names nothing.
+        # "…签收时间为交付时间", "…分界处为履行地点": a rule fixing a value, not a named concept.
+        if (_NOT_A_TERM.search(name) or _NOT_A_TERM.search(re.split(r"[，,]", clause)[-1]) or end - start > 120
+                or re.search(r"(?:时间|地点|日期|期限)$", name)
+                or (name.endswith("服务") and not m.group(0).startswith(("，", ",")))  # 为人民服务: "serve"
+                or APPOINTS.search(clause + m.group(0)[: m.group(0).index("为") + 1])
+                or col.uses_in_doc(name) < 2
+                or _in_condition_list(text, start)):
+            continue
+        col.add(_Draft(name, text[start:end], sec, joined.pages(start, end), "inline", strength=1))
+
+
+def _in_condition_list(text: str, pos: int) -> bool:
+    """An item of "有下列情形之一的：" states a case, not a definition ("（二）擅自执业的人员为…；")."""
+    intro = text.rfind("：\n", 0, pos)
+    return intro >= 0 and "情形" in text[text.rfind("\n", 0, intro) + 1:intro] and "。" not in text[intro:pos]
+
+
+def _clause_before(text: str, pos: int) -> str:
+    """The text of the sentence before ``pos`` (back to the last 。；or line end)."""
+    start = max(text.rfind(c, 0, pos) for c in "。；;\n") + 1
+    return text[start:pos]
 
 
 def _country_alias(draft: _Draft) -> None:
@@ -326,7 +505,10 @@ def _named_in_parentheses(col: _Collector, sec: Section, joined: _Joined, origin
         if len(name) < 2 or _key(name) == _key(sec.heading or ""):
             continue
         start, end = joined.sentence(m.start())
-        draft = col.add(_Draft(name, text[start:end], sec, joined.pages(m.start(), m.end()), origin))
+        # "…外包给…机构下属的共享服务中心（share service center,SSC）…": the name is only mentioned in
+        # another word's definition; say so rather than pass that definition off as its own.
+        said = re.match(r"[，,：:]?\s*(?:是指|系指|指|是|为)", text[m.end():])
+        draft = col.add(_Draft(name, text[start:end], sec, joined.pages(m.start(), m.end()), origin if said else "mention"))
         if abbr:
             draft.alias(latin, "English")
             draft.alias(abbr, "abbreviation")
@@ -338,11 +520,28 @@ def _short_names(col: _Collector, sec: Section, joined: _Joined) -> None:
     """"31个服务外包示范城市（以下简称示范城市）" → 服务外包示范城市, 简称 示范城市."""
     text = joined.text
     for m in JIANCHENG.finditer(text):
-        short = m.group(1).strip()
+        short = m.group(2).strip()
+        start, end = joined.sentence(m.start())
+        if m.group(1).endswith(("统称", "合称")):
+            # "企业、个体经济组织（以下统称用人单位）": the name is given to a list or a description,
+            # so the short name is the term and the words before it are its definition.
+            if _has_cjk(short, 2):
+                col.add(_Draft(short, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
+            continue
         full = _full_name(text[: m.start()], short)
+        if full and _key(full) == _key(short) and text[: m.start() - len(full)].endswith("的"):
+            # "不愿意放弃外国永久（长期）居留权的留学人员（以下简称留学人员）": the words before narrow
+            # the name down; they are its definition.
+            col.add(_Draft(short, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
+            continue
         if not full or _key(full) == _key(short) or not _has_cjk(full + short, 2):
             continue
-        start, end = joined.sentence(m.start())
+        if not _subsequence([c for c in short if c not in "《》“”、 "], full):
+            # "其他金融机构（简称开户银行）": not a shortening of the words before it, so it is no alias
+            # of them; the short name is a term of its own, the sentence its definition.
+            if _has_cjk(short, 2):
+                col.add(_Draft(short, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
+            continue
         draft = col.add(_Draft(full, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
         draft.alias(short, "简称")
 

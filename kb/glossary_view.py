@@ -74,6 +74,8 @@ def term_text(t: Term, uses: bool = False, mode: str | None = None, name: str | 
     lines = [t.term]
     if t.aliases:
         lines.append("  " + _aliases_text(t))
+    if t.origin == "mention":  # named with its abbreviation inside another word's definition
+        lines.append("  (named here, not defined: the sentence that names it)")
     lines += ["  " + line for line in t.definition.splitlines()]
     lines.append("  source: " + source_line(t))
     if mode and mode != "exact":

@@ -27,8 +27,10 @@ from .text import cn_date_to_iso, normalise_doc_number
 
 ORDER_NUMBER = re.compile(r"^([\u4e00-\u9fff]{2,20}令)?\s*[（(]?第\s*(\d{1,5})\s*号[)）]?$")
 ORGAN = re.compile(r"(人民政府|办公厅|办公室|委员会|政府|部|局|厅|委|院|署|会|府|办|中心|管委会)$")
+# The genre word a title ends with, without its qualifier: 实施细则 is a 细则 as 暂行办法 is a 办法,
+# so `--type 细则` finds every set of detailed rules.
 TYPES = [
-    "评价结果", "实施细则", "细则", "规划", "纲要", "计划", "办法", "条例", "规定", "意见", "方案",
+    "评价结果", "细则", "规划", "纲要", "计划", "办法", "条例", "规定", "意见", "方案",
     "决定", "通知", "通告", "公告", "报告", "说明", "批复", "函", "令", "规则", "标准", "指南",
     "宪法", "法", "手册", "决算", "预算", "表",
 ]

@@ -123,7 +123,12 @@ def session(snap):
         opened = index.open_index(key)
         if opened is None:
             return None
-        s = _sessions[key] = Session(snap, *opened)
+        try:
+            s = _sessions[key] = Session(snap, *opened)
+        except OSError as err:  # a truncated segment: Whoosh seeks past its end when it opens a reader
+            from .errors import IndexDamagedError
+
+            raise IndexDamagedError(err.strerror or type(err).__name__, key / "whoosh", what="search index") from None
         while len(_sessions) > _KEEP:
             _, old = _sessions.popitem(last=False)
             old.close()

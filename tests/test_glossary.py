@@ -81,7 +81,11 @@ def test_the_corpus_terms_are_exactly_these(terms):
     assert [t.term for t in terms] == [
         "《中国服务外包示范城市综合评价办法》", "服务外包示范城市", "服务外包申请城市", "指标数据无量纲化处理",
         *[a[1] for a in APPENDIX],
-        "共享服务中心", "全球执行中心", "服务水平协议", "物联网", "射频识别",
+        # 第六章 explains its coined words: "“一轴”是苏州服务外包…轴…；“两翼”是…翼…"
+        "一轴", "两翼",
+        # 物流与供应链管理外包's entry: "（由…提供物流服务的业务模式，即第三方物流）"; 政务外包's names
+        # a group: "…市场主体或社会组织主体（统称“服务提供商”）"
+        "共享服务中心", "全球执行中心", "服务水平协议", "第三方物流", "服务提供商", "物联网", "射频识别",
     ]
 
 
@@ -119,6 +123,16 @@ def test_embedded_abbreviation_is_its_own_term_sourced_to_the_entry(terms):
     assert [(a.name, a.kind) for a in t.aliases] == [("share service center", "English"), ("SSC", "abbreviation")]
     assert (t.source.section_id, t.source.pages) == (f"{PLAN_ID}/appendix/s1", (34, 35))
     assert t.definition == FULL["服务外包"].split("。")[0] + "。"
+
+
+def test_a_name_mentioned_in_another_definition_says_so(terms, corpus_index):
+    # Issue 11: `kb glossary SSC` showed 服务外包's definition as if it were 共享服务中心's.
+    assert [(t.term, t.origin) for t in terms if t.term in ("共享服务中心", "射频识别", "物联网")] == [
+        ("共享服务中心", "mention"), ("物联网", "glossary"), ("射频识别", "mention")]
+    r = run(corpus_index, "SSC")
+    assert r.exit_code == 0
+    assert r.output.splitlines()[:3] == ["共享服务中心", "  English share service center · abbreviation SSC",
+                                         "  (named here, not defined: the sentence that names it)"]
 
 
 def test_short_names_of_the_evaluation_report(terms):
@@ -361,10 +375,10 @@ def test_cli_list(corpus_index):
         "  服务外包示范城市  (简称 示范城市)  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
         "  服务外包申请城市  (简称 申请城市)  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
         "  指标数据无量纲化处理  附件1 2017年度中国服务外包示范城市及申请城市综合评价结果  p.1\n"
-        "4 of 29 terms\n"  # issue 15: every listing says how many it shows of how many
+        "4 of 33 terms\n"  # issue 15: every listing says how many it shows of how many
     ))
     data = json.loads(run(corpus_index, "--list", "--by", "name", "--json").output)
-    assert len(data) == 29 and data[0]["term"] == "业务流程外包"
+    assert len(data) == 33 and data[0]["term"] == "一轴"  # sorted by name: 一 (U+4E00) first
 
 
 def test_cli_not_found(corpus_index):
@@ -389,3 +403,26 @@ def test_lookup_loads_no_heavy_module(corpus_index):
     loaded = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
     assert {"jieba", "whoosh", "pdfplumber", "pdfminer", "kb.parse", "kb.ingest"} & loaded == set()
     assert "opencc" in loaded
+
+
+@pytest.mark.parametrize("name, junk", [
+    # issue 11's entries seen on real documents, and names that look close but are names
+    ("NGO财务管理的基本理念就", True), ("3、时间限制和目的限制两者兼具. |", True), ("合法性合法性", True),
+    ("首都", False), ("一轴", False), ("合法性", False), ("信息已验证", False), ("近5年", False),
+])
+def test_fragments_and_doubled_words_are_not_terms(name, junk):
+    from kb.glossary import _junk
+
+    assert _junk(name) is junk
+
+
+def test_a_short_name_that_does_not_shorten_its_neighbour_is_no_alias_of_it():
+    # Issue 11 saw "其他金融机构 (简称 开户银行)" on a real handbook: 开户银行 is not a shortening of
+    # 其他金融机构, so it must not become that name's alias; it is a term with its sentence.
+    from kb.model import Document, Paragraph, Section
+
+    text = "项目资金应存入商业银行或其他金融机构（简称开户银行），专户管理。"
+    sec = Section(id="d/p1", level=1, number="一、", heading="资金管理", kind="item",
+                  paragraphs=[Paragraph(text, (3, 3))], pages=(3, 3))
+    terms = extract_terms(Document(id="d", path="d.pdf", sha256="0", title="手册", sections=[sec]))
+    assert [(t.term, [a.name for a in t.aliases], t.definition) for t in terms] == [("开户银行", [], text)]
