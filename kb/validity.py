@@ -31,6 +31,21 @@ DRAFT = re.compile(r"征求意见稿|草案|送审稿|讨论稿|修改稿|征求
 TRIAL = re.compile(r"试行|暂行")
 # "《X》（…）同时废止", "原…《X》…废止": the titles named before 废止 in the same sentence.
 REPEAL = re.compile(r"[^。；]*?(?:同时|予以|即行|一并)?废止")
+
+
+def _repeal_clauses(text: str):
+    """The spans ``REPEAL.finditer`` matches, found in linear time.
+
+    The pattern's lazy prefix makes ``finditer`` rescan a whole clause from every start position
+    that cannot reach a 废止; on long table text without 。 or ； that was quadratic (18–270 s
+    for each of three real table reports). A match runs from the clause start (after the last
+    。/； or the previous match) to the first 废止, which is what is computed here.
+    """
+    pos = 0
+    while (k := text.find("废止", pos)) >= 0:
+        sep = max(text.rfind("。", pos, k), text.rfind("；", pos, k))
+        yield (sep + 1 if sep >= 0 else pos), k + 2
+        pos = k + 2
 AMEND = re.compile(r"根据[^。]*?(?:修正|修改|修订)")
 TITLE = re.compile(r"《([^《》]{2,60})》")
 
@@ -96,11 +111,12 @@ def extract(sections: list[Section], meta: dict) -> Validity:
                 if m and "effective" in found and cn_to_int(m.group(1)):
                     found["expires"] = _add_years(found["effective"], cn_to_int(m.group(1)))
                     sources["expires"] = _sentence(text, m.start(), m.end())
-        for m in REPEAL.finditer(text):
-            sentence = _sentence(text, m.start(), m.end())
-            if "废止" not in sentence or re.search(r"申请|撤销|撤回|吊销|注销", m.group(0)):
+        for start, end in _repeal_clauses(text):
+            clause = text[start:end]
+            sentence = _sentence(text, start, end)
+            if "废止" not in sentence or re.search(r"申请|撤销|撤回|吊销|注销", clause):
                 continue
-            names = [n for n in TITLE.findall(m.group(0)) if n not in repeals]
+            names = [n for n in TITLE.findall(clause) if n not in repeals]
             if names:
                 repeals += names
                 sources.setdefault("repeals", sentence)
