@@ -164,6 +164,11 @@ class _Collector:
         self.doc = doc
         self.drafts: dict[str, _Draft] = {}
         self._text: str | None = None
+        # Asked for every section: one walk, not Document.heading_path's walk per call
+        # (that made a long law's glossary quadratic in its sections).
+        self.paths: dict[str, list[str]] = {}
+        for sec, path in doc.walk_paths():
+            self.paths.setdefault(sec.id, list(path))  # the first, as heading_path answers
 
     def uses_in_doc(self, name: str) -> int:
         if self._text is None:
@@ -193,7 +198,7 @@ class _Collector:
                 doc_title=self.doc.title,
                 doc_number=self.doc.doc_number,
                 section_id=d.section.id,
-                heading_path=tuple(self.doc.heading_path(d.section.id)),
+                heading_path=tuple(self.paths.get(d.section.id, ())),
                 pages=tuple(d.pages),
             )
             out.append(Term(d.term, tuple(d.aliases), d.definition.strip(), source, d.origin))
@@ -275,7 +280,7 @@ def _running_text(col: _Collector, sec: Section) -> None:
         _definitions(col, sec, _Joined.of([Paragraph(sec.heading, sec.pages)]), "inline")
         return
     joined = _Joined.of(sec.paragraphs)
-    origin = "glossary" if _in_glossary(col.doc, sec) else "inline"
+    origin = "glossary" if _in_glossary(col, sec) else "inline"
     _term_list(col, sec)  # first: its definitions run over several paragraphs
     _quoted_counts(col, sec, joined)
     _definitions(col, sec, joined, origin)
@@ -297,8 +302,8 @@ def _running_text(col: _Collector, sec: Section) -> None:
             _footnote(col, sec, fn)
 
 
-def _in_glossary(doc: Document, sec: Section) -> bool:
-    path = doc.heading_path(sec.id)
+def _in_glossary(col: _Collector, sec: Section) -> bool:
+    path = col.paths.get(sec.id, [])
     return bool(path) and any(GLOSSARY_HEADING.search(t) and t.startswith("附") for t in path)
 
 
@@ -391,7 +396,7 @@ def _explained(col: _Collector, sec: Section, joined: _Joined, origin: str) -> N
         name = m.group(1)
         if name.endswith(m.group(3)) and not name.startswith("的"):
             add(NOUN_CUT.split(name)[-1], m.start(2), m.end(2), (m.start(), m.end()))
-    if any("名词解释" in h for h in col.doc.heading_path(sec.id)):
+    if any("名词解释" in h for h in col.paths.get(sec.id, [])):
         # "上级补助收入：事业单位从主管部门和上级单位取得的非财政补助收入。"
         for p in sec.paragraphs:
             e = re.match(rf"^([^，,。；;：:\s“”]{{2,16}})[：:]\s*(?!指|是指)([{CJK}].*)", p.text)
