@@ -22,7 +22,10 @@ postings) is in kb.whoosh_compat: a codec subclass used only by kb's indexes, pl
 attribute that ``whoosh_compat.apply()`` sets when an index is opened or built here.
 
 The index is built into the new generation's directory (``gen.path / "whoosh"``) and never
-modified in place: Whoosh's multi-file commit is not crash-safe, the generation swap is.
+modified in place: Whoosh's multi-file commit is not crash-safe, the generation swap is. When
+documents change, the previous generation's segments are hard-linked into the new directory and
+only what changed is indexed there (``build_index``); ``whoosh-state.json`` beside it records
+what each document was indexed from, so the next build knows what changed.
 Beside it, ``search-vocab.json`` holds every indexed word with jieba's frequency, so queries are
 cut by kb.query_cut without loading jieba, and the glossary's alias → term expansions.
 """
@@ -195,11 +198,14 @@ def _writer(ix):
     return ix.writer(procs=1, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT))
 
 
-def _add_docs(writer, docs, order: int) -> tuple[dict[str, list[int]], int]:
-    """Add every section of ``docs``; ({doc_id: [sections, characters of text]}, next order number)."""
+def _add_docs(writer, docs, order: int) -> tuple[dict[str, list], int]:
+    """Add every section of ``docs``; ({doc_id: [sections, characters of text, {field: length}]},
+    next order number). The lengths are what BM25 averages over (see _merge_policy)."""
     counts = {}
+    totals = whoosh_compat.field_lengths(writer)
     for doc in docs:
         n = chars = 0
+        before = dict(totals)
         year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else 0
         for sec, path in doc.walk_paths():  # one walk, not a search from the top per section
             path = list(path)
@@ -214,7 +220,7 @@ def _add_docs(writer, docs, order: int) -> tuple[dict[str, list[int]], int]:
             n += 1
             order += 1
             chars += len(_SPACE.sub("", sec.text))
-        counts[doc.id] = [n, chars]
+        counts[doc.id] = [n, chars, {f: v - before.get(f, 0) for f, v in totals.items() if v != before.get(f, 0)}]
     return counts, order
 
 
@@ -256,6 +262,7 @@ def _plan_update(gen, docs, user_words, digests):
     sums = read_checksums(prev) or {}
     if (not isinstance(state, dict) or state.get("format") != INDEX_FORMAT or not isinstance(state.get("docs"), dict)
             or not isinstance(state.get("counts"), dict) or set(state["counts"]) != set(state["docs"])
+            or not all(isinstance(c, list) and len(c) == 3 for c in state["counts"].values())
             or not intact(prev, STATE_FILE, sums)):
         return None
     files = sorted((prev / WHOOSH_DIR).glob("*")) if (prev / WHOOSH_DIR).is_dir() else []
@@ -307,18 +314,23 @@ def _update(out: Path, gen, docs, user_words, plan):
         writer.delete_by_term("doc_id", doc_id)
     state = plan["state"]
     added, next_order = _add_docs(writer, [d for d in docs if d.id in plan["add"]], int(state.get("next_order", 0)))
-    writer.commit(mergetype=_merge_policy)
+    writer.commit(mergetype=lambda w, segments: _merge_policy(w, segments, state["counts"]))
     counts = {d.id: added[d.id] if d.id in added else state["counts"][d.id] for d in docs}
     return counts, next_order
 
 
-def _merge_policy(writer, segments):
+def _merge_policy(writer, segments, counts):
     """Rewrite the segments that hold deletions, and keep the count of segments logarithmic.
 
     A segment with deleted documents still counts them in its statistics (document frequencies,
     field lengths), so scores would differ from a fresh build: it is rewritten without them.
     Otherwise a segment is merged into the new one while it is no bigger than what the new one
     already holds (a binary counter: each document is copied O(log n) times over its life).
+
+    Whoosh's merge adds up each document's length as stored, in one byte (approximate), where a
+    fresh build adds the exact lengths: BM25's average length, and every score, would drift. The
+    merged total is set to the exact one: the segment's own, less its deleted documents' (``counts``,
+    kept per document in the index state).
     """
     from whoosh.reading import SegmentReader
 
@@ -330,10 +342,22 @@ def _merge_policy(writer, segments):
         s = keep.pop(0)
         merge.append(s)
         size += s.doc_count_all()
+    totals = whoosh_compat.field_lengths(writer)
     for s in merge:
         reader = SegmentReader(writer.storage, writer.schema, s)
+        exact = whoosh_compat.segment_field_lengths(s)
+        if s.has_deletions():
+            col = reader.column_reader("doc_id")
+            gone = {col[d] for d in s.deleted_docs()}
+            for doc_id in gone:
+                doc_id = doc_id.decode("utf-8") if isinstance(doc_id, bytes) else doc_id
+                for f, v in counts[doc_id][2].items():
+                    exact[f] = exact.get(f, 0) - v
+        before = dict(totals)
         writer.add_reader(reader)
         reader.close()
+        for f in set(exact) | set(totals):
+            totals[f] = before.get(f, 0) + exact.get(f, 0)
     order = {id(s): i for i, s in enumerate(segments)}
     return sorted(keep, key=lambda s: order[id(s)])
 

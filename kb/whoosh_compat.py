@@ -153,6 +153,17 @@ def kb_codec(codec):
     return KbCodec(codec._blocklimit, codec._compression, codec._inlinelimit)
 
 
+def field_lengths(writer) -> dict:
+    """The running total of each field's length in the segment ``writer`` is writing (exact for
+    documents added; a merged segment adds its documents' one-byte approximations)."""
+    return writer.perdocwriter._fieldlengths
+
+
+def segment_field_lengths(segment) -> dict:
+    """Each field's total length in a written segment, as its TOC entry holds it."""
+    return dict(getattr(segment, "_fieldlengths", None) or {})
+
+
 class KbFileIndex(SafeFileIndex):
     """A Whoosh index read (safely, see kb.safe_pickle) with KbCodec for every segment."""
 

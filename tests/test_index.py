@@ -118,7 +118,8 @@ def _walk(sections):
 
 
 REAL_STEPS = ["hz_yibao_tiaozheng_2016_hf57.pdf", "mep_hpxx_gongkai_jizhi_fangan.pdf",
-              "mep_hp_gongzhong_canyu_xiuding_shuoming.pdf", "gd_yinjin_rencai_juzhuzheng_2003_webprint.pdf"]
+              "mep_hp_gongzhong_canyu_xiuding_shuoming.pdf", "gd_yinjin_rencai_juzhuzheng_2003_webprint.pdf",
+              "mep_hp_gongzhong_canyu_banfa_zqyj.pdf"]
 
 
 def test_changing_and_removing_real_documents_answers_as_a_rebuild(tmp_path):
@@ -147,7 +148,7 @@ def test_changing_and_removing_real_documents_answers_as_a_rebuild(tmp_path):
     r = ingest([folder], index)
     assert r.added and not r.updated
     check("added")
-    shutil.copy(src[0], folder / src[1].name)  # the same name, other content
+    shutil.copy(src[4], folder / src[1].name)  # the same name, another document's content
     r = ingest([folder], index)
     assert r.updated
     check("changed")
