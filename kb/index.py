@@ -164,8 +164,9 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
     expand = load_expansions(Path(gen.path), docs)
     user_words = sorted({w for pair in expand.items() for w in pair if _is_word(w)})
     out = Path(gen.path) / WHOOSH_DIR
+    tk = segment.tokenizer(tuple(user_words))
     digests = _doc_digests(gen)
-    plan = _plan_update(gen, docs, user_words, digests) if reuse else None
+    plan = _plan_update(gen, docs, user_words, digests, _tokenizer_signature(tk)) if reuse else None
     if plan is None:
         written = _full_build(out, docs, user_words)
     else:
@@ -173,7 +174,6 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
     counts, next_order = written
     sections = sum(c[0] for c in counts.values())
     chars = sum(c[1] for c in counts.values())
-    tk = segment.tokenizer(tuple(user_words))
     ix = whoosh_compat.KbFileIndex(FileStorage(str(out), readonly=True))
     with ix.reader() as reader:
         words = {w.decode("utf-8") if isinstance(w, bytes) else w
@@ -185,8 +185,8 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
     lexicon.build(Path(gen.path), tk, getattr(gen, "previous", None) if reuse else None)
     (Path(gen.path) / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     if digests is not None:
-        state = {"format": INDEX_FORMAT, "user_words": user_words, "docs": digests, "next_order": next_order,
-                 "counts": counts}
+        state = {"format": INDEX_FORMAT, "tokenizer": _tokenizer_signature(tk), "user_words": user_words,
+                 "docs": digests, "next_order": next_order, "counts": counts}
         (Path(gen.path) / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     if report is not None and hasattr(report, "index_build"):
         report.index_build = "full" if plan is None else "updated"
@@ -247,7 +247,17 @@ def _doc_digests(gen) -> dict[str, str] | None:
     return out if all(out.values()) else None
 
 
-def _plan_update(gen, docs, user_words, digests):
+def _tokenizer_signature(tk) -> str:
+    """jieba's dictionary and kb's domain words: segments cut with others are not reused."""
+    import hashlib
+
+    from . import lexicon, segment
+
+    words = "\n".join(segment.domain_words())
+    return hashlib.sha1(f"{words}|{segment.USER_FREQ}|{lexicon._signature(tk)}".encode()).hexdigest()[:16]
+
+
+def _plan_update(gen, docs, user_words, digests, tokenizer: str):
     """What to delete and add to the previous generation's index, or None to build afresh."""
     from .store import intact, read_checksums
 
@@ -260,7 +270,8 @@ def _plan_update(gen, docs, user_words, digests):
     except (OSError, ValueError):
         return None  # an index from before incremental builds, or damaged: build once
     sums = read_checksums(prev) or {}
-    if (not isinstance(state, dict) or state.get("format") != INDEX_FORMAT or not isinstance(state.get("docs"), dict)
+    if (not isinstance(state, dict) or state.get("format") != INDEX_FORMAT or state.get("tokenizer") != tokenizer
+            or not isinstance(state.get("docs"), dict)
             or not isinstance(state.get("counts"), dict) or set(state["counts"]) != set(state["docs"])
             or not all(isinstance(c, list) and len(c) == 3 for c in state["counts"].values())
             or not intact(prev, STATE_FILE, sums)):
@@ -300,6 +311,8 @@ def _update(out: Path, gen, docs, user_words, plan):
 
     out.mkdir(parents=True, exist_ok=True)
     for src in plan["files"]:
+        if src.name.endswith("WRITELOCK"):
+            continue  # Whoosh opens its lock file for writing: the new generation gets its own
         dst = out / src.name
         try:
             os.link(src, dst)

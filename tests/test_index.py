@@ -111,6 +111,42 @@ def test_an_unchanged_documents_segment_is_carried_by_hard_link(tmp_path, corpus
     assert _results(index) == updated
 
 
+def test_one_document_at_a_time_keeps_few_segments(tmp_path, corpus_index):
+    """Ten documents added one by one: each update indexes one document, small segments are
+    merged as they pile up (a binary counter), and the result answers as a rebuild."""
+    from kb.index import MAX_SEGMENTS, build_index
+    from kb.model import Document
+    from kb.store import Store
+
+    snap = Store(corpus_index).snapshot()
+    index = tmp_path / "index"
+    counts = []
+    for i in range(10):
+        data = snap.document(EVAL_ID).to_dict()
+        new_id = f"{EVAL_ID}-{i}"
+        for s in _walk(data["sections"]):
+            s["id"] = new_id + s["id"][len(EVAL_ID):]
+        data["id"] = new_id
+        with Store(index).writer() as gen:
+            for d, e in gen.previous_manifest.items():
+                assert gen.carry(d, e)
+            gen.put(Document.from_dict(data), {"path": f"/nowhere/{i}.pdf", "size": 0, "mtime_ns": 0, "sha256": str(i)})
+            shutil.copy(snap.path / "terms.json", gen.path / "terms.json")
+            build_index(gen, gen.documents())
+        counts.append(len(_segments(index)))
+    assert max(counts) <= min(4, MAX_SEGMENTS), counts
+    assert counts[1] == 1 and counts[2] == 2, counts  # equal sizes merge; a smaller one waits
+    _verify_ok(index)
+    updated = _results(index)
+    with Store(index).writer() as gen:
+        for d, e in gen.previous_manifest.items():
+            assert gen.carry(d, e)
+        shutil.copy(snap.path / "terms.json", gen.path / "terms.json")
+        build_index(gen, gen.documents(), reuse=False)
+    assert _results(index) == updated
+    assert updated["示范城市 综合评价"][2]
+
+
 def _walk(sections):
     for s in sections:
         yield s
