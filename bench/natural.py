@@ -39,7 +39,7 @@ def load_cases() -> list[dict]:
 
 
 def _norm(text: str) -> str:
-    from kb.clean import fold_width  # the index holds half-width digits and letters; so must the answers
+    from kb.text import fold_width  # the index holds half-width digits and letters; so must the answers
 
     # Spacing and punctuation are not what a hit is judged on: a heading's closing 。 or a
     # comma a font mapped to ASCII must not hide the phrase.

@@ -44,6 +44,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
 
 from . import whoosh_compat
+from .text import bigrams, match_form
 from .whoosh_compat import KbCodec
 
 INLINE_LIMIT = 8  # terms in under 8 sections keep their postings in the term entry (KbTermInfo)
@@ -106,11 +107,6 @@ class BigramTokenizer(analysis.Tokenizer):
             if positions:
                 t.pos = start_pos + i
             yield t
-
-
-def bigrams(text: str) -> list[str]:
-    s = _SPACE.sub("", text).lower()
-    return [s[i:i + 2] for i in range(len(s) - 1)]
 
 
 def schema(user_words=()) -> fields.Schema:
@@ -431,7 +427,7 @@ class Substring(wq.Query):
 
     def __init__(self, fieldname: str, text: str, texts, boost: float = 1.0, words=(), words_field="body"):
         self.fieldname = fieldname
-        self.text = _SPACE.sub("", text).lower()
+        self.text = match_form(text)
         self.texts = texts
         self.boost = boost
         self.words = tuple(words)
@@ -627,7 +623,7 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all", text
         grams = bigrams(text)
         if not grams or not BIGRAM_FIELDS[where]:
             return None
-        marks.add(_SPACE.sub("", text).lower())
+        marks.add(match_form(text))
         boost = 1.0 if words else BIGRAM_WEIGHT
         subs = [Substring(f, text, texts, boost=boost, words=words) for f in BIGRAM_FIELDS[where]]
         return subs[0] if len(subs) == 1 else wq.Or(subs)
@@ -639,12 +635,12 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all", text
         loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
         if phrase and len(cut) == 1 and not loose:
             parts = [_word_phrase(cut, where)]  # one whole word: the word itself is the exact text
-            marks.add(_SPACE.sub("", text).lower())
+            marks.add(match_form(text))
         elif phrase:
             # Exact text: the heading's words in sequence, and the body's text itself (Substring),
             # which is exact and, unlike a phrase over word positions, cheap on a big index. Text
             # the words cover scores as a body phrase did; a loose one as a substring.
-            marks.add(_SPACE.sub("", text).lower())
+            marks.add(match_form(text))
             parts = [_word_phrase(cut, where), substring(text, where, () if loose else cut)]
         else:
             parts = [words_for(text, where), substring(text, where) if loose else None]
