@@ -38,6 +38,9 @@ def build(gen_path, terms: list[Term]) -> Path:
     """Write the glossary index for ``terms`` (in terms.json order) into the generation."""
     from whoosh import index as windex
 
+    from . import whoosh_compat
+
+    whoosh_compat.apply()
     path = Path(gen_path) / GLOSSARY_DIR
     path.mkdir(parents=True, exist_ok=True)
     ix = windex.create_in(str(path), _schema(tuple(_names(terms))))
@@ -51,15 +54,16 @@ def build(gen_path, terms: list[Term]) -> Path:
 def search(gen_path, terms: list[Term], words: str, limit: int = 10) -> list[tuple[Term, float]]:
     """(term, score) whose term, aliases or definition hold the words of ``words``: every word
     if any term has them all, else any of them. Question words (什么, 是指 …) are dropped."""
-    from whoosh import index as windex
     from whoosh import query as wq
 
+    from . import safe_pickle, whoosh_compat
     from .index import QUESTION_WORDS, JiebaTokenizer
 
     path = Path(gen_path) / GLOSSARY_DIR
     if not path.is_dir():
         return []
-    ix = windex.open_dir(str(path))
+    whoosh_compat.apply()
+    ix = safe_pickle.open_dir(path, whoosh_compat.KbFileIndex)  # its TOC's pickles may name only schema classes
     tokens = [t.text for t in JiebaTokenizer(tuple(_names(terms)))(words)]
     tokens = list(dict.fromkeys(w for w in tokens if w.strip() and w not in QUESTION_WORDS and w not in "，。、？?！!：:；;"))
     if not tokens:

@@ -17,11 +17,15 @@ One Whoosh document per section (parts, chapters, items and sub-items alike), wi
             section text itself (kb.search_session) and scored here
   filters   doc_id, doc_type, year; date for sorting; the rest stored for the hit
 
-Four Whoosh 2.7.4 behaviours are patched below (Or matcher choice, skip_to, document lengths,
-inlined postings); each patch says why and keeps the on-disk format stock.
+What kb changes in Whoosh 2.7.4 (Or's matcher choice, skip_to, document lengths, inlined
+postings) is in kb.whoosh_compat: a codec subclass used only by kb's indexes, plus one class
+attribute that ``whoosh_compat.apply()`` sets when an index is opened or built here.
 
 The index is built into the new generation's directory (``gen.path / "whoosh"``) and never
-modified in place: Whoosh's multi-file commit is not crash-safe, the generation swap is.
+modified in place: Whoosh's multi-file commit is not crash-safe, the generation swap is. When
+documents change, the previous generation's segments are hard-linked into the new directory and
+only what changed is indexed there (``build_index``); ``whoosh-state.json`` beside it records
+what each document was indexed from, so the next build knows what changed.
 Beside it, ``search-vocab.json`` holds every indexed word with jieba's frequency, so queries are
 cut by kb.query_cut without loading jieba, and the glossary's alias → term expansions.
 """
@@ -29,73 +33,21 @@ from __future__ import annotations
 
 import json
 import math
-from bisect import bisect_left
 import re
+import weakref
 from pathlib import Path
 
 from . import whoosh_import  # noqa: F401  (first: Whoosh without urllib, see there)
 from whoosh import analysis, fields, formats, qparser, query as wq
 from whoosh import index as windex
-from whoosh.codec import whoosh3 as w3
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import ReadTooFar
+from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
 
+from . import whoosh_compat
 from .text import bigrams, match_form
+from .whoosh_compat import KbCodec
 
-# Whoosh 2.7.4 picks a "preloaded" union matcher for Or queries of 3+ clauses on indexes under
-# 5000 documents, and nested inside another Or it drops matches: top-3 and top-20 of the same
-# query disagreed and a section scoring 6.6 was missing from the top 20. The binary tree of
-# UnionMatchers is what large indexes get anyway; use it always.
-wq.Or.matcher_type = wq.Or.DEFAULT_MATCHER
-
-
-def _skip_to(self, targetid):
-    # Whoosh 2.7.4 steps through a block one posting at a time (next(), id(), is_active() each);
-    # intersections and AndMaybe skip the whole-corpus "context" postings on every match, which
-    # made this a third of a common word's query time at 100×. Same result, by bisection.
-    if not self.is_active():
-        raise ReadTooFar
-    if targetid <= self.id():
-        return
-    if targetid > self._maxid:
-        self._skip_to_block(lambda: targetid > self._maxid)
-        if not self.is_active():
-            return
-        if self._ids is None:
-            self._read_ids()
-    self._i = bisect_left(self._ids, targetid, self._i)
-    if self._i == self._blocklength:
-        self._next_block()
-
-
-W3LeafMatcher.skip_to = _skip_to
-
-_LENGTH_OF_BYTE = [w3.byte_to_length(b) or None for b in range(256)]  # 0 → None, as Whoosh answers
-
-
-def _doc_field_length(self, docnum, fieldname, default=0):
-    # BM25 asks every scored posting its document's length: a column read through four layers of
-    # calls in Whoosh 2.7.4. The column is one byte a document; decode it once per reader.
-    lengths = self.__dict__.setdefault("_kb_lengths", {}).get(fieldname)
-    if lengths is None:
-        col = self._cached_reader(w3._lenfield(fieldname), w3.LENGTHS_COLUMN)
-        if col is None:
-            return default
-        raw = col._dbfile.get(col._basepos, col._count) if col._count else b""
-        lengths = [_LENGTH_OF_BYTE[b] for b in raw] + [None] * (self._doccount + 1 - len(raw))
-        self._kb_lengths[fieldname] = lengths
-    return lengths[docnum]
-
-
-w3.W3PerDocReader.doc_field_length = _doc_field_length
-
-# Whoosh 2.7.4 can keep a short posting list inside its term entry instead of a block of its own
-# in the postings file (~70 bytes each), but the writer calls a method that does not exist
-# (set_inline for set_inlined), so inlinelimit > 1 crashes. The reader side is intact; with the
-# name supplied, terms in under 8 sections are inlined: the bundled corpus's index is 1.84 → 1.49 MB.
-w3.W3TermInfo.set_inline = w3.W3TermInfo.set_inlined
-INLINE_LIMIT = 8
+INLINE_LIMIT = 8  # terms in under 8 sections keep their postings in the term entry (KbTermInfo)
 
 WHOOSH_DIR = "whoosh"
 VOCAB_FILE = "search-vocab.json"
@@ -184,45 +136,239 @@ def schema(user_words=()) -> fields.Schema:
 
 # -- building ---------------------------------------------------------------------------------
 
+STATE_FILE = "whoosh-state.json"  # what the index holds, for the next build to update it in place of rebuilding
+# Bumped when what a section is indexed as changes (fields, analysis, codec): an index built by
+# other rules is rebuilt in full instead of updated.
+INDEX_FORMAT = 1
+MAX_SEGMENTS = 8  # more than this and every query term pays a matcher per segment
+MAX_CHANGED_WORDS = 2000  # past this many glossary words added or removed, rebuilding is as cheap
+
+
 def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
-    """Index every section of ``docs`` into ``gen.path / "whoosh"`` and save the query vocabulary."""
+    """Index every section of ``docs`` into ``gen.path / "whoosh"`` and save the query vocabulary.
+
+    With ``reuse`` and a previous generation whose index is intact and built by the same rules,
+    only what changed is indexed: its segments are hard-linked into the new generation (Whoosh
+    never rewrites a segment file), the documents that changed or went away are deleted by
+    doc_id, the new ones added, and the segments that now hold deletions are rewritten without
+    them, so the index answers exactly as one built from scratch (Whoosh's statistics count
+    deleted documents). The previous generation is never written to: the swap stays atomic.
+    """
     from . import segment
 
+    whoosh_compat.apply()
     expand = load_expansions(Path(gen.path), docs)
     user_words = sorted({w for pair in expand.items() for w in pair if _is_word(w)})
     out = Path(gen.path) / WHOOSH_DIR
-    out.mkdir(parents=True, exist_ok=True)
-    ix = windex.create_in(str(out), schema(user_words))
-    # procs>1 loses jieba user words in spawned workers
-    writer = ix.writer(procs=1, limitmb=128, compound=False, codec=w3.W3Codec(inlinelimit=INLINE_LIMIT))
-    n = chars = 0
-    for doc in docs:
-        year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else 0
-        for sec, path in doc.walk_paths():  # one walk, not a search from the top per section
-            path = list(path)
-            context = " ".join([doc.title, doc.doc_number or "", *path[:-1], *(c.title for c in sec.children)])
-            writer.add_document(
-                section_id=sec.id, doc_id=doc.id, doc_type=doc.doc_type or "", year=year,
-                date=doc.date or "", order=n,
-                heading=sec.title, term=sec.heading.strip().lower(), context=context, body=sec.text,
-                body_bi=sec.text,
-                doc_title=doc.title, doc_number=doc.doc_number, title=sec.title,
-                heading_path=path, pages=list(sec.pages),
-            )
-            n += 1
-            chars += len(_SPACE.sub("", sec.text))
-    writer.commit()
     tk = segment.tokenizer(tuple(user_words))
+    digests = _doc_digests(gen)
+    plan = _plan_update(gen, docs, user_words, digests, _tokenizer_signature(tk)) if reuse else None
+    if plan is None:
+        written = _full_build(out, docs, user_words)
+    else:
+        written = _update(out, gen, docs, user_words, plan)
+    counts, next_order = written
+    sections = sum(c[0] for c in counts.values())
+    chars = sum(c[1] for c in counts.values())
+    ix = whoosh_compat.KbFileIndex(FileStorage(str(out), readonly=True))
     with ix.reader() as reader:
         words = {w.decode("utf-8") if isinstance(w, bytes) else w
                  for f in ("heading", "context", "body") for w in reader.lexicon(f)}
     vocab = {"total": segment.total(tk), "freqs": segment.frequencies(tk, sorted(words)), "expand": expand,
-             "avg_len": chars / max(1, n)}  # Substring's BM25 needs it, and measuring it would read every document
+             "avg_len": chars / max(1, sections)}  # Substring's BM25 needs it, and measuring it would read every document
     from . import lexicon
 
     lexicon.build(Path(gen.path), tk, getattr(gen, "previous", None) if reuse else None)
     (Path(gen.path) / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    if digests is not None:
+        state = {"format": INDEX_FORMAT, "tokenizer": _tokenizer_signature(tk), "user_words": user_words,
+                 "docs": digests, "next_order": next_order, "counts": counts}
+        (Path(gen.path) / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    if report is not None and hasattr(report, "index_build"):
+        report.index_build = "full" if plan is None else "updated"
     return out
+
+
+def _writer(ix):
+    # procs>1 loses jieba user words in spawned workers
+    return ix.writer(procs=1, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT))
+
+
+def _add_docs(writer, docs, order: int) -> tuple[dict[str, list], int]:
+    """Add every section of ``docs``; ({doc_id: [sections, characters of text, {field: length}]},
+    next order number). The lengths are what BM25 averages over (see _merge_policy)."""
+    counts = {}
+    totals = whoosh_compat.field_lengths(writer)
+    for doc in docs:
+        n = chars = 0
+        before = dict(totals)
+        year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else 0
+        for sec, path in doc.walk_paths():  # one walk, not a search from the top per section
+            path = list(path)
+            writer.add_document(
+                section_id=sec.id, doc_id=doc.id, doc_type=doc.doc_type or "", year=year,
+                date=doc.date or "", order=order,
+                heading=sec.title, term=sec.heading.strip().lower(), context=_context(doc, sec, path),
+                body=sec.text, body_bi=sec.text,
+                doc_title=doc.title, doc_number=doc.doc_number, title=sec.title,
+                heading_path=path, pages=list(sec.pages),
+            )
+            n += 1
+            order += 1
+            chars += len(_SPACE.sub("", sec.text))
+        counts[doc.id] = [n, chars, {f: v - before.get(f, 0) for f, v in totals.items() if v != before.get(f, 0)}]
+    return counts, order
+
+
+def _context(doc, sec, path) -> str:
+    return " ".join([doc.title, doc.doc_number or "", *path[:-1], *(c.title for c in sec.children)])
+
+
+def _full_build(out: Path, docs, user_words):
+    out.mkdir(parents=True, exist_ok=True)
+    ix = windex.create_in(str(out), schema(user_words))
+    writer = _writer(ix)
+    written = _add_docs(writer, docs, 0)
+    writer.commit()
+    return written
+
+
+def _doc_digests(gen) -> dict[str, str] | None:
+    """doc_id → SHA-256 of its stored JSON (kb.store's checksums), or None when one is unknown."""
+    manifest = getattr(gen, "manifest", None)
+    sums = getattr(gen, "checksums", None)
+    if not manifest or sums is None:
+        return None
+    out = {d: sums.get(f"docs/{e.get('file')}") for d, e in manifest.items()}
+    return out if all(out.values()) else None
+
+
+def _tokenizer_signature(tk) -> str:
+    """jieba's dictionary and kb's domain words: segments cut with others are not reused."""
+    import hashlib
+
+    from . import lexicon, segment
+
+    words = "\n".join(segment.domain_words())
+    return hashlib.sha1(f"{words}|{segment.USER_FREQ}|{lexicon._signature(tk)}".encode()).hexdigest()[:16]
+
+
+def _plan_update(gen, docs, user_words, digests, tokenizer: str):
+    """What to delete and add to the previous generation's index, or None to build afresh."""
+    from .store import intact, read_checksums
+
+    prev = getattr(gen, "previous", None)
+    if prev is None or digests is None:
+        return None
+    prev = Path(prev)
+    try:
+        state = json.loads((prev / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # an index from before incremental builds, or damaged: build once
+    sums = read_checksums(prev) or {}
+    if (not isinstance(state, dict) or state.get("format") != INDEX_FORMAT or state.get("tokenizer") != tokenizer
+            or not isinstance(state.get("docs"), dict)
+            or not isinstance(state.get("counts"), dict) or set(state["counts"]) != set(state["docs"])
+            or not all(isinstance(c, list) and len(c) == 3 for c in state["counts"].values())
+            or not intact(prev, STATE_FILE, sums)):
+        return None
+    files = sorted((prev / WHOOSH_DIR).glob("*")) if (prev / WHOOSH_DIR).is_dir() else []
+    rels = [f"{WHOOSH_DIR}/{p.name}" for p in files]
+    listed = {k for k in sums if k.startswith(WHOOSH_DIR + "/")}
+    if not files or set(rels) != listed or not all(intact(prev, r, sums) for r in rels):
+        return None  # damaged or edited: never carry it forward
+    old = state["docs"]
+    # A glossary word added or removed changes the cut of the text that contains it, and only
+    # that text (kb.segment keeps jieba's total fixed): those documents are indexed again too.
+    changed_words = set(user_words) ^ set(state.get("user_words") or ())
+    if len(changed_words) > MAX_CHANGED_WORDS:
+        return None
+    drop = {d for d, h in old.items() if digests.get(d) != h}
+    add = {d for d, h in digests.items() if old.get(d) != h}
+    if changed_words:
+        for doc in docs:
+            if doc.id not in add and _holds_any(doc, changed_words):
+                drop.add(doc.id)
+                add.add(doc.id)
+    return {"previous": prev, "files": files, "sums": sums, "drop": drop, "add": add, "state": state}
+
+
+def _holds_any(doc, words) -> bool:
+    for sec, path in doc.walk_paths():
+        text = "\n".join((sec.title, _context(doc, sec, list(path)), sec.text))
+        if any(w in text for w in words):
+            return True
+    return False
+
+
+def _update(out: Path, gen, docs, user_words, plan):
+    import os
+    import shutil
+
+    out.mkdir(parents=True, exist_ok=True)
+    for src in plan["files"]:
+        if src.name.endswith("WRITELOCK"):
+            continue  # Whoosh opens its lock file for writing: the new generation gets its own
+        dst = out / src.name
+        try:
+            os.link(src, dst)
+        except OSError:  # a file system without hard links
+            shutil.copy2(src, dst)
+        rel = f"{WHOOSH_DIR}/{src.name}"
+        gen.checksums[rel] = plan["sums"][rel]  # the same bytes: kb.store's seal need not hash them again
+    # The schema is given, not read: its tokenizer carries this build's glossary words.
+    ix = whoosh_compat.KbFileIndex(FileStorage(str(out)), schema=schema(user_words))
+    writer = _writer(ix)
+    for doc_id in sorted(plan["drop"]):
+        writer.delete_by_term("doc_id", doc_id)
+    state = plan["state"]
+    added, next_order = _add_docs(writer, [d for d in docs if d.id in plan["add"]], int(state.get("next_order", 0)))
+    writer.commit(mergetype=lambda w, segments: _merge_policy(w, segments, state["counts"]))
+    counts = {d.id: added[d.id] if d.id in added else state["counts"][d.id] for d in docs}
+    return counts, next_order
+
+
+def _merge_policy(writer, segments, counts):
+    """Rewrite the segments that hold deletions, and keep the count of segments logarithmic.
+
+    A segment with deleted documents still counts them in its statistics (document frequencies,
+    field lengths), so scores would differ from a fresh build: it is rewritten without them.
+    Otherwise a segment is merged into the new one while it is no bigger than what the new one
+    already holds (a binary counter: each document is copied O(log n) times over its life).
+
+    Whoosh's merge adds up each document's length as stored, in one byte (approximate), where a
+    fresh build adds the exact lengths: BM25's average length, and every score, would drift. The
+    merged total is set to the exact one: the segment's own, less its deleted documents' (``counts``,
+    kept per document in the index state).
+    """
+    from whoosh.reading import SegmentReader
+
+    keep = [s for s in segments if not s.has_deletions()]
+    merge = [s for s in segments if s.has_deletions()]
+    size = writer.docnum + sum(s.doc_count() for s in merge)
+    keep.sort(key=lambda s: s.doc_count_all())
+    while keep and (len(keep) >= MAX_SEGMENTS or keep[0].doc_count_all() <= size):
+        s = keep.pop(0)
+        merge.append(s)
+        size += s.doc_count_all()
+    totals = whoosh_compat.field_lengths(writer)
+    for s in merge:
+        reader = SegmentReader(writer.storage, writer.schema, s)
+        exact = whoosh_compat.segment_field_lengths(s)
+        if s.has_deletions():
+            col = reader.column_reader("doc_id")
+            gone = {col[d] for d in s.deleted_docs()}
+            for doc_id in gone:
+                doc_id = doc_id.decode("utf-8") if isinstance(doc_id, bytes) else doc_id
+                for f, v in counts[doc_id][2].items():
+                    exact[f] = exact.get(f, 0) - v
+        before = dict(totals)
+        writer.add_reader(reader)
+        reader.close()
+        for f in set(exact) | set(totals):
+            totals[f] = before.get(f, 0) + exact.get(f, 0)
+    order = {id(s): i for i, s in enumerate(segments)}
+    return sorted(keep, key=lambda s: order[id(s)])
 
 
 def _is_word(w: str) -> bool:
@@ -249,7 +395,8 @@ def open_index(gen_path: Path):
 
     if not v.exists() or not safe_pickle.exists_in(d):
         return None
-    return safe_pickle.open_dir(d), safe_pickle.read_json(v)
+    whoosh_compat.apply()
+    return safe_pickle.open_dir(d, whoosh_compat.KbFileIndex), safe_pickle.read_json(v)
 
 
 class QuerySyntaxError(ValueError):
@@ -262,6 +409,9 @@ class Quoted(wq.Phrase):
 
     def normalize(self):
         return self
+
+
+_FOUND: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # searcher → {(field, text): found}
 
 
 class Substring(wq.Query):
@@ -307,28 +457,47 @@ class Substring(wq.Query):
     def estimate_size(self, ixreader):
         return min((ixreader.doc_frequency(self.fieldname, g) for g in self._grams()), default=0)
 
-    def matcher(self, searcher, context=None):
-        reader = searcher.reader()
+    def _found(self, top):
+        """(document number, occurrences) of every section holding the text, in the whole index."""
+        memo = _FOUND.setdefault(top, {})  # each segment's matcher asks again
+        if len(memo) > 256:  # a long-lived searcher: keep the memo small
+            memo.clear()
+        key = (self.fieldname, self.text)
+        if key in memo:
+            return memo[key]
+        reader = top.reader()
         grams = sorted(self._grams(), key=lambda g: reader.doc_frequency(self.fieldname, g))
-        if not grams or any((self.fieldname, g) not in reader for g in grams):
-            return NullMatcher()
-        # Set intersection in C beats Whoosh's Python intersection matcher on long posting lists.
-        ids = set(_posting_ids(reader, self.fieldname, grams[0]))
-        for g in grams[1:]:
-            if not ids:
-                break
-            ids.intersection_update(_posting_ids(reader, self.fieldname, g))
-        texts, avg_len = self.texts(searcher)
-        needle = self.text
-        found = [(d, n) for d in sorted(ids) if (n := texts[d].count(needle))]
+        found = []
+        if grams and all((self.fieldname, g) in reader for g in grams):
+            # Set intersection in C beats Whoosh's Python intersection matcher on long posting lists.
+            ids = set(_posting_ids(reader, self.fieldname, grams[0]))
+            for g in grams[1:]:
+                if not ids:
+                    break
+                ids.intersection_update(_posting_ids(reader, self.fieldname, g))
+            texts, _ = self.texts(top)
+            needle = self.text
+            found = [(d, n) for d in sorted(ids) if (n := texts[d].count(needle))]
+        memo[key] = found
+        return found
+
+    def matcher(self, searcher, context=None):
+        # Whoosh asks each segment's searcher for a matcher, in that segment's document numbers;
+        # the texts and the statistics are the whole index's (as Whoosh's own scorers use).
+        top = searcher.get_parent()
+        offset = top._offset_for_subsearcher(searcher) if top is not searcher else 0
+        everywhere = self._found(top)
+        end = offset + searcher.reader().doc_count_all()
+        found = [(d - offset, n) for d, n in everywhere if offset <= d < end]
         if not found:
             return NullMatcher()
         if self.words:
             words = wq.And([wq.Term(self.words_field, w) for w in self.words], boost=self.boost)
             return FilterMatcher(words.matcher(searcher, context), {d for d, _ in found})
-        idf = math.log(searcher.doc_count_all() / (len(found) + 1)) + 1  # Whoosh's own idf
+        texts, avg_len = self.texts(top)
+        idf = math.log(top.doc_count_all() / (len(everywhere) + 1)) + 1  # Whoosh's own idf
         k1, b = self.K1, self.B
-        weights = [self.boost * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(texts[d]) / avg_len))
+        weights = [self.boost * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(texts[d + offset]) / avg_len))
                    for d, tf in found]
         return _ScoredList([d for d, _ in found], weights)
 
@@ -362,6 +531,12 @@ class _ScoredList(ListMatcher):
 
 def _posting_ids(reader, fieldname: str, text: str):
     """Every document number of a term's postings, a block at a time (Whoosh's all_ids() steps one by one)."""
+    if not reader.is_atomic():  # several segments: each one's, shifted to the whole index's numbers
+        out = []
+        for leaf, offset in reader.leaf_readers():
+            if (fieldname, text) in leaf:
+                out.extend(d + offset for d in _posting_ids(leaf, fieldname, text))
+        return out
     m = reader.postings(fieldname, text)
     if not hasattr(m, "_next_block"):  # postings inlined in the term info: a ListMatcher
         return list(m.all_ids())

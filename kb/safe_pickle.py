@@ -105,10 +105,12 @@ def exists_in(path) -> bool:
     return TOC._latest_generation(FileStorage(str(path), readonly=True), windex._DEF_INDEX_NAME) > -1
 
 
-def open_dir(path):
-    """The Whoosh index in ``path``, read-only; ``IndexDamagedError`` naming the folder if it cannot be."""
+def open_dir(path, index_class=None):
+    """The Whoosh index in ``path``, read-only; ``IndexDamagedError`` naming the folder if it cannot be.
+
+    ``index_class``: a subclass of SafeFileIndex to open it with (kb.whoosh_compat.KbFileIndex)."""
     try:
-        return SafeFileIndex(FileStorage(str(path), readonly=True))
+        return (index_class or SafeFileIndex)(FileStorage(str(path), readonly=True))
     except IndexDamagedError as err:
         raise IndexDamagedError(err.reason, path, what="search index") from None
     except Exception as err:  # noqa: BLE001 - truncated, garbage or crafted TOC: all the same to the user

@@ -46,16 +46,25 @@ def _tokenizer(user_words: tuple[str, ...]):
     tk = jieba.Tokenizer()
     tk.tmp_dir = _cache_dir()  # jieba's marshal cache must live somewhere this user can write
     tk.initialize()
+    domain = set(domain_words())
+    for w in domain:
+        tk.add_word(w, USER_FREQ)
+    # add_word adds to jieba's total, and the total weighs every route of every sentence: with it
+    # moving, a glossary word could change the cut of text that does not contain it, and an index
+    # could not be updated one document at a time (kb.index). Glossary words leave it as it is.
+    fixed = tk.total
     for w in user_words:
-        if w and not w.isspace():
+        if w and not w.isspace() and w not in domain:
             tk.add_word(w, USER_FREQ)
+    tk.total = fixed
     return tk
 
 
 def tokenizer(user_words=()):
-    """A jieba tokenizer with the domain dictionary plus ``user_words`` (glossary terms, aliases)."""
-    words = sorted(set(domain_words()) | {w for w in user_words if w})
-    return _tokenizer(tuple(words))
+    """A jieba tokenizer with the domain dictionary plus ``user_words`` (glossary terms, aliases).
+
+    Only text that contains one of ``user_words`` is cut differently for them (see _tokenizer)."""
+    return _tokenizer(tuple(sorted({w for w in user_words if w})))
 
 
 def sub_words(tk, word: str) -> list[tuple[str, int]]:

@@ -1,0 +1,175 @@
+"""What kb changes in Whoosh 2.7.4, in one place, for that version only.
+
+Three of the four changes live in ``KbCodec``, a subclass of Whoosh's own W3Codec that only kb's
+indexes are written and read with; stock Whoosh classes are left as they are:
+
+- ``KbLeafMatcher.skip_to`` bisects a block instead of stepping one posting at a time.
+- ``KbPerDocReader.doc_field_length`` decodes a field's length column once per reader.
+- ``KbTermInfo.set_inline`` supplies the method Whoosh's writer calls for inlined postings
+  (Whoosh names it ``set_inlined``), so short posting lists can live in the term entry, and
+  ``KbListMatcher`` reads them back in the form Whoosh's segment merge accepts.
+
+The on-disk format is stock: ``KbCodec`` pickles as ``W3Codec`` (the TOC names only Whoosh's
+class), and ``KbFileIndex`` hands kb's codec to every segment it reads.
+
+The fourth, the choice of matcher for Or queries, stays a class attribute: Whoosh builds Or
+queries itself (a Prefix or Wildcard ORs the words it expands to, in ``MultiTerm.matcher``),
+so a subclass would not reach them. ``apply()`` sets it; kb's index opening and building call
+it, nothing does at import time.
+
+``check()`` refuses any other Whoosh version: these classes reach into private attributes of
+2.7.4 (``_ids``, ``_maxid``, ``_cached_reader`` …) that another release may name differently.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from . import whoosh_import  # noqa: F401  (first: Whoosh without urllib, see there)
+import whoosh
+from whoosh import query as wq
+from whoosh.codec import whoosh3 as w3
+from whoosh.matching import ListMatcher, ReadTooFar
+
+from .errors import KbError
+from .safe_pickle import SafeFileIndex
+
+WHOOSH_VERSION = (2, 7, 4)
+_applied = False
+
+
+class WhooshVersionError(KbError):
+    pass
+
+
+def check() -> None:
+    found = tuple(getattr(whoosh, "__version__", ()))
+    if found[:3] != WHOOSH_VERSION:
+        have = ".".join(map(str, found)) or "unknown"
+        raise WhooshVersionError(f"{whoosh.__file__}: Whoosh {have} is installed, but kb's search index is "
+                                 f"written for Whoosh {'.'.join(map(str, WHOOSH_VERSION))} (pinned in setup.cfg)")
+
+
+def apply() -> None:
+    """Check the Whoosh version and make the one global change (Or's matcher). Idempotent."""
+    global _applied
+    if _applied:
+        return
+    check()
+    # Whoosh 2.7.4 picks a "preloaded" union matcher for Or queries of 3+ clauses on indexes under
+    # 5000 documents, and nested inside another Or it drops matches: top-3 and top-20 of the same
+    # query disagreed and a section scoring 6.6 was missing from the top 20. The binary tree of
+    # UnionMatchers is what large indexes get anyway; use it always.
+    wq.Or.matcher_type = wq.Or.DEFAULT_MATCHER
+    _applied = True
+
+
+class KbLeafMatcher(w3.W3LeafMatcher):
+    def skip_to(self, targetid):
+        # Whoosh 2.7.4 steps through a block one posting at a time (next(), id(), is_active()
+        # each); intersections and AndMaybe skip the whole-corpus "context" postings on every
+        # match, which made this a third of a common word's query time at ×100. Same result.
+        if not self.is_active():
+            raise ReadTooFar
+        if targetid <= self.id():
+            return
+        if targetid > self._maxid:
+            self._skip_to_block(lambda: targetid > self._maxid)
+            if not self.is_active():
+                return
+            if self._ids is None:
+                self._read_ids()
+        self._i = bisect_left(self._ids, targetid, self._i)
+        if self._i == self._blocklength:
+            self._next_block()
+
+
+_LENGTH_OF_BYTE = [w3.byte_to_length(b) or None for b in range(256)]  # 0 → None, as Whoosh answers
+
+
+class KbPerDocReader(w3.W3PerDocReader):
+    def doc_field_length(self, docnum, fieldname, default=0):
+        # BM25 asks every scored posting its document's length: a column read through four layers
+        # of calls in Whoosh 2.7.4. The column is one byte a document; decode it once per reader.
+        lengths = self.__dict__.setdefault("_kb_lengths", {}).get(fieldname)
+        if lengths is None:
+            col = self._cached_reader(w3._lenfield(fieldname), w3.LENGTHS_COLUMN)
+            if col is None:
+                return default
+            raw = col._dbfile.get(col._basepos, col._count) if col._count else b""
+            lengths = [_LENGTH_OF_BYTE[b] for b in raw] + [None] * (self._doccount + 1 - len(raw))
+            self._kb_lengths[fieldname] = lengths
+        return lengths[docnum]
+
+
+class KbTermInfo(w3.W3TermInfo):
+    # The postings writer calls set_inline, which W3TermInfo does not have (it has set_inlined),
+    # so Whoosh 2.7.4 crashes with inlinelimit > 1. The reader side is intact. Terms in under
+    # INLINE_LIMIT sections are inlined: the bundled corpus's index is 1.84 → 1.49 MB.
+    set_inline = w3.W3TermInfo.set_inlined
+
+
+class KbListMatcher(ListMatcher):
+    """Inlined postings. Whoosh's ListMatcher answers "" (a str) for a posting without a value,
+    which its own segment merge refuses (it wants bytes or None); the block reader answers None."""
+
+    def value(self):
+        v = super().value()
+        return None if v == "" else v
+
+
+class KbFieldWriter(w3.W3FieldWriter):
+    def start_term(self, btext):
+        if self._postwriter is None:
+            raise Exception("Called start_term before start_field")
+        self._btext = btext
+        self._postwriter.start_postings(self._fieldobj.format, KbTermInfo())
+
+
+class KbCodec(w3.W3Codec):
+    """W3Codec with kb's faster readers and working inlined postings; writes the stock format."""
+
+    def field_writer(self, storage, segment):
+        return KbFieldWriter(self, storage, segment)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return KbListMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
+        offset, length = terminfo.extent()
+        return KbLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+    def per_document_reader(self, storage, segment):
+        return KbPerDocReader(storage, segment)
+
+    def __reduce__(self):
+        # The TOC names Whoosh's own class: the files stay readable by stock Whoosh.
+        return (w3.W3Codec, (self._blocklimit, self._compression, self._inlinelimit))
+
+
+def kb_codec(codec):
+    """``codec`` as a KbCodec with the same settings (a W3Codec read from a TOC)."""
+    if isinstance(codec, KbCodec) or type(codec) is not w3.W3Codec:
+        return codec
+    return KbCodec(codec._blocklimit, codec._compression, codec._inlinelimit)
+
+
+def field_lengths(writer) -> dict:
+    """The running total of each field's length in the segment ``writer`` is writing (exact for
+    documents added; a merged segment adds its documents' one-byte approximations)."""
+    return writer.perdocwriter._fieldlengths
+
+
+def segment_field_lengths(segment) -> dict:
+    """Each field's total length in a written segment, as its TOC entry holds it."""
+    return dict(getattr(segment, "_fieldlengths", None) or {})
+
+
+class KbFileIndex(SafeFileIndex):
+    """A Whoosh index read (safely, see kb.safe_pickle) with KbCodec for every segment."""
+
+    def _read_toc(self):
+        toc = super()._read_toc()
+        for seg in toc.segments:
+            if isinstance(seg, w3.W3Segment):
+                seg._codec = kb_codec(seg._codec)
+        return toc

@@ -1,0 +1,331 @@
+"""kb.index and kb.whoosh_compat: an index updated one document at a time answers exactly as one
+built from scratch, and kb's Whoosh codec answers exactly as stock Whoosh 2.7.4."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, EVAL, EVAL_ID, PLAN, PLAN_ID, REAL, real_pdf
+
+# One of each query kind the README names, on words of the bundled corpus and of the real PDFs.
+QUERIES = ["服务外包", "离岸服务外包是什么", '"促进服务外包"', "云计算 AND 物联网", "離岸服務外包", "BPO",
+           "示范城市 综合评价", '"务外包产"', "人才*", "共享服务中心 NOT 跨国公司", "金融硅谷",
+           "公共租赁住房", "医疗保险 缴费", "环境影响评价 信息公开", '"政府信息公开"', "居住证 AND 办法",
+           "住房保障是什么", "申请条件", "医疗机构"]
+
+
+def _results(index) -> dict:
+    """Every query's hits as (score, doc, section), most relevant first, with the totals.
+
+    Sections with exactly the same score are put in id order: Whoosh breaks such ties by its
+    internal document number, which an updated index assigns in the order documents arrived.
+    """
+    from kb import search_session
+    from kb.search import search
+
+    search_session._sessions.clear()
+    out = {}
+    for q in QUERIES:
+        r = search(index, q, limit=500)
+        hits = sorted(((-round(h.score, 9), h.doc_id, h.section_id) for h in r.hits))
+        out[q] = (r.total, r.documents, hits)
+    return out
+
+
+def _segments(index) -> list[Path]:
+    from kb.store import current_generation
+
+    return sorted((current_generation(Path(index)) / "whoosh").glob("*.trm"))
+
+
+def _verify_ok(index) -> None:
+    from kb.verify import verify
+
+    result = verify(index)
+    assert result.ok, result.problems
+
+
+def test_adding_a_document_keeps_the_index_and_answers_as_a_rebuild(tmp_path):
+    from kb.ingest import ingest
+    from kb.store import current_generation
+
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    shutil.copy(PLAN, folder)
+    index = tmp_path / "index"
+    assert ingest([folder], index).added == [PLAN_ID]
+    before = {p.name: p.stat().st_ino for p in (current_generation(index) / "whoosh").iterdir()}
+
+    shutil.copy(EVAL, folder)
+    report = ingest([folder], index)
+    assert report.added == [EVAL_ID] and report.unchanged == [PLAN_ID]
+    after = {p.name: p.stat().st_ino for p in (current_generation(index) / "whoosh").iterdir()}
+    updated = _results(index)
+    _verify_ok(index)
+
+    report = ingest([folder], index, rebuild=True)
+    assert sorted(report.updated + report.unchanged) == sorted([PLAN_ID, EVAL_ID])
+    assert len(_segments(index)) == 1  # a rebuild writes one segment
+    rebuilt = _results(index)
+    assert rebuilt == updated
+    assert any(rebuilt[q][2] for q in QUERIES), "the queries find nothing: the comparison would prove nothing"
+    # The update kept something of the old index (the glossary words EVAL adds may appear in
+    # PLAN, whose sections are then indexed again, so it may not keep PLAN's segment), and the
+    # statistics agree: a score that used deleted documents would differ above.
+    assert before and after
+
+
+def test_an_unchanged_documents_segment_is_carried_by_hard_link(tmp_path, corpus_index):
+    """A new document and the same glossary words: the old segment's files are the previous
+    generation's (same inode), and only the new document was indexed."""
+    from kb.index import build_index
+    from kb.ingest import ingest
+    from kb.store import Store, current_generation
+
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    shutil.copy(PLAN, folder)
+    index = tmp_path / "index"
+    ingest([folder], index)
+    old = {p.name: p.stat().st_ino for p in (current_generation(index) / "whoosh").glob("*.trm")}
+    snap = Store(index).snapshot()
+    evaluation = Store(corpus_index).snapshot().document(EVAL_ID)
+    with Store(index).writer() as gen:
+        assert gen.carry(PLAN_ID, snap.manifest[PLAN_ID])
+        gen.put(evaluation, {"path": str(EVAL), "size": 0, "mtime_ns": 0, "sha256": "x"})
+        shutil.copy(snap.path / "terms.json", gen.path / "terms.json")  # the glossary words stay as they were
+        build_index(gen, gen.documents())
+    segs = {p.name: p.stat().st_ino for p in (current_generation(index) / "whoosh").glob("*.trm")}
+    assert len(segs) == 2
+    assert set(old.items()) <= set(segs.items())
+    _verify_ok(index)
+    updated = _results(index)
+    with Store(index).writer() as gen:
+        for d, e in Store(index).snapshot().manifest.items():
+            assert gen.carry(d, e)
+        shutil.copy(snap.path / "terms.json", gen.path / "terms.json")
+        build_index(gen, gen.documents(), reuse=False)
+    assert len(_segments(index)) == 1
+    assert _results(index) == updated
+
+
+def test_one_document_at_a_time_keeps_few_segments(tmp_path, corpus_index):
+    """Ten documents added one by one: each update indexes one document, small segments are
+    merged as they pile up (a binary counter), and the result answers as a rebuild."""
+    from kb.index import MAX_SEGMENTS, build_index
+    from kb.model import Document
+    from kb.store import Store
+
+    snap = Store(corpus_index).snapshot()
+    index = tmp_path / "index"
+    counts = []
+    for i in range(10):
+        data = snap.document(EVAL_ID).to_dict()
+        new_id = f"{EVAL_ID}-{i}"
+        for s in _walk(data["sections"]):
+            s["id"] = new_id + s["id"][len(EVAL_ID):]
+        data["id"] = new_id
+        with Store(index).writer() as gen:
+            for d, e in gen.previous_manifest.items():
+                assert gen.carry(d, e)
+            gen.put(Document.from_dict(data), {"path": f"/nowhere/{i}.pdf", "size": 0, "mtime_ns": 0, "sha256": str(i)})
+            shutil.copy(snap.path / "terms.json", gen.path / "terms.json")
+            build_index(gen, gen.documents())
+        counts.append(len(_segments(index)))
+    assert max(counts) <= min(4, MAX_SEGMENTS), counts
+    assert counts[1] == 1 and counts[2] == 2, counts  # equal sizes merge; a smaller one waits
+    _verify_ok(index)
+    updated = _results(index)
+    with Store(index).writer() as gen:
+        for d, e in gen.previous_manifest.items():
+            assert gen.carry(d, e)
+        shutil.copy(snap.path / "terms.json", gen.path / "terms.json")
+        build_index(gen, gen.documents(), reuse=False)
+    assert _results(index) == updated
+    assert updated["示范城市 综合评价"][2]
+
+
+def _walk(sections):
+    for s in sections:
+        yield s
+        yield from _walk(s["children"])
+
+
+REAL_STEPS = ["hz_yibao_tiaozheng_2016_hf57.pdf", "mep_hpxx_gongkai_jizhi_fangan.pdf",
+              "mep_hp_gongzhong_canyu_xiuding_shuoming.pdf", "gd_yinjin_rencai_juzhuzheng_2003_webprint.pdf",
+              "mep_hp_gongzhong_canyu_banfa_zqyj.pdf"]
+
+
+def test_changing_and_removing_real_documents_answers_as_a_rebuild(tmp_path):
+    """Add, change (another PDF's bytes under the same name) and remove, each compared with a
+    rebuild of the same folder: deletions must leave no trace in the scores."""
+    from kb.ingest import ingest
+
+    src = [real_pdf(n) for n in REAL_STEPS]
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for p in src[:3]:
+        shutil.copy(p, folder)
+    index, full = tmp_path / "index", tmp_path / "full"
+    ingest([folder], index)
+
+    def check(step):
+        _verify_ok(index)
+        updated = _results(index)
+        shutil.rmtree(full, ignore_errors=True)
+        ingest([folder], full)
+        assert len(_segments(full)) == 1
+        assert _results(full) == updated, step
+        return updated
+
+    shutil.copy(src[3], folder)
+    r = ingest([folder], index)
+    assert r.added and not r.updated
+    check("added")
+    shutil.copy(src[4], folder / src[1].name)  # the same name, another document's content
+    r = ingest([folder], index)
+    assert r.updated
+    check("changed")
+    (folder / src[2].name).unlink()
+    r = ingest([folder], index)
+    assert r.removed
+    found = check("removed")
+    assert any(hits for *_, hits in found.values())
+
+
+def test_a_damaged_segment_is_never_carried_forward(tmp_path):
+    from kb.ingest import ingest
+    from kb.store import current_generation
+
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    shutil.copy(PLAN, folder)
+    index = tmp_path / "index"
+    ingest([folder], index)
+    pst = next((current_generation(index) / "whoosh").glob("*.pst"))
+    data = bytearray(pst.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    pst.write_bytes(bytes(data))
+    shutil.copy(EVAL, folder)
+    ingest([folder], index)
+    _verify_ok(index)
+    assert len(_segments(index)) == 1  # built afresh from the stored documents
+    assert _results(index)["金融硅谷"][2]
+
+
+# -- kb.whoosh_compat --------------------------------------------------------------------------
+
+def test_other_whoosh_versions_are_refused(monkeypatch):
+    import whoosh
+
+    from kb import whoosh_compat
+
+    monkeypatch.setattr(whoosh, "__version__", (2, 7, 5))
+    with pytest.raises(whoosh_compat.WhooshVersionError, match="Whoosh 2.7.5 is installed.*2.7.4"):
+        whoosh_compat.check()
+
+
+def test_no_whoosh_class_is_changed_at_import():
+    import subprocess
+    import sys
+
+    code = ("import kb.index, kb.search, kb.glossary_index; from whoosh import query as wq; "
+            "from whoosh.codec import whoosh3 as w3; "
+            "print(wq.Or.matcher_type, w3.W3LeafMatcher.skip_to.__module__, "
+            "w3.W3PerDocReader.doc_field_length.__module__, hasattr(w3.W3TermInfo, 'set_inline'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.split()
+    assert out == ["0", "whoosh.codec.whoosh3", "whoosh.codec.whoosh3", "False"]
+
+
+def _terms_and_queries(reader):
+    """Field queries over the bundled corpus: single words, ANDs, ORs of 2–6, phrases, prefixes."""
+    from whoosh import query as wq
+
+    queries = []
+    for field in ("heading", "context", "body"):
+        words = [w.decode() if isinstance(w, bytes) else w for w in reader.lexicon(field)]
+        by_df = sorted(words, key=lambda w: (-reader.doc_frequency(field, w), w))
+        common, rare = by_df[:12], by_df[len(by_df) // 2:len(by_df) // 2 + 12]
+        queries += [wq.Term(field, w) for w in common + rare]
+        queries += [wq.And([wq.Term(field, a), wq.Term(field, b)]) for a, b in zip(common, common[1:])]
+        queries += [wq.And([wq.Term(field, a), wq.Term(field, b)]) for a, b in zip(common, rare)]
+        queries += [wq.Or([wq.Term(field, w) for w in common[i:i + n]]) for i, n in ((0, 2), (2, 3), (5, 6))]
+        queries.append(wq.Or([wq.Or([wq.Term(field, w) for w in common[:4]]), wq.Or([wq.Term(field, w) for w in rare[:4]])]))
+        queries.append(wq.AndMaybe(wq.Term(field, rare[0]), wq.Term(field, common[0])))
+        queries.append(wq.Prefix(field, common[0][:1]))
+    queries += [wq.Phrase("heading", ["服务", "外包"]), wq.Phrase("heading", ["发展", "目标"])]
+    return queries
+
+
+def test_kb_codec_answers_as_stock_whoosh(corpus_index):
+    """Every query, scored and ranked: kb's codec (bisecting skip_to, decoded length column) and
+    stock W3Codec read the same index; the index's inlined postings read by both."""
+    from whoosh import query as wq
+
+    from kb import safe_pickle, whoosh_compat
+    from kb.store import current_generation
+
+    whoosh_compat.apply()
+    folder = current_generation(corpus_index) / "whoosh"
+    stock = safe_pickle.open_dir(folder)
+    ours = safe_pickle.open_dir(folder, whoosh_compat.KbFileIndex)
+    with stock.searcher() as s1, ours.searcher() as s2:
+        r2 = s2.reader()
+        assert all(type(r.codec()) is whoosh_compat.KbCodec for r, _ in r2.leaf_readers()) or \
+            type(r2.codec()) is whoosh_compat.KbCodec
+        assert type(s1.reader().codec()).__name__ == "W3Codec"
+        queries = _terms_and_queries(r2)
+        assert len(queries) > 100
+        for q in queries:
+            for limit in (3, 20, None):
+                a = [(h.docnum, h.score) for h in s1.search(q, limit=limit)]
+                b = [(h.docnum, h.score) for h in s2.search(q, limit=limit)]
+                assert a == b, (q, limit)
+        for field in ("heading", "context", "body"):
+            for d in range(r2.doc_count_all()):
+                assert s1.reader().doc_field_length(d, field) == r2.doc_field_length(d, field)
+        # skip_to from every position to every later target, on the longest posting lists
+        for field in ("context", "body_bi"):
+            words = sorted(r2.lexicon(field), key=lambda w: -r2.doc_frequency(field, w))[:5]
+            for w in words:
+                ids = list(s1.reader().postings(field, w).all_ids())
+                for target in range(0, r2.doc_count_all() + 2, 3):
+                    m1, m2 = s1.reader().postings(field, w), r2.postings(field, w)
+                    for m in (m1, m2):
+                        try:
+                            m.skip_to(target)
+                        except Exception as err:  # noqa: BLE001 - both must fail alike
+                            m.err = type(err)
+                    assert getattr(m1, "err", None) == getattr(m2, "err", None)
+                    assert m1.is_active() == m2.is_active()
+                    if m1.is_active():
+                        assert m1.id() == m2.id() == next(i for i in ids if i >= target)
+    assert wq.Or.matcher_type == wq.Or.DEFAULT_MATCHER
+
+
+def test_or_finds_every_section_any_of_its_words_is_in(corpus_index):
+    """The one global change: Or's matcher. Against the posting lists themselves (set union),
+    nested Ors of 3+ words find every section, at every limit, ranked the same way at each."""
+    from whoosh import query as wq
+
+    from kb import index, safe_pickle, whoosh_compat
+    from kb.store import current_generation
+
+    whoosh_compat.apply()
+    ix = safe_pickle.open_dir(current_generation(corpus_index) / "whoosh", whoosh_compat.KbFileIndex)
+    with ix.searcher() as s:
+        r = s.reader()
+        words = sorted((w.decode() if isinstance(w, bytes) else w for w in r.lexicon("body")),
+                       key=lambda w: -r.doc_frequency("body", w))
+        for i in range(0, 60, 4):
+            group = words[i:i + 4]
+            q = wq.Or([wq.Or([wq.Term("body", w) for w in group[:2]]),
+                       wq.Or([wq.Term(f, w) for w in group[2:] for f in ("body", "heading", "context")])])
+            truth = index.docset(s, q)
+            full = [(h.docnum, h.score) for h in s.search(q, limit=None)]
+            assert {d for d, _ in full} == truth
+            for limit in (3, 20):
+                assert [(h.docnum, h.score) for h in s.search(q, limit=limit)] == full[:limit]
