@@ -342,7 +342,7 @@ def search_explain(result) -> str:
     """How the query was read: what --explain prints before the hits."""
     lines = [f"query: {result.normalized}  ({'best match' if result.mode == 'best' else 'typed syntax, exact meaning'})"]
     if result.mode == "best":
-        lines.append(f"words: {' · '.join(result.words) or '—'}  (a section must hold {result.required} of {len([w for w in result.words if len(w) > 1 or w.isascii()]) or len(result.words)})")
+        lines.append(f"words: {' · '.join(result.words) or '—'}  (a section must hold {result.required} of {result.counted})")
         for w, alts in result.expanded.items():
             lines.append(f"also: {w} → {' / '.join(alts)}")
         if result.dropped:
