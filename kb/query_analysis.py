@@ -26,8 +26,9 @@ FRAMES = tuple(sorted("""
 # How many / which of a unit (多少岁, 几届, 几个人, 多少钱, 哪年底): the question word goes and the unit
 # stays, on its own (a weak word: figures are written with it), so that the dictionary does not
 # read the pair as one word no text holds (几届, 几秒) nor glue the unit onto a neighbour (各岁).
-_COUNT_FRAME = re.compile(r"(多少|几|哪一?)(?:个)?(小时|分钟|平方米|公里|厘米|公斤|千克|万元|年|月|日|天|周|岁|次|届|条|款|项|分|秒|"
+_COUNT_FRAME = re.compile(r"(多少|几)(?:个)?(小时|分钟|平方米|公里|厘米|公斤|千克|万元|年|月|日|天|周|岁|次|届|条|款|项|分|秒|"
                           r"个|人|名|元|块|钱|倍|级|号|套|张|家|所|页|章|本|辆|间|万|位|成)")
+_WHICH_TIME = re.compile(r"(哪一?)(年|月|日|天|号|届|级|周)")  # 哪年底 → 年底; 哪个部门 is a frame of its own
 # An A-not-A question (要不要, 受不受理, 补不补, 有没有, 同意不同意) asks whether A: only A is meant.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
 
@@ -186,8 +187,9 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     for m in _A_NOT_A.finditer(text):
         dropped.append(m.group())
     text = _A_NOT_A.sub(lambda m: m.group(1) if len(m.group(1)) > 1 or m.group(1) not in STOP else " ", text)
-    dropped += [m.group(1) for m in _COUNT_FRAME.finditer(text)]
-    text = _COUNT_FRAME.sub(lambda m: f" {m.group(2)} ", text)
+    for frame in (_COUNT_FRAME, _WHICH_TIME):
+        dropped += [m.group(1) for m in frame.finditer(text)]
+        text = frame.sub(lambda m: f" {m.group(2)} ", text)
     for frame in FRAMES:
         if frame in text:
             dropped.append(frame)
