@@ -248,12 +248,19 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             every = set().union(*sets) if sets else set()
             rows = index.scored(s, scorer, allowed if allowed != every else None, depth, filter_q)
         by_docnum = index.doc_ids_of(s, allowed)
-    # A word found only in the document's or the parents' titles (context) is weaker evidence
-    # that this section answers than one in its own heading or text.
+    # A word found only in the parents' headings (context) is weaker evidence that this section
+    # answers than one in its own heading or text; one in the document's title is not (DOC_TITLE).
     roots = {d for d, _, f in rows if len(f.get("heading_path") or ()) <= 1}
-    coverage = {d: sum(weight[i] * (1.0 if d in (body[i] if d in roots else own[i]) else CONTEXT_ONLY)
-                        for i in held.get(d, ()) if i in strong) / total_w for d, _, _ in rows}
     names = {i: [n for n in c.all_names()] for i, c in enumerate(an.concepts)}
+    titles = {d: (f.get("doc_title") or "").replace(" ", "").lower() for d, _, f in rows}
+
+    def held_as(d, i):
+        if d in (body[i] if d in roots else own[i]):
+            return 1.0
+        if any(n in titles[d] for n in names[i]):
+            return DOC_TITLE
+        return CONTEXT_ONLY
+    coverage = {d: sum(weight[i] * held_as(d, i) for i in held.get(d, ()) if i in strong) / total_w for d, _, _ in rows}
     run = "".join(c.word for c in an.concepts if not c.weak)
     defines = _definition_pattern([n for i in strong for n in names[i]]) if an.asks_definition else None
     ranked = []
@@ -299,6 +306,10 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
 
 
 CONTEXT_ONLY = 0.35
+# A word of the document's title names which document is meant (2015年积分入学, 深圳教育局, 东莞):
+# every section of that document holds it, as fully as its own words. Only the parents' headings
+# stay weaker evidence. Natural 0.939/0.802 → 0.939/0.819, held-out 0.916/0.811 → 0.937/0.812.
+DOC_TITLE = 1.0
 OWN_FIELDS = frozenset({"heading", "body", "body_bi"})  # the section's own heading and text (index.WORD_FIELDS["own"])
 BODY_FIELDS = frozenset({"body", "body_bi"})
 
