@@ -358,6 +358,8 @@ def _summary(result) -> str:
         else f"{result.total} {sections} in {result.documents} {docs}"
     if result.partial and result.mode == "boolean":
         return f"No section matches the query as written; {shown} of {what} hold some of its words (partial matches):"
+    if result.by_doc is None and shown > result.total:  # kb.search filled the page with partial matches
+        return f"{what}, then {shown - result.total} partial matches (fewer sections hold enough of the words)"
     return f"{shown} of {what}" + (" — partial matches: no section holds enough of the words" if result.partial else "")
 
 

@@ -247,6 +247,13 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             # posting: let the collector skip blocks on its own (the user's filters still apply).
             every = set().union(*sets) if sets else set()
             rows = index.scored(s, scorer, allowed if allowed != every else None, depth, filter_q)
+            if FILL_PARTIAL and not partial and depth is not None and len(full) < limit:
+                # Fewer sections hold enough of the words than are asked for: the best of those that
+                # hold some of them follow, labelled partial (法定结婚年龄男女各多少岁: the article on
+                # 结婚年龄 holds the rarest word, not two of the three).
+                rest = {d for d, idx in held.items() if any(i in strong for i in idx)} - full
+                if rest:
+                    rows += index.scored(s, scorer, rest, depth, filter_q)
         by_docnum = index.doc_ids_of(s, allowed)
     # A word found only in the parents' headings (context) is weaker evidence that this section
     # answers than one in its own heading or text; one in the document's title is not (DOC_TITLE).
@@ -278,7 +285,7 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             bonus *= 1.15  # 多少 asked, and this section states a quantity
         final = score * (0.2 + 0.8 * coverage[d] ** 2) * bonus
         ranked.append((final, d, f, [an.concepts[i].word for i in sorted(held.get(d, ()))]))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
+    ranked.sort(key=lambda r: (r[1] not in full, -r[0], r[1]))  # those holding enough first
     if sort == "date":
         ranked.sort(key=lambda r: (r[2].get("date") or "", r[0]), reverse=True)
     marks = sorted({n for i in range(len(an.concepts)) for n in names[i] if len(n) > 1 or len(an.concepts) == 1}
@@ -310,6 +317,9 @@ CONTEXT_ONLY = 0.35
 # every section of that document holds it, as fully as its own words. Only the parents' headings
 # stay weaker evidence. Natural 0.939/0.802 → 0.939/0.819, held-out 0.916/0.811 → 0.937/0.812.
 DOC_TITLE = 1.0
+# Fewer sections than asked for hold enough of the words: the rest of the page is the best partial
+# matches, after them and labelled (natural 0.939/0.819 → 0.949/0.822, held-out 0.937/0.812 → 0.947/0.815).
+FILL_PARTIAL = True
 OWN_FIELDS = frozenset({"heading", "body", "body_bi"})  # the section's own heading and text (index.WORD_FIELDS["own"])
 BODY_FIELDS = frozenset({"body", "body_bi"})
 
