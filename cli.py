@@ -18,7 +18,7 @@ import sys
 
 import click
 
-from kb.errors import AmbiguousRefError, IndexMissingError, KbError, NotFoundError
+from kb.errors import AmbiguousRefError, IndexDamagedError, IndexMissingError, KbError, NotFoundError, OutputExistsError
 
 NO_MATCH, ERROR, INTERRUPTED = 1, 2, 130
 
@@ -108,6 +108,17 @@ def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON (the README documents each record).")(fn)
 
 
+def advised(e: KbError) -> str:
+    """The library's message, and what to run about it: the library states facts, the CLI knows its commands."""
+    if isinstance(e, IndexMissingError):
+        return f"{e}: run `kb ingest` first" if e.what == "index" else f"{e}: run `kb ingest`"
+    if isinstance(e, IndexDamagedError) and e.path is not None:
+        return f"{e}; run `kb ingest` to {'rebuild' if e.kind == 'stored' else 'repair'} it"
+    if isinstance(e, OutputExistsError):
+        return f"{e}; add --force to overwrite it"
+    return str(e)
+
+
 def kb_errors(fn):
     """Translate library errors to a one-line message and an exit status (see the module doc)."""
 
@@ -122,7 +133,7 @@ def kb_errors(fn):
         except IndexMissingError as e:
             home = click.get_current_context().obj["home"]
             where = "" if home.source == "--index option" else f"; {home.looked_for}"
-            click.echo(f"Error: {e}{where}", err=True)
+            click.echo(f"Error: {advised(e)}{where}", err=True)
             sys.exit(ERROR)
         except NotFoundError as e:  # the document, section or term named is not there: no match
             if kwargs.get("as_json"):  # stdout stays valid JSON: the empty answer
@@ -130,7 +141,7 @@ def kb_errors(fn):
             click.echo(f"Error: {e}", err=True)
             sys.exit(NO_MATCH)
         except KbError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {advised(e)}", err=True)
             sys.exit(ERROR)
         except OSError as e:  # an unwritable -o FILE or --index DIR, a disk that is full …
             where = f"{e.filename}: " if e.filename else ""

@@ -41,7 +41,7 @@ _PUNCT_WIDTH = str.maketrans("（）：；，！？［］", "():;,!?[]")
 
 
 def normalise(text: str, punctuation: bool = True) -> str:
-    from kb.clean import fold_width
+    from kb.text import fold_width
 
     # Width is folded (（ = (): laodong_fa sets its 列项 in half-width "(一)…;", most documents in
     # full-width, and the two look alike on the page.

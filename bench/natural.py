@@ -51,7 +51,7 @@ def bundled(case) -> bool:
 
 
 def _norm(text: str) -> str:
-    from kb.clean import fold_width  # the index holds half-width digits and letters; so must the answers
+    from kb.text import fold_width  # the index holds half-width digits and letters; so must the answers
 
     # Spacing and punctuation are not what a hit is judged on: a heading's closing 。 or a
     # comma a font mapped to ASCII must not hide the phrase.

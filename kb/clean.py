@@ -72,11 +72,7 @@ from collections import Counter
 from dataclasses import replace
 
 from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Line, Page
-
-CJK = r"\u2e80-\u2fdf\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Full-width punctuation, brackets and quotes count as CJK for spacing purposes.
-CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
-_CJK_ANY = f"[{CJK}{CJK_PUNCT}]"
+from .text import CJK, fix_spacing, fold_width
 
 # CJK Radicals Supplement: only two have a Unicode compatibility mapping, so the common
 # simplified forms that fonts emit are listed by hand (Unicode names "C-SIMPLIFIED …").
@@ -113,27 +109,6 @@ def repair_text(text: str) -> str:
     text = _KANGXI.sub(lambda m: KANGXI_OVERRIDES.get(m.group()) or unicodedata.normalize("NFKC", m.group()), text)
     text = _SUPPLEMENT.sub(lambda m: RADICAL_SUPPLEMENT.get(m.group(), m.group()), text)
     return fold_width(text)
-
-
-# Full-width digits and Latin letters (２００３年, ＩＴＯ) are a typing variant: GB/T 9704 §5.3
-# writes numbers in half-width Arabic digits, and a reader searching 2003年 means the same
-# thing. Full-width punctuation (，。（）．) is Chinese typography and stays.
-FULL_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]})
-
-
-def fold_width(text: str) -> str:
-    return text.translate(FULL_WIDTH)
-
-
-_SPACE_AFTER_CJK = re.compile(f"(?<={_CJK_ANY})[ \t\u00a0\u3000]+(?=\\S)")
-_SPACE_BEFORE_CJK = re.compile(f"(?<=\\S)[ \t\u00a0\u3000]+(?={_CJK_ANY})")
-
-
-def fix_spacing(text: str) -> str:
-    """Drop spaces that touch a CJK character or full-width punctuation; keep Latin spacing."""
-    text = _SPACE_AFTER_CJK.sub("", text)
-    text = _SPACE_BEFORE_CJK.sub("", text)
-    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def clean_text(text: str) -> str:

@@ -130,11 +130,31 @@ class IndexBusyError(KbError):
 
 
 class IndexMissingError(KbError):
-    pass
+    """No index at ``path`` (``what`` "index"), or one without its search index yet ("search index").
+
+    The message states the fact; what to run about it is the caller's to say (cli.py)."""
+
+    def __init__(self, path, what: str = "index"):
+        self.path = str(path)
+        self.what = what
+        super().__init__(f"no index in {path}" if what == "index" else f"{path}: the index has no {what} yet")
 
 
 class IndexDamagedError(KbError):
-    """A file of the live generation is missing or unreadable (deleted or edited by hand)."""
+    """A file of the live generation is missing or unreadable (deleted or edited by hand).
+
+    ``path`` names the file and ``reason`` what is wrong with it; ``what`` is the "index" or its
+    "search index"; ``kind`` is "stored" for a stored file of the generation (a document, the
+    manifest, terms.json: built again from the PDFs), "index" for the rest. An inner check raises
+    it with a reason alone, and its caller raises it again naming the file.
+    """
+
+    def __init__(self, reason: str, path=None, what: str = "index", kind: str = "index"):
+        self.reason = reason
+        self.path = None if path is None else str(path)
+        self.what = what
+        self.kind = kind
+        super().__init__(reason if path is None else f"{path}: the {what} is damaged ({reason})")
 
 
 class NotFoundError(KbError):
@@ -157,7 +177,11 @@ class QueryTooLongError(QueryError):
 
 
 class OutputExistsError(KbError):
-    """An export would overwrite a file the user did not ask to replace."""
+    """An export would overwrite ``path``, a file the user did not ask to replace."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        super().__init__(f"{path}: already exists")
 
 
 def shown(path) -> str:

@@ -17,7 +17,9 @@ from pathlib import Path
 from .errors import KbError, OutputExistsError
 from .model import Paragraph, Section
 from .ocr_marks import ocr_pages_in
+from .present_format import Footnotes, doc_heading, page_list_cn, pdf_pages_cn
 from .refs import Target, resolve_ref
+from .text import page_span
 
 FORMATS = ("md", "text", "json", "docx")
 SUFFIXES = {".md": "md", ".markdown": "md", ".txt": "text", ".json": "json", ".docx": "docx"}
@@ -52,27 +54,16 @@ def citation(target: Target) -> Citation:
 
 def citation_text(c: Citation) -> str:
     a, b = c.pages
-    pages = f"PDF 第{a}页" if a == b else f"PDF 第{a}–{b}页"
+    pages = pdf_pages_cn(c.pages)
     pa, pb = c.printed_pages
     if pa and pb and (pa, pb) != (str(a), str(b)):
-        pages += f"（页码 {pa}）" if pa == pb else f"（页码 {pa}–{pb}）"
-    parts = [c.title + (f"（{c.doc_number}）" if c.doc_number else "")]
+        pages += f"（页码 {page_span(pa, pb, '–')}）"
+    parts = [doc_heading(c.title, c.doc_number)]
     parts.append(" > ".join(c.heading_path) if c.heading_path else "全文")
     parts += [pages, c.section_id or c.doc_id]
     if c.ocr_pages:
-        parts.append(f"OCR 识别文本（PDF 第{_page_list(c.ocr_pages)}页），引用前请核对原件")
+        parts.append(f"OCR 识别文本（PDF 第{page_list_cn(c.ocr_pages)}页），引用前请核对原件")
     return "来源：" + " · ".join(parts)
-
-
-def _page_list(pages) -> str:
-    """1, 2, 3, 5 → 1–3、5"""
-    runs: list[list[int]] = []
-    for p in pages:
-        if runs and p == runs[-1][1] + 1:
-            runs[-1][1] = p
-        else:
-            runs.append([p, p])
-    return "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def roots(target: Target) -> list[Section]:
@@ -89,16 +80,6 @@ def _walk(sections: list[Section], base: int):
 def _depths(target: Target):
     rs = roots(target)
     return _walk(rs, min(s.level for s in rs)) if rs else iter(())
-
-
-def _pieces(par: Paragraph, start: int):
-    """The paragraph text cut at its footnote markers: [(text, note number | None)], numbers from ``start``."""
-    out, at = [], 0
-    for n, note in enumerate(sorted(par.footnotes, key=lambda f: f.offset), start):
-        out.append((par.text[at:note.offset], n))
-        at = note.offset
-    out.append((par.text[at:], None))
-    return out
 
 
 # -- Markdown --------------------------------------------------------------------------------
@@ -120,36 +101,33 @@ def _md_block(text: str) -> str:
     return _MD_BLOCK_START.sub(esc, text)
 
 
-def _md_paragraph(par: Paragraph, notes: list[str]) -> str:
-    body = "".join(md_inline(text) + (f"[^{n}]" if n else "") for text, n in _pieces(par, len(notes) + 1))
+def _md_paragraph(par: Paragraph, notes: Footnotes) -> str:
+    body = "".join(md_inline(text) + (f"[^{n}]" if n else "") for text, n in notes.pieces(par))
     lead = par.lead and md_inline(par.lead)
     if lead and body.startswith(lead) and not any(f.offset < len(par.lead) for f in par.footnotes):
         body = f"**{lead}**{body[len(lead):]}"
-    notes.extend(f.text for f in sorted(par.footnotes, key=lambda f: f.offset))
     return _md_block(body)
 
 
 def to_markdown(target: Target) -> str:
-    blocks, notes = [], []
+    blocks, notes = [], Footnotes()
     for depth, sec in _depths(target):
         blocks.append("#" * min(depth, 6) + " " + md_inline(sec.title))
         blocks.extend(_md_paragraph(p, notes) for p in sec.paragraphs)
-    blocks.extend(f"[^{n}]: {md_inline(t)}" for n, t in enumerate(notes, 1))
+    blocks.extend(f"[^{n}]: {md_inline(t)}" for n, t in notes.numbered())
     blocks.append("> " + md_inline(citation_text(citation(target))))
     return "\n\n".join(blocks) + "\n"
 
 
 # -- plain text ------------------------------------------------------------------------------
 def to_text(target: Target) -> str:
-    blocks, notes = [], []
+    blocks, notes = [], Footnotes()
     for _depth, sec in _depths(target):
         blocks.append(sec.title)
         for par in sec.paragraphs:
-            pieces = _pieces(par, len(notes) + 1)
-            blocks.append("".join(t + (f"[{n}]" if n else "") for t, n in pieces))
-            notes.extend(f.text for f in sorted(par.footnotes, key=lambda f: f.offset))
-    if notes:
-        blocks.append("注释\n" + "\n".join(f"[{n}] {t}" for n, t in enumerate(notes, 1)))
+            blocks.append("".join(t + (f"[{n}]" if n else "") for t, n in notes.pieces(par)))
+    if notes.texts:
+        blocks.append("注释\n" + "\n".join(f"[{n}] {t}" for n, t in notes.numbered()))
     blocks.append(citation_text(citation(target)))
     return "\n\n".join(blocks) + "\n"
 
@@ -221,12 +199,12 @@ def to_docx(target: Target) -> bytes:
     out.core_properties.title = target.section.title if target.section else target.document.title
     out.core_properties.subject = citation_text(cite)
 
-    notes: list[str] = []
+    notes = Footnotes()
     for depth, sec in _depths(target):
         out.add_heading(sec.title, level=min(depth, 9))
         for par in sec.paragraphs:
             para = out.add_paragraph()
-            pieces = _pieces(par, len(notes) + 1)
+            pieces = notes.pieces(par)
             bold_lead = par.lead and par.text.startswith(par.lead) and not any(f.offset < len(par.lead) for f in par.footnotes)
             for i, (text, n) in enumerate(pieces):
                 if i == 0 and bold_lead:
@@ -235,8 +213,7 @@ def to_docx(target: Target) -> bytes:
                 para.add_run(text)
                 if n:
                     para.add_run(str(n)).font.superscript = True
-            notes.extend(f.text for f in sorted(par.footnotes, key=lambda f: f.offset))
-    for n, text in enumerate(notes, 1):
+    for n, text in notes.numbered():
         out.add_paragraph(f"[{n}] {text}", style=NOTE_STYLE)
     out.add_paragraph(citation_text(cite), style=CITATION_STYLE)
     buf = io.BytesIO()
@@ -329,7 +306,7 @@ def write_output(path: str | Path, content: str | bytes, force: bool = False) ->
     if path.exists() and not path.is_file():  # a FIFO or device node is never replaced by a regular file
         raise KbError(f"{path}: cannot write, it is not a regular file (a device, FIFO or socket)")
     if not force and path.exists():
-        raise OutputExistsError(f"{path}: already exists; add --force to overwrite it")
+        raise OutputExistsError(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("wb") as fh:
@@ -342,10 +319,10 @@ def write_output(path: str | Path, content: str | bytes, force: bool = False) ->
             try:
                 os.link(tmp, path)
             except FileExistsError:
-                raise OutputExistsError(f"{path}: already exists; add --force to overwrite it") from None
+                raise OutputExistsError(path) from None
             except OSError:  # a file system without hard links
                 if path.exists():
-                    raise OutputExistsError(f"{path}: already exists; add --force to overwrite it") from None
+                    raise OutputExistsError(path) from None
                 os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

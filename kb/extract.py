@@ -55,6 +55,7 @@ from .errors import (
 from .chars import dedupe_page
 from .model import TABLE, FootnoteRef, Line, Page
 from .ocr import settle_sizes
+from .text import is_cjk as _is_cjk, page_list as page_ranges
 
 PageOcr = Callable[[int], "tuple[Line, ...] | None"]  # page number → OCR lines (kb.ocr.PageReader)
 
@@ -470,22 +471,6 @@ class _PdfminerLog(logging.Handler):
         return False
 
 
-def page_ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 7] → "1-3, 7": page lists in warnings."""
-    out, start, prev = [], None, None
-    for n in numbers + [None]:
-        if start is None:
-            start = prev = n
-        elif n is not None and n == prev + 1:
-            prev = n
-        else:
-            out.append(f"{start}" if start == prev else f"{start}-{prev}")
-            start = prev = n
-    return ", ".join(out)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\u2e80" <= ch <= "\u2fdf"
 
 
 def _visible(lines) -> int:

@@ -30,7 +30,7 @@ def refresh(index_dir, corpus_dir, on_build=None, on_busy=None):
     except IndexDamagedError as err:
         if not corpus_dir.is_dir():
             raise  # nothing here to rebuild it from: a reader only names the damage
-        reason = str(err).split("; run")[0]
+        reason = str(err)
     if reason is None:
         return None
     from .ingest import ingest  # only when there is something to build: it pulls in the PDF pipeline (~90 ms)
@@ -71,7 +71,7 @@ def stale_reason(index_dir: Path, corpus_dir: Path) -> str | None:
         built = (gen / MANIFEST).stat().st_mtime_ns
         known = {e["path"]: e for e in manifest.values() if Path(e["path"]).is_relative_to(corpus_dir.resolve())}
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
-        raise IndexDamagedError(f"{gen / MANIFEST}: the index is damaged ({type(err).__name__}); run `kb ingest` to repair it") from None
+        raise IndexDamagedError(type(err).__name__, gen / MANIFEST) from None
     root = corpus_dir.resolve()
     if not known:
         return None  # an index built from other folders: this corpus is none of its business

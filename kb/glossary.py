@@ -15,12 +15,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .model import Alias, Document, Footnote, Paragraph, Section, Source, Term, Use
+from .text import HAN as CJK, name_key as _key
 
 TERMS_FILE = "terms.json"
 
 GLOSSARY_HEADING = re.compile(r"概念解释|名词解释|术语|释义|用语含义|定义|名词")
 SENTENCE_END = "。！？"
-CJK = r"\u4e00-\u9fff"
 
 # "X（service outsourcing）系指…", "稳定就业是指…", "诊疗活动：是指…", "［注：“…”是指…": a
 # definition opens a clause (paragraph start, after 。 or ；) with the word it defines.
@@ -151,10 +151,6 @@ class _Collector:
             )
             out.append(Term(d.term, tuple(d.aliases), d.definition.strip(), source, d.origin))
         return out
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[《》〈〉“”\"'\s]", "", name).casefold()
 
 
 def extract_terms(doc: Document) -> list[Term]:
@@ -519,9 +515,9 @@ def term_from_dict(d: dict) -> Term:
 def load_terms(gen_path) -> list[Term]:
     """The terms of a generation, without their uses (``with_uses`` reads those for the few
     terms a command shows; a missing file is a damaged index)."""
-    from .store import _read_json
+    from .store import read_json
 
-    return [term_from_dict(d) for d in _read_json(Path(gen_path) / TERMS_FILE)]
+    return [term_from_dict(d) for d in read_json(Path(gen_path) / TERMS_FILE)]
 
 
 def with_uses(gen_path, terms: list[Term]) -> list[Term]:

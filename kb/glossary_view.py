@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .lookup import Match
 from .model import Term
-from .present import is_document_part, pages_text as _pages
+from .present import is_document_part
+from .present_format import doc_heading, pages_text as _pages
 
 
 def source_record(t: Term) -> dict:
@@ -49,7 +50,7 @@ def match_record(m: Match, uses: bool = False) -> dict:
 
 def source_line(t: Term) -> str:
     s = t.source
-    doc = s.doc_title + (f"（{s.doc_number}）" if s.doc_number else "")
+    doc = doc_heading(s.doc_title, s.doc_number)
     # The part stays named unless it is the document itself: a term defined in 附件 2 cites
     # 附件 2's title, or its 第五条 would read as the notice's (issue 11).
     path = s.heading_path[1:] if s.heading_path and is_document_part(s.heading_path[0], s.doc_title) else s.heading_path

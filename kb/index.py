@@ -41,6 +41,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ReadTooFar
 from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
 
+from .text import bigrams, match_form
+
 # Whoosh 2.7.4 picks a "preloaded" union matcher for Or queries of 3+ clauses on indexes under
 # 5000 documents, and nested inside another Or it drops matches: top-3 and top-20 of the same
 # query disagreed and a section scoring 6.6 was missing from the top 20. The binary tree of
@@ -153,11 +155,6 @@ class BigramTokenizer(analysis.Tokenizer):
             if positions:
                 t.pos = start_pos + i
             yield t
-
-
-def bigrams(text: str) -> list[str]:
-    s = _SPACE.sub("", text).lower()
-    return [s[i:i + 2] for i in range(len(s) - 1)]
 
 
 def schema(user_words=()) -> fields.Schema:
@@ -280,7 +277,7 @@ class Substring(wq.Query):
 
     def __init__(self, fieldname: str, text: str, texts, boost: float = 1.0, words=(), words_field="body"):
         self.fieldname = fieldname
-        self.text = _SPACE.sub("", text).lower()
+        self.text = match_form(text)
         self.texts = texts
         self.boost = boost
         self.words = tuple(words)
@@ -451,7 +448,7 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all", text
         grams = bigrams(text)
         if not grams or not BIGRAM_FIELDS[where]:
             return None
-        marks.add(_SPACE.sub("", text).lower())
+        marks.add(match_form(text))
         boost = 1.0 if words else BIGRAM_WEIGHT
         subs = [Substring(f, text, texts, boost=boost, words=words) for f in BIGRAM_FIELDS[where]]
         return subs[0] if len(subs) == 1 else wq.Or(subs)
@@ -463,12 +460,12 @@ def compile_query(tree, cutter, expand: dict[str, str], scope: str = "all", text
         loose = not cut or any(len(w) == 1 and not w.isascii() for w in cut)
         if phrase and len(cut) == 1 and not loose:
             parts = [_word_phrase(cut, where)]  # one whole word: the word itself is the exact text
-            marks.add(_SPACE.sub("", text).lower())
+            marks.add(match_form(text))
         elif phrase:
             # Exact text: the heading's words in sequence, and the body's text itself (Substring),
             # which is exact and, unlike a phrase over word positions, cheap on a big index. Text
             # the words cover scores as a body phrase did; a loose one as a substring.
-            marks.add(_SPACE.sub("", text).lower())
+            marks.add(match_form(text))
             parts = [_word_phrase(cut, where), substring(text, where, () if loose else cut)]
         else:
             parts = [words_for(text, where), substring(text, where) if loose else None]

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from .clean import fix_spacing, fold_width, repair_text
+from .clean import repair_text
+from .text import fix_spacing, fold_width
 from .errors import QueryError
 from .model import Document, Section
 

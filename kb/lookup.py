@@ -6,13 +6,12 @@ loaded only when the query has a character it changes; rapidfuzz only for the fu
 """
 from __future__ import annotations
 
-import functools
-import re
 import unicodedata
 from dataclasses import dataclass
 
 from .errors import NotFoundError
 from .model import Term
+from .text import name_key, to_simplified
 
 MODES = ("exact", "alias", "traditional", "prefix", "contains", "fuzzy")
 FUZZY_CUTOFF = 60.0
@@ -38,25 +37,13 @@ class TermNotFoundError(NotFoundError):
 
 
 def norm(name: str) -> str:
-    """Full-width → half-width, case folded, book-title marks and quotes and spaces dropped."""
-    name = unicodedata.normalize("NFKC", name)
-    return re.sub(r"[《》〈〉“”\"'\s]", "", name).casefold()
+    """Full-width → half-width, then the name key (book-title marks, quotes, spaces dropped, case folded)."""
+    return name_key(unicodedata.normalize("NFKC", name))
 
 
 def _names(term: Term) -> list[tuple[str, str]]:
     """(name, kind) for the canonical name and every alias."""
     return [(term.term, "term")] + [(a.name, a.kind) for a in term.aliases]
-
-
-def to_simplified(text: str) -> str:
-    return text if text.isascii() else _t2s().convert(text)
-
-
-@functools.lru_cache(maxsize=1)
-def _t2s():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
 
 
 def _named(terms: list[Term], q: str, canonical: bool) -> list[Match]:

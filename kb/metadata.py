@@ -14,7 +14,7 @@ Also read, each where the document states it:
   卫生部令第35号发布)" gives the order number, the issuer and the date; "(…2008年11月28日广东
   省第十一届人民代表大会常务委员会第七次会议第四次修订)" gives the last adoption date and the
   body that adopted it (the 届 is dropped: the standing committee is the issuer);
-* full-width digits (粤府〔２００３〕８１号) are folded to ASCII (clean.FULL_WIDTH, the same table
+* full-width digits (粤府〔２００３〕８１号) are folded to ASCII (text.FULL_WIDTH, the same table
   the text goes through), so a 发文字号 typed either way by a user normalises the same;
 * the date line may write 〇 as ○ (U+25CB WHITE CIRCLE: gov, gd_yinjin); both are zero.
 """
@@ -22,18 +22,10 @@ from __future__ import annotations
 
 import re
 
-from .clean import FULL_WIDTH
-
 from .model import Section
+from .text import cn_date_to_iso, normalise_doc_number
 
-_OPEN = "〔[［(（【﹝"
-_CLOSE = "〕]］)）】﹞"
-DOC_NUMBER = re.compile(
-    rf"^([\u4e00-\u9fff]{{1,12}})\s*[{re.escape(_OPEN)}]\s*(\d{{4}})\s*[{re.escape(_CLOSE)}]\s*第?\s*(\d{{1,5}})\s*号$"
-)
 ORDER_NUMBER = re.compile(r"^([\u4e00-\u9fff]{2,20}令)?\s*[（(]?第\s*(\d{1,5})\s*号[)）]?$")
-CN_DATE = re.compile(r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
-DIGIT_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 ORGAN = re.compile(r"(人民政府|办公厅|办公室|委员会|政府|部|局|厅|委|院|署|会|府|办|中心|管委会)$")
 TYPES = [
     "评价结果", "实施细则", "细则", "规划", "纲要", "计划", "办法", "条例", "规定", "意见", "方案",
@@ -46,44 +38,6 @@ _PUBLISHED = re.compile(r"(?:印发|转发|发布|公布)\s*(?:《([^》]+)》|(
 HISTORY = re.compile(r"^[（(].*\d{4}\s*年.*(?:通过|发布|修订|修正|公布)\s*[）)]$")
 _HISTORY_STEP = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*([^，,；;）)]*?)(?:通过|发布|修订|修正|公布)")
-
-
-def normalise_doc_number(text: str) -> str | None:
-    """苏府„2011‟159 号 / 东府[2015]111号 → 苏府〔2011〕159号; None if ``text`` is not one."""
-    t = re.sub(r"\s+", "", text).translate(FULL_WIDTH)
-    m = DOC_NUMBER.match(t)
-    if m:
-        return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
-    return None
-
-
-def cn_date_to_iso(text: str) -> str | None:
-    t = re.sub(r"\s+", "", text).translate(FULL_WIDTH)
-    m = DIGIT_DATE.match(t)
-    if m:
-        y, mo, d = (int(x) for x in m.groups())
-    else:
-        m = CN_DATE.match(t)
-        if not m:
-            return None
-        digits = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-        y = int("".join(str(digits[c]) for c in m.group(1)))
-
-        def small(s: str) -> int:
-            if s == "十":
-                return 10
-            if s.startswith("十"):
-                return 10 + digits[s[1]]
-            if s.endswith("十"):
-                return digits[s[0]] * 10
-            if "十" in s:
-                return digits[s[0]] * 10 + digits[s[2]]
-            return digits[s]
-
-        mo, d = small(m.group(2)), small(m.group(3))
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def doc_type(title: str) -> str | None:

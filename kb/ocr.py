@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .model import Line, Page
+from .text import HAN_WIDE as _CJK
 
 SCALE = 1.5  # 108 dpi: body text (16 pt) is ~24 px high, enough for the recogniser, half the cost of 144 dpi
 ENGINE = "rapidocr-onnxruntime 1.4.4 PP-OCRv4 det+rec (cls on turned pages), 108 dpi, seals dropped, sparse pages tried turned"  # cache key: change it to OCR again
@@ -191,7 +192,6 @@ def _chars(boxes: list[Box]) -> int:
 
 # -- boxes → lines ----------------------------------------------------------------------------
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _PUNCT_BETWEEN = re.compile(rf"(?<=[{_CJK}）》”])([,;:?!])|([,;:?!(])(?=[{_CJK}（《“])|(?<=[{_CJK}])\)")
 
 

@@ -9,14 +9,10 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from .model import Document, Section
+from .present_format import doc_heading, pages_text
 
 if TYPE_CHECKING:  # the report's module pulls in the PDF pipeline; rendering needs none of it
     from .ingest import IngestReport
-
-
-def pages_text(pages) -> str:
-    a, b = pages
-    return f"p.{a}" if a == b else f"p.{a}-{b}"
 
 
 def validity_record(doc: Document, as_of: str | None = None) -> dict:
@@ -136,7 +132,7 @@ def _preview(sec: Section, width: int = 24) -> str:
 
 
 def outline_text(doc: Document) -> str:
-    head = doc.title + (f"（{doc.doc_number}）" if doc.doc_number else "")
+    head = doc_heading(doc.title, doc.doc_number)
     rows = []
     for sec in doc.walk():
         local = sec.id[len(doc.id) + 1:]
@@ -385,13 +381,13 @@ def search_text(result, color: bool = False) -> str:
     lines.append(_summary(result))
     if result.by_doc is not None:
         for i, g in enumerate(result.by_doc, 1):
-            head = g.doc_title + (f"（{g.doc_number}）" if g.doc_number else "") + (f" {g.date}" if g.date else "")
+            head = doc_heading(g.doc_title, g.doc_number) + (f" {g.date}" if g.date else "")
             lines.append(f"{i}. {head} · {g.sections} {'section' if g.sections == 1 else 'sections'}")
             h = g.best
             lines.append(f"   best: {' › '.join(h.heading_path)} · {pages_text(h.pages)} · {h.section_id}")
         return "\n".join(lines)
     for i, h in enumerate(result.hits, 1):
-        head = h.doc_title + (f"（{h.doc_number}）" if h.doc_number else "")
+        head = doc_heading(h.doc_title, h.doc_number)
         lines.append(f"{i}. {head}")
         lines.append(f"   {' › '.join(h.heading_path)}")
         missing = [w for w in result.words if w not in h.matched and (len(w) > 1 or w.isascii())]

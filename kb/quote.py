@@ -94,7 +94,7 @@ def sentence_of(target: Target, n: int, path: str) -> Quote:
 
 
 def _clean_query(text: str) -> str:
-    from .clean import fix_spacing, fold_width
+    from .text import fix_spacing, fold_width
 
     text = text.replace("【", "").replace("】", "").strip().strip("…").strip()
     return _SPACE.sub("", fix_spacing(fold_width(text)))
@@ -137,7 +137,7 @@ def quote(index_dir, text: str, *, doc: str | None = None) -> Quote:
     documents = [snap.document(resolve_document(snap, doc))] if doc else snap.documents()
     places = list(_find(documents, key))
     if not places:
-        from .lookup import to_simplified
+        from .text import to_simplified
 
         simple = to_simplified(key)
         places = list(_find(documents, simple)) if simple != key else []

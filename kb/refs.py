@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .clean import fix_spacing
 from .errors import AmbiguousRefError, NotFoundError
 from .model import Document, Section
-from .present import pages_text
+from .present_format import pages_text
+from .text import fix_spacing
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _decide(ref: str, hits: list[Target]) -> Target | None:
 
 
 def _simplified(text: str) -> str:
-    from .lookup import to_simplified  # opencc is loaded only for a reference that found nothing
+    from .text import to_simplified  # opencc is loaded only for a reference that found nothing
 
     return to_simplified(text)
 

@@ -110,9 +110,9 @@ def open_dir(path):
     try:
         return SafeFileIndex(FileStorage(str(path), readonly=True))
     except IndexDamagedError as err:
-        raise IndexDamagedError(f"{path}: the search index is damaged ({err}); run `kb ingest` to repair it") from None
+        raise IndexDamagedError(err.reason, path, what="search index") from None
     except Exception as err:  # noqa: BLE001 - truncated, garbage or crafted TOC: all the same to the user
-        raise IndexDamagedError(f"{path}: the search index is damaged ({type(err).__name__}); run `kb ingest` to repair it") from None
+        raise IndexDamagedError(type(err).__name__, path, what="search index") from None
 
 
 def read_json(path):
@@ -120,4 +120,4 @@ def read_json(path):
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise IndexDamagedError(f"{path}: the index is damaged ({type(err).__name__}); run `kb ingest` to repair it") from None
+        raise IndexDamagedError(type(err).__name__, path) from None

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clean import fold_width
 from .errors import IndexMissingError, QueryError
 from .ocr_marks import ocr_pages_in
 from .store import Store
+from .text import fold_width, to_simplified
 
 SCOPES = ("all", "title", "body")
 SORTS = ("score", "date")
@@ -70,12 +70,6 @@ class SearchResult:
     by_doc: list[DocGroup] | None = None
 
 
-def to_simplified(text: str) -> str:
-    from .lookup import to_simplified as t2s  # one cached converter: building one costs ~8 ms
-
-    return t2s(text)
-
-
 def required_words(n: int) -> int:
     """How many of a plain query's ``n`` content words a section must hold to count as a match.
 
@@ -111,7 +105,7 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
             raise QueryError(f"no document of type {doc_type!r}; the index has: {', '.join(known) or 'none'}")
     ses = session(snap)
     if ses is None:
-        raise IndexMissingError(f"{index_dir}: the index has no search index yet: run `kb ingest`")
+        raise IndexMissingError(index_dir, what="search index")
     # The text holds half-width digits and letters (clean.fold_width), so the query must too.
     normalized = to_simplified(fold_width(query.strip()))
     doc_ids = [snap.resolve(doc)] if doc else None

@@ -14,6 +14,8 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from .text import match_form
+
 _SPACE = re.compile(r"\s+")
 _KEEP = 2
 _sessions: OrderedDict[Path, "Session"] = OrderedDict()
@@ -121,5 +123,5 @@ class _Texts:
         text = self.cache.get(docnum)
         if text is None:
             f = self.ses.searcher.stored_fields(docnum)
-            text = self.cache[docnum] = _SPACE.sub("", self.ses.section_text(f.get("doc_id", ""), f.get("section_id", ""))).lower()
+            text = self.cache[docnum] = match_form(self.ses.section_text(f.get("doc_id", ""), f.get("section_id", "")))
         return text

@@ -81,8 +81,8 @@ class Snapshot:
     def open(cls, root: Path) -> "Snapshot":
         gen = current_generation(Path(root))
         if gen is None:
-            raise IndexMissingError(f"no index in {root}: run `kb ingest` first")
-        return cls(gen, _read_json(gen / MANIFEST))
+            raise IndexMissingError(root)
+        return cls(gen, read_json(gen / MANIFEST))
 
     @property
     def doc_ids(self) -> list[str]:
@@ -93,7 +93,7 @@ class Snapshot:
             entry = self.manifest.get(doc_id)
             if entry is None:
                 raise NotFoundError(f"no document {doc_id!r} in the index")
-            self._docs[doc_id] = Document.from_dict(_read_json(self.path / "docs" / entry["file"]))
+            self._docs[doc_id] = Document.from_dict(read_json(self.path / "docs" / entry["file"]))
         return self._docs[doc_id]
 
     def documents(self) -> list[Document]:
@@ -114,7 +114,7 @@ class Snapshot:
                 return hits[0]
             if hits:
                 raise AmbiguousRefError(ref, hits)
-        from .metadata import normalise_doc_number
+        from .text import normalise_doc_number
 
         # 东府[2015]111号 as a user types it is 东府〔2015〕111号 as the index stores it.
         number = normalise_doc_number(ref) or ref
@@ -133,12 +133,12 @@ def validity_summary(doc: Document) -> dict:
     return summary(doc)
 
 
-def _read_json(path: Path):
+def read_json(path: Path):
     """A file of the live generation; a missing or unreadable one means the index is damaged."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise IndexDamagedError(f"{path}: the index is damaged ({type(err).__name__}); run `kb ingest` to rebuild it") from err
+        raise IndexDamagedError(type(err).__name__, path, kind="stored") from err
 
 
 def current_generation(root: Path) -> Path | None:
@@ -148,13 +148,13 @@ def current_generation(root: Path) -> Path | None:
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise IndexDamagedError(f"{root / CURRENT}: the index is damaged ({err.strerror}); run `kb ingest` to repair it") from err
+        raise IndexDamagedError(err.strerror, root / CURRENT) from err
     try:
         name = raw.decode("ascii").strip()
     except UnicodeDecodeError:
         name = None
     if not name or not _GEN_NAME.fullmatch(name):
-        raise IndexDamagedError(f"{root / CURRENT}: the index is damaged (not a generation name); run `kb ingest` to repair it")
+        raise IndexDamagedError("not a generation name", root / CURRENT)
     gen = root / name
     return gen if (gen / MANIFEST).exists() else None
 
@@ -192,7 +192,7 @@ def usable_previous(root: Path) -> tuple[Path | None, dict, list[str]]:
         live = current_generation(root)
         candidates = [live] if live else []
     except IndexDamagedError as err:
-        notes.append(str(err).split("; run")[0])
+        notes.append(str(err))
         candidates = []
     if not candidates and root.is_dir():
         candidates = sorted((p for p in root.iterdir() if p.is_dir() and _GEN_NAME.fullmatch(p.name)

@@ -69,10 +69,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .clean import URL, body_size
-from .metadata import normalise_doc_number
 from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Page, Paragraph, Section
+from .text import CN_DIGITS, cn_to_int, normalise_doc_number
 
-CN_DIGITS = "〇○零一二三四五六七八九十百千两"
 _NUM = rf"[{CN_DIGITS}]+"
 
 # (kind, rank, pattern, id prefix). The pattern's group 1 is the number as printed.
@@ -112,27 +111,6 @@ _CLOSING = re.compile(r"[。！？：；:;!?][”’」』）)]*$")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|人|分|%|％)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{1,20})】")
-
-
-def cn_to_int(text: str) -> int | None:
-    """第十二章 → 12, （二十）→ 20, 3. → 3."""
-    digits = re.sub(r"\D", "", text)
-    if digits:
-        return int(digits)
-    s = re.sub(rf"[^{CN_DIGITS}]", "", text)
-    if not s:
-        return None
-    values = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-    units = {"十": 10, "百": 100, "千": 1000}
-    total, current = 0, 0
-    for ch in s:
-        if ch in values:
-            current = values[ch]
-        else:
-            total += (current or 1) * units[ch]
-            current = 0
-    return total + current
 
 
 def ladder_match(text: str):

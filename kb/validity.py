@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from datetime import date as _date, timedelta
 
-from .clean import FULL_WIDTH
-from .metadata import cn_date_to_iso
 from .model import Document, Section, Validity
+from .text import cn_date_to_iso, cn_to_int, fold_width
 
 STATUSES = ("in force", "not yet in force", "expired", "draft")
 
@@ -36,10 +35,6 @@ AMEND = re.compile(r"根据[^。]*?(?:修正|修改|修订)")
 TITLE = re.compile(r"《([^《》]{2,60})》")
 
 
-def _iso(text: str) -> str | None:
-    return cn_date_to_iso(re.sub(r"\s+", "", text.translate(FULL_WIDTH)))
-
-
 def _sentence(text: str, start: int, end: int) -> str:
     a = max(text.rfind(c, 0, start) for c in "。\n；") + 1
     ends = [i for i in (text.find(c, end) for c in "。\n") if i >= 0]
@@ -55,20 +50,6 @@ def _add_years(iso: str, years: int) -> str:
     except ValueError:  # 29 February
         end = _date(y + years, m, 28) + timedelta(days=1)
     return (end - timedelta(days=1)).isoformat()
-
-
-def _cn_int(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    values = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + values.get(s[1:], 0)
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return values.get(a, 1) * 10 + values.get(b, 0)
-    return values.get(s)
 
 
 def _texts(doc_sections: list[Section]) -> list[str]:
@@ -98,7 +79,7 @@ def extract(sections: list[Section], meta: dict) -> Validity:
                 if not re.match(r"^(?:第[^条]{1,8}条\s*)?(?:本|自|此|以上|上述)", sentence):
                     continue
                 when = m.group(1)
-                iso = _iso(when) if "之日" not in when else (meta.get("promulgated") or meta.get("date"))
+                iso = cn_date_to_iso(when) if "之日" not in when else (meta.get("promulgated") or meta.get("date"))
                 if iso:
                     found["effective"] = iso
                     sources["effective"] = sentence
@@ -107,13 +88,13 @@ def extract(sections: list[Section], meta: dict) -> Validity:
                     break
         if "expires" not in found:
             m = EXPIRES_AT.search(text)
-            if m and _iso(m.group(1)):
-                found["expires"] = _iso(m.group(1))
+            if m and cn_date_to_iso(m.group(1)):
+                found["expires"] = cn_date_to_iso(m.group(1))
                 sources["expires"] = _sentence(text, m.start(), m.end())
             else:
                 m = EXPIRES_FOR.search(text)
-                if m and "effective" in found and _cn_int(m.group(1)):
-                    found["expires"] = _add_years(found["effective"], _cn_int(m.group(1)))
+                if m and "effective" in found and cn_to_int(m.group(1)):
+                    found["expires"] = _add_years(found["effective"], cn_to_int(m.group(1)))
                     sources["expires"] = _sentence(text, m.start(), m.end())
         for m in REPEAL.finditer(text):
             sentence = _sentence(text, m.start(), m.end())
@@ -201,7 +182,7 @@ def today() -> str:
 
 def parse_date(text: str) -> str:
     """2016-05-01, 2016/5/1, 20160501 or 2016年5月1日 → ISO; ValueError otherwise."""
-    t = text.strip().translate(FULL_WIDTH)
+    t = fold_width(text.strip())
     m = re.fullmatch(r"(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?", t)
     if not m:
         raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD")

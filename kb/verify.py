@@ -52,7 +52,7 @@ def verify(index_dir) -> VerifyResult:
         if (root / CURRENT).exists():
             result.problems.append({"path": str(root / CURRENT), "problem": "names a generation that is missing"})
             return result
-        raise IndexMissingError(f"no index in {root}: run `kb ingest` first")
+        raise IndexMissingError(root)
     result.generation = gen.name
     sums = read_checksums(gen)
     if sums is None:

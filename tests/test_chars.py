@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.conftest import CORPUS, REAL
+from conftest import CORPUS, REAL
 
 
 def _pages(path, limit=None):
@@ -44,7 +44,7 @@ def _real_positives():
 
 @pytest.mark.parametrize("name", _real_positives() or ["(absent)"])
 def test_identical_to_pdfplumber_on_the_real_set(name):
-    from tests.conftest import real_pdf
+    from conftest import real_pdf
 
     path = real_pdf(name)
     for page in _pages(path, limit=1):  # the first page of each: the suite must stay short

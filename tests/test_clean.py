@@ -7,7 +7,7 @@ import pytest
 
 from kb import clean, extract
 from kb.model import FURNITURE
-from tests.conftest import EVAL_ID, PLAN_ID, real_pdf
+from conftest import EVAL_ID, PLAN_ID, real_pdf
 
 
 def _all_text(doc) -> str:

@@ -35,3 +35,12 @@ def test_every_command_has_help_and_a_readme_section(name):
     command = cli.commands[name]
     assert command.help and command.help.strip()
     assert f"### kb {name}\n" in README or f"## kb {name}\n" in README
+
+
+def test_module_table_names_every_module_and_only_those():
+    """The README's module table is the map of the code: each kb/*.py in it, and nothing gone."""
+    table = re.search(r"^\| module \| holds \|\n(?:\|.*\n?)+", README, re.M).group()
+    first_cells = re.findall(r"^\| ([^|]*) \|", table, re.M)
+    named = {name for cell in first_cells for name in re.findall(r"`([\w/]+\.py)`", cell)}
+    on_disk = {p.relative_to(ROOT).as_posix() for p in (ROOT / "kb").glob("*.py") if p.name != "__init__.py"} | {"cli.py"}
+    assert named == on_disk, f"not in the table: {sorted(on_disk - named)}; no such file: {sorted(named - on_disk)}"

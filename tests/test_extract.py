@@ -7,8 +7,8 @@ from kb import extract
 from kb.errors import GarbledTextError, NoTextLayerError
 from kb.model import TABLE
 from kb.parse import parse_pdf
-from tests.conftest import EVAL, PLAN, real_pdf
-from tests.pdfmaker import fake_bold_pdf, table_pdf
+from conftest import EVAL, PLAN, real_pdf
+from pdfmaker import fake_bold_pdf, table_pdf
 
 
 def test_gbk_font_names_are_decoded():

@@ -22,7 +22,7 @@ import pytest
 
 from cli import cli
 from kb.errors import InputError, KbError
-from tests.conftest import EVAL
+from conftest import EVAL
 
 def _seed() -> bytes:
     """The evaluation's first two pages (text, footnote, ladder): small, so each example is fast."""

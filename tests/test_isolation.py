@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from tests.conftest import CORPUS, EVAL, EVAL_ID, PLAN, PLAN_ID, ROOT
-from tests.hostile import dense_page, form_bomb, inflate_bomb
+from conftest import CORPUS, EVAL, EVAL_ID, PLAN, PLAN_ID, ROOT
+from hostile import dense_page, form_bomb, inflate_bomb
 
 KB = [sys.executable, "-c", "import sys; from cli import cli; sys.exit(cli())"]
 

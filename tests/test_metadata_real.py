@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import real_pdf
-from tests.expected_match import FIELDS, actual_fields, entry_matches, field_right, expected_value
+from conftest import real_pdf
+from expected_match import FIELDS, actual_fields, entry_matches, field_right, expected_value
 
 EXPECTED = Path(__file__).parent / "expected"
 META = json.loads((EXPECTED / "metadata.json").read_text(encoding="utf-8"))

@@ -10,14 +10,11 @@ loses answers fails.
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import natural  # noqa: E402
+from bench import natural
 
 CASES = natural.load_cases()
 KINDS = {"question", "runon", "colloquial", "abbreviation", "traditional", "partial", "figure"}

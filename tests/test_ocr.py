@@ -25,7 +25,7 @@ from kb.errors import NoTextLayerError, OcrUnavailableError
 from kb.model import FURNITURE, Line, Page
 from kb.ocr import Box, boxes_to_lines, fix_punctuation, settle_sizes
 from kb.parse import file_sha256, parse_pdf
-from tests.conftest import real_pdf
+from conftest import real_pdf
 
 
 def needs_ocr():

@@ -189,7 +189,7 @@ def test_suspicious_titles(title, why):
 
 def test_wrap_probes_are_kept_on_the_bundled_plan():
     """The bundled plan's wrapped lines come out joined (probes from its own lines)."""
-    from tests.conftest import PLAN
+    from conftest import PLAN
 
     from kb import clean, extract, parse, quality
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import REAL, real_pdf
+from conftest import REAL, real_pdf
 
 # file stem: (title, 发文字号, issuer, date, type, (first level-1 section id, its title), articles)
 EXPECTED = {

@@ -7,13 +7,10 @@ still failing if phrase, boolean, traditional-character or abbreviation handling
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import relevance  # noqa: E402
+from bench import relevance
 
 
 def test_the_set_has_every_kind_of_query():

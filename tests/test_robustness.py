@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from tests.conftest import CORPUS, EVAL, EVAL_ID, PLAN, PLAN_ID, ROOT
+from conftest import CORPUS, EVAL, EVAL_ID, PLAN, PLAN_ID, ROOT
 
 
 def _bad(tmp_path: Path, kind: str) -> Path:

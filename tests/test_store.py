@@ -11,18 +11,41 @@ from kb.ingest import ingest
 from kb.store import Store, current_generation
 
 
+# The first ingest of the two PDFs (parsing them) is most of each test's cost: it is done once per
+# module into a template index, and every test starts from its own copy of that index and of the
+# folder, with the files' sizes and mtimes as they were ingested (an index keys files by path, and
+# the copy is at the template's path, so the copied index sees them unchanged).
+@pytest.fixture(scope="module")
+def _ingested(tmp_path_factory):
+    base = tmp_path_factory.mktemp("store")
+    pristine = base / "pristine"
+    pristine.mkdir()
+    shutil.copy(PLAN, pristine / "plan.pdf")
+    shutil.copy(EVAL, pristine / "eval.pdf")
+    folder = base / "docs"
+    shutil.copytree(pristine, folder)
+    template = base / "template"
+    first = ingest([folder], template)
+    return pristine, folder, template, first
+
+
 @pytest.fixture()
-def folder(tmp_path):
-    d = tmp_path / "docs"
-    d.mkdir()
-    shutil.copy(PLAN, d / "plan.pdf")
-    shutil.copy(EVAL, d / "eval.pdf")
+def folder(_ingested):
+    pristine, d, _, _ = _ingested
+    shutil.rmtree(d)
+    shutil.copytree(pristine, d)  # copy2: the mtimes the template index recorded
     return d
 
 
-def test_removed_and_changed_files_are_tracked(folder, tmp_path):
-    index = tmp_path / "index"
-    first = ingest([folder], index)
+@pytest.fixture()
+def index(_ingested, folder, tmp_path):
+    """An index holding both PDFs of ``folder``, as a first ingest leaves it."""
+    shutil.copytree(_ingested[2], tmp_path / "index", symlinks=True)
+    return tmp_path / "index"
+
+
+def test_removed_and_changed_files_are_tracked(_ingested, folder, index):
+    first = _ingested[3]
     assert sorted(first.added) == ["eval", "plan"]
 
     (folder / "eval.pdf").unlink()
@@ -34,17 +57,13 @@ def test_removed_and_changed_files_are_tracked(folder, tmp_path):
     assert snap.document("plan").title == "2017年度中国服务外包示范城市及申请城市综合评价结果"
 
 
-def test_a_file_ingested_alone_does_not_drop_the_others(folder, tmp_path):
-    index = tmp_path / "index"
-    ingest([folder], index)
+def test_a_file_ingested_alone_does_not_drop_the_others(folder, index):
     report = ingest([folder / "eval.pdf"], index)
     assert report.unchanged == ["eval"] and report.removed == []
     assert sorted(Store(index).snapshot().doc_ids) == ["eval", "plan"]
 
 
-def test_a_failed_build_leaves_the_live_generation(folder, tmp_path):
-    index = tmp_path / "index"
-    ingest([folder], index)
+def test_a_failed_build_leaves_the_live_generation(folder, index):
     live = current_generation(index)
     store = Store(index)
     with pytest.raises(RuntimeError):
@@ -65,9 +84,7 @@ def test_a_second_writer_is_told_the_index_is_busy(folder, tmp_path):
     assert str(err.value).endswith("is writing it; try again when it ends")
 
 
-def test_readers_keep_their_generation_while_a_new_one_is_swapped_in(folder, tmp_path):
-    index = tmp_path / "index"
-    ingest([folder], index)
+def test_readers_keep_their_generation_while_a_new_one_is_swapped_in(folder, index):
     reader = Store(index).snapshot()
     (folder / "eval.pdf").unlink()
     ingest([folder], index)
@@ -76,9 +93,7 @@ def test_readers_keep_their_generation_while_a_new_one_is_swapped_in(folder, tmp
     assert Store(index).snapshot().doc_ids == ["plan"]
 
 
-def test_an_ingest_with_nothing_changed_reuses_the_search_index_and_glossary(folder, tmp_path):
-    index = tmp_path / "index"
-    ingest([folder], index)
+def test_an_ingest_with_nothing_changed_reuses_the_search_index_and_glossary(folder, index):
     before = current_generation(index)
     report = ingest([folder], index)
     after = current_generation(index)
@@ -91,18 +106,14 @@ def test_an_ingest_with_nothing_changed_reuses_the_search_index_and_glossary(fol
     assert hits[0].section_id == "plan/appendix/s3"
 
 
-def test_documents_parsed_by_older_rules_are_parsed_again(folder, tmp_path, monkeypatch):
-    index = tmp_path / "index"
-    ingest([folder], index)
+def test_documents_parsed_by_older_rules_are_parsed_again(folder, index, monkeypatch):
     monkeypatch.setattr("kb.ingest.PARSER_VERSION", 99)
     report = ingest([folder], index)
     assert sorted(report.updated) == ["eval", "plan"] and report.unchanged == []
     assert {e["parser"] for e in Store(index).snapshot().manifest.values()} == {99}
 
 
-def test_a_document_whose_stored_copy_is_gone_is_parsed_again(folder, tmp_path):
-    index = tmp_path / "index"
-    ingest([folder], index)
+def test_a_document_whose_stored_copy_is_gone_is_parsed_again(folder, index):
     snap = Store(index).snapshot()
     (snap.path / "docs" / snap.manifest["eval"]["file"]).unlink()
     report = ingest([folder], index)

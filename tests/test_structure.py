@@ -1,7 +1,7 @@
 """structure.py on the bundled corpus: the two outlines exactly, paragraphs across pages, footnotes."""
 from __future__ import annotations
 
-from tests.conftest import EVAL_ID, PLAN_ID
+from conftest import EVAL_ID, PLAN_ID
 
 CHAPTERS = ["第一章 现状与经验", "第二章 机遇与挑战", "第三章 指导思想与基本原则", "第四章 发展目标", "第五章 重点领域",
             "第六章 空间布局", "第七章 主要任务", "第八章 专项工程", "第九章 保障措施"]
@@ -69,7 +69,7 @@ import functools  # noqa: E402
 
 import pytest  # noqa: E402
 
-from tests.conftest import real_pdf  # noqa: E402
+from conftest import real_pdf  # noqa: E402
 
 
 @functools.lru_cache(maxsize=None)

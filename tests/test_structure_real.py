@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REAL, real_pdf
+from conftest import REAL, real_pdf
 
 EXPECTED = json.loads((Path(__file__).parent / "expected" / "structure.json").read_text(encoding="utf-8"))
 

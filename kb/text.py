@@ -1,0 +1,174 @@
+"""Text rules every stage shares: character ranges, width folding, spacing, Chinese numerals,
+发文字号, dates, simplified/traditional, name keys, the bigram form, and page numbers written as runs.
+
+This module imports nothing of kb, so any stage may use it (as pdfplumber's ``utils/`` sits
+beneath ``page.py`` and ``table.py``). Each rule is written once here; a stage that needs one
+imports it rather than keeping its own copy, so the stage that writes the index and the one that
+reads it can never disagree (``match_form`` is the bigram field's normaliser *and* the substring
+check's).
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+# -- character ranges ---------------------------------------------------------------------------
+# Written as regex class bodies: f"[{HAN}]" matches one character of the range.
+HAN = "\u4e00-\u9fff"  # CJK Unified Ideographs: the characters of running Chinese text
+HAN_EXT_A = "\u3400-\u4dbf"  # Extension A: rare characters, some fonts map common ones here
+RADICALS = "\u2e80-\u2fdf"  # radical supplement and Kangxi radicals: glyphs clean.repair_text maps back
+HAN_WIDE = HAN_EXT_A + HAN  # what OCR output and font checks count as Chinese
+CJK = RADICALS + "\u3005\u3007" + HAN_EXT_A + HAN + "\uf900-\ufaff"  # + 々 〇 and compatibility ideographs
+# Full-width punctuation, brackets and quotes count as CJK for spacing purposes.
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
+
+
+def is_cjk(ch: str) -> bool:
+    """A Chinese character (URO, Extension A) or a radical form: what a text layer's language check counts."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\u2e80" <= ch <= "\u2fdf"
+
+
+# -- width --------------------------------------------------------------------------------------
+# Full-width digits and Latin letters (２００３年, ＩＴＯ) are a typing variant: GB/T 9704 §5.3
+# writes numbers in half-width Arabic digits, and a reader searching 2003年 means the same
+# thing. Full-width punctuation (，。（）．) is Chinese typography and stays.
+FULL_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]})
+
+
+def fold_width(text: str) -> str:
+    return text.translate(FULL_WIDTH)
+
+
+# -- spacing ------------------------------------------------------------------------------------
+_CJK_ANY = f"[{CJK}{CJK_PUNCT}]"
+_SPACE_AFTER_CJK = re.compile(f"(?<={_CJK_ANY})[ \t\u00a0\u3000]+(?=\\S)")
+_SPACE_BEFORE_CJK = re.compile(f"(?<=\\S)[ \t\u00a0\u3000]+(?={_CJK_ANY})")
+_SPACE = re.compile(r"\s+")
+
+
+def fix_spacing(text: str) -> str:
+    """Drop spaces that touch a CJK character or full-width punctuation; keep Latin spacing."""
+    text = _SPACE_AFTER_CJK.sub("", text)
+    text = _SPACE_BEFORE_CJK.sub("", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+# -- Chinese numerals ---------------------------------------------------------------------------
+# 〇 may be printed as ○ (U+25CB WHITE CIRCLE: gov, gd_yinjin); 两 is 2 (两年).
+CN_DIGIT_VALUES = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+                   "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_DIGITS = "〇○零一二三四五六七八九十百千两"
+
+
+def cn_to_int(text: str) -> int | None:
+    """第十二章 → 12, （二十）→ 20, 3. → 3, 两 → 2; None if ``text`` holds no number."""
+    digits = re.sub(r"\D", "", text)
+    if digits:
+        return int(digits)
+    s = re.sub(rf"[^{CN_DIGITS}]", "", text)
+    if not s:
+        return None
+    total, current = 0, 0
+    for ch in s:
+        if ch in CN_DIGIT_VALUES:
+            current = CN_DIGIT_VALUES[ch]
+        else:
+            total += (current or 1) * CN_UNITS[ch]
+            current = 0
+    return total + current
+
+
+# -- 发文字号 -------------------------------------------------------------------------------------
+_OPEN = "〔[［(（【﹝"
+_CLOSE = "〕]］)）】﹞"
+DOC_NUMBER = re.compile(
+    rf"^([{HAN}]{{1,12}})\s*[{re.escape(_OPEN)}]\s*(\d{{4}})\s*[{re.escape(_CLOSE)}]\s*第?\s*(\d{{1,5}})\s*号$"
+)
+
+
+def normalise_doc_number(text: str) -> str | None:
+    """苏府„2011‟159 号 / 东府[2015]111号 → 苏府〔2011〕159号; None if ``text`` is not one."""
+    t = _SPACE.sub("", text).translate(FULL_WIDTH)
+    m = DOC_NUMBER.match(t)
+    if m:
+        return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
+    return None
+
+
+# -- dates --------------------------------------------------------------------------------------
+CN_DATE = re.compile(r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
+DIGIT_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+
+
+def cn_date_to_iso(text: str) -> str | None:
+    """2015年3月1日 / 二〇一五年三月一日 (spaces, full-width digits allowed) → 2015-03-01; None otherwise."""
+    t = _SPACE.sub("", text).translate(FULL_WIDTH)
+    m = DIGIT_DATE.match(t)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+    else:
+        m = CN_DATE.match(t)
+        if not m:
+            return None
+        y = int("".join(str(CN_DIGIT_VALUES[c]) for c in m.group(1)))  # a year is read digit by digit
+        mo, d = cn_to_int(m.group(2)), cn_to_int(m.group(3))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+# -- simplified / traditional -------------------------------------------------------------------
+def to_simplified(text: str) -> str:
+    return text if text.isascii() else _t2s().convert(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    # One cached converter: OpenCC costs ~6 ms to import and ~8 ms to build, paid only when a
+    # text has a character it could change.
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+# -- name keys ----------------------------------------------------------------------------------
+_NAME_MARKS = re.compile(r"[《》〈〉“”\"'\s]")
+
+
+def name_key(name: str) -> str:
+    """A term's name as compared: book-title marks, quotes and spaces dropped, case folded."""
+    return _NAME_MARKS.sub("", name).casefold()
+
+
+# -- the bigram form ----------------------------------------------------------------------------
+def match_form(text: str) -> str:
+    """Whitespace removed, lower-cased: the form the bigram field indexes and substring checks compare."""
+    return _SPACE.sub("", text).lower()
+
+
+def bigrams(text: str) -> list[str]:
+    s = match_form(text)
+    return [s[i:i + 2] for i in range(len(s) - 1)]
+
+
+# -- page numbers -------------------------------------------------------------------------------
+def page_span(a: int, b: int, dash: str = "-") -> str:
+    """3, 3 → "3"; 3, 5 → "3-5" (a citation in Chinese uses the en dash: 3–5)."""
+    return f"{a}" if a == b else f"{a}{dash}{b}"
+
+
+def page_runs(numbers) -> list[tuple[int, int]]:
+    """[1, 2, 3, 7] → [(1, 3), (7, 7)]: consecutive pages joined."""
+    runs: list[list[int]] = []
+    for p in numbers:
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return [(a, b) for a, b in runs]
+
+
+def page_list(numbers, sep: str = ", ", dash: str = "-") -> str:
+    """[1, 2, 3, 7] → "1-3, 7" (warnings); with sep="、", dash="–": "1–3、7" (citations)."""
+    return sep.join(page_span(a, b, dash) for a, b in page_runs(numbers))
