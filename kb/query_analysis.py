@@ -218,10 +218,9 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
         age = _AGE.fullmatch(word)
         if age:  # 八岁 is written 八周岁 in the law
             names.setdefault(f"{age.group(1)}周岁", None)
-        for other in _other_numerals(word):  # 五岁 is 5岁 in a table, 6个月 六个月 in a law
+        # 五岁 is 5岁 in a table (and 5周岁), 6个月 is 六个月 in a law
+        for other in _other_numerals(word) + (_other_numerals(f"{age.group(1)}周岁") if age else []):
             names.setdefault(other, None)
-            if age:
-                names.setdefault(_other_numerals(f"{age.group(1)}周岁")[0], None)
         # A single character matches nearly every section: never an expansion, only a word typed.
         names = {n: None for n in names if len(n) > 1 or _LATIN.match(n)}
         weak = len(word) == 1 and not _LATIN.match(word)
