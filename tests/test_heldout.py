@@ -10,14 +10,11 @@ what was measured, so a change that loses answers on unseen queries fails.
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import natural  # noqa: E402
+from bench import natural
 
 CASES = natural.load_cases(natural.HELDOUT)
 KINDS = {"question", "runon", "colloquial", "abbreviation", "traditional", "typo", "paraphrase", "agency",
