@@ -136,10 +136,18 @@ def hit_sources(index_dir, hits) -> list[dict]:
     # What the query matched, from every hit's highlights: a hit found through its sub-sections'
     # headings has none in its own snippet, and its page is where the word is.
     marks = sorted({h.snippet[a:b] for h in hits for a, b in h.highlights}, key=len, reverse=True)
+    from . import docstore
+
+    ds = docstore.reader(snap)
     out = []
     for h in hits:
-        doc = snap.document(h.doc_id)
-        sec = doc.section(h.section_id)
+        # The hit's section and the chain above it (kb.docstore), not its whole document.
+        found = ds.target(h.doc_id, h.section_id) if ds is not None else None
+        if found is not None:
+            doc, sec = found
+        else:
+            doc = snap.document(h.doc_id)
+            sec = doc.section(h.section_id)
         needles = [h.snippet[a:b] for a, b in h.highlights] or marks
         out.append({
             "path": snap.manifest[h.doc_id]["path"],

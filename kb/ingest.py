@@ -337,7 +337,9 @@ def carry_derived(gen: Generation, report: IngestReport) -> bool:
     if prev is None:
         return False
     sums = read_checksums(prev)
-    derived = [p for p in prev.iterdir() if p.name not in ("docs", "manifest.json", "checksums.json") and not p.name.startswith(".")]
+    # docs.sqlite is the generation's own (kb.store writes it), never linked: it is written in place.
+    derived = [p for p in prev.iterdir() if p.name not in ("docs", "manifest.json", "checksums.json", "docs.sqlite")
+               and not p.name.startswith(".")]
     if not derived or not all((prev / n).exists() for n in DERIVED_NEEDED) or not (prev / "whoosh").is_dir():
         if derived:
             report.repaired.append(f"{prev}: its search index or glossary was incomplete; built again")

@@ -114,17 +114,23 @@ def _units(sec: Section) -> Iterator[tuple[int | None, str, str, Callable[[int],
 
 def scan(doc: Document, words: list[str], context: int, all_words: bool) -> Iterator[Occurrence]:
     for sec, path in doc.walk_paths():
-        for i, where, text, page_at in _units(sec):
-            if all_words and not all(w in text for w in words):
-                continue
-            hits = sorted((at, w) for w in words for at in _positions(text, w))
-            for at, w in hits:
-                left, right = _context(text, at, w, context)
-                yield Occurrence(
-                    word=w, doc_id=doc.id, doc_title=doc.title, section_id=sec.id, heading_path=path,
-                    page=page_at(at), pages=tuple(sec.pages), where=where, paragraph=i, offset=at,
-                    left=left, keyword=w, right=right, ocr=page_at(at) in doc.ocr_pages,
-                )
+        yield from scan_section(doc.id, doc.title, doc.ocr_pages, sec, path, words, context, all_words)
+
+
+def scan_section(doc_id: str, doc_title: str, ocr_pages, sec: Section, path: tuple[str, ...], words: list[str],
+                 context: int, all_words: bool) -> Iterator[Occurrence]:
+    """The occurrences in one section's heading, own paragraphs and footnotes (not its children)."""
+    for i, where, text, page_at in _units(sec):
+        if all_words and not all(w in text for w in words):
+            continue
+        hits = sorted((at, w) for w in words for at in _positions(text, w))
+        for at, w in hits:
+            left, right = _context(text, at, w, context)
+            yield Occurrence(
+                word=w, doc_id=doc_id, doc_title=doc_title, section_id=sec.id, heading_path=path,
+                page=page_at(at), pages=tuple(sec.pages), where=where, paragraph=i, offset=at,
+                left=left, keyword=w, right=right, ocr=page_at(at) in ocr_pages,
+            )
 
 
 def keyword(documents: Iterable[Document], words: Iterable[str], *, context: int = DEFAULT_CONTEXT,
@@ -150,13 +156,40 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
            all_words: bool = False, doc_type: str | None = None, years: tuple[int, int] | None = None,
            issuer: str | None = None) -> KwicResult:
     """``keyword`` over the live index, or over the documents the filters (kb.filters) let through."""
+    from . import docstore
     from .filters import DocFilter, select
     from .store import Store
 
     words = normalise_words(words)  # before the filters: an empty word is the first thing to say
     snap = Store(index_dir).snapshot()
     ids = select(snap, DocFilter(doc, doc_type, years, issuer))
-    result = keyword([snap.document(d) for d in ids], words, context=context, all_words=all_words)
+    ds = docstore.reader(snap)
+    if ds is None:  # an index from before the section store: every document's JSON
+        result = keyword([snap.document(d) for d in ids], words, context=context, all_words=all_words)
+    else:
+        result = _from_store(ds, snap, ids, words, context, all_words)
     result.paths = {d: snap.manifest[d]["path"] for d in ids}
     result.total_documents = len(snap.doc_ids)
+    return result
+
+
+def _from_store(ds, snap, ids: list[str], words: list[str], context: int, all_words: bool) -> KwicResult:
+    """``keyword`` over the sections the store's index says may hold the words: only those are read."""
+    if context < 0:
+        raise QueryError(f"context {context} is negative: give 0 or more characters")
+    sets = [ds.holding(w) for w in words]
+    candidates = set.intersection(*sets) if all_words else set.union(*sets)
+    result = KwicResult(words=words, mode="all" if all_words else "any", context=context, documents=list(ids),
+                        hints={w: repair_text(w) for w in words if repair_text(w) != w})
+    keep = set(ids)
+
+    def holds(par: dict) -> bool:  # a paragraph holding none of the words yields nothing: not built
+        return any(w in par["text"] or any(w in f["text"] for f in par.get("footnotes", ())) for w in words)
+
+    for row in ds.by_ids(candidates):
+        if row.doc_id not in keep:
+            continue
+        entry = snap.manifest.get(row.doc_id, {})
+        result.occurrences.extend(scan_section(row.doc_id, entry.get("title", ""), entry.get("ocr_pages", ()),
+                                               row.section(holds), row.heading_path, words, context, all_words))
     return result

@@ -102,19 +102,23 @@ def _clean_query(text: str) -> str:
 
 def _find(documents, key: str):
     """(document, section, paragraph, start, end) of each place ``key`` stands, spaces ignored."""
-    for doc in documents:
-        for sec in doc.walk():
-            for par in sec.paragraphs:
-                squashed, where = [], []
-                for i, ch in enumerate(par.text):
-                    if not ch.isspace():
-                        squashed.append(ch)
-                        where.append(i)
-                flat = "".join(squashed)
-                at = flat.find(key)
-                while at >= 0:
-                    yield doc, sec, par, where[at], where[at + len(key) - 1] + 1
-                    at = flat.find(key, at + 1)
+    return _find_in(((doc, sec) for doc in documents for sec in doc.walk()), key)
+
+
+def _find_in(sections, key: str):
+    """(owner, section, paragraph, start, end) for each (owner, section) of ``sections``."""
+    for owner, sec in sections:
+        for par in sec.paragraphs:
+            squashed, where = [], []
+            for i, ch in enumerate(par.text):
+                if not ch.isspace():
+                    squashed.append(ch)
+                    where.append(i)
+            flat = "".join(squashed)
+            at = flat.find(key)
+            while at >= 0:
+                yield owner, sec, par, where[at], where[at + len(key) - 1] + 1
+                at = flat.find(key, at + 1)
 
 
 def _covering(par: Paragraph, start: int, end: int) -> tuple[int, str]:
@@ -134,20 +138,35 @@ def quote(index_dir, text: str, *, doc: str | None = None) -> Quote:
     if not key:
         raise QueryError(f"nothing to quote in {text!r}: give words from the text")
     snap = Store(index_dir).snapshot()
-    documents = [snap.document(resolve_document(snap, doc))] if doc else snap.documents()
-    places = list(_find(documents, key))
+    from . import docstore
+
+    ds = docstore.reader(snap)
+    if ds is None:  # an index from before the section store: every document's JSON
+        documents = [snap.document(resolve_document(snap, doc))] if doc else snap.documents()
+
+        def places_of(k):
+            return [(d.id, d, sec, par, start, end) for d, sec, par, start, end in _find(documents, k)]
+    else:  # only the sections the store's index says may hold the text are read
+        ids = [resolve_document(snap, doc)] if doc else None
+
+        def places_of(k):
+            rows = [r for r in ds.by_ids(ds.holding(k)) if ids is None or r.doc_id in ids]
+            return [(d, None, sec, par, start, end) for d, sec, par, start, end in _find_in(((r.doc_id, r.section()) for r in rows), k)]
+    places = places_of(key)
     if not places:
         from .text import to_simplified
 
         simple = to_simplified(key)
-        places = list(_find(documents, simple)) if simple != key else []
+        places = places_of(simple) if simple != key else []
     if not places:
         raise NotFoundError(f"no sentence holds {text!r}; `kb keyword` finds words, `kb search` topics")
     found = {}
-    for d, sec, par, start, end in places:
+    for doc_id, d, sec, par, start, end in places:
         at, s = _covering(par, start, end)
-        found.setdefault((d.id, sec.id, at), (d, sec, par, at, s))
+        found.setdefault((doc_id, sec.id, at), (doc_id, d, sec, par, at, s))
     if len(found) > 1:
-        raise AmbiguousRefError(text, [f"{sec.id}  p.{par.page_at(at)}  {s[:40]}" for d, sec, par, at, s in found.values()])
-    d, sec, par, at, s = next(iter(found.values()))
-    return Quote(d, sec, s, None, None, par.page_at(at), snap.manifest[d.id]["path"])
+        raise AmbiguousRefError(text, [f"{sec.id}  p.{par.page_at(at)}  {s[:40]}" for _, _, sec, par, at, s in found.values()])
+    doc_id, d, sec, par, at, s = next(iter(found.values()))
+    if d is None:  # the document around the one section: its citation and heading path
+        d, sec = ds.target(doc_id, sec.id)
+    return Quote(d, sec, s, None, None, par.page_at(at), snap.manifest[doc_id]["path"])

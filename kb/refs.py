@@ -63,8 +63,16 @@ def _walk(doc: Document):
 
 def candidate_line(doc: Document, sec: Section | None) -> str:
     if sec is None:
-        return f"{doc.id}  (whole document) {doc.title}  p.1-{doc.page_count}"
-    return f"{sec.id}  {' > '.join(doc.heading_path(sec.id))}  {pages_text(sec.pages)}"
+        return _document_line(doc.id, doc.title, doc.page_count)
+    return _section_line(sec.id, doc.heading_path(sec.id), sec.pages)
+
+
+def _document_line(doc_id: str, title: str, page_count: int) -> str:
+    return f"{doc_id}  (whole document) {title}  p.1-{page_count}"
+
+
+def _section_line(section_id: str, heading_path, pages) -> str:
+    return f"{section_id}  {' > '.join(heading_path)}  {pages_text(pages)}"
 
 
 def _decide(ref: str, hits: list[Target]) -> Target | None:
@@ -133,6 +141,11 @@ def _resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
     ref = ref.strip()
     if not ref:
         raise NotFoundError("empty reference: give a section id, a heading or a document")
+    from . import docstore
+
+    ds = docstore.reader(snapshot)
+    if ds is not None:
+        return _resolve_in_store(ds, snapshot, ref, doc)
     documents = [snapshot.document(resolve_document(snapshot, doc))] if doc else snapshot.documents()
     key = _squash(ref)
 
@@ -168,3 +181,91 @@ def _resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
             pass
     scope = f"document {documents[0].id}" if doc else f"{len(documents)} documents"
     raise NotFoundError(f"no section or document matches {ref!r} in {scope}; `kb outline DOC` lists the sections")
+
+
+# -- the same rules over the section store (kb.docstore): only the sections that answer are read
+class _Whole:
+    """A whole document among the candidates; its JSON is read only if it is the answer."""
+
+    def __init__(self, snapshot, ds, doc_id: str):
+        self.snapshot, self.ds, self.doc_id = snapshot, ds, doc_id
+
+    def line(self) -> str:
+        meta = self.ds.meta(self.doc_id) or {}
+        return _document_line(self.doc_id, meta.get("title", ""), meta.get("page_count", 0))
+
+    def target(self) -> Target:
+        return Target(self.snapshot.document(self.doc_id), None)
+
+
+class _Part:
+    """A section among the candidates, as its stored row."""
+
+    def __init__(self, ds, row):
+        self.ds, self.row = ds, row
+
+    def line(self) -> str:
+        return _section_line(self.row.section_id, self.row.heading_path, self.row.pages)
+
+    def target(self) -> Target:
+        doc, sec = self.ds.target(self.row.doc_id, self.row.section_id)
+        return Target(doc, sec)
+
+
+def _decide_stored(ref: str, hits: list) -> Target | None:
+    if len(hits) == 1:
+        return hits[0].target()
+    if hits:
+        raise AmbiguousRefError(ref, [h.line() for h in hits])
+    return None
+
+
+def _resolve_in_store(ds, snapshot, ref: str, doc: str | None) -> Target:
+    """``_resolve_ref``'s rules in its order, each asked of the store's indexes."""
+    import json
+
+    ids = [resolve_document(snapshot, doc)] if doc else snapshot.doc_ids
+    scope = ids if doc else None
+    key = _squash(ref)
+
+    def title(d):
+        entry = snapshot.manifest.get(d, {})
+        return entry["title"] if "title" in entry else (ds.meta(d) or {}).get("title", "")
+
+    hit = _decide_stored(ref, [_Whole(snapshot, ds, d) for d in ids if ref == d or key == _squash(title(d))])
+    if hit:
+        return hit
+    rows = ds.rows("section_id = ? OR local_id = ?", (ref, ref), scope)
+    if rows:
+        first = rows[0].doc_id
+        own = [r for r in rows if r.doc_id == first and r.section_id == ref]
+        if own:
+            return _Part(ds, own[0]).target()
+        return _decide_stored(ref, [_Part(ds, r) for r in rows if r.local_id == ref])
+
+    hit = _decide_stored(ref, [_Part(ds, r) for r in ds.rows("title_sq = ?1 OR heading_sq = ?1 OR number_sq = ?1", (key,), scope)])
+    if hit:
+        return hit
+    path = _numbers(ref)
+    if path and len(path) > 1:
+        ladder = [r for r in ds.rows("number_sq = ?", (path[-1],), scope) if json.loads(r.nums)[-len(path):] == path]
+        hit = _decide_stored(ref, [_Part(ds, r) for r in ladder])
+        if hit:
+            return hit
+    # Parts are left out here: their titles are the document's, and rule 6 handles those.
+    partial = [_Part(ds, r) for r in ds.rows("kind != 'part' AND heading != '' AND instr(heading_sq, ?) > 0", (key,), scope)]
+    if len(partial) > 1 and not doc:
+        try:
+            partial = [_Whole(snapshot, ds, snapshot.resolve(ref))] + partial
+        except (NotFoundError, AmbiguousRefError):
+            pass
+    hit = _decide_stored(ref, partial)
+    if hit:
+        return hit
+    if not doc:
+        try:
+            return Target(snapshot.document(snapshot.resolve(ref)), None)
+        except NotFoundError:
+            pass
+    where = f"document {ids[0]}" if doc else f"{len(ids)} documents"
+    raise NotFoundError(f"no section or document matches {ref!r} in {where}; `kb outline DOC` lists the sections")

@@ -34,6 +34,9 @@ class Session:
         self.cutter = QueryCutter(vocab["freqs"], vocab["total"])  # typed syntax: the index's own words
         self._plain_cutters: dict[int, QueryCutter] = {}
         self.searcher = ix.searcher()
+        from . import docstore
+
+        self.docstore = docstore.reader(snap)  # None: an index from before it, read the JSON
         self.lock = threading.Lock()  # a Whoosh searcher shares file handles: one query at a time
         self._texts: dict[str, str] = {}
         self._loaded: set[str] = set()
@@ -55,6 +58,11 @@ class Session:
         return cutter
 
     def section_text(self, doc_id: str, section_id: str) -> str:
+        if self.docstore is not None:
+            text = self._texts.get(section_id)
+            if text is None:
+                text = self._texts[section_id] = self.docstore.section_text(doc_id, section_id) or ""
+            return text
         if doc_id not in self._loaded:
             self._load(doc_id)
         return self._texts.get(section_id, "")
@@ -79,6 +87,16 @@ class Session:
             self._by_docnum = _Texts(self)
             self._avg_len = float(self.vocab.get("avg_len") or 0) or self._mean_length()
         return self._by_docnum, self._avg_len
+
+    def prefetch(self, keys) -> None:
+        """Read the texts of many sections, (doc_id, section_id) each, in one go."""
+        if self.docstore is None:
+            return
+        want = [k for k in keys if k[1] not in self._texts]
+        if want:
+            got = self.docstore.texts(want)
+            for k in want:
+                self._texts[k[1]] = got.get(k, "")
 
     def _mean_length(self) -> float:
         # An index built before search-vocab.json carried avg_len: measure it once.

@@ -225,7 +225,21 @@ class Generation:
         self.manifest: dict = {}
         self.checksums: dict[str, str] = {}
         self._n = 0
+        self._docstore = None  # kb.docstore.Writer, opened at the first document
         (path / "docs").mkdir(parents=True)
+
+    def docstore(self):
+        """The generation's section store, started from a copy of the previous one's when that
+        is intact (its rows of carried documents are then kept, not built again)."""
+        if self._docstore is None:
+            from . import docstore
+
+            seed = None
+            if self.previous is not None and self.previous_checksums is not None \
+                    and intact(self.previous, docstore.FILE, self.previous_checksums):
+                seed = self.previous / docstore.FILE
+            self._docstore = docstore.Writer(self.path / docstore.FILE, seed)
+        return self._docstore
 
     def _name(self) -> str:
         self._n += 1
@@ -233,7 +247,8 @@ class Generation:
 
     def put(self, doc: Document, stat: dict) -> None:
         name = self._name()
-        self.checksums[f"docs/{name}"] = write_json_atomic(self.path / "docs" / name, doc.to_dict())
+        digest = self.checksums[f"docs/{name}"] = write_json_atomic(self.path / "docs" / name, doc.to_dict())
+        self.docstore().put(doc, digest)
         self.manifest[doc.id] = {**stat, "file": name, "title": doc.title, "doc_number": doc.doc_number,
                                  "doc_type": doc.doc_type, "issuer": doc.issuer, "date": doc.date,
                                  "validity": validity_summary(doc)}
@@ -264,8 +279,29 @@ class Generation:
         self.manifest[doc_id] = {**entry, "file": name}
         return True
 
+    def _close_docstore(self) -> None:
+        """Bring the section store in line with the manifest, and close it.
+
+        Rows of documents no longer held are deleted; a carried document whose rows the copied
+        store lacks (or holds for other bytes) is read from its JSON and stored: only those.
+        """
+        store = self.docstore()
+        for doc_id in [d for d in store.digests if d not in self.manifest]:
+            store.drop(doc_id)
+        for doc_id, entry in self.manifest.items():
+            rel = f"docs/{entry['file']}"
+            digest = self.checksums.get(rel) or file_digest(self.path / rel)
+            if not store.holds(doc_id, digest):
+                store.put(Document.from_dict(read_json(self.path / rel)), digest)
+        store.close()
+
+    def discard(self) -> None:
+        if self._docstore is not None:
+            self._docstore.db.close()
+
     def seal(self) -> None:
-        """Write the manifest, then checksums.json over every file of the generation."""
+        """Write the manifest and the section store, then checksums.json over every file of the generation."""
+        self._close_docstore()
         self.checksums[MANIFEST] = write_json_atomic(self.path / MANIFEST, self.manifest)
         for p in sorted(self.path.rglob("*")):
             rel = p.relative_to(self.path).as_posix()
@@ -314,6 +350,7 @@ class Store:
                 os.replace(tmp, self.root / CURRENT)
                 _fsync_dir(self.root)
             except BaseException:
+                gen.discard()
                 shutil.rmtree(gen.path, ignore_errors=True)
                 raise
             self._collect(keep={name, previous.name if previous else ""})
