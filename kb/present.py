@@ -338,7 +338,7 @@ def search_explain(result) -> str:
     """How the query was read: what --explain prints before the hits."""
     lines = [f"query: {result.normalized}  ({'best match' if result.mode == 'best' else 'typed syntax, exact meaning'})"]
     if result.mode == "best":
-        lines.append(f"words: {' · '.join(result.words) or '—'}  (a section must hold {result.required} of {len([w for w in result.words if len(w) > 1 or w.isascii()]) or len(result.words)})")
+        lines.append(f"words: {' · '.join(result.words) or '—'}  (a section must hold {result.required} of {result.counted})")
         for w, alts in result.expanded.items():
             lines.append(f"also: {w} → {' / '.join(alts)}")
         if result.dropped:
@@ -354,6 +354,8 @@ def _summary(result) -> str:
         else f"{result.total} {sections} in {result.documents} {docs}"
     if result.partial and result.mode == "boolean":
         return f"No section matches the query as written; {shown} of {what} hold some of its words (partial matches):"
+    if result.by_doc is None and shown > result.total:  # kb.search filled the page with partial matches
+        return f"{what}, then {shown - result.total} partial matches (fewer sections hold enough of the words)"
     return f"{shown} of {what}" + (" — partial matches: no section holds enough of the words" if result.partial else "")
 
 

@@ -18,13 +18,24 @@ FRAMES = tuple(sorted("""
 请问 请教 想问 想知道 我想 我要 我们 请说明 是什么 什么是 是指什么 指的是什么 什么叫 叫什么 有什么 有哪些 是哪些 包括哪些
 有关规定 相关规定 有何规定 怎么规定 如何规定 的规定 相关政策 有关政策 什么情况下 哪些情况 怎么办 怎么样 怎样 怎么
 如何 多少 多久 多长时间 几年 几天 几个 几次 哪些 哪个 哪里 哪儿 哪类 什么 是否 能否 能不能 可不可以 可否 可以 需要 应该 应当 要求吗
+截止日期 截止时间 截至日期 最后期限 什么时候 什么时间 何时 从什么时候 什么时候起 什么时候开始 何时开始 开始施行 开始执行 开始实施
+哪个部门 哪些部门 什么部门 哪个单位 哪些单位 什么单位 哪个机关 哪些机关 什么机关 哪个机构 什么机构 哪个处室 哪个处 哪个科 哪一级
 吗 呢 吧 啊 呀 么
 """.split(), key=len, reverse=True))
+
+# How many / which of a unit (多少岁, 几届, 几个人, 多少钱, 哪年底): the question word goes and the unit
+# stays, on its own (a weak word: figures are written with it), so that the dictionary does not
+# read the pair as one word no text holds (几届, 几秒) nor glue the unit onto a neighbour (各岁).
+_COUNT_FRAME = re.compile(r"(多少|几)(?:个)?(小时|分钟|平方米|公里|厘米|公斤|千克|万元|年|月|日|天|周|岁|次|届|条|款|项|分|秒|"
+                          r"个|人|名|元|块|钱|倍|级|号|套|张|家|所|页|章|本|辆|间|万|位|成)")
+_WHICH_TIME = re.compile(r"(哪一?)(年|月|日|天|号|届|级|周)")  # 哪年底 → 年底; 哪个部门 is a frame of its own
+# An A-not-A question (要不要, 受不受理, 补不补, 有没有, 同意不同意) asks whether A: only A is meant.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
 
 # Tokens that carry no content on their own when cut out of a query.
 STOP = frozenset("""
 的 了 吗 呢 吧 啊 呀 么 是 有 在 和 与 及 或 我 你 他 她 它 要 能 会 几 该 怎 啥 请 问 对 把 被 给 向 从 到 得 地 着 过
-都 也 还 就 又 才 只 个 这 那 其 之 为 以 于 而 并 等 如 若 谁 哪 何 吗 嘛 呗 去 来 让 使 由 将 按 跟 同 很 最
+都 也 还 就 又 才 只 个 这 那 其 之 为 以 于 而 并 等 如 若 谁 哪 何 吗 嘛 呗 去 来 让 使 由 将 按 跟 同 很 最 各
 什么 多少 如何 怎么 怎样 哪些 哪个 是否 能否 可以 需要 应该 应当 请问 规定 有关 相关 问题 情况 方面 一下 一些 哪里
 定义 含义 意思 是指 指的是
 """.split())
@@ -36,10 +47,52 @@ _QUOTE_MARKS = re.compile(r"[《》“”\"'‘’「」『』]")
 # What a question asks for, from the frames it was wrapped in: a definition (是什么), or a
 # figure (多少, 几, 多久). kb.search gives sections that answer in that form a little extra.
 DEFINITION_CUES = re.compile(r"是什么|什么是|指什么|什么叫|叫什么|含义|定义|意思|概念|解释")
-FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是")
+FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是|什么时候|何时|哪天|哪年|截止")
 
 
 _AGE = re.compile(r"([0-9一二三四五六七八九十]+)岁")
+
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_AMOUNT = re.compile(r"^([0-9]{1,3}|[零一二两三四五六七八九十百]{1,4})(周岁|岁|个月|年|月|日|天|周|小时|分钟|次|届|倍|人|名|分|元|万元|条|项|级|个)$")
+
+
+def _cn_to_int(cn: str) -> int | None:
+    """一..九百九十九 as written in laws (十五, 二十二, 一百五十); None for anything else."""
+    total, num = 0, None
+    for ch in cn:
+        if ch in _CN_DIGITS:
+            num = _CN_DIGITS[ch]
+        elif ch in "十百":
+            total += (1 if num is None else num) * (10 if ch == "十" else 100)
+            num = None
+        else:
+            return None
+    return total + (num or 0)
+
+
+def _int_to_cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return ""
+
+
+def _other_numerals(word: str) -> list[str]:
+    """A number and its unit in the other way of writing numbers: 五岁 → 5岁, 30日 → 三十日."""
+    m = _AMOUNT.match(word)
+    if not m:
+        return []
+    number, unit = m.groups()
+    if number.isdigit():
+        cn = _int_to_cn(int(number))
+        return [cn + unit] if cn else []
+    n = _cn_to_int(number)
+    return [f"{n}{unit}"] if n is not None and n > 0 else []
 
 
 def _part_synonyms(word: str, synonyms) -> tuple[str, ...]:
@@ -75,6 +128,23 @@ def _merge_singles(words: list[str]) -> list[str]:
             out.append(w)
     flush()
     return out
+
+
+def _cut_chunks(text: str, cutter) -> list[str]:
+    """Cut what was typed between frames and spaces, each on its own.
+
+    Two characters a frame stood between are one word only when a dictionary says so
+    (扣多少分 → 扣分, 罚多少钱 → 罚钱, 哪年底 → 年底); otherwise each stays a character of its
+    own (男女各多少岁 is not 各岁, 几秒算满分 is not 秒算).
+    """
+    words: list[str] = []
+    for chunk in text.split():
+        part = _merge_singles(cutter.cut(chunk))
+        if (words and part and len(words[-1]) == 1 and len(part[0]) == 1 and not words[-1].isascii()
+                and not part[0].isascii() and not {words[-1], part[0]} & STOP and cutter.knows(words[-1] + part[0])):
+            words[-1] += part.pop(0)
+        words += part
+    return words
 
 
 @dataclass(frozen=True)
@@ -114,13 +184,19 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     text = _QUOTE_MARKS.sub(" ", text.lower())
     definition, figure = bool(DEFINITION_CUES.search(text)), bool(FIGURE_CUES.search(text))
     dropped: list[str] = []
+    for m in _A_NOT_A.finditer(text):
+        dropped.append(m.group())
+    text = _A_NOT_A.sub(lambda m: m.group(1) if len(m.group(1)) > 1 or m.group(1) not in STOP else " ", text)
+    for frame in (_COUNT_FRAME, _WHICH_TIME):
+        dropped += [m.group(1) for m in frame.finditer(text)]
+        text = frame.sub(lambda m: f" {m.group(2)} ", text)
     for frame in FRAMES:
         if frame in text:
             dropped.append(frame)
             text = text.replace(frame, " ")
     concepts: list[Concept] = []
     seen: set[str] = set()
-    for word in _merge_singles(cutter.cut(text)):
+    for word in _cut_chunks(text, cutter):
         if not word or word in seen:
             continue
         seen.add(word)
@@ -142,6 +218,9 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
         age = _AGE.fullmatch(word)
         if age:  # 八岁 is written 八周岁 in the law
             names.setdefault(f"{age.group(1)}周岁", None)
+        # 五岁 is 5岁 in a table (and 5周岁), 6个月 is 六个月 in a law
+        for other in _other_numerals(word) + (_other_numerals(f"{age.group(1)}周岁") if age else []):
+            names.setdefault(other, None)
         # A single character matches nearly every section: never an expansion, only a word typed.
         names = {n: None for n in names if len(n) > 1 or _LATIN.match(n)}
         weak = len(word) == 1 and not _LATIN.match(word)

@@ -66,6 +66,12 @@ class QueryCutter:
             i = j
         return words
 
+    def knows(self, word: str) -> bool:
+        """Some dictionary (the index's, the extra words, the general one) holds ``word``."""
+        if word in self.freqs or word in self.extra:
+            return True
+        return bool(self.lexicon is not None and self.lexicon.lookup({word}))
+
     def _known(self, run: str) -> dict[str, int]:
         """Frequency of every substring of ``run`` that some dictionary holds (the index's first)."""
         subs = {run[i:j] for i in range(len(run)) for j in range(i + 2, min(len(run), i + self.max_len) + 1)}
