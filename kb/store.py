@@ -277,7 +277,7 @@ class Generation:
 
     def documents(self) -> list[Document]:
         return [
-            Document.from_dict(json.loads((self.path / "docs" / e["file"]).read_text(encoding="utf-8")))
+            Document.from_dict(read_json(self.path / "docs" / e["file"]))
             for e in self.manifest.values()
         ]
 
