@@ -44,6 +44,11 @@ class ParagraphKind(StrEnum):
     TABLE_ROW = "table_row"
 
 
+# The codec reads a label by a dict lookup: calling the enum costs more than the rest of a line.
+_LABELS = {m.value: m for m in Label}
+_KINDS = {m.value: m for m in ParagraphKind}
+
+
 def _tuples(obj, *names) -> None:
     """Make the named sequence fields of a frozen record tuples (a caller may pass lists)."""
     for name in names:
@@ -134,7 +139,11 @@ class Section:
     children: tuple["Section", ...] = ()
 
     def __post_init__(self):
-        _tuples(self, "paragraphs", "children")
+        # Spelled out, not _tuples: a document has thousands of sections, and this runs for each.
+        if type(self.paragraphs) is not tuple:
+            object.__setattr__(self, "paragraphs", tuple(self.paragraphs))
+        if type(self.children) is not tuple:
+            object.__setattr__(self, "children", tuple(self.children))
 
     @property
     def title(self) -> str:
@@ -264,7 +273,7 @@ def _line_from_dict(d: dict[str, Any]) -> Line:
     d = dict(d)
     d["refs"] = tuple(FootnoteRef(**r) for r in d.get("refs", ()))
     d["cells"] = tuple(d.get("cells", ()))
-    d["label"] = Label(d.get("label", Label.BODY))
+    d["label"] = _LABELS[d.get("label", "body")]
     return Line(**d)
 
 
@@ -272,7 +281,7 @@ def _paragraph_from_dict(d: dict[str, Any]) -> Paragraph:
     return Paragraph(
         text=d["text"],
         pages=tuple(d["pages"]),
-        kind=ParagraphKind(d.get("kind", "text")),
+        kind=_KINDS[d.get("kind", "text")],
         footnotes=tuple(Footnote(**f) for f in d.get("footnotes", ())),
         lead=d.get("lead"),
         cells=tuple(d.get("cells", ())),
