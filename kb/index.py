@@ -249,7 +249,9 @@ def open_index(gen_path: Path):
 
     if not v.exists() or not safe_pickle.exists_in(d):
         return None
-    return safe_pickle.open_dir(d), safe_pickle.read_json(v)
+    from .store import read_json
+
+    return safe_pickle.open_dir(d), read_json(v, kind="index")
 
 
 class QuerySyntaxError(ValueError):
