@@ -46,10 +46,9 @@ def _read(path: Path, cache: Path | None):
         key = cache / f"{path.stem}-{path.stat().st_size}-{code}.pickle"
         if key.exists():
             return pickle.loads(key.read_bytes())
-    info: dict = {}
-    warnings: list[str] = []
     try:
-        result = (extract.read_pages(path, metadata=info, warnings=warnings), info, warnings)
+        read = extract.read_pdf(path)
+        result = (read.pages, read.info, list(read.warnings))
     except Exception as err:  # an InputError: cached too, so refusals cost nothing next time
         result = err
     if key is not None:

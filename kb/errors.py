@@ -66,38 +66,48 @@ class BudgetExceededError(InputError):
     reason = "over the per-file budget"
 
 
-class TimeBudgetError(InputError):
-    """The worker parsing the file was killed at the wall-clock limit."""
+class _OverBudgetError(InputError):
+    """A worker killed at a limit: the message names the limit (``amount``), in ``_amount_text``."""
+
+    def __init__(self, path, amount):
+        self.amount = amount
+        super().__init__(path)
+        self.args = (f"{shown(self.path)}: {self.reason}: {self._amount_text()}",)
+
+    def _amount_text(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self):
+        return self.args[0]
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.amount))
+
+
+class TimeBudgetError(_OverBudgetError):
+    """The worker parsing the file was killed at the wall-clock limit (``seconds``)."""
 
     reason = "over the time budget"
 
-    def __init__(self, path, seconds: float):
-        self.seconds = seconds
-        super().__init__(path)
-        self.args = (f"{shown(self.path)}: {self.reason}: {seconds:g} s",)
+    @property
+    def seconds(self) -> float:
+        return self.amount
 
-    def __str__(self):
-        return self.args[0]
-
-    def __reduce__(self):
-        return (type(self), (self.path, self.seconds))
+    def _amount_text(self) -> str:
+        return f"{self.amount:g} s"
 
 
-class MemoryBudgetError(InputError):
-    """The worker parsing the file ran out of its address-space limit (RLIMIT_AS)."""
+class MemoryBudgetError(_OverBudgetError):
+    """The worker parsing the file ran out of its address-space limit (RLIMIT_AS, ``limit`` bytes)."""
 
     reason = "over the memory budget"
 
-    def __init__(self, path, limit: int):
-        self.limit = limit
-        super().__init__(path)
-        self.args = (f"{shown(self.path)}: {self.reason}: {format_bytes(limit)}",)
+    @property
+    def limit(self) -> int:
+        return self.amount
 
-    def __str__(self):
-        return self.args[0]
-
-    def __reduce__(self):
-        return (type(self), (self.path, self.limit))
+    def _amount_text(self) -> str:
+        return format_bytes(self.amount)
 
 
 class ParserCrashError(InputError):

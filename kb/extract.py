@@ -37,7 +37,7 @@ import logging
 import re
 import statistics
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -347,21 +347,28 @@ def _page_lines(page, page_no: int, stats: dict | None) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def iter_pages(
+def iter_pages(path: str | Path, **options) -> Iterator[Page]:
+    """Yield the pages of ``path`` one at a time; raise an ``InputError`` for bad input.
+
+    ``options``: ``max_pages``, ``max_seconds``, ``on_page(done, total)``, and ``page_ocr``,
+    called for a page without a text layer (the lines it returns replace the page's, ``Page.ocr``;
+    None from it leaves the page empty). ``read_pdf`` gives the warnings and the PDF's info too.
+    """
+    return _iter_pages(path, {}, {}, **options)
+
+
+def _iter_pages(
     path: str | Path,
+    metadata: dict,
+    stats: dict,
     *,
     max_pages: int = MAX_PAGES,
     max_seconds: float = MAX_SECONDS,
     on_page: Callable[[int, int], None] | None = None,
-    metadata: dict | None = None,
-    stats: dict | None = None,
     page_ocr: PageOcr | None = None,
 ) -> Iterator[Page]:
-    """Yield the pages of ``path`` one at a time; raise an ``InputError`` for bad input.
-
-    ``page_ocr``: called for a page without a text layer; the lines it returns replace the
-    page's (``Page.ocr``). None from it leaves the page empty.
-    """
+    # ``metadata`` and ``stats`` are read_pdf's: a generator can only hand back what it saw on
+    # the way by filling them; read_pdf returns them as values.
     import pdfplumber  # deferred: keeps `kb --help` light
 
     from .content_parser import install
@@ -399,11 +406,10 @@ def _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started,
         total = len(pdf.pages)
     except Exception as exc:
         raise _classify(path, exc) from exc
-    if metadata is not None:
-        try:
-            metadata.update({k: v for k, v in (pdf.metadata or {}).items() if isinstance(v, str)})
-        except Exception:  # a broken Info dictionary is no reason to refuse the text
-            pass
+    try:
+        metadata.update({k: v for k, v in (pdf.metadata or {}).items() if isinstance(v, str)})
+    except Exception:  # a broken Info dictionary is no reason to refuse the text
+        pass
     if total > max_pages:
         raise BudgetExceededError(path, f"{total} pages, the limit is {max_pages}")
     # The list is taken once: pdfplumber's ``pdf.flush_cache()`` drops it, and ``pdf.pages``
@@ -436,14 +442,28 @@ def _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started,
             on_page(i + 1, total)
 
 
-def read_pages(path: str | Path, *, warnings: list | None = None, **kwargs) -> list[Page]:
-    """All pages of ``path``, after checking there is a real text layer.
+@dataclass(frozen=True)
+class Extracted:
+    """One PDF read: its pages, its document information (Title, Author … as strings), and what
+    was repaired or looks doubtful but was kept."""
 
-    ``warnings`` (a list) receives what was repaired or looks doubtful but was kept.
-    """
+    pages: list[Page]
+    info: dict[str, str]
+    warnings: tuple[str, ...]
+
+
+def read_pages(path: str | Path, **options) -> list[Page]:
+    """All pages of ``path`` (``read_pdf(path).pages``)."""
+    return read_pdf(path, **options).pages
+
+
+def read_pdf(path: str | Path, **options) -> Extracted:
+    """All pages of ``path``, after checking there is a real text layer, with the PDF's info and
+    the warnings. ``options``: as ``iter_pages``."""
     stats: dict = {}
+    info: dict = {}
     with _PdfminerLog() as log:
-        pages = settle_sizes(list(iter_pages(path, stats=stats, **kwargs)))
+        pages = settle_sizes(list(_iter_pages(path, info, stats, **options)))
     notes = check_text_layer(Path(path), pages)
     if stats.get("font_symbols"):
         notes.append(f"{stats['font_symbols']} punctuation glyphs that a broken font decodes to ASCII symbols read from their place (full-width boxes)")
@@ -455,9 +475,7 @@ def read_pages(path: str | Path, *, warnings: list | None = None, **kwargs) -> l
         notes.append(f"text drawn turned (a sideways table?) on page(s) {page_ranges(sorted(stats['rotated_pages']))}: read along its own baseline")
     if log.count:
         notes.append(f"pdfminer reported {log.count} problem(s) reading the file, e.g. {log.first}")
-    if warnings is not None:
-        warnings.extend(notes)
-    return pages
+    return Extracted(pages, info, tuple(notes))
 
 
 class _PdfminerLog(logging.Handler):

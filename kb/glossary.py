@@ -694,26 +694,13 @@ def build_terms(gen, docs: list[Document], report) -> list[Term]:
     tmp = Path(gen.path) / (USES_FILE + ".tmp")
     tmp.write_bytes(b"".join(lines))
     tmp.replace(Path(gen.path) / USES_FILE)
-    write_json_atomic(Path(gen.path) / TERMS_FILE, [asdict(t) for t in out])
+    write_json_atomic(Path(gen.path) / TERMS_FILE, [t.to_dict() for t in out])
     glossary_index.build(gen.path, out)
     report.terms = len(out)
     return [replace(t, uses=u) for t, u in zip(out, uses)]
 
 
-def term_from_dict(d: dict) -> Term:
-    s = d["source"]
-    uses = tuple(Use(**{**u, "pages": tuple(u["pages"])}) for u in d.get("uses", ()))
-    used_in = tuple(d.get("used_in") or (len(uses), sum(u.count for u in uses)))
-    return Term(
-        term=d["term"],
-        aliases=tuple(Alias(**a) for a in d["aliases"]),
-        definition=d["definition"],
-        source=Source(**{**s, "heading_path": tuple(s["heading_path"]), "pages": tuple(s["pages"])}),
-        origin=d["origin"],
-        uses=uses,
-        used_in=used_in,
-        uses_at=tuple(d["uses_at"]) if d.get("uses_at") else None,
-    )
+term_from_dict = Term.from_dict  # the codec is the model's (kb/model.py); this name stays for callers
 
 
 def load_terms(gen_path) -> list[Term]:
@@ -739,7 +726,7 @@ def with_uses(gen_path, terms: list[Term]) -> list[Term]:
                 continue
             fh.seek(t.uses_at[0])
             rows = json.loads(fh.read(t.uses_at[1]).decode("utf-8"))
-            out.append(replace(t, uses=tuple(Use(**{**u, "pages": tuple(u["pages"])}) for u in rows)))
+            out.append(replace(t, uses=tuple(Use.from_dict(u) for u in rows)))
     return out
 
 

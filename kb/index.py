@@ -395,8 +395,10 @@ def open_index(gen_path: Path):
 
     if not v.exists() or not safe_pickle.exists_in(d):
         return None
+    from .store import read_json
+
     whoosh_compat.apply()
-    return safe_pickle.open_dir(d, whoosh_compat.KbFileIndex), safe_pickle.read_json(v)
+    return safe_pickle.open_dir(d, whoosh_compat.KbFileIndex), read_json(v, kind="index")
 
 
 class QuerySyntaxError(ValueError):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Section
+from .model import Metadata, Section
 from .text import cn_date_to_iso, normalise_doc_number
 
 ORDER_NUMBER = re.compile(r"^([\u4e00-\u9fff]{2,20}令)?\s*[（(]?第\s*(\d{1,5})\s*号[)）]?$")
@@ -58,7 +58,7 @@ def doc_type(title: str) -> str | None:
 IMPRINT_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*印发$")
 
 
-def extract(sections: list[Section], pdf_meta: dict, furniture=(), pages=None, file_name: str | None = None) -> dict:
+def extract(sections: list[Section], pdf_meta: dict, furniture=(), pages=None, file_name: str | None = None) -> Metadata:
     """Title, 发文字号, issuer, date and type from the parts of a document.
 
     ``furniture``: the lines clean took out of the flow; the 版记's "…年…月…日印发" is the
@@ -142,19 +142,19 @@ def extract(sections: list[Section], pdf_meta: dict, furniture=(), pages=None, f
         author = (pdf_meta.get("Author") or "").strip()
         if re.search(r"[\u4e00-\u9fff]", author) and ORGAN.search(author):
             issuer = author
-    return {
-        "title": title,
-        "title_source": source,
-        "doc_number": citation_form(number),
-        "issuer": citation_form(issuer),
-        "date": date,
-        "doc_type": doc_type(title),
-        "adopted": law.get("adopted") if law else None,
-        "promulgated": law.get("promulgated") if law else None,
-        "effective": law.get("effective") if law else None,
-        "adopted_source": law.get("sentence") if law else None,
-        "promulgated_source": law.get("sentence") if law else None,
-    }
+    return Metadata(
+        title=title,
+        title_source=source,
+        doc_number=citation_form(number),
+        issuer=citation_form(issuer),
+        date=date,
+        doc_type=doc_type(title),
+        adopted=law.get("adopted") if law else None,
+        promulgated=law.get("promulgated") if law else None,
+        effective=law.get("effective") if law else None,
+        adopted_source=law.get("sentence") if law else None,
+        promulgated_source=law.get("sentence") if law else None,
+    )
 
 
 def citation_form(name: str | None) -> str | None:

@@ -2,9 +2,13 @@
 
 extract → clean → structure produce, in turn, ``Page`` lists (lines with their font, size and
 position), labelled pages, and a ``Document`` whose sections form the heading tree. Stages
-return new objects and never mutate their input. ``Line``, ``Page``, ``Paragraph`` and the
-glossary records are frozen; ``Section`` and ``Document`` are mutable only while ``structure``
-builds the tree (it appends children and widens page spans), and read-only after.
+return new objects and never mutate their input. Every record here is frozen: ``structure``
+builds the heading tree in private drafts and freezes it, as ``glossary`` builds a ``Term`` from
+its ``_Draft``, so the one cached copy of a document (kb.store) can be shared with every caller.
+A frozen record's sequences are tuples; a list given to one is made a tuple.
+
+One JSON codec: ``to_dict``/``from_dict`` here are the only code that knows how a document or a
+term is written under index/ (``section_texts`` reads just the texts, for search).
 
 Provenance: ``pages`` everywhere are 1-based PDF page indexes (what a PDF viewer's "go to page"
 takes). The number printed on the page (－ 3 －) is kept beside in ``Document.page_labels``,
@@ -13,15 +17,44 @@ because cover pages and unnumbered notices make the two differ.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, Iterator
 
-# Line labels, after docling-core's content layers: body text is searched; the rest is kept
-# so export and tests can still see it, but search and keyword lookup leave it out.
-BODY = "body"
-FURNITURE = "furniture"  # page numbers, running headers/footers, web-print chrome
-FOOTNOTE = "footnote"
-CAPTION = "caption"
-TABLE = "table"
+
+class Label(StrEnum):
+    """What a line is, after docling-core's content layers: body text is searched; the rest is
+    kept so export and tests can still see it, but search and keyword lookup leave it out.
+    A ``str``: it is written to JSON, and compared, as its value ("body")."""
+
+    BODY = "body"
+    FURNITURE = "furniture"  # page numbers, running headers/footers, web-print chrome
+    FOOTNOTE = "footnote"
+    CAPTION = "caption"
+    TABLE = "table"
+
+
+BODY, FURNITURE, FOOTNOTE, CAPTION, TABLE = Label
+
+
+class ParagraphKind(StrEnum):
+    """What a paragraph is: running text, a caption, or one row of a ruled table."""
+
+    TEXT = "text"
+    CAPTION = "caption"
+    TABLE_ROW = "table_row"
+
+
+# The codec reads a label by a dict lookup: calling the enum costs more than the rest of a line.
+_LABELS = {m.value: m for m in Label}
+_KINDS = {m.value: m for m in ParagraphKind}
+
+
+def _tuples(obj, *names) -> None:
+    """Make the named sequence fields of a frozen record tuples (a caller may pass lists)."""
+    for name in names:
+        value = getattr(obj, name)
+        if not isinstance(value, tuple):
+            object.__setattr__(obj, name, tuple(value))
 
 
 @dataclass(frozen=True)
@@ -42,7 +75,7 @@ class Line:
     bottom: float
     size: float  # median character size
     font: str  # font name of the first character, subset prefix removed
-    label: str = BODY
+    label: Label = Label.BODY
     refs: tuple[FootnoteRef, ...] = ()
     cells: tuple[str, ...] = ()  # for label TABLE: the row's cells
     # Read by OCR from the page image (kb/ocr.py), not from a text layer: position and size are
@@ -73,7 +106,7 @@ class Footnote:
 class Paragraph:
     text: str
     pages: tuple[int, int]
-    kind: str = "text"  # text | caption | table_row
+    kind: ParagraphKind = ParagraphKind.TEXT
     footnotes: tuple[Footnote, ...] = ()
     lead: str | None = None  # a run-in lead: "软件开发外包" of "软件开发外包。软件开发外包已成为…"
     cells: tuple[str, ...] = ()  # kind table_row: the cells
@@ -94,16 +127,23 @@ class Paragraph:
         return page
 
 
-@dataclass
+@dataclass(frozen=True)
 class Section:
     id: str  # stable: "<doc_id>/ch5/s2"
     level: int  # depth in the tree: 0 = a part of the document (its title), 1 = 第一章 or 一、 …
     number: str | None  # "第五章", "（二）", None for a part
     heading: str  # the heading text without its number
     kind: str  # part | appendix | book | chapter | section | article | item | subitem | point | subpoint
-    paragraphs: list[Paragraph] = field(default_factory=list)
+    paragraphs: tuple[Paragraph, ...] = ()
     pages: tuple[int, int] = (0, 0)  # first, last PDF page, children included
-    children: list["Section"] = field(default_factory=list)
+    children: tuple["Section", ...] = ()
+
+    def __post_init__(self):
+        # Spelled out, not _tuples: a document has thousands of sections, and this runs for each.
+        if type(self.paragraphs) is not tuple:
+            object.__setattr__(self, "paragraphs", tuple(self.paragraphs))
+        if type(self.children) is not tuple:
+            object.__setattr__(self, "children", tuple(self.children))
 
     @property
     def title(self) -> str:
@@ -132,6 +172,24 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Metadata:
+    """What kb.metadata reads of a document: the fields ``Document`` keeps, and the dates of a
+    law's history line (with the sentence they came from) that kb.validity goes on to use."""
+
+    title: str
+    title_source: str | None = None  # layout | pdf-title | file-name
+    doc_number: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+    doc_type: str | None = None
+    adopted: str | None = None
+    promulgated: str | None = None
+    effective: str | None = None
+    adopted_source: str | None = None
+    promulgated_source: str | None = None
+
+
+@dataclass(frozen=True)
 class Validity:
     """时效性, from the document's own words (kb.validity); ``sources``: field → the sentence."""
 
@@ -153,7 +211,7 @@ class Validity:
         return cls(**d)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
     id: str
     path: str
@@ -165,12 +223,15 @@ class Document:
     doc_type: str | None = None  # 规划, 通知, 办法 …
     page_count: int = 0
     page_labels: dict[int, str] = field(default_factory=dict)  # PDF page → printed number
-    sections: list[Section] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    furniture: list[Line] = field(default_factory=list)  # what clean took out of the flow
-    ocr_pages: list[int] = field(default_factory=list)  # PDF pages read by OCR (no text layer)
+    sections: tuple[Section, ...] = ()
+    warnings: tuple[str, ...] = ()
+    furniture: tuple[Line, ...] = ()  # what clean took out of the flow
+    ocr_pages: tuple[int, ...] = ()  # PDF pages read by OCR (no text layer)
     title_source: str | None = None  # layout | pdf-title | file-name (kb.metadata.title_of)
     validity: Validity = field(default_factory=Validity)
+
+    def __post_init__(self):
+        _tuples(self, "sections", "warnings", "furniture", "ocr_pages")
 
     def walk(self):
         for s in self.sections:
@@ -202,8 +263,8 @@ class Document:
     def from_dict(cls, d: dict[str, Any]) -> "Document":
         d = dict(d)
         d["page_labels"] = {int(k): v for k, v in d.get("page_labels", {}).items()}
-        d["sections"] = [_section_from_dict(s) for s in d.get("sections", [])]
-        d["furniture"] = [_line_from_dict(x) for x in d.get("furniture", [])]
+        d["sections"] = tuple(_section_from_dict(s) for s in d.get("sections", []))
+        d["furniture"] = tuple(_line_from_dict(x) for x in d.get("furniture", []))
         d["validity"] = Validity.from_dict(d.get("validity") or {})
         return cls(**d)
 
@@ -212,6 +273,7 @@ def _line_from_dict(d: dict[str, Any]) -> Line:
     d = dict(d)
     d["refs"] = tuple(FootnoteRef(**r) for r in d.get("refs", ()))
     d["cells"] = tuple(d.get("cells", ()))
+    d["label"] = _LABELS[d.get("label", "body")]
     return Line(**d)
 
 
@@ -219,7 +281,7 @@ def _paragraph_from_dict(d: dict[str, Any]) -> Paragraph:
     return Paragraph(
         text=d["text"],
         pages=tuple(d["pages"]),
-        kind=d.get("kind", "text"),
+        kind=_KINDS[d.get("kind", "text")],
         footnotes=tuple(Footnote(**f) for f in d.get("footnotes", ())),
         lead=d.get("lead"),
         cells=tuple(d.get("cells", ())),
@@ -236,10 +298,20 @@ def _section_from_dict(d: dict[str, Any]) -> Section:
         number=d["number"],
         heading=d["heading"],
         kind=d["kind"],
-        paragraphs=[_paragraph_from_dict(p) for p in d.get("paragraphs", [])],
+        paragraphs=tuple(_paragraph_from_dict(p) for p in d.get("paragraphs", [])),
         pages=tuple(d["pages"]),
-        children=[_section_from_dict(c) for c in d.get("children", [])],
+        children=tuple(_section_from_dict(c) for c in d.get("children", [])),
     )
+
+
+def section_texts(d: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(section id, ``Section.text``) for every section of a document's JSON, without building
+    the dataclasses (building them costs three times the parse; a search needs only the texts)."""
+    stack = list(d.get("sections", []))
+    while stack:
+        s = stack.pop()
+        yield s["id"], "\n".join(p["text"] for p in s.get("paragraphs", []))
+        stack.extend(s.get("children", []))
 
 
 @dataclass(frozen=True)
@@ -273,6 +345,25 @@ class Term:
     used_in: tuple[int, int] = (0, 0)
     uses_at: tuple[int, int] | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Term":
+        s = d["source"]
+        uses = tuple(Use.from_dict(u) for u in d.get("uses", ()))
+        used_in = tuple(d.get("used_in") or (len(uses), sum(u.count for u in uses)))
+        return cls(
+            term=d["term"],
+            aliases=tuple(Alias(**a) for a in d["aliases"]),
+            definition=d["definition"],
+            source=Source(**{**s, "heading_path": tuple(s["heading_path"]), "pages": tuple(s["pages"])}),
+            origin=d["origin"],
+            uses=uses,
+            used_in=used_in,
+            uses_at=tuple(d["uses_at"]) if d.get("uses_at") else None,
+        )
+
 
 @dataclass(frozen=True)
 class Use:
@@ -283,3 +374,7 @@ class Use:
     title: str  # the section's printed title, so a lookup need not open the document
     pages: tuple[int, int]
     count: int
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Use":
+        return cls(**{**d, "pages": tuple(d["pages"])})

@@ -39,8 +39,8 @@ def mark_sections(sections: list[Section], pages: list[Page]) -> list[Section]:
         return sections
 
     def mark(sec: Section) -> Section:
-        return replace(sec, paragraphs=[mark_paragraph(p, by_page) for p in sec.paragraphs],
-                       children=[mark(c) for c in sec.children])
+        return replace(sec, paragraphs=tuple(mark_paragraph(p, by_page) for p in sec.paragraphs),
+                       children=tuple(mark(c) for c in sec.children))
 
     return [mark(s) for s in sections]
 

@@ -42,15 +42,12 @@ def parse_pdf(
     ``on_ocr_page(page_no, page_count)``: called after each page read by OCR.
     """
     path = Path(path)
-    info: dict = {}
-    text_warnings: list[str] = []
     sha256 = sha256 or file_sha256(path)
     reader = _ocr_reader(path, sha256, use_ocr, ocr_cache)
     if reader is not None:
         reader.on_read = on_ocr_page
     try:
-        pages = extract.read_pages(path, on_page=on_page, metadata=info, warnings=text_warnings,
-                                   page_ocr=reader, **budget)
+        read = extract.read_pdf(path, on_page=on_page, page_ocr=reader, **budget)
     except NoTextLayerError as err:
         if use_ocr and ocr.missing() and not isinstance(err, OcrUnavailableError):
             raise OcrUnavailableError(path, err.detail) from err
@@ -58,7 +55,7 @@ def parse_pdf(
     finally:
         if reader is not None:
             reader.close()
-    return document_from_pages(path, pages, doc_id, sha256=sha256, info=info, warnings=text_warnings)
+    return document_from_pages(path, read.pages, doc_id, sha256=sha256, info=read.info, warnings=read.warnings)
 
 
 def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256: str | None = None,
@@ -84,13 +81,13 @@ def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256:
         id=doc_id,
         path=str(path),
         sha256=sha256,
-        title=meta["title"] or path.stem,
-        title_source=meta.get("title_source"),
+        title=meta.title or path.stem,
+        title_source=meta.title_source,
         validity=validity.extract(sections, meta),
-        doc_number=meta["doc_number"],
-        issuer=meta["issuer"],
-        date=meta["date"],
-        doc_type=meta["doc_type"],
+        doc_number=meta.doc_number,
+        issuer=meta.issuer,
+        date=meta.date,
+        doc_type=meta.doc_type,
         page_count=len(pages),
         page_labels={p.number: p.label for p in labelled if p.label},
         sections=sections,

@@ -12,7 +12,6 @@ tokenizers of kb.index, and a few builtins. Anything else is ``IndexDamagedError
 from __future__ import annotations
 
 import io
-import json
 import pickle
 from pathlib import Path
 
@@ -115,11 +114,3 @@ def open_dir(path, index_class=None):
         raise IndexDamagedError(err.reason, path, what="search index") from None
     except Exception as err:  # noqa: BLE001 - truncated, garbage or crafted TOC: all the same to the user
         raise IndexDamagedError(type(err).__name__, path, what="search index") from None
-
-
-def read_json(path):
-    """A JSON file of the index; ``IndexDamagedError`` naming it if it cannot be read."""
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise IndexDamagedError(type(err).__name__, path) from None

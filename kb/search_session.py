@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from .model import section_texts
 from .text import match_form
 
 _SPACE = re.compile(r"\s+")
@@ -68,16 +69,11 @@ class Session:
         return self._texts.get(section_id, "")
 
     def _load(self, doc_id: str) -> None:
-        # The raw JSON, not Document.from_dict: building the dataclasses costs three times the parse,
-        # and only each section's text (Section.text: its paragraphs, one per line) is needed.
+        # Only each section's text is needed: the model's codec reads it without building the dataclasses.
         entry = self.snap.manifest.get(doc_id)
         if entry is not None:
             data = json.loads((self.snap.path / "docs" / entry["file"]).read_text(encoding="utf-8"))
-            stack = list(data.get("sections", []))
-            while stack:
-                s = stack.pop()
-                self._texts[s["id"]] = "\n".join(p["text"] for p in s.get("paragraphs", []))
-                stack.extend(s.get("children", []))
+            self._texts.update(section_texts(data))
         self._loaded.add(doc_id)
 
     def normalized_texts(self) -> tuple["_Texts", float]:

@@ -133,12 +133,13 @@ def validity_summary(doc: Document) -> dict:
     return summary(doc)
 
 
-def read_json(path: Path):
-    """A file of the live generation; a missing or unreadable one means the index is damaged."""
+def read_json(path: Path, kind: str = "stored"):
+    """A JSON file of the live generation; a missing or unreadable one means the index is damaged
+    (``kind``: "stored" for what ingest parses again, "index" for a derived file it rebuilds)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise IndexDamagedError(type(err).__name__, path, kind="stored") from err
+        raise IndexDamagedError(type(err).__name__, path, kind=kind) from err
 
 
 def current_generation(root: Path) -> Path | None:
@@ -313,7 +314,7 @@ class Generation:
 
     def documents(self) -> list[Document]:
         return [
-            Document.from_dict(json.loads((self.path / "docs" / e["file"]).read_text(encoding="utf-8")))
+            Document.from_dict(read_json(self.path / "docs" / e["file"]))
             for e in self.manifest.values()
         ]
 

@@ -69,7 +69,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .clean import CAPTION_LINE, URL, body_size
-from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Page, Paragraph, Section
+from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Page, Paragraph, ParagraphKind, Section
 from .text import CN_DIGITS, cn_to_int, normalise_doc_number
 
 _NUM = rf"[{CN_DIGITS}]+"
@@ -432,10 +432,30 @@ def masthead_end(blocks: list[_Block]) -> int:
     return 0
 
 
+@dataclass
+class _Draft:
+    """A section while the tree is built: its paragraphs and children grow, its heading may take
+    a second title line, its pages widen; ``_freeze`` makes the ``Section``."""
+
+    id: str
+    level: int
+    number: str | None
+    heading: str
+    kind: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    pages: tuple[int, int] = (0, 0)
+    children: list["_Draft"] = field(default_factory=list)
+
+
+def _freeze(d: _Draft) -> Section:
+    return Section(id=d.id, level=d.level, number=d.number, heading=d.heading, kind=d.kind,
+                   paragraphs=tuple(d.paragraphs), pages=d.pages, children=tuple(_freeze(c) for c in d.children))
+
+
 def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footnotes, fallback_title: str) -> list[Section]:
     head_end = masthead_end(blocks)
-    parts: list[Section] = []
-    stack: list[tuple[int, Section]] = []  # (rank, section); parts have rank -1
+    parts: list[_Draft] = []
+    stack: list[tuple[int, _Draft]] = []  # (rank, section); parts have rank -1
     pending: list[Paragraph] = []  # front matter before the first title
     used_ids: set[str] = set()
     attachment_label: str | None = None
@@ -452,8 +472,8 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
     def open_part(title: str, pages) -> None:
         nonlocal attachment_label, attachment_list
         attachment_list = False
-        sec = Section(id=new_id([f"part{len(parts) + 1}"]), level=0, number=attachment_label,
-                      heading=title, kind="part", pages=pages)
+        sec = _Draft(id=new_id([f"part{len(parts) + 1}"]), level=0, number=attachment_label,
+                     heading=title, kind="part", pages=pages)
         attachment_label = None
         parts.append(sec)
         stack[:] = [(-1, sec)]
@@ -461,7 +481,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             sec.paragraphs.extend(pending)
             pending.clear()
 
-    def current() -> Section | None:
+    def current() -> _Draft | None:
         return stack[-1][1] if stack else None
 
     def add_paragraph(par: Paragraph) -> None:
@@ -493,8 +513,8 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             parent = stack[-1][1]
             parent_local = "" if parent.kind == "part" else parent.id[len(doc_id) + 1:]
             segment = _BARE_IDS[bare.group(1)]
-            sec = Section(id=new_id(([parent_local] if parent_local else []) + [segment]), level=len(stack),
-                          number=None, heading=bare.group(1), kind=top_kind, pages=b.pages)
+            sec = _Draft(id=new_id(([parent_local] if parent_local else []) + [segment]), level=len(stack),
+                         number=None, heading=bare.group(1), kind=top_kind, pages=b.pages)
             parent.children.append(sec)
             stack.append((top_rank, sec))
             continue
@@ -516,10 +536,10 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
                 open_part(text, b.pages)
             continue
         if b.kind == "caption":
-            add_paragraph(Paragraph(text=text, pages=b.pages, kind="caption"))
+            add_paragraph(Paragraph(text=text, pages=b.pages, kind=ParagraphKind.CAPTION))
             continue
         if b.kind == "table":
-            add_paragraph(Paragraph(text=text, pages=b.pages, kind="table_row", cells=b.cells))
+            add_paragraph(Paragraph(text=text, pages=b.pages, kind=ParagraphKind.TABLE_ROW, cells=b.cells))
             continue
         match = ladder_match(text) if not _TOC_LINE.search(b.lines[-1].text) else None
         inside_article = any(rank == ARTICLE_RANK for rank, _ in stack)
@@ -561,7 +581,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         # Ids nest under the parent's id but leave the part out: "<doc>/ch5/s2".
         parent_local = "" if parent.kind == "part" else parent.id[len(doc_id) + 1:]
         sid = new_id(([parent_local] if parent_local else []) + [segment])
-        sec = Section(id=sid, level=len(stack), number=number, heading=heading.strip(), kind=kind, pages=b.pages)
+        sec = _Draft(id=sid, level=len(stack), number=number, heading=heading.strip(), kind=kind, pages=b.pages)
         parent.children.append(sec)
         stack.append((rank, sec))
         if body.strip():
@@ -571,7 +591,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         open_part(fallback_title, pending[0].pages)
     for p in parts:
         _span(p)
-    return parts
+    return [_freeze(p) for p in parts]
 
 
 def _clause_title(b: _Block, number: str, rest: str, layout: Layout) -> bool:
@@ -640,7 +660,7 @@ def _paragraph(text: str, b: _Block, footnotes, lead, shift: int = 0) -> Paragra
     return Paragraph(text=text, pages=b.pages, footnotes=tuple(notes), lead=lead, breaks=breaks)
 
 
-def _span(sec: Section) -> tuple[int, int]:
+def _span(sec: _Draft) -> tuple[int, int]:
     pages = [sec.pages[0], sec.pages[1]] + [p for par in sec.paragraphs for p in par.pages]
     for c in sec.children:
         pages.extend(_span(c))

@@ -13,9 +13,10 @@ manifest alone, so `kb search --in-force` reads no document.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date as _date, timedelta
 
-from .model import Document, Section, Validity
+from .model import Document, Metadata, Section, Validity
 from .text import cn_date_to_iso, cn_to_int, fold_width
 
 STATUSES = ("in force", "not yet in force", "expired", "draft")
@@ -74,10 +75,10 @@ def _texts(doc_sections: list[Section]) -> list[str]:
             for part in doc_sections for s in part.walk()]
 
 
-def extract(sections: list[Section], meta: dict) -> Validity:
+def extract(sections: list[Section], meta: Metadata) -> Validity:
     """The validity fields of a document from its sections and the metadata already read
     (``meta``: title, date and the history line's adopted/promulgated dates, if any)."""
-    title = meta.get("title") or ""
+    title = meta.title or ""
     heads = " ".join(s.heading for s in sections if s.kind == "part")
     found: dict[str, str] = {}
     sources: dict[str, str] = {}
@@ -94,7 +95,7 @@ def extract(sections: list[Section], meta: dict) -> Validity:
                 if not re.match(r"^(?:第[^条]{1,8}条\s*)?(?:本|自|此|以上|上述)", sentence):
                     continue
                 when = m.group(1)
-                iso = cn_date_to_iso(when) if "之日" not in when else (meta.get("promulgated") or meta.get("date"))
+                iso = cn_date_to_iso(when) if "之日" not in when else (meta.promulgated or meta.date)
                 if iso:
                     found["effective"] = iso
                     sources["effective"] = sentence
@@ -125,17 +126,17 @@ def extract(sections: list[Section], meta: dict) -> Validity:
             if names and ("决定" in m.group(0) or "修正" in m.group(0)):
                 amends += names
                 sources.setdefault("amends", _sentence(text, m.start(), m.end()))
-    adopted, promulgated = meta.get("adopted"), meta.get("promulgated")
-    if promulgated is None and re.search(r"令第[^号]{1,8}号$", meta.get("doc_number") or "") and meta.get("date"):
+    adopted, promulgated = meta.adopted, meta.promulgated
+    if promulgated is None and re.search(r"令第[^号]{1,8}号$", meta.doc_number or "") and meta.date:
         # An order is promulgated on the day it is signed (GB/T 9704 §8.1: the 令's date).
-        promulgated = meta["date"]
-        meta = {**meta, "promulgated_source": meta.get("doc_number")}
-    if "effective" not in found and meta.get("effective"):  # "…公告公布施行" (xianfa)
-        found["effective"] = meta["effective"]
-        sources["effective"] = meta.get("adopted_source") or ""
+        promulgated = meta.date
+        meta = replace(meta, promulgated_source=meta.doc_number)
+    if "effective" not in found and meta.effective:  # "…公告公布施行" (xianfa)
+        found["effective"] = meta.effective
+        sources["effective"] = meta.adopted_source or ""
     for key, value in (("adopted", adopted), ("promulgated", promulgated)):
-        if value and meta.get(f"{key}_source"):
-            sources[key] = meta[f"{key}_source"]
+        if value and getattr(meta, f"{key}_source"):
+            sources[key] = getattr(meta, f"{key}_source")
     draft_m = DRAFT.search(title) or DRAFT.search(heads)
     if draft_m:
         sources["draft"] = title if DRAFT.search(title) else heads

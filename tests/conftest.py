@@ -23,6 +23,21 @@ def real_pdf(name: str) -> Path:
     return path
 
 
+_parsed: dict = {}
+
+
+def parsed_real(name: str):
+    """The ``Document`` of ../shared/real/NAME (with or without ``.pdf``), parsed once per test run
+    and shared by every module that reads real documents: four modules used to parse the same
+    files each. Sharing is safe because a Document is frozen."""
+    stem = name.removesuffix(".pdf")
+    if stem not in _parsed:
+        from kb.parse import parse_pdf
+
+        _parsed[stem] = parse_pdf(real_pdf(f"{stem}.pdf"), stem)
+    return _parsed[stem]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_index(tmp_path, monkeypatch):
     """Never touch the checkout's index/: KB_INDEX points at a per-test temp dir by default."""

@@ -8,7 +8,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import EVAL_ID, PLAN_ID, ROOT, real_pdf
+from conftest import EVAL_ID, PLAN_ID, ROOT, parsed_real
 
 from kb.glossary import extract_terms, load_terms, vocabulary
 from kb.lookup import TermNotFoundError, lookup
@@ -282,17 +282,7 @@ REAL_DEFS = [
 
 @pytest.fixture(scope="module")
 def real_docs():
-    from kb.parse import parse_pdf
-
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            path = real_pdf(name)
-            cache[name] = parse_pdf(path, path.stem)
-        return cache[name]
-
-    return get
+    return parsed_real
 
 
 @pytest.mark.parametrize("name, term, section, definition", REAL_DEFS, ids=[d[1] for d in REAL_DEFS])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import real_pdf
+from conftest import parsed_real, real_pdf
 from expected_match import FIELDS, actual_fields, entry_matches, field_right, expected_value
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -33,13 +33,12 @@ CLASSES = {
 @pytest.fixture(scope="module")
 def parsed():
     from kb.glossary import extract_terms
-    from kb.parse import parse_pdf
 
     cache = {}
 
     def get(stem):
         if stem not in cache:
-            doc = parse_pdf(real_pdf(f"{stem}.pdf"))
+            doc = parsed_real(stem)
             cache[stem] = (doc, extract_terms(doc))
         return cache[stem]
 

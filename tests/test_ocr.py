@@ -88,11 +88,11 @@ def test_scan_page_one_gives_the_title_and_number_it_prints(name, ocr_cache):
     page, sections, meta = first_page(path, ocr_cache)
     title, number, issuer, date = FRONT[name]
     assert page.ocr and all(ln.ocr and 0.5 <= ln.ocr_confidence <= 1 for ln in page.lines)
-    assert (meta["title"], meta["doc_number"]) == (title, number)
+    assert (meta.title, meta.doc_number) == (title, number)
     if issuer:
-        assert meta["issuer"] == issuer
+        assert meta.issuer == issuer
     if date:
-        assert meta["date"] == date
+        assert meta.date == date
     # The 红头 and the organs of a joint 版头 are front matter, never a part of their own.
     assert [s.heading for s in sections if s.kind == "part"][:1] == [title]
 

@@ -112,7 +112,7 @@ def test_latin_garbage_is_refused_like_cid_garbage(tmp_path):
 
 
 def test_pdfminer_warnings_become_one_document_warning(tmp_path, capsys):
-    from kb.extract import read_pages
+    from kb.extract import read_pdf
 
     path = partly_scanned_pdf(tmp_path / "p.pdf", text_pages=(1,), pages=1)
     real_getlogger = logging.getLogger
@@ -127,10 +127,9 @@ def test_pdfminer_warnings_become_one_document_warning(tmp_path, capsys):
             real_getlogger("pdfminer.pdffont").warning("Could not get FontBBox from font descriptor")
         return opened(*a, **k)
 
-    warnings: list[str] = []
     pdfplumber.open = noisy_open
     try:
-        read_pages(path, warnings=warnings)
+        warnings = read_pdf(path).warnings
     finally:
         pdfplumber.open = opened
     assert [w for w in warnings if "pdfminer" in w] == [

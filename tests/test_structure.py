@@ -65,18 +65,14 @@ def test_eval_footnote_on_its_paragraph(evaluation):
 
 
 # -- real documents: regressions found by a first-use review ------------------------------------
-import functools  # noqa: E402
 
 import pytest  # noqa: E402
 
-from conftest import real_pdf  # noqa: E402
+from conftest import parsed_real  # noqa: E402
 
 
-@functools.lru_cache(maxsize=None)
 def _real(name: str):
-    from kb.parse import parse_pdf
-
-    return parse_pdf(real_pdf(name))
+    return parsed_real(name)
 
 
 def _all_text(doc) -> str:

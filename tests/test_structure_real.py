@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REAL, real_pdf
+from conftest import REAL, parsed_real, real_pdf
 
 EXPECTED = json.loads((Path(__file__).parent / "expected" / "structure.json").read_text(encoding="utf-8"))
 
@@ -29,9 +29,7 @@ class _Parsed(dict):
     tests read the document tree only)."""
 
     def __missing__(self, stem):
-        from kb.parse import parse_pdf
-
-        self[stem] = parse_pdf(real_pdf(f"{stem}.pdf"), stem)
+        self[stem] = parsed_real(stem)
         return self[stem]
 
 

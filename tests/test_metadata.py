@@ -1,0 +1,39 @@
+"""kb/metadata.py on the bundled corpus. Expectations read from the PDFs' first pages:
+
+* the plan (苏州市服务外包产业十二五发展规划.pdf) prints "苏府„2011‟159 号" above its title (the
+  font maps 〔〕 to „‟), the title "市政府关于印发苏州市服务外包产业“十二五”发展规划的通知",
+  and the date line "二○一一年八月十一日" under the text; it publishes a 规划;
+* the evaluation (2017年度….pdf) is an attachment ("附件 1") with no 发文字号 and no date line,
+  titled "2017年度中国服务外包示范城市及申请城市综合评价结果".
+"""
+from __future__ import annotations
+
+from kb import metadata
+from kb.clean import repair_text
+
+
+def test_the_plan(plan):
+    assert plan.doc_number == "苏府〔2011〕159号"
+    assert plan.title == "市政府关于印发苏州市服务外包产业“十二五”发展规划的通知"
+    assert plan.date == "2011-08-11"
+    assert plan.doc_type == "规划"
+
+
+def test_the_evaluation(evaluation):
+    assert evaluation.title == "2017年度中国服务外包示范城市及申请城市综合评价结果"
+    assert evaluation.doc_number is None and evaluation.date is None
+
+
+def test_the_doc_number_line_as_the_text_layer_has_it():
+    # The raw text layer of the plan's first line; clean repairs the quotes to 〔〕.
+    assert metadata.normalise_doc_number(repair_text("苏府„2011‟159 号")) == "苏府〔2011〕159号"
+
+
+def test_doc_type_is_the_genre_of_what_a_notice_publishes():
+    assert metadata.doc_type("市政府关于印发苏州市服务外包产业“十二五”发展规划的通知") == "规划"
+    assert metadata.doc_type("关于加强管理的通知") == "通知"
+
+
+def test_citation_form_drops_the_country_name_of_an_order():
+    assert metadata.citation_form("中华人民共和国卫生部令第35号") == "卫生部令第35号"
+    assert metadata.citation_form("中华人民共和国主席令第四十四号") == "中华人民共和国主席令第四十四号"

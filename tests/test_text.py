@@ -1,0 +1,62 @@
+"""kb/text.py: the shared text rules, on strings as the PDFs print them."""
+from __future__ import annotations
+
+import pytest
+
+from kb.text import (bigrams, cn_date_to_iso, cn_to_int, fix_spacing, fold_width, match_form, name_key,
+                     normalise_doc_number, page_list, to_simplified)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("第十二章", 12), ("（二十）", 20), ("第一百零五条", 105), ("3.", 3), ("两", 2), ("十", 10), ("第二十五条", 25), ("附件", None),
+])
+def test_chinese_numerals(text, value):
+    assert cn_to_int(text) == value
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("二○一一年八月十一日", "2011-08-11"),  # the plan's date line: 〇 printed as ○ (U+25CB)
+    ("二〇一五年十二月三十一日", "2015-12-31"),
+    ("2014 年 4 月 1 日", "2014-04-01"),
+    ("２０１６年５月１日", "2016-05-01"),
+    ("二〇一五年十三月一日", None),
+    ("2015年", None),
+])
+def test_dates(text, iso):
+    assert cn_date_to_iso(text) == iso
+
+
+@pytest.mark.parametrize("text, number", [
+    ("苏府〔2011〕159 号", "苏府〔2011〕159号"),
+    ("东府[2015]111号", "东府〔2015〕111号"),
+    ("粤府〔２００３〕８１号", "粤府〔2003〕81号"),
+    ("商服贸（2018）3号", "商服贸〔2018〕3号"),
+    ("第三条", None),
+])
+def test_doc_numbers(text, number):
+    assert normalise_doc_number(text) == number
+
+
+def test_width_and_spacing():
+    assert fold_width("２００３年ＩＴＯ，") == "2003年ITO，"  # full-width punctuation stays
+    assert fix_spacing("苏州服务外包最早萌芽于 20 世纪 90 年代") == "苏州服务外包最早萌芽于20世纪90年代"
+    assert fix_spacing("ITO 、 BPO and KPO") == "ITO、BPO and KPO"
+
+
+def test_name_keys_and_traditional():
+    assert name_key("《服务外包》") == name_key("服务 外包") == "服务外包"
+    assert name_key("ITO") == name_key("ito")
+    assert to_simplified("國務院關於") == "国务院关于"
+    assert to_simplified("ITO") == "ITO"
+
+
+def test_the_bigram_form_is_what_substring_checks_compare():
+    assert match_form("离岸 服务\n外包 BPO") == "离岸服务外包bpo"
+    assert bigrams("服务 外包") == ["服务", "务外", "外包"]
+    assert bigrams("外") == []
+
+
+def test_page_lists():
+    assert page_list([1, 2, 3, 7]) == "1-3, 7"
+    assert page_list([1, 2, 3, 5], sep="、", dash="–") == "1–3、5"
+    assert page_list([]) == ""
