@@ -131,7 +131,7 @@ _DEFAULTS = {"kind": "text", "footnotes": (), "lead": None, "cells": (), "breaks
 
 def _paragraph_dict(p) -> dict:
     """As Document.to_dict stores a paragraph, without the fields at their defaults (model's
-    _paragraph_from_dict fills them in): most paragraphs are text and pages alone."""
+    paragraph_from_dict fills them in): most paragraphs are text and pages alone."""
     from dataclasses import asdict
 
     return {k: v for k, v in asdict(p).items() if k not in _DEFAULTS or v != _DEFAULTS[k]}
@@ -365,33 +365,43 @@ class Reader:
         for i in range(0, len(ords), 500):
             chunk = ords[i:i + 500]
             rows += self.rows(f"doc_id = ? AND ord IN ({','.join('?' * len(chunk))})", (doc_id, *chunk))
+        from dataclasses import replace
+
         doc = Document.from_dict({**meta, "sections": [], "furniture": []})
-        doc.sections = _tree(sorted(rows, key=lambda r: r.ord))
+        doc = replace(doc, sections=tuple(_tree(sorted(rows, key=lambda r: r.ord))))
         return doc, doc.section(section_id)
 
 
 def _section(r: "Row", keep=None):
-    from .model import Paragraph, Section, _paragraph_from_dict
+    from .model import Paragraph, Section, paragraph_from_dict
 
     pars = json.loads(r.body)
     if keep is None:
-        paragraphs = [_paragraph_from_dict(p) for p in pars]
+        paragraphs = [paragraph_from_dict(p) for p in pars]
     else:  # an empty stand-in keeps the others' indices; building all of them was half a keyword scan
         blank = Paragraph(text="", pages=(r.first_page, r.first_page))
-        paragraphs = [_paragraph_from_dict(p) if keep(p) else blank for p in pars]
+        paragraphs = [paragraph_from_dict(p) if keep(p) else blank for p in pars]
     return Section(id=r.section_id, level=r.level, number=r.number, heading=r.heading, kind=r.kind,
                    paragraphs=paragraphs, pages=(r.first_page, r.last_page))
 
 
 def _tree(rows: list["Row"]):
-    """Section objects from rows in reading order, each under its parent when that was read."""
-    made = {}
-    roots = []
+    """Section objects from rows in reading order, each under its parent when that was read.
+
+    Sections are frozen: the children of each are gathered first and every section is made
+    once, from the leaves up.
+    """
+    from dataclasses import replace
+
+    read = {r.section_id for r in rows}
+    kids: dict[str | None, list] = {}
     for r in rows:
-        s = made[r.section_id] = _section(r)
-        up = made.get(r.parent) if r.parent else None
-        (up.children if up is not None else roots).append(s)
-    return roots
+        kids.setdefault(r.parent if r.parent in read else None, []).append(r)
+
+    def make(r):
+        return replace(_section(r), children=tuple(make(c) for c in kids.get(r.section_id, ())))
+
+    return [make(r) for r in kids.get(None, ())]
 
 
 def _own_text(body: str) -> str:

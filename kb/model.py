@@ -277,7 +277,7 @@ def _line_from_dict(d: dict[str, Any]) -> Line:
     return Line(**d)
 
 
-def _paragraph_from_dict(d: dict[str, Any]) -> Paragraph:
+def paragraph_from_dict(d: dict[str, Any]) -> Paragraph:
     return Paragraph(
         text=d["text"],
         pages=tuple(d["pages"]),
@@ -298,7 +298,7 @@ def _section_from_dict(d: dict[str, Any]) -> Section:
         number=d["number"],
         heading=d["heading"],
         kind=d["kind"],
-        paragraphs=tuple(_paragraph_from_dict(p) for p in d.get("paragraphs", [])),
+        paragraphs=tuple(paragraph_from_dict(p) for p in d.get("paragraphs", [])),
         pages=tuple(d["pages"]),
         children=tuple(_section_from_dict(c) for c in d.get("children", [])),
     )

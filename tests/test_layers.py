@@ -11,6 +11,9 @@ from conftest import ROOT
 KB = ROOT / "kb"
 BASE = {"text", "model", "errors", "chars"}  # beneath every stage
 DATA_PATH = ["extract", "clean", "structure", "metadata"]  # each may import only those before it
+# A stage's own helpers: modules only that stage uses, each importing nothing above BASE.
+HELPERS = {"extract": {"ocr", "content_parser", "page_objects", "font_repair", "rotation"},
+           "clean": {"webchrome", "unruled"}}
 QUERY = ["search", "search_session", "query_cut", "query_analysis", "refs", "kwic", "lookup", "quote",
          "listing", "filters", "citation", "export", "opener", "glossary_view", "present_format"]
 WRITE = {"ingest", "parse", "extract", "worker", "remove", "freshness"}
@@ -47,8 +50,16 @@ def test_no_module_takes_a_private_name_of_another():
 
 def test_the_parsing_stages_import_only_stages_before_them():
     for i, module in enumerate(DATA_PATH):
-        allowed = BASE | set(DATA_PATH[:i]) | ({"ocr"} if module == "extract" else set())
+        allowed = BASE | set(DATA_PATH[:i]) | HELPERS.get(module, set())
         assert set(GRAPH[module]) - {module} <= allowed, (module, set(GRAPH[module]) - allowed)
+
+
+def test_a_stages_helpers_stand_beneath_it():
+    # ocr reads a stored document's cached pages back (kb.store) and marks them (kb.ocr_marks).
+    beneath = {"ocr": BASE | {"store", "ocr_marks"}}
+    for stage, helpers in HELPERS.items():
+        for h in helpers:
+            assert set(GRAPH[h]) - {h} <= beneath.get(h, BASE), (stage, h, set(GRAPH[h]) - beneath.get(h, BASE))
 
 
 def test_the_query_path_never_reaches_the_write_path():

@@ -392,7 +392,7 @@ def test_the_signature_under_nj_grey_seals_reads_as_printed(ocr_cache):
     page, _, meta = first_page(path, ocr_cache)
     texts = [ln.text.replace(" ", "") for ln in page.lines]
     assert "南京市人力资源和社会保障局南京市财政局" in texts
-    assert meta["date"] == "2015-05-28"
+    assert meta.date == "2015-05-28"
 
 
 # -- small print is read from a finer rendering ---------------------------------------------------
