@@ -19,8 +19,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,39 +26,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import copy_id, process_times, put_all, replicas, run_kb  # noqa: E402
 
 KEYWORD = "苏州工业园区"
 PHRASE = '"促进服务外包"'
 
 
-def _walk(sections):
-    for s in sections:
-        yield s
-        yield from _walk(s["children"])
-
-
 def replicate(src_index: Path, dst_index: Path, scale: int, search: bool) -> dict:
     """A generation holding ``scale`` copies of every document; the search index too if ``search``."""
-    from kb.model import Document
     from kb.store import Store
 
     src = Store(src_index).snapshot()
-    docs = src.documents()
     times = {}
     t = time.perf_counter()
-    copies = []
     with Store(dst_index).writer() as gen:
-        for i in range(scale):
-            for d in docs:
-                data = json.loads(json.dumps(d.to_dict()))
-                new_id = f"{d.id}-{i:04d}"
-                for s in _walk(data["sections"]):
-                    s["id"] = new_id + s["id"][len(d.id):]
-                data["id"] = new_id
-                copy = Document.from_dict(data)
-                gen.put(copy, {"path": f"/bench/{new_id}.pdf", "size": 0, "mtime_ns": 0, "sha256": d.sha256})
-                if search:
-                    copies.append(copy)
+        copies = put_all(gen, replicas(src.documents(), scale), keep=search)
         times["json + docs.sqlite"] = time.perf_counter() - t
         if search:
             from kb.index import build_index
@@ -93,28 +73,14 @@ def without_store(index: Path, dst: Path) -> None:
 
 def medians(cmd, repeat: int) -> tuple[float, float]:
     """(wall, CPU) seconds of the whole process, medians: CPU (user + system of the child) moves
-    less than wall time when other jobs share the cores."""
-    import resource
-
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    subprocess.run(cmd, env=env, capture_output=True, cwd=tempfile.gettempdir())  # page cache
-    wall, cpu = [], []
-    for _ in range(repeat):
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t = time.perf_counter()
-        out = subprocess.run(cmd, env=env, capture_output=True, cwd=tempfile.gettempdir())
-        wall.append(time.perf_counter() - t)
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
-        if out.returncode not in (0, 1, 2):  # 1: no match, 2: ambiguous (listed): answers too
-            raise SystemExit(f"{' '.join(cmd)}: exit {out.returncode}: {out.stderr.decode()[-300:]}")
-    return statistics.median(wall), statistics.median(cpu)
+    less than wall time when other jobs share the cores. 1: no match, 2: ambiguous (listed): answers too."""
+    t = process_times(cmd, repeat, ok=(0, 1, 2))
+    return t["wall"][0], t["cpu"][0]
 
 
-def outputs_match(cmd_after, cmd_before) -> bool:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    a = subprocess.run(cmd_after, env=env, capture_output=True, cwd=tempfile.gettempdir())
-    b = subprocess.run(cmd_before, env=env, capture_output=True, cwd=tempfile.gettempdir())
+def outputs_match(args_after, args_before) -> bool:
+    a = run_kb(args_after, ok=(0, 1, 2))
+    b = run_kb(args_before, ok=(0, 1, 2))
     return (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
 
 
@@ -132,7 +98,6 @@ def main() -> None:
     ingest([ROOT / "corpus"], base)
     docs = Store(base).snapshot().documents()
     middle = docs[-1]
-    kb = [sys.executable, str(ROOT / "cli.py")]
     print(f"whole process, median of {a.repeat}; before = the same generation without docs.sqlite")
     print(f"{'scale':>6} {'command':<34} {'wall before':>11} {'after':>7} {'ratio':>6}  "
           f"{'CPU before':>10} {'after':>7} {'ratio':>6}  same output")
@@ -147,21 +112,21 @@ def main() -> None:
             size = (gen / "docs.sqlite").stat().st_size
             jsons = sum(f.stat().st_size for f in (gen / "docs").iterdir())
             sec = [s for s in middle.walk() if s.paragraphs][len(list(middle.walk())) // 3]
-            copy_id = f"{middle.id}-{scale // 2:04d}"
-            section = copy_id + sec.id[len(middle.id):]
+            copy = copy_id(middle.id, scale // 2)
+            section = copy + sec.id[len(middle.id):]
             commands = [
                 (f"keyword {KEYWORD} --count", ["keyword", KEYWORD, "--count"]),
                 ("export one section by id", ["export", section, "--format", "text"]),
                 ("export --sentence 1", ["export", section, "--sentence", "1"]),
-                ("quote TEXT --doc (one copy)", ["quote", sec.paragraphs[0].text[2:16], "--doc", copy_id]),
+                ("quote TEXT --doc (one copy)", ["quote", sec.paragraphs[0].text[2:16], "--doc", copy]),
                 ("quote TEXT (whole corpus)", ["quote", sec.paragraphs[0].text[2:16]]),
             ]
             if search:
                 commands.append((f"search {PHRASE}", ["search", PHRASE, "--limit", "5"]))
             for label, args in commands:
-                bw, bc = medians(kb + ["--index", str(before)] + args, a.repeat)
-                tw, tc = medians(kb + ["--index", str(after)] + args, a.repeat)
-                same = outputs_match(kb + ["--index", str(after)] + args, kb + ["--index", str(before)] + args)
+                bw, bc = medians(["--index", str(before)] + args, a.repeat)
+                tw, tc = medians(["--index", str(after)] + args, a.repeat)
+                same = outputs_match(["--index", str(after)] + args, ["--index", str(before)] + args)
                 print(f"{'×' + str(scale):>6} {label:<34} {bw:>10.3f}s {tw:>6.3f}s {bw / tw:>5.1f}×  "
                       f"{bc:>9.3f}s {tc:>6.3f}s {bc / tc:>5.1f}×  {'yes' if same else 'NO'}", flush=True)
             print(f"{'':>6} build: " + ", ".join(f"{k} {v:.1f} s" for k, v in built.items())
