@@ -122,16 +122,15 @@ def add_one(dst: Path, doc) -> dict:
 
 def in_process(index_dir: Path, rounds: int) -> dict:
     from kb.export import export
-    from kb.glossary import load_terms
     from kb.kwic import lookup as kwic_lookup
-    from kb.lookup import lookup as term_lookup
+    from kb.lookup import lookup_in_generation
     from kb.search import search
     from kb.store import Store
 
     snap_path = Store(index_dir).snapshot().path
     section = _a_section(index_dir)
     jobs = {kind: (lambda q=q: search(index_dir, q)) for kind, q in KINDS.items()}
-    jobs["glossary"] = lambda: term_lookup(load_terms(snap_path), GLOSSARY_TERM, "auto")
+    jobs["glossary"] = lambda: lookup_in_generation(snap_path, GLOSSARY_TERM, "auto")
     jobs["keyword --count"] = lambda: kwic_lookup(index_dir, [KEYWORD])
     jobs["export"] = lambda: export(index_dir, section, fmt="md")
     return {name: timed(fn, rounds) for name, fn in jobs.items()}
