@@ -131,7 +131,7 @@ def in_process(index_dir: Path, rounds: int) -> dict:
     section = _a_section(index_dir)
     jobs = {kind: (lambda q=q: search(index_dir, q)) for kind, q in KINDS.items()}
     jobs["glossary"] = lambda: lookup_in_generation(snap_path, GLOSSARY_TERM, "auto")
-    jobs["keyword --count"] = lambda: kwic_lookup(index_dir, [KEYWORD])
+    jobs["keyword --count"] = lambda: kwic_lookup(index_dir, [KEYWORD], counts_only=True)
     jobs["export"] = lambda: export(index_dir, section, fmt="md")
     return {name: timed(fn, rounds) for name, fn in jobs.items()}
 
