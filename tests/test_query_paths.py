@@ -95,3 +95,14 @@ def test_documents_of_the_matches_read_whole_equal_whooshs_column(corpus_index):
     assert ses.doc_ids_of(every) == index.doc_ids_of(ses.searcher, every)
     assert Counter(ses.doc_ids_of(every).values()) == Counter(
         d.id for d in Store(corpus_index).snapshot().documents() for _ in d.walk())
+
+
+def test_whoosh_is_loaded_without_its_english_morphology_which_still_answers():
+    import subprocess
+    import sys
+
+    code = ("import sys, kb.index; loaded = 'whoosh.lang.morph_en' in sys.modules; "
+            "from whoosh.query.terms import variations; import whoosh.lang.morph_en as m; "
+            "print(loaded, sorted(variations('running')) == sorted(m.variations('running')), 'ran' in variations('running'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True", "True"]
