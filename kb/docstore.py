@@ -344,8 +344,10 @@ class Reader:
         for doc_id, number, heading, kind, body in rows:
             if word not in body and plain:
                 n = 0  # the index's candidates are a superset
-            elif plain and '"lead":' not in body and '"cells":' not in body and '"marker":' not in body:
+            elif plain and '"cells":' not in body and '"marker":' not in body:
                 n = body.count(word)
+                if '"lead":' in body:  # a lead's string, as stored, holds the word as often as decoded
+                    n -= sum(lead.count(word) for lead in _LEAD.findall(body))
             else:
                 n = sum(p["text"].count(word) + sum(f["text"].count(word) for f in p.get("footnotes", ()))
                         for p in json.loads(body))
@@ -428,6 +430,9 @@ def _tree(rows: list["Row"]):
         return replace(_section(r), children=tuple(make(c) for c in kids.get(r.section_id, ())))
 
     return [make(r) for r in kids.get(None, ())]
+
+
+_LEAD = re.compile(r'"lead":"((?:[^"\\]|\\.)*)"')  # a run-in lead's JSON string, as stored
 
 
 def _plain_count(word: str) -> bool:
