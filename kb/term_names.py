@@ -113,6 +113,7 @@ class Names:
 
 
 def open_names(gen_path) -> Names | None:
-    """The generation's names file, or None when it was built before there was one."""
+    """The generation's names file, or None when it was built before there was one, or when
+    terms.json, which it is built from, is missing: reading terms.json then reports the damage."""
     path = Path(gen_path) / FILE
-    return Names(path) if path.is_file() else None
+    return Names(path) if path.is_file() and (Path(gen_path) / "terms.json").is_file() else None
