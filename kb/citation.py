@@ -142,16 +142,14 @@ def hit_sources(index_dir, hits) -> list[dict]:
     out = []
     for h in hits:
         # The hit's section and the chain above it (kb.docstore), not its whole document.
-        found = ds.target(h.doc_id, h.section_id) if ds is not None else None
-        if found is not None:
-            doc, sec = found
-        else:
-            doc = snap.document(h.doc_id)
-            sec = doc.section(h.section_id)
+        found = ds.target(h.doc_id, h.section_id)
+        if found is None:  # the search index and the store of one generation hold the same sections
+            raise docstore.damaged(ds.path, f"no section {h.section_id}")
+        doc, sec = found
         needles = [h.snippet[a:b] for a, b in h.highlights] or marks
         out.append({
             "path": snap.manifest[h.doc_id]["path"],
-            "page": match_page(sec, needles) if sec else h.pages[0],
+            "page": match_page(sec, needles),
             "citation": cite(doc, sec).text,
         })
     return out

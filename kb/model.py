@@ -8,7 +8,7 @@ its ``_Draft``, so the one cached copy of a document (kb.store) can be shared wi
 A frozen record's sequences are tuples; a list given to one is made a tuple.
 
 One JSON codec: ``to_dict``/``from_dict`` here are the only code that knows how a document or a
-term is written under index/ (``section_texts`` reads just the texts, for search).
+term is written under index/ (kb.docstore keeps each section's paragraphs in this form).
 
 Provenance: ``pages`` everywhere are 1-based PDF page indexes (what a PDF viewer's "go to page"
 takes). The number printed on the page (－ 3 －) is kept beside in ``Document.page_labels``,
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any, Iterator
+from typing import Any
 
 
 class Label(StrEnum):
@@ -302,16 +302,6 @@ def _section_from_dict(d: dict[str, Any]) -> Section:
         pages=tuple(d["pages"]),
         children=tuple(_section_from_dict(c) for c in d.get("children", [])),
     )
-
-
-def section_texts(d: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(section id, ``Section.text``) for every section of a document's JSON, without building
-    the dataclasses (building them costs three times the parse; a search needs only the texts)."""
-    stack = list(d.get("sections", []))
-    while stack:
-        s = stack.pop()
-        yield s["id"], "\n".join(p["text"] for p in s.get("paragraphs", []))
-        stack.extend(s.get("children", []))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kb.model import BODY, Document, Label, Paragraph, ParagraphKind, Section, Term, section_texts
+from kb.model import BODY, Document, Label, Paragraph, ParagraphKind, Section, Term
 
 
 def _through_json(obj) -> dict:
@@ -48,12 +48,6 @@ def test_labels_are_strings_in_json_and_enums_when_read(plan):
     assert all(type(ln.label) is Label for ln in again.furniture)
     assert all(type(p.kind) is ParagraphKind for s in again.walk() for p in s.paragraphs)
     assert BODY == "body" and f"{BODY}" == "body" and json.dumps(BODY) == '"body"'
-
-
-def test_section_texts_reads_what_section_text_is(plan, evaluation):
-    for doc in (plan, evaluation):
-        texts = dict(section_texts(_through_json(doc)))
-        assert texts == {s.id: s.text for s in doc.walk()}
 
 
 def test_a_term_survives_the_json_round_trip(corpus_index):
