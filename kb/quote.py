@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 
 from .citation import Citation, cite
-from .errors import AmbiguousRefError, NotFoundError, QueryError
+from .errors import AmbiguousRefError, NotFoundError, OptionNotFoundError, QueryError
 from .model import Document, Paragraph, Section
+from .present_format import pdf_pages_cn
 from .refs import Target
 
 _END = re.compile(r"[。！？!?…]+[”’」』）)》]*")
@@ -48,7 +49,7 @@ class Quote:
         return cite(self.document, self.section)
 
     def text(self) -> str:
-        where = f"PDF 第{self.page}页"
+        where = pdf_pages_cn((self.page, self.page))
         if self.sentence is None:
             return f"{self.citation.text}（{where}）"
         return f"“{self.sentence}”\n——{self.citation.text}（{where}）"
@@ -87,8 +88,8 @@ def sentence_of(target: Target, n: int, path: str) -> Quote:
     found = [(sec, par, at, s) for sec, par in _units(target) for at, s in sentences(par.text)]
     if not 1 <= n <= len(found):
         what = target.section.title if target.section else target.document.title
-        raise NotFoundError(f"{what} has {len(found)} sentence{'s' if len(found) != 1 else ''}; "
-                            f"--sentence {n} is not one of them")
+        raise OptionNotFoundError("sentence", "{what} has {count} sentence{s}; {option} {n} is not one of them",
+                                  what=what, count=len(found), s="s" if len(found) != 1 else "", n=n)
     sec, par, at, s = found[n - 1]
     return Quote(target.document, sec, s, n, len(found), par.page_at(at), path)
 
@@ -150,7 +151,7 @@ def quote(index_dir, text: str, *, doc: str | None = None) -> Quote:
         simple = to_simplified(key)
         places = places_of(simple) if simple != key else []
     if not places:
-        raise NotFoundError(f"no sentence holds {text!r}; `kb keyword` finds words, `kb search` topics")
+        raise NotFoundError(f"no sentence holds {text!r}", what="sentence", ref=text)
     found = {}
     for doc_id, sec, par, start, end in places:
         at, s = _covering(par, start, end)

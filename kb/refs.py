@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .docstore import squash
 from .errors import AmbiguousRefError, NotFoundError
-from .model import Document, Section
+from .model import Document, Section, SectionKind
 from .present_format import pages_text
 
 
@@ -47,7 +47,7 @@ def _numbers(ref: str) -> list[str] | None:
 
 
 def _document_line(doc_id: str, title: str, page_count: int) -> str:
-    return f"{doc_id}  (whole document) {title}  p.1-{page_count}"
+    return f"{doc_id}  (whole document) {title}  {pages_text((1, page_count))}"
 
 
 def _section_line(section_id: str, heading_path, pages) -> str:
@@ -71,7 +71,7 @@ def resolve_document(snapshot, ref: str) -> str:
         try:
             return snapshot.resolve(simple)
         except NotFoundError:
-            raise NotFoundError(f"no document matches {ref!r} (nor {simple!r}); `kb docs` lists them") from None
+            raise NotFoundError(f"no document matches {ref!r} (nor {simple!r})", what="document", ref=ref) from None
 
 
 def open_document(index_dir, ref: str) -> Document:
@@ -174,7 +174,7 @@ def _resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
         if hit:
             return hit
     # Parts are left out here: their titles are the document's, and rule 6 handles those.
-    partial = [_Part(ds, r) for r in ds.rows("kind != 'part' AND heading != '' AND instr(heading_sq, ?) > 0", (key,), scope)]
+    partial = [_Part(ds, r) for r in ds.rows("kind != ? AND heading != '' AND instr(heading_sq, ?) > 0", (SectionKind.PART, key), scope)]
     if len(partial) > 1 and not doc:
         try:
             partial = [_Whole(snapshot, ds, snapshot.resolve(ref))] + partial
@@ -189,4 +189,4 @@ def _resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
         except NotFoundError:
             pass
     where = f"document {ids[0]}" if doc else f"{len(ids)} documents"
-    raise NotFoundError(f"no section or document matches {ref!r} in {where}; `kb outline DOC` lists the sections")
+    raise NotFoundError(f"no section or document matches {ref!r} in {where}", what="section", ref=ref)
