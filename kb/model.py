@@ -44,9 +44,28 @@ class ParagraphKind(StrEnum):
     TABLE_ROW = "table_row"
 
 
+class SectionKind(StrEnum):
+    """What a section is: a part of the document (the notice, each 附件), or the rung of the
+    numbering ladder its number stands on (kb.structure.LADDER), outermost first."""
+
+    PART = "part"
+    APPENDIX = "appendix"  # 附录 / 附件 inside a part
+    BOOK = "book"  # 第一编
+    SUBBOOK = "subbook"  # 第一分编
+    CHAPTER = "chapter"  # 第一章
+    SECTION = "section"  # 第一节
+    ARTICLE = "article"  # 第一条
+    CLAUSE = "clause"  # 2.1 of a standard
+    ITEM = "item"  # 一、
+    SUBITEM = "subitem"  # （一）
+    POINT = "point"  # 1.
+    SUBPOINT = "subpoint"  # （1）
+
+
 # The codec reads a label by a dict lookup: calling the enum costs more than the rest of a line.
 _LABELS = {m.value: m for m in Label}
 _KINDS = {m.value: m for m in ParagraphKind}
+SECTION_KINDS = {m.value: m for m in SectionKind}  # also kb.docstore's, from a stored row
 
 
 def _tuples(obj, *names) -> None:
@@ -133,7 +152,7 @@ class Section:
     level: int  # depth in the tree: 0 = a part of the document (its title), 1 = 第一章 or 一、 …
     number: str | None  # "第五章", "（二）", None for a part
     heading: str  # the heading text without its number
-    kind: str  # part | appendix | book | chapter | section | article | item | subitem | point | subpoint
+    kind: SectionKind
     paragraphs: tuple[Paragraph, ...] = ()
     pages: tuple[int, int] = (0, 0)  # first, last PDF page, children included
     children: tuple["Section", ...] = ()
@@ -150,9 +169,9 @@ class Section:
         """Number and heading as the document prints them: "第五章 重点领域", "（一）指导思想"."""
         if not self.number:
             return self.heading
-        if self.kind == "appendix" and self.heading:
+        if self.kind == SectionKind.APPENDIX and self.heading:
             return f"{self.number}：{self.heading}"  # 附录：概念解释, as GB/T 9704 prints it
-        sep = " " if self.number.startswith("第") or self.kind == "part" else ""
+        sep = " " if self.number.startswith("第") or self.kind == SectionKind.PART else ""
         return f"{self.number}{sep}{self.heading}".strip()
 
     @property
@@ -297,7 +316,7 @@ def _section_from_dict(d: dict[str, Any]) -> Section:
         level=d["level"],
         number=d["number"],
         heading=d["heading"],
-        kind=d["kind"],
+        kind=SECTION_KINDS[d["kind"]],
         paragraphs=tuple(paragraph_from_dict(p) for p in d.get("paragraphs", [])),
         pages=tuple(d["pages"]),
         children=tuple(_section_from_dict(c) for c in d.get("children", [])),
