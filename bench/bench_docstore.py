@@ -36,15 +36,9 @@ KEYWORD = "苏州工业园区"
 PHRASE = '"促进服务外包"'
 
 
-def _walk(sections):
-    for s in sections:
-        yield s
-        yield from _walk(s["children"])
-
-
 def replicate(src_index: Path, dst_index: Path, scale: int, search: bool) -> dict:
     """A generation holding ``scale`` copies of every document; the search index too if ``search``."""
-    from kb.model import Document
+    from bench.replicas import renamed
     from kb.store import Store
 
     src = Store(src_index).snapshot()
@@ -55,12 +49,8 @@ def replicate(src_index: Path, dst_index: Path, scale: int, search: bool) -> dic
     with Store(dst_index).writer() as gen:
         for i in range(scale):
             for d in docs:
-                data = json.loads(json.dumps(d.to_dict()))
                 new_id = f"{d.id}-{i:04d}"
-                for s in _walk(data["sections"]):
-                    s["id"] = new_id + s["id"][len(d.id):]
-                data["id"] = new_id
-                copy = Document.from_dict(data)
+                copy = renamed(d, new_id)
                 gen.put(copy, {"path": f"/bench/{new_id}.pdf", "size": 0, "mtime_ns": 0, "sha256": d.sha256})
                 if search:
                     copies.append(copy)

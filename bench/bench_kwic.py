@@ -8,7 +8,6 @@ The 100× corpus is the bundled documents' model objects copied with new ids int
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -21,22 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kb.ingest import ingest  # noqa: E402
+from bench.replicas import renamed  # noqa: E402
 from kb.kwic import lookup  # noqa: E402
-from kb.model import Document  # noqa: E402
 from kb.store import Store  # noqa: E402
 
 WORDS = [["苏州工业园区"], ["服务外包"], ["臵"], ["苏州工业园区", "高新区"]]
-
-
-def _renamed(doc, new_id: str):
-    """A copy of ``doc`` under ``new_id`` (the model is frozen: through its JSON)."""
-    data = json.loads(json.dumps(doc.to_dict()))
-    stack = list(data["sections"])
-    while stack:
-        s = stack.pop()
-        s["id"] = new_id + s["id"][len(doc.id):]
-        stack.extend(s["children"])
-    return Document.from_dict({**data, "id": new_id})
 
 
 def build_copies(source: Path, target: Path, times: int) -> None:
@@ -44,7 +32,7 @@ def build_copies(source: Path, target: Path, times: int) -> None:
     with Store(target).writer() as gen:
         for n in range(times):
             for d in docs:
-                gen.put(_renamed(d, f"{d.id}-{n:03d}"), {"path": d.path, "sha256": d.sha256, "size": 0, "mtime_ns": 0})
+                gen.put(renamed(d, f"{d.id}-{n:03d}"), {"path": d.path, "sha256": d.sha256, "size": 0, "mtime_ns": 0})
 
 
 def median_ms(fn, repeat: int) -> float:

@@ -218,10 +218,10 @@ class Writer:
 
 def _indexed_text(row) -> str:
     """The text ``_section_rows`` indexed, rebuilt from a stored row (to delete its tokens)."""
-    from .model import SECTION_KINDS, Section
+    from .model import Section
 
     _id, heading, number, kind, body = row
-    title = Section(id="", level=0, number=number, heading=heading, kind=SECTION_KINDS[kind]).title
+    title = Section(id="", level=0, number=number, heading=heading, kind=kind).title
     pars = json.loads(body)
     return "\n".join([title, *(p["text"] for p in pars), *(f["text"] for p in pars for f in p.get("footnotes", ()))])
 
@@ -376,7 +376,7 @@ class Reader:
 
 
 def _section(r: "Row", keep=None):
-    from .model import SECTION_KINDS, Paragraph, Section, paragraph_from_dict
+    from .model import Paragraph, Section, paragraph_from_dict
 
     pars = json.loads(r.body)
     if keep is None:
@@ -384,7 +384,7 @@ def _section(r: "Row", keep=None):
     else:  # an empty stand-in keeps the others' indices; building all of them was half a keyword scan
         blank = Paragraph(text="", pages=(r.first_page, r.first_page))
         paragraphs = [paragraph_from_dict(p) if keep(p) else blank for p in pars]
-    return Section(id=r.section_id, level=r.level, number=r.number, heading=r.heading, kind=SECTION_KINDS[r.kind],
+    return Section(id=r.section_id, level=r.level, number=r.number, heading=r.heading, kind=r.kind,
                    paragraphs=paragraphs, pages=(r.first_page, r.last_page))
 
 

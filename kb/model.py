@@ -65,7 +65,7 @@ class SectionKind(StrEnum):
 # The codec reads a label by a dict lookup: calling the enum costs more than the rest of a line.
 _LABELS = {m.value: m for m in Label}
 _KINDS = {m.value: m for m in ParagraphKind}
-SECTION_KINDS = {m.value: m for m in SectionKind}  # also kb.docstore's, from a stored row
+_SECTION_KINDS = {m.value: m for m in SectionKind}
 
 
 def _tuples(obj, *names) -> None:
@@ -163,6 +163,8 @@ class Section:
             object.__setattr__(self, "paragraphs", tuple(self.paragraphs))
         if type(self.children) is not tuple:
             object.__setattr__(self, "children", tuple(self.children))
+        if type(self.kind) is not SectionKind:  # read back from JSON or a stored row: its value
+            object.__setattr__(self, "kind", _SECTION_KINDS.get(self.kind) or SectionKind(self.kind))
 
     @property
     def title(self) -> str:
@@ -316,7 +318,7 @@ def _section_from_dict(d: dict[str, Any]) -> Section:
         level=d["level"],
         number=d["number"],
         heading=d["heading"],
-        kind=SECTION_KINDS[d["kind"]],
+        kind=d["kind"],
         paragraphs=tuple(paragraph_from_dict(p) for p in d.get("paragraphs", [])),
         pages=tuple(d["pages"]),
         children=tuple(_section_from_dict(c) for c in d.get("children", [])),

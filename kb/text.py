@@ -53,6 +53,11 @@ def fix_spacing(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
+# A line that is only a rule (box drawing, dashes, underscores, equals signs): the 分隔线 under a
+# 发文字号 is the document's; a site's separators are its chrome.
+RULE_LINE = re.compile(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")
+
+
 # -- Chinese numerals ---------------------------------------------------------------------------
 # 〇 may be printed as ○ (U+25CB WHITE CIRCLE: gov, gd_yinjin); 两 is 2 (两年).
 CN_DIGIT_VALUES = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
