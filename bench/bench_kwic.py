@@ -59,7 +59,7 @@ def main() -> None:
     for words in WORDS:
         l1 = median_ms(lambda: lookup(small, words), args.repeat)
         l100 = median_ms(lambda: lookup(big, words), max(3, args.repeat // 2))
-        print(f"{' '.join(words):<22} {l1:>8.1f}ms {l100:>9.1f}ms {l100 / l1:>5.0f}×")
+        print(f"{' '.join(words):<22} {l1:>8.1f}ms {l100:>9.1f}ms {l100 / l1:>5.1f}×")
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for label, index in (("1×", small), (f"{args.times}×", big)):
