@@ -7,7 +7,6 @@ clock and by the CPU seconds of the child (on a shared machine the CPU time move
 """
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -37,12 +36,6 @@ def text_bytes(docs) -> int:
     return sum(len(s.text.encode("utf-8")) + len(s.title.encode("utf-8")) for d in docs for s in d.walk())
 
 
-def _walk(sections):
-    for s in sections:
-        yield s
-        yield from _walk(s["children"])
-
-
 def copy_id(doc_id: str, i: int, tag: str = "") -> str:
     """The id of the ``i``-th copy of ``doc_id``."""
     return f"{doc_id}-{tag}{i:04d}"
@@ -50,16 +43,11 @@ def copy_id(doc_id: str, i: int, tag: str = "") -> str:
 
 def replicas(docs, scale: int, tag: str = ""):
     """``scale`` copies of every document, one after another, under new doc and section ids."""
-    from kb.model import Document
+    from bench.replicas import renamed
 
     for i in range(scale):
         for d in docs:
-            data = json.loads(json.dumps(d.to_dict()))
-            new_id = copy_id(d.id, i, tag)
-            for s in _walk(data["sections"]):
-                s["id"] = new_id + s["id"][len(d.id):]
-            data["id"] = new_id
-            yield Document.from_dict(data)
+            yield renamed(d, copy_id(d.id, i, tag))
 
 
 def file_stat(doc) -> dict:

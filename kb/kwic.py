@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 from .clean import repair_text
 from .text import fix_spacing, fold_width
 from .errors import QueryError
-from .model import Document, Section
+from .model import Section
 
 DEFAULT_CONTEXT = 20
 
@@ -121,11 +121,6 @@ def _units(sec: Section) -> Iterator[tuple[int | None, str, str, Callable[[int],
             yield i, "footnote", note.text, (lambda _o, p=note.page: p)
 
 
-def scan(doc: Document, words: list[str], context: int, all_words: bool) -> Iterator[Occurrence]:
-    for sec, path in doc.walk_paths():
-        yield from scan_section(doc.id, doc.title, doc.ocr_pages, sec, path, words, context, all_words)
-
-
 def scan_section(doc_id: str, doc_title: str, ocr_pages, sec: Section, path: tuple[str, ...], words: list[str],
                  context: int, all_words: bool) -> Iterator[Occurrence]:
     """The occurrences in one section's heading, own paragraphs and footnotes (not its children)."""
@@ -142,32 +137,17 @@ def scan_section(doc_id: str, doc_title: str, ocr_pages, sec: Section, path: tup
             )
 
 
-def keyword(documents: Iterable[Document], words: Iterable[str], *, context: int = DEFAULT_CONTEXT,
-            all_words: bool = False) -> KwicResult:
-    """Every occurrence of each word in ``documents``, in reading order.
-
-    ``all_words``: only paragraphs (or footnotes) that contain every word; each word's
-    occurrences there are still listed and counted separately.
-    """
-    if context < 0:
-        raise QueryError(f"context {context} is negative: give 0 or more characters")
-    words = normalise_words(words)
-    documents = list(documents)
-    result = KwicResult(words=words, mode="all" if all_words else "any", context=context,
-                        documents=[d.id for d in documents],
-                        hints={w: repair_text(w) for w in words if repair_text(w) != w})
-    for doc in documents:
-        result.occurrences.extend(scan(doc, words, context, all_words))
-    return result
-
-
 def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: int = DEFAULT_CONTEXT,
            all_words: bool = False, doc_type: str | None = None, years: tuple[int, int] | None = None,
            issuer: str | None = None, counts_only: bool = False) -> KwicResult:
-    """``keyword`` over the live index, or over the documents the filters (kb.filters) let through.
+    """Every occurrence of each word in the live index's documents, or in those the filters
+    (kb.filters) let through, in reading order.
 
+    ``all_words``: only paragraphs (or footnotes) that contain every word; each word's
+    occurrences there are still listed and counted separately.
     ``counts_only``: the counts without the occurrences (``KwicResult.tallies``; ``occurrences``
-    stays empty), counted in the section store without building a section or an occurrence."""
+    stays empty), counted in the section store without building a section or an occurrence.
+    """
     from . import docstore
     from .filters import DocFilter, select
     from .store import Store
@@ -176,9 +156,7 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
     snap = Store(index_dir).snapshot()
     ids = select(snap, DocFilter(doc, doc_type, years, issuer))
     ds = docstore.reader(snap)
-    if ds is None:  # an index from before the section store: every document's JSON
-        result = keyword([snap.document(d) for d in ids], words, context=context, all_words=all_words)
-    elif counts_only:
+    if counts_only:
         if context < 0:
             raise QueryError(f"context {context} is negative: give 0 or more characters")
         result = KwicResult(words=words, mode="all" if all_words else "any", context=context, documents=list(ids),
@@ -192,7 +170,7 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
 
 
 def _from_store(ds, snap, ids: list[str], words: list[str], context: int, all_words: bool) -> KwicResult:
-    """``keyword`` over the sections the store's index says may hold the words: only those are read."""
+    """The occurrences in the sections the store's index says may hold the words: only those are read."""
     if context < 0:
         raise QueryError(f"context {context} is negative: give 0 or more characters")
     sets = [ds.holding(w) for w in words]
