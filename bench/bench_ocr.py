@@ -1,6 +1,6 @@
 """OCR accuracy and speed without hand transcriptions: text-layer pages rendered and read back.
 
-    PYTHONPATH=. nice -n 10 python bench/bench_ocr.py [--per-doc 2] [--threads 1] [--only NAME] [--dump FILE]
+    PYTHONPATH=. nice -n 10 python bench/bench_ocr.py [--per-doc 2] [--threads 1] [--only NAME] [--dump FILE] [--cache DIR]
 
 Pages: page 1 and the middle page of every text-layer document of ../shared/real (positives; the
 TRICKY files are left out: their text layers are the defects under repair, so they are no
@@ -13,24 +13,44 @@ re-read finer (reread_small) and readings in doubt checked against the page's su
 pages/s for each, render + OCR on --threads onnxruntime threads (1: what each ingest worker
 uses); timings on this shared machine are noisy, their ratio in one run less so.
 
-Compared after folding (and nothing else): whitespace; full-width letters and digits and
-（）：；，！？［］ to their ASCII forms (laodong_fa sets its 列项 in half-width "(一)…;", most
-documents in full-width, and the two look alike on the page); both sides through
-clean.clean_text (the repairs every page gets).
+What OCR should read is the text a reader sees, so both sides are trimmed by evidence in the
+PDF, character by character, never by page or document (visible_text.py), and the counts printed:
+* reference: text-layer characters drawn in render mode 3/7 or alpha 0, off the page, clipped
+  away by their clipping path, covered by a later opaque rectangle or image, or filled in the
+  colour of what they are drawn on (gd_yinjin's and gd_yiwu's site menu is clipped to a strip
+  and painted over);
+* OCR: readings off pictures, boxes over half on an image, a pattern-filled path (how Chrome
+  prints a web page's pictures) or vector art with no visible text-layer character under them
+  (a site's logo: 武汉市卫生和计划生育委员会 / Health and Family Planning …); a bullet drawn as
+  a picture and read as a leading "·" likewise.
+Reference lines are the text layer's lines by position, inside ruled tables too (extract's table
+rows switched off): OCR knows no table, and row by row a two-line cell's second line comes
+before its neighbour's first.
+
+Compared after folding whitespace and full-width letters and digits (text.fold_width, what the
+pipeline folds) and nothing else: punctuation keeps its width, as in the index; both sides
+through clean.clean_text (the repairs every page gets).
+
+Documents are split in two halves by publisher (``half``); OCR rules are tuned on B and A is
+reported beside it as held out.
 
 CER = edit distance / reference characters, over all pages (micro), per group (printed
-documents, web prints), per page (median, worst). Two measures:
+documents, web prints, each half), per page (median, worst). Two measures:
 * all text: every line of the page on both sides;
 * as indexed: on each side the lines clean.label_pages labels furniture are left out (URL
   header, a site's menu, page numbers, rules), the page taken as a one-page document: what
-  search sees. Web prints carry chrome the text layer and the image disagree on (a logo or a
-  button drawn as a picture, a menu printed white on white, a bullet image read as "·").
+  search sees.
 Edits are also split by kind (punctuation, Chinese, digits, Latin, "lines": a run of 6+ missed
 or added in one piece). Pages with pictures (over 5 % of the page) are left out: a screenshot's
 text is read by OCR but is in no text layer. Known reference defects stay in and count:
 dg_minban p.1's title is in a font pdfium cannot draw (blank in the image), hz's title line is
 missing from its text layer, gd_yinjin's text layer has no character for a box glyph the page
-shows (read as 口).
+shows (read as 口), a rule typed as ━━━ is in the text layer and read as nothing, gov's menu
+in yellow on white is visible and missed.
+
+--cache DIR keeps each page's two readings (keyed by file, page and ocr.ENGINE): OCR costs
+~30 s a page here, and a change to what follows the engine (lines, punctuation, snap) or to the
+reference can be measured again in a minute. Pages from the cache are not timed.
 """
 from __future__ import annotations
 
@@ -60,15 +80,13 @@ def documents() -> list[Path]:
     return real + sorted((ROOT / "corpus").glob("*.pdf"))
 
 
-_PUNCT_WIDTH = str.maketrans("（）：；，！？［］", "():;,!?[]")
-
-
 def normalise(text: str, punctuation: bool = True) -> str:
+    """``text`` without whitespace, full-width letters and digits folded as the pipeline folds
+    them (text.fold_width) and nothing more: punctuation keeps its width on both sides, as in the
+    index (a half-width "(一)…;" read as full-width "（一）…；" counts as edits)."""
     from kb.text import fold_width
 
-    # Width is folded (（ = (): laodong_fa sets its 列项 in half-width "(一)…;", most documents in
-    # full-width, and the two look alike on the page.
-    text = fold_width(re.sub(r"\s+", "", text)).translate(_PUNCT_WIDTH)
+    text = fold_width(re.sub(r"\s+", "", text))
     if not punctuation:
         text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
     return text
@@ -121,25 +139,43 @@ def reference(path: Path, page_no: int, pdf):
                 covered, hidden, pictures, visible)
 
 
+_BULLETS = "·•●◆■▪"
+
+
 def over_pictures(boxes, pictures, visible) -> tuple[list, int]:
-    """``boxes`` without those read off a picture: over half the box on images or vector art, and
-    no visible text-layer character inside it (a logo's 武汉市卫生和计划生育委员会 drawn as
-    an image, Health and Family Planning …). The characters left out are counted."""
+    """``boxes`` without what was read off a picture, and the characters left out.
+
+    A box over half on images or vector art with no visible text-layer character inside it (a
+    logo's 武汉市卫生和计划生育委员会 drawn as a picture, Health and Family Planning …) is left
+    out; so is a leading bullet ("·综合管理") whose first character's width lies on a picture
+    (gd_renkou's menu bullets are vector circles, in no text layer)."""
     def area(b):
         return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
 
     def meet(a, b):
         return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
 
+    def bare_picture(box) -> bool:
+        on_picture = sum(area(meet(box, d.box)) for d in pictures)
+        text_inside = any(box[0] <= (c[0] + c[2]) / 2 <= box[2] and box[1] <= (c[1] + c[3]) / 2 <= box[3] for c in visible)
+        return on_picture >= 0.5 * area(box) and not text_inside
+
     keep, dropped = [], 0
     for b in boxes:
         box = (b.x0, b.top, b.x1, b.bottom)
-        on_picture = sum(area(meet(box, d.box)) for d in pictures)
-        text_inside = any(box[0] <= (c[0] + c[2]) / 2 <= box[2] and box[1] <= (c[1] + c[3]) / 2 <= box[3] for c in visible)
-        if on_picture >= 0.5 * area(box) and not text_inside:
+        if bare_picture(box):
             dropped += len(normalise(b.text))
-        else:
-            keep.append(b)
+            continue
+        text = b.text.strip()
+        if text[:1] in _BULLETS and text[1:].strip():
+            em = b.x0 + (b.bottom - b.top)  # the first character's width
+            bullet = [d for d in pictures if b.x0 <= (d.box[0] + d.box[2]) / 2 <= em and b.top <= (d.box[1] + d.box[3]) / 2 <= b.bottom]
+            if bullet and not any(b.x0 <= (c[0] + c[2]) / 2 <= max(d.box[2] for d in bullet) and b.top <= (c[1] + c[3]) / 2 <= b.bottom
+                                  for c in visible):
+                rest = text.lstrip(_BULLETS).lstrip()
+                dropped += len(text) - len(rest)
+                b = dataclasses.replace(b, text=rest)
+        keep.append(b)
     return keep, dropped
 
 
@@ -291,8 +327,8 @@ def main() -> None:
     print(f"pages: {len(rows)} from {len({r['doc'] for r in rows})} documents, "
           f"{sum(r['before', 'all'][0] for r in rows)} reference characters; "
           f"left out (blank, or pictures on the page): {', '.join(skipped) or 'none'}")
-    print("compared after folding: whitespace; full-width letters and digits (text.fold_width, as the pipeline "
-          "folds them), （）：；，！？［］ to their ASCII forms (bench only); both sides through clean.clean_text")
+    print("compared after folding whitespace and full-width letters and digits (text.fold_width, what the pipeline "
+          "folds; punctuation keeps its width); both sides through clean.clean_text")
     print(f"reference: {sum(hidden_total.values())} text-layer characters a reader cannot see left out "
           f"({', '.join(f'{why} {n}' for why, n in hidden_total.most_common()) or 'none'}; visible_text.py)")
     for when in ("before", "after"):
