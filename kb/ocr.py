@@ -367,15 +367,23 @@ _DOC_NUMBER_YEAR = re.compile(rf"(?<=[{_CJK}])\s*[〔\[［【﹝(（]\s*(\d{{4}}
 _PAGE_NUMBER = re.compile(r"^[一—－\-–]\s*(\d{1,4})\s*[一—－\-–]$")
 
 
+# Radicals the recogniser returns for punctuation they look like: 丨 (U+4E28) for a menu's or a
+# table's bar |, 丶 (U+4E36) for the enumeration comma 、 (苏州's 各市丶区人民政府). Neither is a
+# word of these documents; as radicals they are only ever written in dictionaries.
+_LOOKALIKES = str.maketrans({"丨": "|", "丶": "、"})
+
+
 def fix_punctuation(text: str) -> str:
     """Punctuation the recogniser confuses, as the text layer of these documents sets it.
 
     Half-width ，；：（） between Chinese characters become full-width (the recogniser often returns
     the ASCII look-alike; between digits or Latin letters, as in 3.5 or 2016:1, they stay), and
-    the brackets around a 发文字号's year become 〔〕, and a page number's dashes read as 一 are dashes.
+    the brackets around a 发文字号's year become 〔〕, and a page number's dashes read as 一 are
+    dashes, and the radicals 丨 丶 read for | 、 are those.
     """
     if _PAGE_NUMBER.match(text.strip()):
         return _PAGE_NUMBER.sub(lambda m: f"—{m.group(1)}—", text.strip())
+    text = text.translate(_LOOKALIKES)
     text = _DOC_NUMBER_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text)
     return _PUNCT_BETWEEN.sub(lambda m: _HALF_TO_FULL[m.group()], text)
 
@@ -430,7 +438,10 @@ def boxes_to_lines(boxes: list[Box], page_no: int) -> tuple[Line, ...]:
     """Lines in reading order from one page's boxes, each marked as OCR with its confidence."""
     keep = [b for b in boxes if b.text.strip() and not b.vertical and abs(b.tilt) <= MAX_TILT
             and b.confidence >= MIN_CONFIDENCE
-            and not (len(b.text.strip()) <= SHORT_DOUBT[0] and b.confidence < SHORT_DOUBT[1])]
+            and not (len(b.text.strip()) <= SHORT_DOUBT[0] and b.confidence < SHORT_DOUBT[1]
+                     # a page number between dashes reads with little confidence (- or 一?), but
+                     # is no seal's letter nor a signature: 苏州 p.20's "-20一" at 0.73
+                     and not _PAGE_NUMBER.match(b.text.strip()))]
     rows: list[list[Box]] = []
     for box in sorted(keep, key=lambda b: (b.top + b.bottom) / 2):
         row = next((r for r in reversed(rows[-3:]) if _same_line(r, box)), None)

@@ -313,6 +313,19 @@ def test_ocr_punctuation_is_set_as_the_text_layer_sets_it():
     assert fix_punctuation("（2016年修订）") == "（2016年修订）"
     assert fix_punctuation("一2一") == fix_punctuation("-9一").replace("9", "2") == "—2—"
     assert fix_punctuation("一2一三") == "一2一三" and fix_punctuation("第一2一") == "第一2一"
+    # The radicals the recogniser returns for a bar and an enumeration comma (gov p.1's menu,
+    # 苏州 p.1's 各市、区人民政府 as the page image prints them).
+    assert fix_punctuation("网站首页丨今日中国丨中国概况") == "网站首页|今日中国|中国概况"
+    assert fix_punctuation("各市丶区人民政府，") == "各市、区人民政府，"
+
+
+def test_a_page_number_read_with_little_confidence_is_kept():
+    # 苏州 p.20 prints －20－ at its foot; the recogniser reads "-20一" at 0.73, under the bar
+    # for a short reading (a seal's letters, a signature), which still drops "王小明" at 0.62.
+    lines = boxes_to_lines([box("“优化沿江”的服务外包产业空间发展战略。", 80, 400, 400, 416),
+                            box("-20一", 280, 765, 310, 777, confidence=0.731),
+                            box("王小明", 100, 700, 160, 720, confidence=0.62)], page_no=20)
+    assert [ln.text for ln in lines] == ["“优化沿江”的服务外包产业空间发展战略。", "—20—"]
 
 
 def test_ocr_lines_near_the_body_size_get_exactly_it():
