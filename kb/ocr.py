@@ -322,7 +322,7 @@ def snap(boxes: list[Box], lexicon: list[str]) -> list[Box]:
     side by side are not "广东省…厅、广东省…厅" because the body lists them so).
     """
     out = []
-    for b in boxes:
+    for b in _bridge(boxes, lexicon):
         text = b.text.strip()
         if (b.under_seal or b.confidence < DOUBT) and len(text) >= 5 and _cjk_share(text) >= 0.8:
             # One character in five for a doubtful reading: a seal's ring or star over a few.
@@ -331,6 +331,64 @@ def snap(boxes: list[Box], lexicon: list[str]) -> list[Box]:
             if found and _letters_edited(text, found):
                 b = replace(b, text=found)
         out.append(b)
+    return out
+
+
+MAX_GAP = 6  # character widths a seal can hide between two pieces of one name
+
+
+def _bridge(boxes: list[Box], lexicon: list[str]) -> list[Box]:
+    """Two pieces of one name that a seal split, read as the one name the document prints clear.
+
+    A seal's ring and star over the middle of a signature leave the recogniser two pieces with
+    a gap between them (gz p.2: 广州市仙房 … 建设委员会, where the page prints 广州市住房和城乡
+    建设委员会 under the seal, and its 版头 prints the same name clear). Two readings under a
+    seal, on one line, mostly Chinese and without digits, at most ``MAX_GAP`` characters apart,
+    become one where exactly one stretch of the document's sure readings has the length their
+    span holds (±1 character, measured by the advance of the right piece), ends with the right
+    piece and begins with the left one, each within one character in four.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    out = list(boxes)
+    i = 0
+    while i < len(out):
+        a = out[i]
+        ta = a.text.strip()
+        partner = None
+        if a.under_seal and len(ta) >= 2 and _cjk_share(ta) >= 0.8 and not _NUMERALS.search(ta):
+            for j, b in sorted(enumerate(out), key=lambda jb: jb[1].x0):  # the nearest on the right
+                tb = b.text.strip()
+                if (j == i or not b.under_seal or len(tb) < 2 or _cjk_share(tb) < 0.8 or _NUMERALS.search(tb)
+                        or _ems(tb) < 3 or not _same_line([a], b) or b.x0 <= a.x1):
+                    continue
+                size = (b.x1 - b.x0) / _ems(tb)
+                if b.x0 - a.x1 <= MAX_GAP * size:
+                    partner = (j, b, tb, size)
+                    break
+        if partner is None:
+            i += 1
+            continue
+        j, b, tb, size = partner
+        n = round((b.x1 - a.x0) / size)
+        found = set()
+        for sure in lexicon:
+            for length in (n - 1, n, n + 1):
+                for k in range(0, len(sure) - length + 1):
+                    part = sure[k:k + length]
+                    if length <= len(ta) + len(tb):
+                        continue
+                    if (Levenshtein.distance(part[-len(tb):], tb) <= len(tb) // 4
+                            and Levenshtein.distance(part[:len(ta)], ta) <= max(1, len(ta) // 4)):
+                        found.add(part)
+        if len(found) == 1:
+            text = found.pop()
+            joined = replace(a, text=text, x1=b.x1, top=min(a.top, b.top), bottom=max(a.bottom, b.bottom),
+                             tilt=0.0, confidence=max(a.confidence, b.confidence))
+            out[i] = joined
+            del out[j]
+            continue
+        i += 1
     return out
 
 
