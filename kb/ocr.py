@@ -335,6 +335,7 @@ def snap(boxes: list[Box], lexicon: list[str]) -> list[Box]:
 
 
 MAX_GAP = 6  # character widths a seal can hide between two pieces of one name
+_PUNCT_OR_SPACE = re.compile(r"[\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20,.;:!?()\[\]《》“”‘’、]")
 
 
 def _bridge(boxes: list[Box], lexicon: list[str]) -> list[Box]:
@@ -346,7 +347,8 @@ def _bridge(boxes: list[Box], lexicon: list[str]) -> list[Box]:
     seal, on one line, mostly Chinese and without digits, at most ``MAX_GAP`` characters apart,
     become one where exactly one stretch of the document's sure readings has the length their
     span holds (±1 character, measured by the advance of the right piece), ends with the right
-    piece and begins with the left one, each within one character in four.
+    piece and begins with the left one, each within one character in four, and is one name (no
+    punctuation: two organs signed side by side are not the body's "广东省教育厅、广东省…").
     """
     from rapidfuzz.distance import Levenshtein
 
@@ -376,8 +378,8 @@ def _bridge(boxes: list[Box], lexicon: list[str]) -> list[Box]:
             for length in (n - 1, n, n + 1):
                 for k in range(0, len(sure) - length + 1):
                     part = sure[k:k + length]
-                    if length <= len(ta) + len(tb):
-                        continue
+                    if length <= len(ta) + len(tb) or _PUNCT_OR_SPACE.search(part):
+                        continue  # nothing hidden, or a list of names ("…教育厅、广东省…"), not one name
                     if (Levenshtein.distance(part[-len(tb):], tb) <= len(tb) // 4
                             and Levenshtein.distance(part[:len(ta)], ta) <= max(1, len(ta) // 4)):
                         found.add(part)

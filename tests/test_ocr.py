@@ -431,6 +431,12 @@ def test_two_pieces_of_a_name_split_by_a_seal_are_the_name_the_document_prints()
     assert ocr.snap([replace(b, under_seal=False, confidence=0.99) for b in pieces[:2]], lexicon)[0].text == "广州市仙房"
     apart = ocr.snap([pieces[0], replace(pieces[1], x0=404.0, x1=486.7)], lexicon)
     assert [b.text for b in apart][1:] == ["建设委员会"]
+    # Two organs signed side by side under red seals (yuejiaokao p.6) stay two, though the body
+    # lists them in one run with 、 between them.
+    organs = [box("广东省教育厅", 80, 500, 176, 516, confidence=0.93, under_seal=True),
+              box("广东省发展和改革委员会", 192, 500, 368, 516, confidence=0.96, under_seal=True)]
+    listed = ["各地级以上市教育局，广东省教育厅、广东省发展和改革委员会、广东省公安厅"]
+    assert ocr.snap(organs, listed) == organs
 
 
 def test_the_signature_under_nj_grey_seals_reads_as_printed(ocr_cache):
