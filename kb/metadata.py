@@ -75,8 +75,8 @@ def extract(sections: list[Section], pdf_meta: dict, furniture=(), pages=None, f
             number = normalise_doc_number(t)
         if date is None and len(t) <= 20:
             date = cn_date_to_iso(t) or sealed_date(t, number)
-            if date and i > 0 and ORGAN.search(front[i - 1].strip()) and len(front[i - 1]) <= 30:
-                issuer = split_signers(front[i - 1].strip())
+            if date and i > 0:
+                issuer = signers(front[:i]) or issuer
         if t.endswith("文件") and issuer is None and 2 < len(t) <= 20:  # not a lone 文件 beside a joint 版头
             issuer = t[: -2]
     for i, t in enumerate(front[:4]):
@@ -225,16 +225,45 @@ def law_history(front) -> dict | None:
 def signature_date(part: Section, number: str | None = None) -> tuple[str | None, str | None]:
     """The signature's date (and the organ signed above it) anywhere in the notice's own part —
     a "附件：…" line above the signature may have opened an appendix section (dg_minban)."""
-    prev = ""
+    above: list[str] = []
     for sec in part.walk():
         for p in sec.paragraphs:
             t = p.text.strip()
             if len(t) <= 20:
                 iso = cn_date_to_iso(t) or sealed_date(t, number)
-                if iso and ORGAN.search(prev) and len(prev) <= 30:
-                    return iso, split_signers(prev)
-            prev = t
+                who = signers(above) if iso else None
+                if who:
+                    return iso, who
+            above = [*above[-5:], t]
     return None, None
+
+
+def signers(above: list[str]) -> str | None:
+    """The organs of the signature block that ends with the last of ``above`` (the lines over
+    the date), joined by 、; None if the line over the date names no organ.
+
+    The line over the date is one organ or a joint signature on one line (``split_signers``);
+    lines above it join the block while they, too, are organs of the same place only (yuejiaokao
+    p.6 signs five organs of 广东省 on two lines: three, then two).
+    """
+    names: list[str] = []
+    place = None
+    for line in reversed(above[-6:]):
+        t = re.sub(r"\s+", "", line)
+        if not ORGAN.search(t) or len(t) > 30 and not names:
+            break
+        organs = split_signers(t).split("、")
+        at = _PLACE.match(organs[0])
+        if names:
+            if (place is None or len(t) > 60 or not all(o.startswith(place) and ORGAN.search(o) for o in organs)
+                    or any(len(o) > 30 for o in organs)):
+                break
+        else:
+            place = at.group() if at else None
+        names[:0] = organs
+        if place is None:
+            break
+    return "、".join(names) if names else None
 
 
 # Where one organ's name ends (ORGAN, the longer endings first) and the next may begin.

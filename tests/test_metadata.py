@@ -59,3 +59,15 @@ def test_a_signature_date_under_a_seal():
     assert metadata.sealed_date("201年11月23日", None) is None
     assert metadata.sealed_date("2015年5月.28日", None) == "2015-05-28"
     assert metadata.sealed_date("第201号", "穗建住保〔2015〕1312号") is None
+
+
+def test_a_signature_block_on_two_lines_names_all_its_organs():
+    # yuejiaokao p.6 (page image): five organs of 广东省 signed under red seals, three on one
+    # line and two on the next, the date 2015年11月17日 below; above them the 附件 line.
+    above = ["附件：2016年进城务工人员随迁子女在广东省参加高考报", "名资格审核工作指引",
+             "广东省教育厅广东省发展和改革委员会广东省公安厅", "广东省人力资源和社会保障厅广东省住房和城乡建设厅"]
+    assert metadata.signers(above) == ("广东省教育厅、广东省发展和改革委员会、广东省公安厅、"
+                                       "广东省人力资源和社会保障厅、广东省住房和城乡建设厅")
+    # One organ over the date, the body's last line above it: that organ alone.
+    assert metadata.signers(["遵照执行。执行过程中遇到的问题，请径向市公安局反映。", "深圳市人民政府"]) == "深圳市人民政府"
+    assert metadata.signers(["特此通知。"]) is None
