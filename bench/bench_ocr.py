@@ -40,8 +40,8 @@ documents, web prints, each half), per page (median, worst). Two measures:
 * as indexed: on each side the lines clean.label_pages labels furniture are left out (URL
   header, a site's menu, page numbers, rules), the page taken as a one-page document: what
   search sees.
-Edits are also split by kind (punctuation, Chinese, digits, Latin, "lines": a run of 6+ missed
-or added in one piece). Pages with pictures (over 5 % of the page) are left out: a screenshot's
+Edits are also split by kind (punctuation, Chinese, digits, Latin, "order": a run of 3+ missed
+in one place and added in another, "lines": another run of 6+ missed or added in one piece). Pages with pictures (over 5 % of the page) are left out: a screenshot's
 text is read by OCR but is in no text layer. Known reference defects stay in and count:
 dg_minban p.1's title is in a font pdfium cannot draw (blank in the image), hz's title line is
 missing from its text layer, gd_yinjin's text layer has no character for a box glyph the page
@@ -195,18 +195,22 @@ def texts(page) -> tuple[str, str]:
 
 
 def error_kinds(ref: str, hyp: str) -> Counter:
-    """Edits by kind: punctuation, Chinese, digits, Latin; a run of 6+ characters missed or
-    added in one piece (a line not read, a picture's text, a menu) counts as 'lines'."""
+    """Edits by kind: punctuation, Chinese, digits, Latin; "order": a run of 3+ characters missed
+    in one place and added in another (read right, in another order: a table's staggered cells);
+    other runs of 6+ characters missed or added in one piece (a line not read, a picture's text,
+    a menu) count as "lines"."""
     from rapidfuzz.distance import Levenshtein
 
+    ops = [op for op in Levenshtein.opcodes(ref, hyp) if op.tag != "equal"]
+    missed = "|".join(ref[op.src_start:op.src_end] for op in ops)
+    added = "|".join(hyp[op.dest_start:op.dest_end] for op in ops)
     kinds: Counter = Counter()
-    for op in Levenshtein.opcodes(ref, hyp):
-        if op.tag == "equal":
-            continue
+    for op in ops:
         a, b = ref[op.src_start:op.src_end], hyp[op.dest_start:op.dest_end]
         n = max(len(a), len(b)) if op.tag == "replace" else len(a) + len(b)
         ch = (a or b)[0]
-        kind = ("lines" if n >= 6 and op.tag != "replace" else
+        moved = op.tag != "replace" and len(a or b) >= 3 and (a in added if a else b in missed)
+        kind = ("order" if moved else "lines" if n >= 6 and op.tag != "replace" else
                 "punctuation" if unicodedata.category(ch)[0] in "PS" else
                 "digits" if ch.isdigit() else "latin" if ch.isascii() else "chinese")
         kinds[kind] += n
