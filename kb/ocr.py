@@ -374,7 +374,10 @@ def _bridge(boxes: list[Box], lexicon: list[str]) -> list[Box]:
         j, b, tb, size = partner
         n = round((b.x1 - a.x0) / size)
         found = set()
+        letters = set(ta + tb)
         for sure in lexicon:
+            if len(letters & set(sure)) < 0.6 * len(letters):
+                continue  # not the name: most of what was read is not in it (and a long scan's lexicon is long)
             for length in (n - 1, n, n + 1):
                 for k in range(0, len(sure) - length + 1):
                     part = sure[k:k + length]
