@@ -250,7 +250,7 @@ def signers(above: list[str]) -> str | None:
     place = None
     for line in reversed(above[-6:]):
         t = re.sub(r"\s+", "", line)
-        if not ORGAN.search(t) or len(t) > 30 and not names:
+        if not ORGAN.search(t) or (len(t) > 30 and not names):
             break
         organs = split_signers(t).split("、")
         at = _PLACE.match(organs[0])
