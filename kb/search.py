@@ -161,7 +161,7 @@ def _boolean(ses, query, normalized, scope, filter_q, limit, sort, width, by_doc
     with ses.lock:
         allowed = index.docset(ses.searcher, q, index.docset(ses.searcher, filter_q) if filter_q else None)
         rows = index.run(ses.searcher, q, limit=None if by_doc else limit, filter_q=filter_q, sort=sort)
-        by_docnum = index.doc_ids_of(ses.searcher, allowed)
+        by_docnum = ses.doc_ids_of(allowed)
     hits = [_hit(ses, score, f, marks, width) for score, f in rows]
     groups = _groups(hits, by_docnum) if by_doc else None
     return SearchResult(query=query, normalized=normalized, hits=hits[:limit], mode="boolean",
@@ -253,7 +253,7 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
                 rest = {d for d, idx in held.items() if any(i in strong for i in idx)} - full
                 if rest:
                     rows += index.scored(s, scorer, rest, depth, filter_q)
-        by_docnum = index.doc_ids_of(s, allowed)
+        by_docnum = ses.doc_ids_of(allowed)
     # A word found only in the parents' headings (context) is weaker evidence that this section
     # answers than one in its own heading or text; one in the document's title is not (DOC_TITLE).
     roots = {d for d, _, f in rows if len(f.get("heading_path") or ()) <= 1}
