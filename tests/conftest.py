@@ -24,18 +24,68 @@ def real_pdf(name: str) -> Path:
 
 
 _parsed: dict = {}
+_session: dict = {}  # this run's tmp_path_factory, and ../shared/real ingested once: (index, report)
+
+
+def _real_ingested():
+    """../shared/real ingested once per test run: (index dir, ingest report)."""
+    if "real" not in _session:
+        from kb.ingest import ingest
+
+        index = _session["tmp"].mktemp("real") / "index"
+        _session["real"] = (index, ingest([REAL], index))
+    return _session["real"]
 
 
 def parsed_real(name: str):
     """The ``Document`` of ../shared/real/NAME (with or without ``.pdf``), parsed once per test run
     and shared by every module that reads real documents: four modules used to parse the same
-    files each. Sharing is safe because a Document is frozen."""
+    files each. Sharing is safe because a Document is frozen.
+
+    When this run ingests ../shared/real anyway (a collected test asks for ``real_ingest``), the
+    document is the one that ingest stored: each file is parsed once per run, not once for the
+    index and again here. kb's store keeps what parse_pdf returned (tests/test_model.py checks the
+    round trip); a file the ingest refused is parsed here, so its error is raised as before."""
     stem = name.removesuffix(".pdf")
     if stem not in _parsed:
-        from kb.parse import parse_pdf
+        path = real_pdf(f"{stem}.pdf")
+        stored = None
+        if _session.get("will_ingest_real"):
+            from kb.store import Store
 
-        _parsed[stem] = parse_pdf(real_pdf(f"{stem}.pdf"), stem)
+            index, _ = _real_ingested()
+            snap = Store(index).snapshot()
+            stored = snap.document(stem) if stem in snap.doc_ids else None
+        if stored is None:
+            from kb.parse import parse_pdf
+
+            stored = parse_pdf(path, stem)
+        _parsed[stem] = stored
     return _parsed[stem]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "xdist_group(name): tests pytest-xdist runs in one worker (--dist loadgroup)")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Group the tests for pytest-xdist (setup.cfg runs two workers with --dist loadgroup).
+
+    A session fixture is built once per worker that uses it, a module fixture once per worker
+    that runs a test of the module. So each module's tests go to one worker, and every module
+    that reads ../shared/real (``real_ingest``, ``parsed_real``) to the same one: the set is
+    ingested once per run, as without xdist."""
+    real = {item.module.__name__ for item in items
+            if "real_ingest" in item.fixturenames or hasattr(item.module, "parsed_real")}
+    _session["will_ingest_real"] = REAL.exists() and any("real_ingest" in item.fixturenames for item in items)
+    for item in items:
+        name = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group("real" if name in real else name))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_tmp(tmp_path_factory):
+    _session["tmp"] = tmp_path_factory
 
 
 @pytest.fixture(autouse=True)
@@ -70,12 +120,8 @@ def evaluation(corpus_index):
 
 
 @pytest.fixture(scope="session")
-def real_ingest(tmp_path_factory):
+def real_ingest():
     """../shared/real ingested once per test run: (index dir, ingest report); tests never write it."""
     if not REAL.exists():
         pytest.skip(f"{REAL} is absent: the real-PDF set lives in ../shared/real beside the checkout (or set KB_REAL_PDFS)")
-    from kb.ingest import ingest
-
-    index = tmp_path_factory.mktemp("real") / "index"
-    report = ingest([REAL], index)
-    return index, report
+    return _real_ingested()
