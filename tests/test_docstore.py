@@ -292,7 +292,7 @@ def test_a_missing_store_that_checksums_list_is_damaged(folder, index):
         lookup(index, ["外包"])
 
 
-def test_an_index_from_before_the_store_is_refused_by_name_until_it_is_built(folder, tmp_path):
+def test_an_index_from_before_the_store_is_refused_by_name_until_it_is_built(folder, index):
     # An index written before docs.sqlite existed: no such file, and checksums.json lists none.
     from click.testing import CliRunner
 
@@ -301,8 +301,6 @@ def test_an_index_from_before_the_store_is_refused_by_name_until_it_is_built(fol
     from kb.quote import quote
     from kb.refs import resolve_ref
 
-    index = tmp_path / "index"
-    ingest([folder], index)
     gen = Store(index).snapshot().path
     path = gen / docstore.FILE
     path.unlink()
