@@ -54,6 +54,7 @@ from .errors import (
 )
 from . import font_repair, rotation
 from .chars import dedupe_page
+from .content_parser import layout
 from .page_objects import objects
 from .model import TABLE, FootnoteRef, Line, Page
 from .ocr import settle_sizes
@@ -328,6 +329,7 @@ def _turned(char: dict) -> bool:
 
 
 def _page_lines(page, page_no: int, stats: dict | None) -> tuple[Line, ...]:
+    layout(page)  # pdfminer's reading of the page, with a faster parser and interpreter (kb/content_parser.py)
     objects(page)  # pdfplumber's page objects, with characters converted 5x faster (kb/page_objects.py)
     deduped = dedupe_page(page)  # pdfplumber's own is quadratic in the characters on a page (kb/chars.py)
     deduped = font_repair.repair_page(deduped, stats)  # a broken font's punctuation in full-width boxes
@@ -374,9 +376,6 @@ def _iter_pages(
     # ``on_open(page count)`` says (default: the last) are read.
     import pdfplumber  # deferred: keeps `kb --help` light
 
-    from .content_parser import install
-
-    install()  # pdfminer reads content streams with a faster tokenizer, same tokens (kb/content_parser.py)
     path = Path(path)
     check_readable(path)
     started = time.monotonic()
