@@ -88,8 +88,8 @@ def _parser_class(base, psparser):
 
     class FastContentParser(base):
         def _parse_main(self, s: bytes, i: int) -> int:
-            # Numbers and names are read on up to the next operator, which ends the run: an
-            # operator is where the interpreter acts (``ID`` reads inline image bytes from here).
+            # Tokens are read on to the end of the buffer, but never past ``ID``: the bytes after
+            # it are an inline image, which the parser reads raw from the stream (get_inline_data).
             add = self._tokens.append
             bufpos = self.bufpos
             start = i
@@ -119,7 +119,7 @@ def _parser_class(base, psparser):
                 self._curtokenpos = bufpos + j
                 add((self._curtokenpos, token))
                 i = t.end()
-                if n == 3:
+                if n == 3 and text == b"ID":
                     return i
 
         def nexttoken(self):
