@@ -85,6 +85,9 @@ def _parser_class(base, psparser):
     KWD, LIT, PSEOF = psparser.KWD, psparser.LIT, psparser.PSEOF
     token_match = _TOKEN.match
     nonspace = _NONSPACE.search
+    # What opens and closes an array, dictionary or procedure, and its type (PSStackParser's names).
+    begin = {psparser.KEYWORD_ARRAY_BEGIN: "a", psparser.KEYWORD_DICT_BEGIN: "d", psparser.KEYWORD_PROC_BEGIN: "p"}
+    end = {psparser.KEYWORD_ARRAY_END: "a", psparser.KEYWORD_PROC_END: "p"}
 
     class FastContentParser(base):
         def _parse_main(self, s: bytes, i: int) -> int:
@@ -150,16 +153,14 @@ def _parser_class(base, psparser):
             debug-log calls."""
             if isinstance(token, (int, float, bool, str, bytes, psparser.PSLiteral)):
                 self.push((pos, token))
-            elif token == psparser.KEYWORD_ARRAY_BEGIN:
-                self.start_type(pos, "a")
-            elif token == psparser.KEYWORD_ARRAY_END:
+            elif token in begin:
+                self.start_type(pos, begin[token])
+            elif token in end:
                 try:
-                    self.push(self.end_type("a"))
+                    self.push(self.end_type(end[token]))
                 except psparser.PSTypeError:
                     if psparser.settings.STRICT:
                         raise
-            elif token == psparser.KEYWORD_DICT_BEGIN:
-                self.start_type(pos, "d")
             elif token == psparser.KEYWORD_DICT_END:
                 try:
                     (pos, objs) = self.end_type("d")
@@ -167,14 +168,6 @@ def _parser_class(base, psparser):
                         raise psparser.PSSyntaxError(f"Invalid dictionary construct: {objs!r}")
                     d = {psparser.literal_name(k): v for (k, v) in psparser.choplist(2, objs) if v is not None}
                     self.push((pos, d))
-                except psparser.PSTypeError:
-                    if psparser.settings.STRICT:
-                        raise
-            elif token == psparser.KEYWORD_PROC_BEGIN:
-                self.start_type(pos, "p")
-            elif token == psparser.KEYWORD_PROC_END:
-                try:
-                    self.push(self.end_type("p"))
                 except psparser.PSTypeError:
                     if psparser.settings.STRICT:
                         raise
