@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KbError, OutputExistsError
+from .errors import KbError, OptionError, OutputExistsError
 from .model import Paragraph, Section
 from .ocr_marks import ocr_pages_in
 from .present_format import Footnotes, doc_heading, ocr_caution, pdf_pages_cn
@@ -252,8 +252,9 @@ def format_for(fmt: str | None, output: str | None) -> str:
         suffix = Path(output).suffix.lower()
         if suffix not in SUFFIXES:
             known = " ".join(SUFFIXES)
-            raise KbError(f"{output}: {'a suffix ' + repr(suffix) if suffix else 'no suffix'} names no export format "
-                          f"({known}); give --format")
+            what = "a suffix " + repr(suffix) if suffix else "no suffix"
+            raise OptionError("fmt", "{output}: {what} names no export format ({known}); give {option}",
+                              output=output, what=what, known=known)
         return SUFFIXES[suffix]
     return "md"
 

@@ -93,13 +93,14 @@ def test_ambiguous_ref_lists_every_candidate(snap):
 
 
 @pytest.mark.parametrize("ref, doc, message", [
-    ("第十章", None, "no section or document matches '第十章' in 2 documents; `kb outline DOC` lists the sections"),
-    ("第五章", "2017", f"no section or document matches '第五章' in document {EVAL_ID}; `kb outline DOC` lists the sections"),
+    ("第十章", None, "no section or document matches '第十章' in 2 documents"),
+    ("第五章", "2017", f"no section or document matches '第五章' in document {EVAL_ID}"),
 ])
 def test_unknown_ref(snap, ref, doc, message):
+    # The library states the fact and what was looked for; the CLI says where to look (test_cli_export_errors).
     with pytest.raises(NotFoundError) as info:
         _target(snap, ref, doc)
-    assert str(info.value) == message
+    assert (str(info.value), info.value.what, info.value.ref) == (message, "section", ref)
 
 
 # -- the content -----------------------------------------------------------------------------
@@ -298,6 +299,22 @@ def test_json_flag_is_format_json(corpus_index):
     assert json.loads(flag.output)["citation"]["section_id"].endswith("/ch5/s4")
     clash = runner.invoke(cli, base + ["--json", "--format", "md"])
     assert clash.exit_code == 2 and "--json and --format md disagree" in clash.output
+
+
+def test_an_option_is_named_as_the_caller_names_it(corpus_index):
+    # The library names its keyword (sentence=, fmt=); the CLI its flag (--sentence, --format).
+    from kb.errors import OptionError
+    from kb.export import export, format_for
+
+    with pytest.raises(NotFoundError) as info:
+        export(corpus_index, "第五章", sentence=999)
+    assert isinstance(info.value, OptionError) and info.value.option == "sentence"
+    assert str(info.value).endswith("; sentence 999 is not one of them")
+    result = run(corpus_index, "export", "第五章", "--sentence", "999")
+    assert result.exit_code == 1 and result.stderr.endswith("; --sentence 999 is not one of them\n")
+    assert result.stderr.removeprefix("Error: ").replace("--sentence", "sentence") == str(info.value) + "\n"
+    with pytest.raises(OptionError, match=r"names no export format .*; give fmt$"):
+        format_for(None, "ch5.pdf")
 
 
 # -- numbered paragraphs run in, as the page prints them -------------------------------------
