@@ -266,7 +266,10 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         if any(n in titles[d] for n in names[i]):
             return DOC_TITLE
         return CONTEXT_ONLY
-    coverage = {d: sum(weight[i] * held_as(d, i) for i in held.get(d, ()) if i in strong) / total_w for d, _, _ in rows}
+    # A word of the document's title is held by every section of it, even where the index's words
+    # hide it (自评 inside the one dictionary word 企业自评人才入户 of a context field).
+    coverage = {d: sum(weight[i] * held_as(d, i) for i in strong
+                       if i in held.get(d, ()) or any(n in titles[d] for n in names[i])) / total_w for d, _, _ in rows}
 
     def focus(d):
         """The share of the words the document's title does not hold that the section holds itself.
