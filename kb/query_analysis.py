@@ -22,6 +22,7 @@ FRAMES = tuple(sorted("""
 哪个部门 哪些部门 什么部门 哪个单位 哪些单位 什么单位 哪个机关 哪些机关 什么机关 哪个机构 什么机构 哪个处室 哪个处 哪个科 哪一级
 什么样的 什么样 多长 多大 多高 多远 具体指 具体是 具体包括 具体有
 有什么区别 有何区别 有什么不同 有何不同 什么区别 区别是什么 区别在哪 的区别
+怎么算 怎样算 如何算 咋算
 吗 呢 吧 啊 呀 么
 """.split(), key=len, reverse=True))
 
@@ -49,7 +50,7 @@ _QUOTE_MARKS = re.compile(r"[《》“”\"'‘’「」『』]")
 # What a question asks for, from the frames it was wrapped in: a definition (是什么), or a
 # figure (多少, 几, 多久). kb.search gives sections that answer in that form a little extra.
 DEFINITION_CUES = re.compile(r"是什么|什么是|指什么|什么叫|叫什么|含义|定义|意思|概念|解释")
-FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是|什么时候|何时|哪天|哪年|截止")
+FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是|什么时候|何时|哪天|哪年|截止|怎么算|怎样算|如何算|咋算")
 
 
 _AGE = re.compile(r"([0-9一二三四五六七八九十]+)岁")
