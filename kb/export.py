@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import KbError, OutputExistsError
 from .model import Paragraph, Section
 from .ocr_marks import ocr_pages_in
-from .present_format import Footnotes, doc_heading, page_list_cn, pdf_pages_cn
+from .present_format import Footnotes, doc_heading, ocr_caution, pdf_pages_cn
 from .refs import Target, resolve_ref
 from .text import page_span
 
@@ -62,7 +62,7 @@ def citation_text(c: Citation) -> str:
     parts.append(" > ".join(c.heading_path) if c.heading_path else "全文")
     parts += [pages, c.section_id or c.doc_id]
     if c.ocr_pages:
-        parts.append(f"OCR 识别文本（PDF 第{page_list_cn(c.ocr_pages)}页），引用前请核对原件")
+        parts.append(ocr_caution(c.ocr_pages))
     return "来源：" + " · ".join(parts)
 
 
@@ -109,11 +109,26 @@ def _md_paragraph(par: Paragraph, notes: Footnotes) -> str:
     return _md_block(body)
 
 
+def _run_in(sec: Section) -> bool:
+    """A numbered paragraph (四、本通知自…, 第一条　为了…): its number has no heading of its own,
+    so the number runs into its first paragraph, as the page prints it, instead of standing alone."""
+    return bool(sec.number and not sec.heading and sec.paragraphs and sec.paragraphs[0].kind == "text"
+                and not sec.paragraphs[0].lead)
+
+
+def _number_gap(sec: Section) -> str:
+    return " " if sec.number.startswith("第") else ""
+
+
 def to_markdown(target: Target) -> str:
     blocks, notes = [], Footnotes()
     for depth, sec in _depths(target):
-        blocks.append("#" * min(depth, 6) + " " + md_inline(sec.title))
-        blocks.extend(_md_paragraph(p, notes) for p in sec.paragraphs)
+        pars = [_md_paragraph(p, notes) for p in sec.paragraphs]
+        if _run_in(sec):
+            pars[0] = f"**{md_inline(sec.number.strip())}**{_number_gap(sec)}{pars[0]}"
+        else:
+            blocks.append("#" * min(depth, 6) + " " + md_inline(sec.title))
+        blocks.extend(pars)
     blocks.extend(f"[^{n}]: {md_inline(t)}" for n, t in notes.numbered())
     blocks.append("> " + md_inline(citation_text(citation(target))))
     return "\n\n".join(blocks) + "\n"
@@ -123,9 +138,12 @@ def to_markdown(target: Target) -> str:
 def to_text(target: Target) -> str:
     blocks, notes = [], Footnotes()
     for _depth, sec in _depths(target):
-        blocks.append(sec.title)
-        for par in sec.paragraphs:
-            blocks.append("".join(t + (f"[{n}]" if n else "") for t, n in notes.pieces(par)))
+        pars = ["".join(t + (f"[{n}]" if n else "") for t, n in notes.pieces(par)) for par in sec.paragraphs]
+        if _run_in(sec):
+            pars[0] = sec.number.strip() + _number_gap(sec) + pars[0]
+        else:
+            blocks.append(sec.title)
+        blocks.extend(pars)
     if notes.texts:
         blocks.append("注释\n" + "\n".join(f"[{n}] {t}" for n, t in notes.numbered()))
     blocks.append(citation_text(citation(target)))

@@ -298,3 +298,20 @@ def test_json_flag_is_format_json(corpus_index):
     assert json.loads(flag.output)["citation"]["section_id"].endswith("/ch5/s4")
     clash = runner.invoke(cli, base + ["--json", "--format", "md"])
     assert clash.exit_code == 2 and "--json and --format md disagree" in clash.output
+
+
+# -- numbered paragraphs run in, as the page prints them -------------------------------------
+def test_a_numbered_paragraph_keeps_its_number_on_its_sentence():
+    # hz's notice prints "四、本通知自 2016 年 5 月 1 日起施行。" on one line (p.2); the law prints
+    # "第一条　为了完善劳动合同制度，…". A new user got "四、" and "## 第一条" alone on a line.
+    from conftest import parsed_real
+    from kb.refs import Target
+
+    hz = parsed_real("hz_yibao_tiaozheng_2016_hf57")
+    text = to_text(Target(hz, None))
+    assert "\n\n四、本通知自2016年5月1日起施行。\n\n" in text
+    assert "\n\n一、调整职工生育津贴的计算天数\n\n" in text  # a titled item keeps its heading line
+    law = parsed_real("laodong_hetong_fa_2012_xz")
+    md = to_markdown(Target(law, law.sections[0].children[0]))
+    assert md.startswith("# 第一章 总则\n\n**第一条** 为了完善劳动合同制度，明确劳动合同双方当事人")
+    assert "\n# 第一条" not in md and "\n## 第一条" not in md
