@@ -28,8 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CN = "〇○零一二三四五六七八九十百千两"
-ARTICLE_LINE = re.compile(rf"^\s*(第[{CN}]+条)(?:[ \u3000\t]+(?=\S)|\s*$|(?![的、，,和或至及规中之])(?=\S))")
-CROSS_REF_NEXT = re.compile(r"^[的、，,和或至及规中之]")
+ARTICLE_LINE = re.compile(rf"^\s*(第[{CN}]+条)(?:[ \u3000\t]+(?=\S)|\s*$|(?![的、，,和或至及规中之第])(?=\S))")
 SENTENCE_END = re.compile(r"[。；：:;！？][”’」』）)]*\s*$")
 TOC_HEAD = re.compile(r"^\s*目\s*录\s*$")
 LEADERS = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…]\s?[.．·…])\s*\d{1,4}\s*$")
@@ -48,7 +47,11 @@ def article_starts(lines: list[str]) -> Counter:
         if not m:
             continue
         spaced = ln[m.end(1):m.end(1) + 1] in (" ", "\u3000", "\t", "")
-        after_sentence = k == 0 or SENTENCE_END.search(lines[k - 1]) or len(lines[k - 1].strip()) <= 20
+        before = lines[k - 1].strip() if k else ""
+        # After a closed sentence, or a short heading line (第一章 总则); never after 、 or ，
+        # (…适用本法第五百一十条、‖第五百一十一条第二项…: a cross-reference wrapped).
+        after_sentence = not before or SENTENCE_END.search(before) or (
+            len(before) <= 20 and not before.endswith(("、", "，", ",")))
         if spaced or after_sentence:
             found[m.group(1)] += 1
     return found
