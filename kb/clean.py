@@ -35,7 +35,9 @@ Three jobs, in this order:
    (20 世纪 → 20世纪, 159 号 → 159号) and inside CJK runs (总 则); Chinese never uses them.
    Spaces between two Latin/digit tokens (Business Process Outsourcing) are kept. The raw
    character streams confirm these are pdfplumber gap artefacts: ``东府〔2015〕111号`` is
-   stored without the space ``extract_text`` shows (survey of ../shared/real).
+   stored without the space ``extract_text`` shows (survey of ../shared/real). One gap is kept:
+   after 第…条 at a line start ("第二条 在…") it marks an article, and stays as one full-width
+   space (``ARTICLE_SEPARATOR``) for structure to read.
 
 3. **Labels** (``label_pages``): page numbers (－ 3 －, — 3 —, - 3 -, 第3页, bare numbers in
    the bottom band), header/footer lines repeated across pages, and web-print chrome become

@@ -7,6 +7,10 @@ flow first, so a sentence broken by a page break or a footnote block is joined a
 line of a paragraph two characters in), when the line before it ended short of the right
 margin, when it is centred, or when its type size changes. Otherwise it continues the
 paragraph, across page breaks too. Lines join without a space, except between two Latin words.
+A line that opens with 第…条 and a gap (clean keeps it as ``ARTICLE_SEPARATOR``) starts an
+article even after a line run to the right margin, when the line before closed its sentence and
+the document starts three or more articles that way at that indent; a cross-reference wrapped
+to a line start (第二十七条的规定…) has no gap and runs on.
 
 **Parts.** A block of lines set at least 1.14× the body size is a title (gd_yinjin's web print
 sets its title 6.9 pt over a 5.9 pt body, moh 18 over 15.7; the reference PDFs 22 over 16). Where page 1 has no
@@ -35,7 +39,7 @@ rank):
 title: a short line of its own). 序言 and 附则 without a number stand at the top rung of the
 document's own ladder (宪法: beside 第一章; 民法典: beside 第一编). A 目录 is text, not headings:
 lines with leader dots and a page number, or, without them, everything from 目录 to where the
-body repeats its first entry.
+body repeats its first entry's number (``_toc_blocks``). The line 目录 is a block of its own.
 
 **Heading or numbered paragraph.** A numbered line is a heading when the layout says so: its
 number is set in a heading font (黑体/楷体/bold), or it is a short line of its own with no
