@@ -18,7 +18,8 @@ import sys
 
 import click
 
-from kb.errors import AmbiguousRefError, IndexDamagedError, IndexMissingError, KbError, NotFoundError, OutputExistsError
+from kb.errors import (AmbiguousRefError, IndexDamagedError, IndexMissingError, KbError, NotFoundError, OptionError,
+                       OutputExistsError)
 
 NO_MATCH, ERROR, INTERRUPTED = 1, 2, 130
 
@@ -108,8 +109,24 @@ def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON (the README documents each record).")(fn)
 
 
+# Where to look when a thing named is not there (NotFoundError.what); {ref}: what was named.
+LOOK = {
+    "document": "`kb docs` lists them",
+    "section": "`kb outline DOC` lists the sections",
+    "sentence": "`kb keyword` finds words, `kb search` topics",
+    "file": "`kb docs --format tsv` lists the paths",
+    "pdf": "`kb remove {ref}` takes it out of the index",
+}
+FLAGS = {"fmt": "--format"}  # a library keyword whose flag is not --KEYWORD
+REPAIR = "`kb ingest` repairs it (what is damaged is rebuilt from the PDFs and the stored documents)"
+
+
 def advised(e: KbError) -> str:
     """The library's message, and what to run about it: the library states facts, the CLI knows its commands."""
+    if isinstance(e, OptionError):
+        return e.text(FLAGS.get(e.option, f"--{e.option}"))
+    if isinstance(e, NotFoundError) and e.what in LOOK:
+        return f"{e}; {LOOK[e.what].format(ref=e.ref)}"
     if isinstance(e, IndexMissingError):
         return f"{e}: run `kb ingest` first" if e.what == "index" else f"{e}: run `kb ingest`"
     if isinstance(e, IndexDamagedError) and e.path is not None:
@@ -138,7 +155,7 @@ def kb_errors(fn):
         except NotFoundError as e:  # the document, section or term named is not there: no match
             if kwargs.get("as_json"):  # stdout stays valid JSON: the empty answer
                 click.echo("[]" if fn.__name__ == "glossary" else "null")
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {advised(e)}", err=True)
             sys.exit(NO_MATCH)
         except KbError as e:
             click.echo(f"Error: {advised(e)}", err=True)
@@ -291,7 +308,7 @@ def verify(ctx, as_json):
     if as_json:
         click.echo(_dump(result.record()))
     else:
-        click.echo(result.text())
+        click.echo(result.text() + ("" if result.ok else f"; {REPAIR}"))
     if not result.ok:
         sys.exit(1)
 
@@ -388,7 +405,7 @@ def check(ctx, doc, as_json):
     from kb.quality import check as check_index, check_text
 
     records = check_index(_index(ctx), doc)
-    click.echo(_dump(records) if as_json else check_text(records))
+    click.echo(_dump(records) if as_json else check_text(records) if records else "No documents. Run `kb ingest` first.")
 
 
 @cli.command()
@@ -534,7 +551,7 @@ def export_cmd(ctx, ref, doc, fmt, output, force, cite, sentence, as_json):
     try:
         fmt = format_for("json" if as_json else fmt, None if output == "-" else output)
     except KbError as e:
-        raise click.UsageError(str(e)) from None
+        raise click.UsageError(advised(e)) from None
     if (cite or sentence) and fmt == "docx":
         raise click.UsageError("--cite and --sentence print text: give --format md, text or json")
     if fmt == "docx" and (not output or output == "-"):

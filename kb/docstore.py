@@ -28,7 +28,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from .errors import IndexDamagedError
+from .errors import IndexDamagedError, IndexMissingError
 
 FILE = "docs.sqlite"
 # Bump when what a row holds, or how tokens or squashed keys are made, changes: a previous
@@ -231,9 +231,12 @@ _open: dict[Path, "Reader"] = {}
 _open_lock = threading.Lock()
 
 
-def reader(snap) -> "Reader | None":
-    """The store of ``snap``'s generation, opened once per process; None for an index built
-    before it existed (the callers then read the JSON documents, as they did)."""
+def reader(snap) -> "Reader":
+    """The store of ``snap``'s generation, opened once per process.
+
+    An index built before the store existed has none: ``IndexMissingError`` naming the file
+    (an ingest writes it; `kb search` does so itself, kb.freshness). One whose checksums list
+    the file, and it is gone, is damaged."""
     gen = Path(snap.path)
     with _open_lock:
         r = _open.get(gen)
@@ -244,7 +247,7 @@ def reader(snap) -> "Reader | None":
 
                 if FILE in (read_checksums(gen) or {}):
                     raise damaged(path, "missing")
-                return None
+                raise IndexMissingError(path, what="section store")
             r = _open[gen] = Reader(path, snap)
             while len(_open) > 2:
                 _open.pop(next(iter(_open))).close()

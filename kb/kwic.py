@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 from .clean import repair_text
 from .text import fix_spacing, fold_width
 from .errors import QueryError
-from .model import Document, Section
+from .model import Section
 
 DEFAULT_CONTEXT = 20
 
@@ -112,11 +112,6 @@ def _units(sec: Section) -> Iterator[tuple[int | None, str, str, Callable[[int],
             yield i, "footnote", note.text, (lambda _o, p=note.page: p)
 
 
-def scan(doc: Document, words: list[str], context: int, all_words: bool) -> Iterator[Occurrence]:
-    for sec, path in doc.walk_paths():
-        yield from scan_section(doc.id, doc.title, doc.ocr_pages, sec, path, words, context, all_words)
-
-
 def scan_section(doc_id: str, doc_title: str, ocr_pages, sec: Section, path: tuple[str, ...], words: list[str],
                  context: int, all_words: bool) -> Iterator[Occurrence]:
     """The occurrences in one section's heading, own paragraphs and footnotes (not its children)."""
@@ -133,29 +128,15 @@ def scan_section(doc_id: str, doc_title: str, ocr_pages, sec: Section, path: tup
             )
 
 
-def keyword(documents: Iterable[Document], words: Iterable[str], *, context: int = DEFAULT_CONTEXT,
-            all_words: bool = False) -> KwicResult:
-    """Every occurrence of each word in ``documents``, in reading order.
+def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: int = DEFAULT_CONTEXT,
+           all_words: bool = False, doc_type: str | None = None, years: tuple[int, int] | None = None,
+           issuer: str | None = None) -> KwicResult:
+    """Every occurrence of each word in the live index's documents, or in those the filters
+    (kb.filters) let through, in reading order.
 
     ``all_words``: only paragraphs (or footnotes) that contain every word; each word's
     occurrences there are still listed and counted separately.
     """
-    if context < 0:
-        raise QueryError(f"context {context} is negative: give 0 or more characters")
-    words = normalise_words(words)
-    documents = list(documents)
-    result = KwicResult(words=words, mode="all" if all_words else "any", context=context,
-                        documents=[d.id for d in documents],
-                        hints={w: repair_text(w) for w in words if repair_text(w) != w})
-    for doc in documents:
-        result.occurrences.extend(scan(doc, words, context, all_words))
-    return result
-
-
-def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: int = DEFAULT_CONTEXT,
-           all_words: bool = False, doc_type: str | None = None, years: tuple[int, int] | None = None,
-           issuer: str | None = None) -> KwicResult:
-    """``keyword`` over the live index, or over the documents the filters (kb.filters) let through."""
     from . import docstore
     from .filters import DocFilter, select
     from .store import Store
@@ -163,18 +144,14 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
     words = normalise_words(words)  # before the filters: an empty word is the first thing to say
     snap = Store(index_dir).snapshot()
     ids = select(snap, DocFilter(doc, doc_type, years, issuer))
-    ds = docstore.reader(snap)
-    if ds is None:  # an index from before the section store: every document's JSON
-        result = keyword([snap.document(d) for d in ids], words, context=context, all_words=all_words)
-    else:
-        result = _from_store(ds, snap, ids, words, context, all_words)
+    result = _from_store(docstore.reader(snap), snap, ids, words, context, all_words)
     result.paths = {d: snap.manifest[d]["path"] for d in ids}
     result.total_documents = len(snap.doc_ids)
     return result
 
 
 def _from_store(ds, snap, ids: list[str], words: list[str], context: int, all_words: bool) -> KwicResult:
-    """``keyword`` over the sections the store's index says may hold the words: only those are read."""
+    """The occurrences in the sections the store's index says may hold the words: only those are read."""
     if context < 0:
         raise QueryError(f"context {context} is negative: give 0 or more characters")
     sets = [ds.holding(w) for w in words]

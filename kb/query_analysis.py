@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .text import cn_to_int, int_to_cn
+
 # Whole frames, removed from the text before cutting (longest first), so that their characters
 # never glue onto a neighbouring word.
 FRAMES = tuple(sorted("""
@@ -53,33 +55,7 @@ FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|
 _AGE = re.compile(r"([0-9一二三四五六七八九十]+)岁")
 
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _AMOUNT = re.compile(r"^([0-9]{1,3}|[零一二两三四五六七八九十百]{1,4})(周岁|岁|个月|年|月|日|天|周|小时|分钟|次|届|倍|人|名|分|元|万元|条|项|级|个)$")
-
-
-def _cn_to_int(cn: str) -> int | None:
-    """一..九百九十九 as written in laws (十五, 二十二, 一百五十); None for anything else."""
-    total, num = 0, None
-    for ch in cn:
-        if ch in _CN_DIGITS:
-            num = _CN_DIGITS[ch]
-        elif ch in "十百":
-            total += (1 if num is None else num) * (10 if ch == "十" else 100)
-            num = None
-        else:
-            return None
-    return total + (num or 0)
-
-
-def _int_to_cn(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    return ""
 
 
 def _other_numerals(word: str) -> list[str]:
@@ -89,9 +65,9 @@ def _other_numerals(word: str) -> list[str]:
         return []
     number, unit = m.groups()
     if number.isdigit():
-        cn = _int_to_cn(int(number))
+        cn = int_to_cn(int(number))
         return [cn + unit] if cn else []
-    n = _cn_to_int(number)
+    n = cn_to_int(number)  # _AMOUNT let through numerals only
     return [f"{n}{unit}"] if n is not None and n > 0 else []
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import IndexMissingError, QueryError
+from .errors import IndexMissingError, QueryError, QueryOptionError
 from .ocr_marks import ocr_pages_in
 from .store import Store
 from .text import fold_width, to_simplified
@@ -96,7 +96,7 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
     if limit < 1:
-        raise QueryError("--limit must be at least 1")
+        raise QueryOptionError("limit", "{option} must be at least 1")
     snap = Store(index_dir).snapshot()
     if doc_type is not None:
         # From the manifest: checking a filter must not read every document's JSON.

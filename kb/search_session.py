@@ -8,16 +8,12 @@ anyway. A new generation has a new path, so it gets a new session; the two most 
 """
 from __future__ import annotations
 
-import json
-import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from .model import section_texts
 from .text import match_form
 
-_SPACE = re.compile(r"\s+")
 _KEEP = 2
 _sessions: OrderedDict[Path, "Session"] = OrderedDict()
 _sessions_lock = threading.Lock()
@@ -37,10 +33,9 @@ class Session:
         self.searcher = ix.searcher()
         from . import docstore
 
-        self.docstore = docstore.reader(snap)  # None: an index from before it, read the JSON
+        self.docstore = docstore.reader(snap)
         self.lock = threading.Lock()  # a Whoosh searcher shares file handles: one query at a time
         self._texts: dict[str, str] = {}
-        self._loaded: set[str] = set()
         self._by_docnum: list[str] | None = None
         self._avg_len = 1.0
 
@@ -59,48 +54,27 @@ class Session:
         return cutter
 
     def section_text(self, doc_id: str, section_id: str) -> str:
-        if self.docstore is not None:
-            text = self._texts.get(section_id)
-            if text is None:
-                text = self._texts[section_id] = self.docstore.section_text(doc_id, section_id) or ""
-            return text
-        if doc_id not in self._loaded:
-            self._load(doc_id)
-        return self._texts.get(section_id, "")
-
-    def _load(self, doc_id: str) -> None:
-        # Only each section's text is needed: the model's codec reads it without building the dataclasses.
-        entry = self.snap.manifest.get(doc_id)
-        if entry is not None:
-            data = json.loads((self.snap.path / "docs" / entry["file"]).read_text(encoding="utf-8"))
-            self._texts.update(section_texts(data))
-        self._loaded.add(doc_id)
+        text = self._texts.get(section_id)
+        if text is None:
+            text = self._texts[section_id] = self.docstore.section_text(doc_id, section_id) or ""
+        return text
 
     def normalized_texts(self) -> tuple["_Texts", float]:
         """Each section's text without whitespace, lower-cased, by Whoosh document number (read
         on demand: a substring check reads only its candidates' documents); and the mean length."""
         if self._by_docnum is None:
             self._by_docnum = _Texts(self)
-            self._avg_len = float(self.vocab.get("avg_len") or 0) or self._mean_length()
+            # 0 only for an index of no text; every index with a section store records it.
+            self._avg_len = float(self.vocab.get("avg_len") or 0) or 1.0
         return self._by_docnum, self._avg_len
 
     def prefetch(self, keys) -> None:
         """Read the texts of many sections, (doc_id, section_id) each, in one go."""
-        if self.docstore is None:
-            return
         want = [k for k in keys if k[1] not in self._texts]
         if want:
             got = self.docstore.texts(want)
             for k in want:
                 self._texts[k[1]] = got.get(k, "")
-
-    def _mean_length(self) -> float:
-        # An index built before search-vocab.json carried avg_len: measure it once.
-        for doc_id in self.snap.manifest:
-            if doc_id not in self._loaded:
-                self._load(doc_id)
-        lengths = [len(_SPACE.sub("", t)) for t in self._texts.values()]
-        return max(1.0, sum(lengths) / max(1, len(lengths)))
 
     def close(self) -> None:
         self.searcher.close()
