@@ -433,9 +433,8 @@ def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, search_words, 
     Example:
       kb glossary BPO --uses
     """
-    from kb.glossary import load_terms, with_uses
-    from kb.glossary_view import match_record, matches_text, term_list_text, term_record
-    from kb.lookup import TermNotFoundError, by_document, by_name, lookup
+    from kb.glossary_view import match_record, matches_text
+    from kb.lookup import TermNotFoundError, lookup_in_generation
     from kb.store import Store
 
     if not term and not as_list and not search_words:
@@ -445,9 +444,16 @@ def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, search_words, 
     mode = "exact" if exact else "fuzzy" if fuzzy else None
     snap = Store(_index(ctx)).snapshot()
     doc_id = snap.resolve(doc_ref) if doc_ref else None
-    every = load_terms(snap.path)
-    terms = by_document(every, doc_id)
+    if as_list or search_words:  # every term (a name lookup reads only its own: kb.term_names)
+        from kb.glossary import load_terms
+        from kb.lookup import by_document
+
+        every = load_terms(snap.path)
+        terms = by_document(every, doc_id)
     if as_list:
+        from kb.glossary import with_uses
+        from kb.glossary_view import term_list_text, term_record
+        from kb.lookup import by_name
         from kb.present import shown_of
 
         if by == "name":
@@ -469,12 +475,18 @@ def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, search_words, 
             raise TermNotFoundError(search_words, [])
     else:
         try:
-            matches = lookup(terms, term, mode or "auto")
+            matches = lookup_in_generation(snap.path, term, mode or "auto", doc_id)
         except TermNotFoundError:
-            matches = definition_matches(snap.path, every, term, doc_id) if mode is None else []
+            if mode is not None:
+                raise
+            from kb.glossary import load_terms
+
+            matches = definition_matches(snap.path, load_terms(snap.path), term, doc_id)
             if not matches:
                 raise
     if uses:
+        from kb.glossary import with_uses
+
         full = with_uses(snap.path, [m.term for m in matches])
         matches = [replace(m, term=t) for m, t in zip(matches, full)]
     click.echo(_dump([match_record(m, uses) for m in matches]) if as_json else matches_text(matches, uses))
@@ -505,7 +517,7 @@ def keyword_cmd(ctx, words, context, doc, doc_type, year, issuer, counts_only, a
     from kb.present import kwic_record, kwic_text
 
     result = lookup(_index(ctx), words, doc=doc, context=context, all_words=all_words,
-                    doc_type=doc_type, years=_years(year), issuer=issuer)
+                    doc_type=doc_type, years=_years(year), issuer=issuer, counts_only=counts_only)
     if as_json:
         click.echo(_dump(kwic_record(result, counts_only)))
     else:

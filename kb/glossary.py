@@ -685,7 +685,7 @@ def build_terms(gen, docs: list[Document], report) -> list[Term]:
     read only for the terms a command shows), and the glossary's full-text index."""
     from dataclasses import replace
 
-    from . import glossary_index
+    from . import glossary_index, term_names
     from .store import write_json_atomic
 
     terms = [t for doc in docs for t in extract_terms(doc)]
@@ -700,7 +700,9 @@ def build_terms(gen, docs: list[Document], report) -> list[Term]:
     tmp = Path(gen.path) / (USES_FILE + ".tmp")
     tmp.write_bytes(b"".join(lines))
     tmp.replace(Path(gen.path) / USES_FILE)
-    write_json_atomic(Path(gen.path) / TERMS_FILE, [t.to_dict() for t in out])
+    records = [t.to_dict() for t in out]
+    write_json_atomic(Path(gen.path) / TERMS_FILE, records)
+    term_names.build(gen.path, records)  # a name lookup reads this, not every term
     glossary_index.build(gen.path, out)
     report.terms = len(out)
     return [replace(t, uses=u) for t, u in zip(out, uses)]

@@ -207,20 +207,42 @@ def _puts(monkeypatch) -> list[str]:
     return seen
 
 
+# A first ingest of the two PDFs is where each test below starts, not what it checks: it is made
+# once per module into a template index (as in tests/test_store.py), and each test gets its own
+# copy of that index and of the folder, the files' sizes and mtimes as they were ingested (an index
+# keys files by path, and the folder is back at the template's path, so the copy sees them unchanged).
+@pytest.fixture(scope="module")
+def _ingested(tmp_path_factory):
+    base = tmp_path_factory.mktemp("docstore")
+    pristine = base / "pristine"
+    pristine.mkdir()
+    shutil.copy(PLAN, pristine / "plan.pdf")
+    shutil.copy(EVAL, pristine / "eval.pdf")
+    folder = base / "docs"
+    shutil.copytree(pristine, folder)
+    template = base / "template"
+    ingest([folder], template)
+    return pristine, folder, template
+
+
 @pytest.fixture()
-def folder(tmp_path):
-    d = tmp_path / "docs"
-    d.mkdir()
-    shutil.copy(PLAN, d / "plan.pdf")
-    shutil.copy(EVAL, d / "eval.pdf")
+def folder(_ingested):
+    pristine, d, _ = _ingested
+    shutil.rmtree(d)
+    shutil.copytree(pristine, d)  # copy2: the mtimes the template index recorded
     return d
 
 
-def test_carried_documents_keep_their_rows_and_removed_ones_leave(folder, tmp_path, monkeypatch):
+@pytest.fixture()
+def index(_ingested, folder, tmp_path):
+    """An index holding both PDFs of ``folder``, as a first ingest leaves it."""
+    shutil.copytree(_ingested[2], tmp_path / "index", symlinks=True)
+    return tmp_path / "index"
+
+
+def test_carried_documents_keep_their_rows_and_removed_ones_leave(folder, index, monkeypatch):
     from kb.remove import remove_documents
 
-    index = tmp_path / "index"
-    ingest([folder], index)
     first = Store(index).snapshot().path
     puts = _puts(monkeypatch)
     ingest([folder], index)  # nothing changed: no document is stored again
@@ -238,9 +260,7 @@ def test_carried_documents_keep_their_rows_and_removed_ones_leave(folder, tmp_pa
     assert verify(index).ok
 
 
-def test_a_damaged_previous_store_is_rebuilt_from_the_documents(folder, tmp_path, monkeypatch):
-    index = tmp_path / "index"
-    ingest([folder], index)
+def test_a_damaged_previous_store_is_rebuilt_from_the_documents(folder, index, monkeypatch):
     gen = Store(index).snapshot().path
     (gen / docstore.FILE).write_bytes(b"not a database")
     puts = _puts(monkeypatch)
@@ -249,11 +269,9 @@ def test_a_damaged_previous_store_is_rebuilt_from_the_documents(folder, tmp_path
     assert [o.page for o in lookup(index, ["太湖智云"]).occurrences] == [3]
 
 
-def test_a_damaged_store_is_reported_by_verify_and_by_the_command(folder, tmp_path):
+def test_a_damaged_store_is_reported_by_verify_and_by_the_command(folder, index):
     from kb.verify import verify
 
-    index = tmp_path / "index"
-    ingest([folder], index)
     path = Store(index).snapshot().path / docstore.FILE
     data = bytearray(path.read_bytes())
     data[:16] = b"garbage garbage!"
@@ -266,9 +284,7 @@ def test_a_damaged_store_is_reported_by_verify_and_by_the_command(folder, tmp_pa
     assert str(path) in str(err.value) and "\n" not in str(err.value)
 
 
-def test_a_missing_store_that_checksums_list_is_damaged(folder, tmp_path):
-    index = tmp_path / "index"
-    ingest([folder], index)
+def test_a_missing_store_that_checksums_list_is_damaged(folder, index):
     path = Store(index).snapshot().path / docstore.FILE
     path.unlink()
     docstore._open.clear()
@@ -276,7 +292,7 @@ def test_a_missing_store_that_checksums_list_is_damaged(folder, tmp_path):
         lookup(index, ["外包"])
 
 
-def test_an_index_from_before_the_store_is_refused_by_name_until_it_is_built(folder, tmp_path):
+def test_an_index_from_before_the_store_is_refused_by_name_until_it_is_built(folder, index):
     # An index written before docs.sqlite existed: no such file, and checksums.json lists none.
     from click.testing import CliRunner
 
@@ -285,8 +301,6 @@ def test_an_index_from_before_the_store_is_refused_by_name_until_it_is_built(fol
     from kb.quote import quote
     from kb.refs import resolve_ref
 
-    index = tmp_path / "index"
-    ingest([folder], index)
     gen = Store(index).snapshot().path
     path = gen / docstore.FILE
     path.unlink()
