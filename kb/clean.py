@@ -35,7 +35,9 @@ Three jobs, in this order:
    (20 世纪 → 20世纪, 159 号 → 159号) and inside CJK runs (总 则); Chinese never uses them.
    Spaces between two Latin/digit tokens (Business Process Outsourcing) are kept. The raw
    character streams confirm these are pdfplumber gap artefacts: ``东府〔2015〕111号`` is
-   stored without the space ``extract_text`` shows (survey of ../shared/real).
+   stored without the space ``extract_text`` shows (survey of ../shared/real). One gap is kept:
+   after 第…条 at a line start ("第二条 在…") it marks an article, and stays as one full-width
+   space (``ARTICLE_SEPARATOR``) for structure to read.
 
 3. **Labels** (``label_pages``): page numbers (－ 3 －, — 3 —, - 3 -, 第3页, bare numbers in
    the bottom band), header/footer lines repeated across pages, and web-print chrome become
@@ -73,7 +75,7 @@ from dataclasses import replace
 
 from . import unruled, webchrome
 from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Line, Page
-from .text import CJK, RULE_LINE, fix_spacing, fold_width
+from .text import CJK, CN_DIGITS, RULE_LINE, fix_spacing, fold_width
 
 # CJK Radicals Supplement: only two have a Unicode compatibility mapping, so the common
 # simplified forms that fonts emit are listed by hand (Unicode names "C-SIMPLIFIED …").
@@ -179,12 +181,28 @@ def page_number_of(line: Line, page: Page) -> str | None:
     return next(g for g in m.groups() if g)
 
 
+# An article number set apart from its text at a line start ("第二条 在中华人民共和国境内…"): the
+# gap is the layout's mark of an article, where a cross-reference wrapped to a line start runs
+# on ("第三十六条的规定"). Spacing repair would drop it, so it is kept as one full-width space
+# (ARTICLE_SEPARATOR) for structure to read; ladder matching strips it from the article's text.
+ARTICLE_SEPARATOR = "\u3000"
+_SPACED_ARTICLE = re.compile(rf"^\s*(第\s*[{CN_DIGITS}]+\s*条)[ \t\u00a0\u3000]+(?=\S)")
+
+
 def _clean_line(line: Line) -> Line:
     # Footnote markers point into the raw text; cleaning shortens it, so re-measure each offset
     # as the length of the cleaned text before it.
     refs = tuple(replace(r, offset=len(clean_text(line.text[: r.offset]))) for r in line.refs)
     cells = tuple(clean_text(c) for c in line.cells)
-    return replace(line, text=clean_text(line.text) if not cells else " | ".join(cells), refs=refs, cells=cells)
+    if cells:
+        return replace(line, text=" | ".join(cells), refs=refs, cells=cells)
+    text = clean_text(line.text)
+    spaced = _SPACED_ARTICLE.match(line.text)
+    number = re.sub(r"\s+", "", spaced.group(1)) if spaced else ""
+    if number and text.startswith(number) and not text[len(number):].startswith(ARTICLE_SEPARATOR):
+        text = text[: len(number)] + ARTICLE_SEPARATOR + text[len(number):]
+        refs = tuple(replace(r, offset=r.offset + 1) if r.offset > len(number) else r for r in refs)
+    return replace(line, text=text, refs=refs, cells=cells)
 
 
 def label_pages(pages: list[Page]) -> list[Page]:

@@ -7,6 +7,10 @@ flow first, so a sentence broken by a page break or a footnote block is joined a
 line of a paragraph two characters in), when the line before it ended short of the right
 margin, when it is centred, or when its type size changes. Otherwise it continues the
 paragraph, across page breaks too. Lines join without a space, except between two Latin words.
+A line that opens with 第…条 and a gap (clean keeps it as ``ARTICLE_SEPARATOR``) starts an
+article even after a line run to the right margin, when the line before closed its sentence and
+the document starts three or more articles that way at that indent; a cross-reference wrapped
+to a line start (第二十七条的规定…) has no gap and runs on.
 
 **Parts.** A block of lines set at least 1.14× the body size is a title (gd_yinjin's web print
 sets its title 6.9 pt over a 5.9 pt body, moh 18 over 15.7; the reference PDFs 22 over 16). Where page 1 has no
@@ -35,7 +39,7 @@ rank):
 title: a short line of its own). 序言 and 附则 without a number stand at the top rung of the
 document's own ladder (宪法: beside 第一章; 民法典: beside 第一编). A 目录 is text, not headings:
 lines with leader dots and a page number, or, without them, everything from 目录 to where the
-body repeats its first entry.
+body repeats its first entry's number (``_toc_blocks``). The line 目录 is a block of its own.
 
 **Heading or numbered paragraph.** A numbered line is a heading when the layout says so: its
 number is set in a heading font (黑体/楷体/bold), or it is a short line of its own with no
@@ -68,7 +72,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .clean import CAPTION_LINE, URL, body_size
+from .clean import ARTICLE_SEPARATOR, CAPTION_LINE, URL, body_size
 from .model import (BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Page, Paragraph, ParagraphKind, Section,
                     SectionKind)
 from .text import CN_DIGITS, HAN_WIDE, cn_to_int, normalise_doc_number
@@ -139,6 +143,10 @@ class _Block:
     def add(self, line: Line) -> None:
         if self.text and self.text[-1:].isascii() and self.text[-1:].isalnum() and line.text[:1].isascii() and line.text[:1].isalpha():
             self.text += " "
+        if self.text and line.text.startswith("第") and ARTICLE_SEPARATOR in line.text[:12]:
+            # An article number that runs on in the text (not an article start): its separator
+            # is a layout mark, not text.
+            line = _unspaced(line)
         base = len(self.text)
         if self.lines and line.page != self.lines[-1].page:
             self.breaks.append((base, line.page))
@@ -149,6 +157,31 @@ class _Block:
     @property
     def pages(self) -> tuple[int, int]:
         return (self.lines[0].page, self.lines[-1].page)
+
+
+def _unspaced(line: Line) -> Line:
+    at = line.text.index(ARTICLE_SEPARATOR)
+    refs = tuple(replace(r, offset=r.offset - 1) if r.offset > at else r for r in line.refs)
+    return replace(line, text=line.text[:at] + line.text[at + 1:], refs=refs)
+
+
+_SPACED_ARTICLE = re.compile(rf"^第(?:[{CN_DIGITS}]+|\d+)条{ARTICLE_SEPARATOR}")
+_TOC_HEAD = re.compile(r"^目\s*录$")
+
+
+def _article_indent(pages: list[Page], size: float) -> float | None:
+    """The indent at which this document starts its articles, when it sets them apart.
+
+    Three or more lines opening with 第…条 and a gap (clean keeps it as ARTICLE_SEPARATOR), most
+    of them at one x: that x is where an article starts. None when the document shows no such
+    habit, so a 第…条 at a line start is then read as the layout alone says.
+    """
+    xs = Counter(round(ln.x0) for p in pages for ln in p.lines if ln.label == BODY and _SPACED_ARTICLE.match(ln.text))
+    if sum(xs.values()) < 3:
+        return None
+    x, n = xs.most_common(1)[0]
+    near = sum(m for y, m in xs.items() if abs(y - x) <= 0.5 * size)
+    return x if near * 2 >= sum(xs.values()) else None
 
 
 @dataclass(frozen=True)
@@ -257,6 +290,7 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
     seen_heading = False
     first = [ln for ln in (pages[0].lines if pages else ()) if ln.label == BODY]
     page1_bold = not any(layout.is_title(ln) for ln in first)
+    article_x = _article_indent(pages, layout.size)
     for page in pages:
         for ln in page.lines:
             if ln.label in (FURNITURE, FOOTNOTE):
@@ -276,9 +310,10 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                 blocks[-1].add(ln)  # closes the sentence above, whatever its position
                 prev = ln
                 continue
+            toc_head = bool(_TOC_HEAD.match(ln.text.strip()))
             kind = "title" if (
                 (layout.is_title(ln) or (ln.page == 1 and page1_bold and not seen_heading and _bold_title(ln, layout)))
-                and not ladder_match(ln.text) and not normalise_doc_number(ln.text)
+                and not ladder_match(ln.text) and not normalise_doc_number(ln.text) and not toc_head
             ) else "para"
             if ladder_match(ln.text):
                 seen_heading = True
@@ -305,7 +340,19 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                      or (prev.text.endswith(("，", "、")) and abs(ln.x0 - prev.x0) < 0.5 * ln.size
                          and not layout.heading_font(ln)))
             )
-            starts = not carried and not held and (
+            # An article starts its own paragraph even where the line before ran to the right
+            # margin: it opens with 第…条 and the gap, at the indent the document's other
+            # articles start at, after a line that closed its sentence (laodong_fa 第二条 after
+            # "…制定本法。" set to the margin).
+            article = (
+                kind == "para" and article_x is not None and prev is not None
+                and bool(_SPACED_ARTICLE.match(ln.text)) and abs(ln.x0 - article_x) <= 0.5 * layout.size
+                and bool(_CLOSING.search(prev.text))
+            )
+            # A contents page's heading 目录 stands alone: neither joined to the line above (shuju:
+            # "…会议通过" ‖ "目录") nor to the cover title above it, nor to the first entry.
+            toc_edge = toc_head or (prev is not None and bool(_TOC_HEAD.match(prev.text.strip())))
+            starts = article or toc_edge or not carried and not held and (
                 cur is None
                 or cur.kind != kind
                 or prev is None
@@ -624,24 +671,55 @@ def _own_line_title(b: _Block, rank: float, rest: str, nxt: _Block | None, layou
 
 
 def _toc_blocks(blocks: list[_Block]) -> set[int]:
-    """Indexes of the blocks of a 目录 without leader dots (民法典: six pages of 编/章/节).
+    """Indexes of the blocks of a table of contents: its entries repeat headings found later, so
+    they are text of the front matter, never sections.
 
-    The contents run from the 目录 line to where the body starts again: the first block that
-    repeats the first entry. Without such a repeat there is no contents to skip.
+    The contents start at a block 目录 (clean and lines_to_blocks keep it alone), or, without
+    one, at a run of three or more entries with leader dots and a page number. Where the entries
+    have leader dots (moe: "一、…课题......3"), the contents end at the first block that is no
+    entry; an entry may lack the dots but end in its page number ("…提供有力保障 17"), when the
+    body repeats its heading later. Without leader dots (民法典: six pages of 编/章/节; laodong_fa,
+    shuju: the chapters), the contents run to where the body repeats the first entry's number
+    (第一章 again); without such a repeat there is no contents to skip.
     """
-    start = next((i for i, b in enumerate(blocks) if re.sub(r"\s+", "", b.text) == "目录"), None)
+    keys = [re.sub(r"\s+", "", b.text) for b in blocks]
+    dotted = [bool(b.lines) and bool(_TOC_LINE.search(b.lines[-1].text)) for b in blocks]
+    start = next((i for i, k in enumerate(keys) if _TOC_HEAD.match(k)), None)
+    headed = start is not None
     if start is None:
-        return set()
+        start = next((i for i in range(len(blocks)) if dotted[i] and sum(dotted[i:i + 6]) >= 3), None)
+        if start is None:
+            return set()
+        start -= 1  # as if a 目录 stood above the first entry
+    if any(dotted[start + 1:start + 4]):
+        end = start + 1
+        while end < len(blocks) and (dotted[end] or _LOOSE_LEADERS.search(keys[end]) or _numbered_entry(keys, end)):
+            end += 1
+        return set(range(start if headed else start + 1, end))
     first = None
     for j in range(start + 1, len(blocks)):
-        key = re.sub(r"\s+", "", blocks[j].text)
+        key = keys[j]
+        m = ladder_match(key)
         if first is None:
-            if ladder_match(key) or _BARE_HEADING.match(key):
-                first = key
+            if m or _BARE_HEADING.match(key):
+                first = m[2] if m else key
             continue
-        if key == first:
+        if (m[2] if m else key) == first:
             return set(range(start, j))
     return set()
+
+
+# Inside a contents, fewer dots do: a long entry leaves room for two ("…重大政策..4").
+_LOOSE_LEADERS = re.compile(r"[.．·…]{2,}\d{0,4}$")
+
+
+def _numbered_entry(keys: list[str], j: int) -> bool:
+    """A contents entry without leader dots: a ladder heading, a page number at its end, and the
+    same heading standing at the start of a later block."""
+    m = re.match(r"^(.{4,}?)\d{1,4}$", keys[j])
+    if not m or not ladder_match(m.group(1)):
+        return False
+    return any(k.startswith(m.group(1)) for k in keys[j + 1:])
 
 
 def _paragraph(text: str, b: _Block, footnotes, lead, shift: int = 0) -> Paragraph:

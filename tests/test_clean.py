@@ -111,3 +111,19 @@ def test_web_print_site_chrome_is_furniture_not_text(stem):
     assert [c for c in chrome if c in text] == []
     assert [c for c in chrome if c not in furniture] == []  # kept and labelled, not deleted
     assert [k for k in kept if k not in text] == []
+
+
+def test_article_gap_at_a_line_start_is_kept_as_the_separator():
+    """laodong_fa p.1 prints "第二条 在中华人民共和国境内…": the gap marks an article and survives
+    spacing repair as one full-width space; a cross-reference at a line start
+    ("第二十七条的规定…", p.4) has none and gains none."""
+    from kb.model import Line
+
+    def cleaned(text):
+        return clean._clean_line(Line(text=text, page=1, x0=90, x1=498, top=100, bottom=112, size=12, font="SimSun")).text
+
+    assert cleaned("第二条 在中华人民共和国境内的企业") == "第二条\u3000在中华人民共和国境内的企业"
+    # Letter-spaced type gaps every character: no gap says "article" there.
+    assert cleaned("第 二 十 七 条 的 规 定") == "第二十七条的规定"
+    assert cleaned("第二十七条的规定解除劳动合同：") == "第二十七条的规定解除劳动合同："
+    assert cleaned("依照本法第二十七条 的规定") == "依照本法第二十七条的规定"
