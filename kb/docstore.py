@@ -249,8 +249,10 @@ def reader(snap) -> "Reader":
                     raise damaged(path, "missing")
                 raise IndexMissingError(path, what="section store")
             r = _open[gen] = Reader(path, snap)
+            # Forget the oldest, but never close it: a search session or a caller may still hold
+            # it, and the connection closes when the last of them lets go.
             while len(_open) > 2:
-                _open.pop(next(iter(_open))).close()
+                _open.pop(next(iter(_open)))
         return r
 
 

@@ -49,6 +49,19 @@ def test_a_section_is_read_by_id_with_the_text_the_pdf_prints(corpus_index):
     assert row.heading_path[-1].endswith("融合发展优势初显")
 
 
+def test_a_store_held_by_a_caller_stays_open_when_others_are_opened(corpus_index, tmp_path):
+    # A process keeps a few stores open; opening more forgets the oldest. A search session
+    # holding the oldest must go on reading it (test_fresh saw "closed database" once three
+    # indexes were open in one test process).
+    first = docstore.reader(Store(corpus_index).snapshot())
+    for n in range(3):
+        copy = tmp_path / f"copy{n}"
+        shutil.copytree(corpus_index, copy)
+        docstore.reader(Store(copy).snapshot())
+    rows = first.rows("heading_sq = ?", ("融合发展优势初显",))
+    assert [r.doc_id for r in rows] == [EVAL_ID]
+
+
 @pytest.mark.parametrize("word", ["太湖智云", "外包", "园", "Business Process", "159 号", "，", "ITO", "臵", "不在文中的词"])
 def test_every_section_holding_a_word_is_a_candidate(corpus_index, word):
     snap = Store(corpus_index).snapshot()
