@@ -155,8 +155,10 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
     deleted documents). The previous generation is never written to: the swap stays atomic.
     """
     from . import segment
+    from .store import Documents
 
     whoosh_compat.apply()
+    docs = Documents.of(docs)
     expand = load_expansions(Path(gen.path), docs)
     user_words = sorted({w for pair in expand.items() for w in pair if _is_word(w)})
     out = Path(gen.path) / WHOOSH_DIR
@@ -255,7 +257,7 @@ def _tokenizer_signature(tk) -> str:
 
 def _plan_update(gen, docs, user_words, digests, tokenizer: str):
     """What to delete and add to the previous generation's index, or None to build afresh."""
-    from .store import intact, read_checksums
+    from .store import intact, read_checksums, read_stats
 
     prev = getattr(gen, "previous", None)
     if prev is None or digests is None:
@@ -265,17 +267,16 @@ def _plan_update(gen, docs, user_words, digests, tokenizer: str):
         state = json.loads((prev / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None  # an index from before incremental builds, or damaged: build once
-    sums = read_checksums(prev) or {}
+    sums = getattr(gen, "previous_checksums", None) or read_checksums(prev) or {}
+    stats = getattr(gen, "previous_stats", None) or read_stats(prev, sums)
     if (not isinstance(state, dict) or state.get("format") != INDEX_FORMAT or state.get("tokenizer") != tokenizer
             or not isinstance(state.get("docs"), dict)
             or not isinstance(state.get("counts"), dict) or set(state["counts"]) != set(state["docs"])
             or not all(isinstance(c, list) and len(c) == 3 for c in state["counts"].values())
-            or not intact(prev, STATE_FILE, sums)):
+            or not intact(prev, STATE_FILE, sums, stats)):
         return None
-    files = sorted((prev / WHOOSH_DIR).glob("*")) if (prev / WHOOSH_DIR).is_dir() else []
-    rels = [f"{WHOOSH_DIR}/{p.name}" for p in files]
-    listed = {k for k in sums if k.startswith(WHOOSH_DIR + "/")}
-    if not files or set(rels) != listed or not all(intact(prev, r, sums) for r in rels):
+    files = carried_files(prev, WHOOSH_DIR, sums, stats)
+    if files is None:
         return None  # damaged or edited: never carry it forward
     old = state["docs"]
     # A glossary word added or removed changes the cut of the text that contains it, and only
@@ -286,11 +287,35 @@ def _plan_update(gen, docs, user_words, digests, tokenizer: str):
     drop = {d for d, h in old.items() if digests.get(d) != h}
     add = {d for d, h in digests.items() if old.get(d) != h}
     if changed_words:
-        for doc in docs:
-            if doc.id not in add and _holds_any(doc, changed_words):
-                drop.add(doc.id)
-                add.add(doc.id)
+        for doc_id in _may_hold(gen, docs, changed_words, skip=add):
+            if _holds_any(docs.get(doc_id), changed_words):
+                drop.add(doc_id)
+                add.add(doc_id)
     return {"previous": prev, "files": files, "sums": sums, "drop": drop, "add": add, "state": state}
+
+
+def carried_files(prev: Path, subdir: str, sums: dict, stats: dict | None) -> list[Path] | None:
+    """The files of the previous generation's Whoosh directory ``subdir`` when every one is
+    listed in its checksums and intact; None otherwise (build afresh)."""
+    from .store import intact
+
+    files = sorted((prev / subdir).glob("*")) if (prev / subdir).is_dir() else []
+    rels = [f"{subdir}/{p.name}" for p in files]
+    listed = {k for k in sums if k.startswith(subdir + "/")}
+    if not files or set(rels) != listed or not all(intact(prev, r, sums, stats) for r in rels):
+        return None
+    return files
+
+
+def _may_hold(gen, docs, words, skip=()) -> list[str]:
+    """Documents (not in ``skip``) whose sections or titles may hold one of ``words``: those the
+    generation's section store names (a superset), or every document where there is none."""
+    ids = [d for d in docs.ids if d not in skip]
+    store = gen.sync_docstore() if hasattr(gen, "sync_docstore") and ids else None
+    if store is None or any('"' in w or "\\" in w or not w.isprintable() for w in words):  # titles are read as JSON text
+        return ids
+    found = store.docs_holding(words)
+    return [d for d in ids if d in found]
 
 
 def _holds_any(doc, words) -> bool:
@@ -301,12 +326,14 @@ def _holds_any(doc, words) -> bool:
     return False
 
 
-def _update(out: Path, gen, docs, user_words, plan):
+def carry_segments(files, out: Path, gen, sums: dict, subdir: str) -> None:
+    """Hard-link a previous generation's Whoosh ``files`` into ``out`` (Whoosh never rewrites a
+    segment file), their checksums carried so kb.store's seal need not read them again."""
     import os
     import shutil
 
     out.mkdir(parents=True, exist_ok=True)
-    for src in plan["files"]:
+    for src in files:
         if src.name.endswith("WRITELOCK"):
             continue  # Whoosh opens its lock file for writing: the new generation gets its own
         dst = out / src.name
@@ -314,17 +341,33 @@ def _update(out: Path, gen, docs, user_words, plan):
             os.link(src, dst)
         except OSError:  # a file system without hard links
             shutil.copy2(src, dst)
-        rel = f"{WHOOSH_DIR}/{src.name}"
-        gen.checksums[rel] = plan["sums"][rel]  # the same bytes: kb.store's seal need not hash them again
-    # The schema is given, not read: its tokenizer carries this build's glossary words.
-    ix = whoosh_compat.KbFileIndex(FileStorage(str(out)), schema=schema(user_words))
+        rel = f"{subdir}/{src.name}"
+        if getattr(gen, "checksums", None) is not None and rel in sums:
+            gen.checksums[rel] = sums[rel]
+
+
+def update_writer(out: Path, schema_, drop, key_field: str = "doc_id"):
+    """A writer over the carried segments in ``out`` with the documents of ``drop`` deleted.
+    The schema is given, not read: its tokenizer carries this build's glossary words."""
+    ix = whoosh_compat.KbFileIndex(FileStorage(str(out)), schema=schema_)
     writer = _writer(ix)
-    for doc_id in sorted(plan["drop"]):
-        writer.delete_by_term("doc_id", doc_id)
+    for doc_id in sorted(drop):
+        writer.delete_by_term(key_field, doc_id)
+    return writer
+
+
+def commit_update(writer, counts: dict) -> None:
+    """Commit, rewriting the segments with deletions so the statistics are a rebuild's (_merge_policy)."""
+    writer.commit(mergetype=lambda w, segments: _merge_policy(w, segments, counts))
+
+
+def _update(out: Path, gen, docs, user_words, plan):
+    carry_segments(plan["files"], out, gen, plan["sums"], WHOOSH_DIR)
+    writer = update_writer(out, schema(user_words), plan["drop"])
     state = plan["state"]
-    added, next_order = _add_docs(writer, [d for d in docs if d.id in plan["add"]], int(state.get("next_order", 0)))
-    writer.commit(mergetype=lambda w, segments: _merge_policy(w, segments, state["counts"]))
-    counts = {d.id: added[d.id] if d.id in added else state["counts"][d.id] for d in docs}
+    added, next_order = _add_docs(writer, (docs.get(d) for d in docs.ids if d in plan["add"]), int(state.get("next_order", 0)))
+    commit_update(writer, state["counts"])
+    counts = {d: added[d] if d in added else state["counts"][d] for d in docs.ids}
     return counts, next_order
 
 
