@@ -226,13 +226,117 @@ def _context(doc, sec, path) -> str:
     return " ".join([doc.title, doc.doc_number or "", *path[:-1], *(c.title for c in sec.children)])
 
 
+PARALLEL_SECTIONS = 5000  # below this a full build writes one segment in one process
+
+
 def _full_build(out: Path, docs, user_words):
+    """A fresh index. A large one is written on every core: each process writes one segment of
+    consecutive documents, and the segments are listed in one commit, not merged (a merge would
+    write every posting again). Scores are those of one segment: Whoosh sums each segment's
+    statistics (document frequencies, field lengths)."""
     out.mkdir(parents=True, exist_ok=True)
     ix = windex.create_in(str(out), schema(user_words))
+    parts = _parts(docs)
     writer = _writer(ix)
-    written = _add_docs(writer, docs, 0)
-    writer.commit()
-    return written
+    if len(parts) == 1:
+        written = _add_docs(writer, docs, 0)
+        writer.commit()
+        return written
+    return _parallel_build(ix, writer, docs, parts, user_words)
+
+
+def _parts(docs) -> list[tuple[list[str], int]]:
+    """(doc ids, order number of the first section) of each process's share, balanced by sections."""
+    import os
+
+    procs = min(os.cpu_count() or 1, 2) if hasattr(os, "fork") else 1
+    sizes = []
+    for doc_id in docs.ids:
+        entry = docs.manifest.get(doc_id) or {}
+        n = entry.get("sections")
+        if n is None:  # documents given in memory, or an entry from before the counts were kept
+            n = sum(1 for _ in docs.get(doc_id).walk())
+        sizes.append(n)
+    total = sum(sizes)
+    if procs < 2 or total < PARALLEL_SECTIONS:
+        return [(docs.ids, 0)]
+    parts, ids, at, first = [], [], 0, 0
+    for doc_id, n in zip(docs.ids, sizes):
+        ids.append(doc_id)
+        at += n
+        if len(parts) < procs - 1 and at >= total * (len(parts) + 1) / procs:
+            parts.append((ids, first))
+            ids, first = [], at
+    if ids:
+        parts.append((ids, first))
+    return parts
+
+
+def _parallel_build(ix, writer, docs, parts, user_words):
+    """The last share is written here, each other one by a forked child (which inherits the
+    documents already in memory and jieba's dictionary): it writes its segment's files and
+    hands back the segment and its counts, and this process commits them all, in order."""
+    import os
+    import pickle
+    import tempfile
+
+    from whoosh.writing import SegmentWriter
+
+    from . import segment
+
+    segment.tokenizer(tuple(user_words))  # loaded once, inherited by the children
+    children = []
+    try:
+        return _parallel_share(ix, writer, docs, parts, children, SegmentWriter)
+    finally:
+        for pid, _, _, result in children:  # reaped and removed even when this process failed
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+            if os.path.exists(result):
+                os.unlink(result)
+
+
+def _parallel_share(ix, writer, docs, parts, children, SegmentWriter):
+    import os
+    import pickle
+    import tempfile
+
+    for ids, first in parts[:-1]:
+        fd, result = tempfile.mkstemp(prefix=".segment-", dir=ix.storage.folder)
+        os.close(fd)
+        pid = os.fork()
+        if pid == 0:  # the child: never returns (os._exit skips the parent's atexit and buffers)
+            code = 1
+            try:
+                sub = SegmentWriter(ix, _lk=False, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT))
+                written = _add_docs(sub, (docs.get(d) for d in ids), first)
+                seg = sub._finalize_segment()  # not _finish: it would remove the temp folder the parent writes in
+                with open(result, "wb") as fh:
+                    pickle.dump((seg, written), fh)
+                code = 0
+            finally:
+                os._exit(code)
+        children.append((pid, ids, first, result))
+    ids, first = parts[-1]
+    counts, next_order = _add_docs(writer, (docs.get(d) for d in ids), first)
+    segments = []
+    for pid, ids, first, result in children:
+        _, status = os.waitpid(pid, 0)
+        got = None
+        if status == 0:
+            with open(result, "rb") as fh:
+                got = pickle.load(fh)  # our own child's file, in our own generation
+        os.unlink(result)
+        if got is None:  # the child failed: its share is written here, after the others
+            part, _ = _add_docs(writer, (docs.get(d) for d in ids), first)
+        else:
+            seg, (part, _) = got
+            segments.append(seg)
+        counts.update(part)
+    writer.commit(mergetype=lambda w, existing: existing + segments)
+    return {d: counts[d] for d in docs.ids}, next_order
 
 
 def _doc_digests(gen) -> dict[str, str] | None:
