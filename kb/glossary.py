@@ -586,7 +586,7 @@ def _footnote(col: _Collector, sec: Section, fn: Footnote) -> None:
 
 # -- uses, terms.json, vocabulary ----------------------------------------------------------
 
-def _names_for_uses(term: Term) -> tuple[list[str], list[str]]:
+def names_for_uses(term: Term) -> tuple[list[str], list[str]]:
     """(names counted in every document, names counted only in the defining one).
 
     A 简称 is declared "以下简称" for one document; elsewhere 条例 or 申请表 means something else.
@@ -596,6 +596,8 @@ def _names_for_uses(term: Term) -> tuple[list[str], list[str]]:
     local = [a.name for a in term.aliases if a.kind == "简称"]
     return everywhere, local
 
+
+_names_for_uses = names_for_uses  # its name before kb.glossary_build used it
 
 USES_FILE = "term-uses.jsonl"
 
@@ -613,18 +615,18 @@ def all_uses(terms: list[Term], docs: list[Document]) -> list[tuple[Use, ...]]:
     Per term the count is what a regex of its names (longest first) would find: matches do not
     overlap. A 简称 counts only in the defining document; a Latin name only as a whole word.
     """
-    from .glossary_build import _Automaton, _count
+    from .glossary_build import Automaton, count_matches
 
     owners: dict[str, tuple] = {}
     local: dict[str, dict[str, tuple]] = {}
     for i, t in enumerate(terms):
-        everywhere, only_here = _names_for_uses(t)
+        everywhere, only_here = names_for_uses(t)
         for n in {n for n in everywhere if n}:
             owners[n] = owners.get(n, ()) + (i,)
         mine = local.setdefault(t.source.doc_id, {})
         for n in {n for n in only_here if n} - set(everywhere):
             mine[n] = mine.get(n, ()) + (i,)
-    auto = _Automaton(set(owners) | {n for m in local.values() for n in m})
+    auto = Automaton(set(owners) | {n for m in local.values() for n in m})
     uses: list[list[Use]] = [[] for _ in terms]
     for doc in docs:
         here = local.get(doc.id, {})
@@ -632,7 +634,7 @@ def all_uses(terms: list[Term], docs: list[Document]) -> list[tuple[Use, ...]]:
             occ = auto.occurrences(sec.text)
             if not occ:
                 continue
-            counts = _count(occ, lambda name: owners.get(name, ()) + here.get(name, ()))
+            counts = count_matches(occ, lambda name: owners.get(name, ()) + here.get(name, ()))
             for i in sorted(counts):
                 uses[i].append(Use(doc.id, sec.id, sec.title, tuple(sec.pages), counts[i]))
     return [tuple(u) for u in uses]

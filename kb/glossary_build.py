@@ -8,7 +8,7 @@ Three files, beside the search index:
   (a term defined in many documents is used in the same sections whoever defines it): a
   corpus where every document defines 服务外包 would otherwise hold that line once per
   definition, which grows with the square of the corpus. A term whose 简称 counts only in its
-  own document (kb.glossary._names_for_uses) points at three pieces: the shared line's uses in
+  own document (kb.glossary.names_for_uses) points at three pieces: the shared line's uses in
   the documents before its own, its own document's uses, and those after;
 - ``glossary-state.json``: what the next build needs to update them: each document's digest,
   and for each shared line where each document's uses sit in term-uses.jsonl.
@@ -40,14 +40,14 @@ FORMAT = 1  # bumped when what a line holds or how uses are counted changes: the
 def names_key(term: Term) -> tuple[str, frozenset]:
     """(the names counted in every document, as the shared line's key; the 简称 counted only in
     the defining document, beyond those)."""
-    from .glossary import _names_for_uses
+    from .glossary import names_for_uses
 
-    everywhere, local = _names_for_uses(term)
+    everywhere, local = names_for_uses(term)
     names = sorted({n for n in everywhere if n})
     return json.dumps(names, ensure_ascii=False), frozenset(n for n in local if n) - set(names)
 
 
-class _Automaton:
+class Automaton:
     """Every name of every term; ``counts(text, owners)`` scans a section once for all of them.
 
     Per owner (a shared line, or a term with document-local names) the count is what a regex of
@@ -82,7 +82,7 @@ class _Automaton:
         return out
 
 
-def _count(occurrences, owners_of) -> dict:
+def count_matches(occurrences, owners_of) -> dict:
     """owner → matches, greedily left to right, non-overlapping per owner."""
     counts: dict = {}
     last: dict = {}
@@ -110,7 +110,7 @@ class _Group:
         self.data, self.sections, self.total = data, sections, total
 
 
-def _scan_sections(sections, auto: _Automaton, owners: dict, local: dict) -> tuple[dict, dict]:
+def _scan_sections(sections, auto: Automaton, owners: dict, local: dict) -> tuple[dict, dict]:
     """Uses in ``sections`` — (doc_id, section_id, title, pages, text) of one document, in
     reading order — for every owner: ({key: _Group}, {local term uid: _Group})."""
     rows: dict = {}
@@ -118,7 +118,7 @@ def _scan_sections(sections, auto: _Automaton, owners: dict, local: dict) -> tup
         occ = auto.occurrences(text)
         if not occ:
             continue
-        counts = _count(occ, lambda name: owners.get(name, ()) + local.get(name, ()))
+        counts = count_matches(occ, lambda name: owners.get(name, ()) + local.get(name, ()))
         if counts:
             prefix = None
             for owner, n in counts.items():
@@ -143,12 +143,12 @@ def build(gen, docs, report=None, reuse: bool = True) -> list[Term]:
     their uses. With ``reuse``, what the previous generation holds for unchanged documents is kept.
     """
     from . import glossary_index
-    from .index import _doc_digests
+    from .index import doc_digests
     from .store import Documents
 
     docs = Documents.of(docs)
     gen_path = Path(gen.path)
-    digests = _doc_digests(gen)
+    digests = doc_digests(gen)
     prev = _previous(gen, digests) if reuse else None
     kept = set() if prev is None else {d for d in docs.ids if prev["docs"].get(d) == digests[d]}
 
@@ -185,7 +185,7 @@ def build(gen, docs, report=None, reuse: bool = True) -> list[Term]:
                 for name in set(json.loads(key)) | local:
                     mine[name] = mine.get(name, ()) + ((doc_id, n),)
     all_names = set(owners) | {n for m in local_names.values() for n in m}
-    auto = _Automaton(all_names)
+    auto = Automaton(all_names)
 
     # Uses: groups[key number][doc_id] and own[(doc_id, n)], as bytes with their counts.
     groups: dict[int, dict[str, _Group]] = {k: {} for k in keys.values()}
@@ -220,7 +220,7 @@ def build(gen, docs, report=None, reuse: bool = True) -> list[Term]:
     return terms
 
 
-def _scan_kept(gen, docs, kept: set[str], new: dict[int, str], auto: _Automaton, groups) -> None:
+def _scan_kept(gen, docs, kept: set[str], new: dict[int, str], auto: Automaton, groups) -> None:
     """Uses of names no previous term had, in the documents kept: only the sections the store
     says may hold one of them are read (all of a document's, where there is no store)."""
     names = {n for key in new.values() for n in json.loads(key)}
@@ -238,7 +238,7 @@ def _scan_kept(gen, docs, kept: set[str], new: dict[int, str], auto: _Automaton,
         sections = {d: [s for _, s in sorted(v)] for d, v in by_doc.items()}
     else:
         sections = {d: _doc_sections(docs.get(d)) for d in docs.ids if d in kept}
-    sub = _Automaton(names)
+    sub = Automaton(names)
     for doc_id, secs in sections.items():
         shared, _ = _scan_sections(secs, sub, owners, {})
         for k, g in shared.items():

@@ -89,7 +89,7 @@ def build(gen_path, terms: list[Term], previous: Path | None = None, changed=(),
     if plan is None:
         path.mkdir(parents=True, exist_ok=True)
         ix = windex.create_in(str(path), _schema(tuple(names)))
-        writer = index._writer(ix)
+        writer = index.new_writer(ix)
         counts = _add(writer, terms, keys, set(doc_ids))
         writer.commit()
     else:

@@ -163,7 +163,7 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
     user_words = sorted({w for pair in expand.items() for w in pair if _is_word(w)})
     out = Path(gen.path) / WHOOSH_DIR
     tk = segment.tokenizer(tuple(user_words))
-    digests = _doc_digests(gen)
+    digests = doc_digests(gen)
     plan = _plan_update(gen, docs, user_words, digests, _tokenizer_signature(tk)) if reuse else None
     if plan is None:
         written = _full_build(out, docs, user_words)
@@ -191,7 +191,7 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
     return out
 
 
-def _writer(ix):
+def new_writer(ix):
     # procs>1 loses jieba user words in spawned workers
     return ix.writer(procs=1, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT))
 
@@ -237,7 +237,7 @@ def _full_build(out: Path, docs, user_words):
     out.mkdir(parents=True, exist_ok=True)
     ix = windex.create_in(str(out), schema(user_words))
     parts = _parts(docs)
-    writer = _writer(ix)
+    writer = new_writer(ix)
     if len(parts) == 1:
         written = _add_docs(writer, docs, 0)
         writer.commit()
@@ -339,7 +339,7 @@ def _parallel_share(ix, writer, docs, parts, children, SegmentWriter):
     return {d: counts[d] for d in docs.ids}, next_order
 
 
-def _doc_digests(gen) -> dict[str, str] | None:
+def doc_digests(gen) -> dict[str, str] | None:
     """doc_id → SHA-256 of its stored JSON (kb.store's checksums), or None when one is unknown."""
     manifest = getattr(gen, "manifest", None)
     sums = getattr(gen, "checksums", None)
@@ -454,7 +454,7 @@ def update_writer(out: Path, schema_, drop, key_field: str = "doc_id"):
     """A writer over the carried segments in ``out`` with the documents of ``drop`` deleted.
     The schema is given, not read: its tokenizer carries this build's glossary words."""
     ix = whoosh_compat.KbFileIndex(FileStorage(str(out)), schema=schema_)
-    writer = _writer(ix)
+    writer = new_writer(ix)
     for doc_id in sorted(drop):
         writer.delete_by_term(key_field, doc_id)
     return writer
