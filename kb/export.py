@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import KbError, OutputExistsError
 from .model import Paragraph, Section
 from .ocr_marks import ocr_pages_in
-from .present_format import Footnotes, doc_heading, page_list_cn, pdf_pages_cn
+from .present_format import Footnotes, doc_heading, ocr_caution, pdf_pages_cn
 from .refs import Target, resolve_ref
 from .text import page_span
 
@@ -62,7 +62,7 @@ def citation_text(c: Citation) -> str:
     parts.append(" > ".join(c.heading_path) if c.heading_path else "全文")
     parts += [pages, c.section_id or c.doc_id]
     if c.ocr_pages:
-        parts.append(f"OCR 识别文本（PDF 第{page_list_cn(c.ocr_pages)}页），引用前请核对原件")
+        parts.append(ocr_caution(c.ocr_pages))
     return "来源：" + " · ".join(parts)
 
 

@@ -541,6 +541,12 @@ def _short_names(col: _Collector, sec: Section, joined: _Joined) -> None:
             continue
         if not full or _key(full) == _key(short) or not _has_cjk(full + short, 2):
             continue
+        if "的" in full and not full.startswith("《"):
+            # "接受以劳务派遣形式用工的单位（以下称用工单位）": a clause with 的 describes what the
+            # short name names; it is no name of its own, so the short name is the term.
+            if _has_cjk(short, 2):
+                col.add(_Draft(short, text[start:end], sec, joined.pages(m.start(), m.end()), "inline"))
+            continue
         if not _subsequence([c for c in short if c not in "《》“”、 "], full):
             # "其他金融机构（简称开户银行）": not a shortening of the words before it, so it is no alias
             # of them; the short name is a term of its own, the sentence its definition.

@@ -50,3 +50,8 @@ class Footnotes:
 
     def numbered(self):
         return enumerate(self.texts, 1)
+
+
+def ocr_caution(pages) -> str:
+    """What every quotation of OCR'd text carries, so that nobody quotes it as the original."""
+    return f"OCR 识别文本（PDF 第{page_list_cn(pages)}页），引用前请核对原件"

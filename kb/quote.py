@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from .citation import Citation, cite
 from .errors import AmbiguousRefError, NotFoundError, QueryError
 from .model import Document, Paragraph, Section
+from .ocr_marks import ocr_pages_in
+from .present_format import ocr_caution
 from .refs import Target
 
 _END = re.compile(r"[。！？!?…]+[”’」』）)》]*")
@@ -47,11 +49,21 @@ class Quote:
     def citation(self) -> Citation:
         return cite(self.document, self.section)
 
+    @property
+    def ocr_pages(self) -> list[int]:
+        """The quoted pages whose text OCR read: a quotation must say so, as an export does."""
+        if self.sentence is not None:
+            span = (self.page, self.page)
+        else:
+            span = tuple(self.section.pages) if self.section else (1, self.document.page_count)
+        return ocr_pages_in(self.document.ocr_pages, span)
+
     def text(self) -> str:
         where = f"PDF 第{self.page}页"
+        caution = f"\n{ocr_caution(self.ocr_pages)}" if self.ocr_pages else ""
         if self.sentence is None:
-            return f"{self.citation.text}（{where}）"
-        return f"“{self.sentence}”\n——{self.citation.text}（{where}）"
+            return f"{self.citation.text}（{where}）{caution}"
+        return f"“{self.sentence}”\n——{self.citation.text}（{where}）{caution}"
 
     def record(self) -> dict:
         return {
@@ -64,6 +76,7 @@ class Quote:
             "heading_path": self.document.heading_path(self.section.id) if self.section else [],
             "page": self.page,
             "path": self.path,
+            "ocr_pages": self.ocr_pages,
         }
 
 

@@ -303,6 +303,17 @@ def test_real_short_names(real_docs, name, short, full):
     assert [(a.name, a.kind) for a in t.aliases] == [(short, "简称")]
 
 
+def test_a_short_name_given_to_a_description_is_the_term(real_docs):
+    # 劳动合同法 第五十九条 (p.17): "…应当与接受以劳务派遣形式用工的单位（以下称用工单位）订立劳务派遣
+    # 协议。" The words before the bracket are a clause with 的, not a name: 用工单位 is the term,
+    # that sentence its definition (a new user got "用工的单位", with 用工单位 as its 简称).
+    terms = extract_terms(real_docs("laodong_hetong_fa_2012_xz.pdf"))
+    (t,) = [t for t in terms if "用工单位" in {t.term, *(a.name for a in t.aliases)}]
+    assert (t.term, t.aliases) == ("用工单位", ())
+    assert t.definition == "劳务派遣单位派遣劳动者应当与接受以劳务派遣形式用工的单位（以下称用工单位）订立劳务派遣协议。"
+    assert t.source.section_id.endswith("art59")
+
+
 # -- CLI ------------------------------------------------------------------------------------------
 
 def run(corpus_index, *args):

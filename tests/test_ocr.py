@@ -176,6 +176,21 @@ def test_ocr_text_says_so_in_hits_keywords_and_exports(shebao):
     assert hits and all(h["ocr"] for h in hits)
 
 
+def test_quotations_and_citations_of_ocr_text_say_so(shebao):
+    _, index, _ = shebao
+    # The whole scan cited: both its pages were read by OCR.
+    cited = run(index, "export", "NEG_scanned_dg_shebao", "--cite")
+    assert cited.exit_code == 0 and "OCR 识别文本（PDF 第1–2页），引用前请核对原件" in cited.output
+    assert json.loads(run(index, "export", "NEG_scanned_dg_shebao", "--cite", "--json").output)["ocr_pages"] == [1, 2]
+    # One sentence quoted: the caution names the page it stands on, and only that page.
+    q = json.loads(run(index, "quote", "可继续在试点学校参保", "--json").output)
+    assert q["ocr_pages"] == [q["page"]]
+    text = run(index, "quote", "可继续在试点学校参保").output
+    assert f"OCR 识别文本（PDF 第{q['page']}页），引用前请核对原件" in text
+    said = run(index, "export", "NEG_scanned_dg_shebao", "--sentence", "5").output
+    assert "OCR 识别文本" in said
+
+
 def test_an_unchanged_file_is_never_ocrd_again(shebao, tmp_path, monkeypatch):
     path, index, _ = shebao
     copy = tmp_path / "same_bytes_new_name.pdf"
