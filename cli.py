@@ -18,7 +18,8 @@ import sys
 
 import click
 
-from kb.errors import AmbiguousRefError, IndexDamagedError, IndexMissingError, KbError, NotFoundError, OutputExistsError
+from kb.errors import (AmbiguousRefError, IndexDamagedError, IndexMissingError, KbError, NotFoundError, OptionError,
+                       OutputExistsError)
 
 NO_MATCH, ERROR, INTERRUPTED = 1, 2, 130
 
@@ -108,8 +109,24 @@ def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON (the README documents each record).")(fn)
 
 
+# Where to look when a thing named is not there (NotFoundError.what); {ref}: what was named.
+LOOK = {
+    "document": "`kb docs` lists them",
+    "section": "`kb outline DOC` lists the sections",
+    "sentence": "`kb keyword` finds words, `kb search` topics",
+    "file": "`kb docs --format tsv` lists the paths",
+    "pdf": "`kb remove {ref}` takes it out of the index",
+}
+FLAGS = {"fmt": "--format"}  # a library keyword whose flag is not --KEYWORD
+REPAIR = "`kb ingest` repairs it (what is damaged is rebuilt from the PDFs and the stored documents)"
+
+
 def advised(e: KbError) -> str:
     """The library's message, and what to run about it: the library states facts, the CLI knows its commands."""
+    if isinstance(e, OptionError):
+        return e.text(FLAGS.get(e.option, f"--{e.option}"))
+    if isinstance(e, NotFoundError) and e.what in LOOK:
+        return f"{e}; {LOOK[e.what].format(ref=e.ref)}"
     if isinstance(e, IndexMissingError):
         return f"{e}: run `kb ingest` first" if e.what == "index" else f"{e}: run `kb ingest`"
     if isinstance(e, IndexDamagedError) and e.path is not None:
@@ -138,7 +155,7 @@ def kb_errors(fn):
         except NotFoundError as e:  # the document, section or term named is not there: no match
             if kwargs.get("as_json"):  # stdout stays valid JSON: the empty answer
                 click.echo("[]" if fn.__name__ == "glossary" else "null")
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {advised(e)}", err=True)
             sys.exit(NO_MATCH)
         except KbError as e:
             click.echo(f"Error: {advised(e)}", err=True)
@@ -291,7 +308,7 @@ def verify(ctx, as_json):
     if as_json:
         click.echo(_dump(result.record()))
     else:
-        click.echo(result.text())
+        click.echo(result.text() + ("" if result.ok else f"; {REPAIR}"))
     if not result.ok:
         sys.exit(1)
 
@@ -388,7 +405,7 @@ def check(ctx, doc, as_json):
     from kb.quality import check as check_index, check_text
 
     records = check_index(_index(ctx), doc)
-    click.echo(_dump(records) if as_json else check_text(records))
+    click.echo(_dump(records) if as_json else check_text(records) if records else "No documents. Run `kb ingest` first.")
 
 
 @cli.command()
@@ -416,9 +433,8 @@ def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, search_words, 
     Example:
       kb glossary BPO --uses
     """
-    from kb.glossary import load_terms, with_uses
-    from kb.glossary_view import match_record, matches_text, term_list_text, term_record
-    from kb.lookup import TermNotFoundError, by_document, by_name, lookup
+    from kb.glossary_view import match_record, matches_text
+    from kb.lookup import TermNotFoundError, lookup_in_generation
     from kb.store import Store
 
     if not term and not as_list and not search_words:
@@ -428,9 +444,16 @@ def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, search_words, 
     mode = "exact" if exact else "fuzzy" if fuzzy else None
     snap = Store(_index(ctx)).snapshot()
     doc_id = snap.resolve(doc_ref) if doc_ref else None
-    every = load_terms(snap.path)
-    terms = by_document(every, doc_id)
+    if as_list or search_words:  # every term (a name lookup reads only its own: kb.term_names)
+        from kb.glossary import load_terms
+        from kb.lookup import by_document
+
+        every = load_terms(snap.path)
+        terms = by_document(every, doc_id)
     if as_list:
+        from kb.glossary import with_uses
+        from kb.glossary_view import term_list_text, term_record
+        from kb.lookup import by_name
         from kb.present import shown_of
 
         if by == "name":
@@ -452,12 +475,18 @@ def glossary(ctx, term, exact, fuzzy, as_list, by, uses, doc_ref, search_words, 
             raise TermNotFoundError(search_words, [])
     else:
         try:
-            matches = lookup(terms, term, mode or "auto")
+            matches = lookup_in_generation(snap.path, term, mode or "auto", doc_id)
         except TermNotFoundError:
-            matches = definition_matches(snap.path, every, term, doc_id) if mode is None else []
+            if mode is not None:
+                raise
+            from kb.glossary import load_terms
+
+            matches = definition_matches(snap.path, load_terms(snap.path), term, doc_id)
             if not matches:
                 raise
     if uses:
+        from kb.glossary import with_uses
+
         full = with_uses(snap.path, [m.term for m in matches])
         matches = [replace(m, term=t) for m, t in zip(matches, full)]
     click.echo(_dump([match_record(m, uses) for m in matches]) if as_json else matches_text(matches, uses))
@@ -488,7 +517,7 @@ def keyword_cmd(ctx, words, context, doc, doc_type, year, issuer, counts_only, a
     from kb.present import kwic_record, kwic_text
 
     result = lookup(_index(ctx), words, doc=doc, context=context, all_words=all_words,
-                    doc_type=doc_type, years=_years(year), issuer=issuer)
+                    doc_type=doc_type, years=_years(year), issuer=issuer, counts_only=counts_only)
     if as_json:
         click.echo(_dump(kwic_record(result, counts_only)))
     else:
@@ -534,7 +563,7 @@ def export_cmd(ctx, ref, doc, fmt, output, force, cite, sentence, as_json):
     try:
         fmt = format_for("json" if as_json else fmt, None if output == "-" else output)
     except KbError as e:
-        raise click.UsageError(str(e)) from None
+        raise click.UsageError(advised(e)) from None
     if (cite or sentence) and fmt == "docx":
         raise click.UsageError("--cite and --sentence print text: give --format md, text or json")
     if fmt == "docx" and (not output or output == "-"):

@@ -1,14 +1,17 @@
 """What the section store (kb/docstore.py, docs.sqlite) changes: `kb keyword --count`, `kb export`
 of one section, `kb quote` and a quoted-phrase `kb search`, as whole processes, on replicated
-corpora, with and without docs.sqlite in the same run.
+corpora, with docs.sqlite, and (``--baseline DIR``) without it in the same run.
 
-    PYTHONPATH=. python bench/bench_docstore.py [--scales 1,100,1000] [--search-up-to 100] [--repeat 5]
+    PYTHONPATH=. python bench/bench_docstore.py [--scales 1,100,1000] [--search-up-to 100] [--repeat 5] \
+        [--baseline DIR]
 
 The ×N corpus is the bundled documents' parsed JSON copied under new ids (no PDF is parsed
 again), stored through ``Generation.put`` as an ingest stores them, so docs.sqlite is built as
-an ingest builds it. "before" is the same generation without docs.sqlite (hard links to every
-other file, checksums.json without its line): the commands then read the JSON documents, as
-they did before the store. The search index is built only up to ``--search-up-to`` (Whoosh
+an ingest builds it. The store is now the commands' only path (an index without it is refused),
+so "before" needs the code from before it: ``--baseline DIR`` is another checkout (e.g.
+``git archive bfcb1b2 | tar -x -C DIR``, the last commit whose commands read the JSON documents
+when docs.sqlite is absent), run on the same generation without docs.sqlite (hard links to every
+other file, checksums.json without its line). The search index is built only up to ``--search-up-to`` (Whoosh
 takes about 10 minutes at ×1000 on this machine); the other commands need none.
 Figures are medians of whole processes on a shared, noisy machine: compare the two columns of
 one run, not runs with each other.
@@ -33,15 +36,9 @@ KEYWORD = "苏州工业园区"
 PHRASE = '"促进服务外包"'
 
 
-def _walk(sections):
-    for s in sections:
-        yield s
-        yield from _walk(s["children"])
-
-
 def replicate(src_index: Path, dst_index: Path, scale: int, search: bool) -> dict:
     """A generation holding ``scale`` copies of every document; the search index too if ``search``."""
-    from kb.model import Document
+    from bench.replicas import renamed
     from kb.store import Store
 
     src = Store(src_index).snapshot()
@@ -52,12 +49,8 @@ def replicate(src_index: Path, dst_index: Path, scale: int, search: bool) -> dic
     with Store(dst_index).writer() as gen:
         for i in range(scale):
             for d in docs:
-                data = json.loads(json.dumps(d.to_dict()))
                 new_id = f"{d.id}-{i:04d}"
-                for s in _walk(data["sections"]):
-                    s["id"] = new_id + s["id"][len(d.id):]
-                data["id"] = new_id
-                copy = Document.from_dict(data)
+                copy = renamed(d, new_id)
                 gen.put(copy, {"path": f"/bench/{new_id}.pdf", "size": 0, "mtime_ns": 0, "sha256": d.sha256})
                 if search:
                     copies.append(copy)
@@ -96,7 +89,7 @@ def medians(cmd, repeat: int) -> tuple[float, float]:
     less than wall time when other jobs share the cores."""
     import resource
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(Path(cmd[1]).parent)}
     subprocess.run(cmd, env=env, capture_output=True, cwd=tempfile.gettempdir())  # page cache
     wall, cpu = [], []
     for _ in range(repeat):
@@ -112,9 +105,11 @@ def medians(cmd, repeat: int) -> tuple[float, float]:
 
 
 def outputs_match(cmd_after, cmd_before) -> bool:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    a = subprocess.run(cmd_after, env=env, capture_output=True, cwd=tempfile.gettempdir())
-    b = subprocess.run(cmd_before, env=env, capture_output=True, cwd=tempfile.gettempdir())
+    def run(cmd):
+        env = {**os.environ, "PYTHONPATH": str(Path(cmd[1]).parent)}
+        return subprocess.run(cmd, env=env, capture_output=True, cwd=tempfile.gettempdir())
+
+    a, b = run(cmd_after), run(cmd_before)
     return (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
 
 
@@ -123,6 +118,7 @@ def main() -> None:
     ap.add_argument("--scales", default="1,100,1000")
     ap.add_argument("--search-up-to", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--baseline", type=Path, help="a checkout whose commands read the JSON when docs.sqlite is absent")
     a = ap.parse_args()
     from kb.ingest import ingest
     from kb.store import Store
@@ -133,7 +129,9 @@ def main() -> None:
     docs = Store(base).snapshot().documents()
     middle = docs[-1]
     kb = [sys.executable, str(ROOT / "cli.py")]
-    print(f"whole process, median of {a.repeat}; before = the same generation without docs.sqlite")
+    kb_before = [sys.executable, str(a.baseline.resolve() / "cli.py")] if a.baseline else None
+    print(f"whole process, median of {a.repeat}; before = --baseline on the same generation without docs.sqlite"
+          + ("" if a.baseline else " (not given: after only)"))
     print(f"{'scale':>6} {'command':<34} {'wall before':>11} {'after':>7} {'ratio':>6}  "
           f"{'CPU before':>10} {'after':>7} {'ratio':>6}  same output")
     try:
@@ -141,7 +139,8 @@ def main() -> None:
             after, before = work / f"x{scale}", work / f"x{scale}-json"
             search = scale <= a.search_up_to
             built = replicate(base, after, scale, search)
-            without_store(after, before)
+            if kb_before:
+                without_store(after, before)
             gen = Store(after).snapshot().path
             text = sum(len(s.text.encode()) for d in docs for s in d.walk()) * scale
             size = (gen / "docs.sqlite").stat().st_size
@@ -159,15 +158,18 @@ def main() -> None:
             if search:
                 commands.append((f"search {PHRASE}", ["search", PHRASE, "--limit", "5"]))
             for label, args in commands:
-                bw, bc = medians(kb + ["--index", str(before)] + args, a.repeat)
                 tw, tc = medians(kb + ["--index", str(after)] + args, a.repeat)
-                same = outputs_match(kb + ["--index", str(after)] + args, kb + ["--index", str(before)] + args)
+                if not kb_before:
+                    print(f"{'×' + str(scale):>6} {label:<34} {'':>11} {tw:>6.3f}s {'':>6}  {'':>10} {tc:>6.3f}s", flush=True)
+                    continue
+                bw, bc = medians(kb_before + ["--index", str(before)] + args, a.repeat)
+                same = outputs_match(kb + ["--index", str(after)] + args, kb_before + ["--index", str(before)] + args)
                 print(f"{'×' + str(scale):>6} {label:<34} {bw:>10.3f}s {tw:>6.3f}s {bw / tw:>5.1f}×  "
                       f"{bc:>9.3f}s {tc:>6.3f}s {bc / tc:>5.1f}×  {'yes' if same else 'NO'}", flush=True)
             print(f"{'':>6} build: " + ", ".join(f"{k} {v:.1f} s" for k, v in built.items())
                   + f"; docs.sqlite {size / 1e6:.1f} MB ({size / max(1, text):.1f}× the section text,"
                     f" docs/*.json {jsons / 1e6:.1f} MB)", flush=True)
-            shutil.rmtree(before)
+            shutil.rmtree(before, ignore_errors=True)
             if scale != 1:
                 shutil.rmtree(after)
     finally:

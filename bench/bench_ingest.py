@@ -57,12 +57,13 @@ def peak_rss_mib(pdf: Path, index: Path) -> float:
 
 
 TIMED = """
-import json, sys, time
+import json, resource, sys, time
 from kb.ingest import ingest
 start = time.perf_counter()
 extra = {"workers": int(sys.argv[3])} if sys.argv[3] != "-" else {}
 report = ingest(json.loads(sys.argv[1]), sys.argv[2], **extra)
-print(json.dumps({"pages": report.pages, "seconds": time.perf_counter() - start, "skipped": len(report.skipped)}))
+cpu = sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+print(json.dumps({"pages": report.pages, "seconds": time.perf_counter() - start, "cpu": cpu, "skipped": len(report.skipped)}))
 """
 
 
@@ -104,13 +105,14 @@ def real_positives() -> list[str]:
     return [str(real / f["short_name"]) for f in files if f.get("role") == "positive" and (real / f["short_name"]).exists()]
 
 
-def timed_ingest(code: Path, paths: list[str], index: Path, workers: str) -> tuple[float, int]:
+def timed_ingest(code: Path, paths: list[str], index: Path, workers: str) -> tuple[float, int, float]:
+    """(pages per second, pages, CPU-seconds per page of the whole ingest: the process and its workers)."""
     import json
 
     out = subprocess.run([sys.executable, "-c", TIMED, json.dumps(paths), str(index), workers], cwd=code, check=True,
                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(code)})
     r = json.loads(out.stdout.strip().splitlines()[-1])
-    return r["pages"] / r["seconds"], r["pages"]
+    return r["pages"] / r["seconds"], r["pages"], r["cpu"] / r["pages"]
 
 
 def main() -> None:
@@ -150,16 +152,19 @@ def main() -> None:
             return
         for label, paths in sets.items():
             rates: dict[str, list[float]] = {c: [] for c in codes}
+            cpus: dict[str, list[float]] = {c: [] for c in codes}
             pages = 0
             for n in range(args.runs):
                 for name, code in codes.items():
-                    rate, pages = timed_ingest(code, paths, tmp / f"{name}-{label}-{n}".replace(" ", "_").replace("/", "_"),
+                    rate, pages, cpu_page = timed_ingest(code, paths, tmp / f"{name}-{label}-{n}".replace(" ", "_").replace("/", "_"),
                                                args.workers if name == "this checkout" else "-")
                     rates[name].append(rate)
+                    cpus[name].append(cpu_page)
             for name in codes:
                 r = rates[name]
-                print(f"{label} ({pages} pages), {name}: {statistics.median(r):.1f} pages/s "
-                      f"(median of {args.runs}; runs {', '.join(f'{x:.1f}' for x in r)})")
+                print(f"{label} ({pages} pages), {name}: {statistics.median(r):.1f} pages/s, "
+                      f"{statistics.median(cpus[name]):.3f} CPU-s a page, workers included "
+                      f"(median of {args.runs}; runs {', '.join(f'{x:.1f}' for x in r)}; load average {os.getloadavg()[0]:.1f})")
             if args.baseline:
                 print(f"{label}: ×{statistics.median(rates['this checkout']) / statistics.median(rates['baseline']):.2f} against the baseline")
         if args.no_memory:

@@ -33,11 +33,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import dir_size, file_stat, process_times, put_all, replicas, text_bytes, timed  # noqa: E402
 
 KINDS = {  # kind → query, as a user types it
     "common word": "服务外包",
@@ -56,41 +55,6 @@ KINDS = {  # kind → query, as a user types it
 }
 GLOSSARY_TERM = "ITO"
 KEYWORD = "服务外包"
-
-
-def pct(values, p):
-    v = sorted(values)
-    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
-
-
-def dir_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) if Path(path).exists() else 0
-
-
-def _walk(sections):
-    for s in sections:
-        yield s
-        yield from _walk(s["children"])
-
-
-def replicas(docs, scale: int, tag: str = ""):
-    """``scale`` copies of every document under new doc ids (and section ids)."""
-    from kb.model import Document
-
-    out = []
-    for i in range(scale):
-        for d in docs:
-            data = json.loads(json.dumps(d.to_dict()))
-            new_id = f"{d.id}-{tag}{i:04d}"
-            for s in _walk(data["sections"]):
-                s["id"] = new_id + s["id"][len(d.id):]
-            data["id"] = new_id
-            out.append(Document.from_dict(data))
-    return out
-
-
-def _stat(d):
-    return {"path": f"/bench/{d.id}.pdf", "size": 0, "mtime_ns": 0, "sha256": d.sha256}
 
 
 class Clock:
@@ -115,8 +79,7 @@ def build(base_gen: Path, dst: Path, copies, glossary: bool) -> dict:
 
     clock = Clock()
     with Store(dst).writer() as gen:
-        for d in copies:
-            gen.put(d, _stat(d))
+        put_all(gen, copies, keep=False)
         clock.lap("store")
         docs = gen.documents()
         clock.lap("load docs")
@@ -142,7 +105,7 @@ def add_one(dst: Path, doc) -> dict:
     with Store(dst).writer() as gen:
         for doc_id, entry in gen.previous_manifest.items():
             assert gen.carry(doc_id, entry)
-        gen.put(doc, _stat(doc))
+        gen.put(doc, file_stat(doc))
         clock.lap("carry")
         clock.lap("load docs")  # none: the derived files read only the documents that changed
         assemble(gen, IngestReport(index=str(dst)))
@@ -156,28 +119,18 @@ def add_one(dst: Path, doc) -> dict:
 
 def in_process(index_dir: Path, rounds: int) -> dict:
     from kb.export import export
-    from kb.glossary import load_terms
     from kb.kwic import lookup as kwic_lookup
-    from kb.lookup import lookup as term_lookup
+    from kb.lookup import lookup_in_generation
     from kb.search import search
     from kb.store import Store
 
     snap_path = Store(index_dir).snapshot().path
     section = _a_section(index_dir)
     jobs = {kind: (lambda q=q: search(index_dir, q)) for kind, q in KINDS.items()}
-    jobs["glossary"] = lambda: term_lookup(load_terms(snap_path), GLOSSARY_TERM, "auto")
-    jobs["keyword --count"] = lambda: kwic_lookup(index_dir, [KEYWORD])
+    jobs["glossary"] = lambda: lookup_in_generation(snap_path, GLOSSARY_TERM, "auto")
+    jobs["keyword --count"] = lambda: kwic_lookup(index_dir, [KEYWORD], counts_only=True)
     jobs["export"] = lambda: export(index_dir, section, fmt="md")
-    out = {}
-    for name, fn in jobs.items():
-        fn()  # warm: the session, the page cache
-        times = []
-        for _ in range(rounds):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        out[name] = (statistics.median(times), pct(times, 95))
-    return out
+    return {name: timed(fn, rounds) for name, fn in jobs.items()}
 
 
 def _a_section(index_dir: Path) -> str:
@@ -189,24 +142,12 @@ def _a_section(index_dir: Path) -> str:
 
 
 def whole_process(index_dir: Path, runs: int) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    base = [sys.executable, str(ROOT / "cli.py"), "--index", str(index_dir)]
+    """name → {"wall": (p50, p95), "cpu": (p50, p95)} of the whole `kb` command."""
     cmds = {kind: ["search", q, "--limit", "5"] for kind, q in KINDS.items()}
     cmds["glossary"] = ["glossary", GLOSSARY_TERM]
     cmds["keyword --count"] = ["keyword", KEYWORD, "--count"]
     cmds["export"] = ["export", _a_section(index_dir)]
-    out = {}
-    for name, args in cmds.items():
-        subprocess.run(base + args, capture_output=True, env=env, cwd=tempfile.gettempdir())
-        times = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            r = subprocess.run(base + args, capture_output=True, env=env, cwd=tempfile.gettempdir())
-            times.append(time.perf_counter() - t)
-            if r.returncode not in (0, 1):
-                raise SystemExit(f"kb {' '.join(args)}: exit {r.returncode}: {r.stderr.decode()[-300:]}")
-        out[name] = (statistics.median(times), pct(times, 95))
-    return out
+    return {name: process_times(["--index", str(index_dir)] + args, runs) for name, args in cmds.items()}
 
 
 # -- peers ------------------------------------------------------------------------------------
@@ -280,14 +221,7 @@ def peer_tantivy(rows, queries, work: Path, rounds: int):
 
         if not run():
             print(f"  (tantivy finds nothing for {kind}: {q})")
-
-        run()
-        times = []
-        for _ in range(rounds):
-            t = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - t)
-        lat[kind] = (statistics.median(times), pct(times, 95))
+        lat[kind] = timed(run, rounds)
     return build_s, dir_size(path), lat
 
 
@@ -314,14 +248,7 @@ def peer_fts5(rows, queries, work: Path, rounds: int):
 
         if not run():
             print(f"  (FTS5 finds nothing for {kind}: {q})")
-
-        run()
-        times = []
-        for _ in range(rounds):
-            t = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - t)
-        lat[kind] = (statistics.median(times), pct(times, 95))
+        lat[kind] = timed(run, rounds)
     con.close()
     return build_s, path.stat().st_size, lat
 
@@ -336,16 +263,21 @@ def sec(pair):
     return f"{pair[0]:.2f} / {pair[1]:.2f} s"
 
 
+def proc_text(times):
+    """Whole process: wall p50 / p95, and the child's CPU p50 (steadier on a shared machine)."""
+    return f"{sec(times['wall'])} (cpu {times['cpu'][0]:.2f} s)"
+
+
 def run_scale(scale, base, base_docs, work, a, summary):
     from kb import search_session, segment
     from kb.store import Store
 
-    copies = replicas(base_docs, scale)
+    copies = list(replicas(base_docs, scale))
     dst = work / f"x{scale}"
     glossary = scale <= a.glossary_up_to
     times = build(Store(base).snapshot().path, dst, copies, glossary)
     gen = Store(dst).snapshot().path
-    text = sum(len(s.text.encode("utf-8")) + len(s.title.encode("utf-8")) for d in copies for s in d.walk())
+    text = text_bytes(copies)
     sections = sum(1 for d in copies for _ in d.walk())
     index_size = dir_size(gen / "whoosh") + (gen / "search-vocab.json").stat().st_size
     store_size = dir_size(gen / "docs") + (gen / "manifest.json").stat().st_size
@@ -359,7 +291,7 @@ def run_scale(scale, base, base_docs, work, a, summary):
     inproc = in_process(dst, a.rounds)
     proc = whole_process(dst, a.runs) if a.runs else {}
     for name in inproc:
-        print(f"  {name:<16} in-process p50/p95 {ms(inproc[name]):<22}" + (f" process {sec(proc[name])}" if name in proc else ""))
+        print(f"  {name:<16} in-process p50/p95 {ms(inproc[name]):<22}" + (f" process {proc_text(proc[name])}" if name in proc else ""))
     peers = {}
     if not a.no_peers:
         tk = segment.tokenizer(tuple(json.loads((gen / "whoosh-state.json").read_text(encoding="utf-8"))["user_words"]))
@@ -382,7 +314,7 @@ def run_scale(scale, base, base_docs, work, a, summary):
             print(f"  {name}: build {b + cut_s:.2f} s, size {size / 1e6:.2f} MB ({size / text:.2f}× the text); "
                   + "; ".join(f"{k} {ms(v)}" for k, v in lat.items()))
         shutil.rmtree(peer_dir, ignore_errors=True)
-    extra = replicas(base_docs[:1], 1, tag="new")[0]
+    extra = next(replicas(base_docs[:1], 1, tag="new"))
     added = add_one(dst, extra)
     print(f"  add one document ({sum(1 for _ in extra.walk())} sections): glossary and index {added['index'][0]:.2f} s, cpu "
           f"{added['index'][1]:.2f} s (full build: index {times['index'][0]:.2f} s, cpu {times['index'][1]:.2f} s); "
@@ -416,7 +348,7 @@ def markdown(summary, ingest_line):
     row("store size (× text)", lambda r: f"{r['store'] / 1e6:.1f} MB ({r['store'] / r['text']:.2f}×)")
     for name in list(KINDS) + ["glossary", "keyword --count", "export"]:
         row(f"{name}: in-process p50 / p95", lambda r, n=name: ms(r["inproc"][n]))
-        row(f"{name}: process p50 / p95", lambda r, n=name: sec(r["proc"][n]) if n in r["proc"] else "-")
+        row(f"{name}: process p50 / p95", lambda r, n=name: proc_text(r["proc"][n]) if n in r["proc"] else "-")
     for peer in ("tantivy", "SQLite FTS5"):
         row(f"{peer}: build, size", lambda r, p=peer: "not installed" if not r["peers"].get(p)
             else f"{r['peers'][p][0]:.1f} s, {r['peers'][p][1] / 1e6:.1f} MB")

@@ -15,10 +15,6 @@ index, reading the vocabulary and loading the section texts it needs, as a one-s
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,23 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import dir_size, p50_p95, process_times, put_all, replicas, text_bytes  # noqa: E402
 QUERIES = ["服务外包", '"促进服务外包"', "離岸服務外包", "BPO", "人才 培养", "云计算 AND 物联网", "共享服务中心 NOT 跨国公司",
            "保障措施", "示范城市 综合评价", '"务外包产"', "金融硅谷", "软件开发外包 定制软件",
            "离岸服务外包是什么", "苏州服务外包发展目标是多少", "云计算物联网专项资金"]
 PROCESS_QUERIES = ["服务外包", "离岸服务外包是什么"]
-
-
-def dir_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
-def text_bytes(docs) -> int:
-    return sum(len(s.text.encode("utf-8")) + len(s.title.encode("utf-8")) for d in docs for s in d.walk())
-
-
-def pct(values, p):
-    v = sorted(values)
-    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
 
 
 # Figures this script printed for main at ff473bf, before the perf branch, on the same machine
@@ -67,53 +51,27 @@ def latency(index_dir, rounds: int, cold: bool = False):
             t = time.perf_counter()
             search(index_dir, q)
             times.append(time.perf_counter() - t)
-    return statistics.median(times), pct(times, 95)
+    return p50_p95(times)
 
 
 def whole_process(index_dir, runs: int, query: str = "服务外包"):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, str(ROOT / "cli.py"), "--index", str(index_dir), "search", query, "--limit", "5"]
-    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=tempfile.gettempdir())
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=tempfile.gettempdir())
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return process_times(["--index", str(index_dir), "search", query, "--limit", "5"], runs, ok=(0,))["wall"][0]
 
 
 def replicate(src_index, dst_index, scale: int):
     """A store whose generation holds ``scale`` copies of every parsed document, then the search index built from them."""
     from kb.index import build_index
-    from kb.model import Document
     from kb.store import Store
 
-    docs = Store(src_index).snapshot().documents()
-    copies = []
-    for i in range(scale):
-        for d in docs:
-            data = json.loads(json.dumps(d.to_dict()))
-            new_id = f"{d.id}-{i:03d}"
-            for s in _walk(data["sections"]):
-                s["id"] = new_id + s["id"][len(d.id):]
-            data["id"] = new_id
-            copies.append(Document.from_dict(data))
     src_gen = Store(src_index).snapshot().path
     with Store(dst_index).writer() as gen:
-        for d in copies:
-            gen.put(d, {"path": f"/bench/{d.id}.pdf", "size": 0, "mtime_ns": 0, "sha256": d.sha256})
+        copies = put_all(gen, replicas(Store(src_index).snapshot().documents(), scale))
         # The search index reads its expansions from the glossary; the copies define the same terms.
         (Path(gen.path) / "terms.json").write_bytes((src_gen / "terms.json").read_bytes())
         t = time.perf_counter()
         build_index(gen, copies, None)
         build = time.perf_counter() - t
     return copies, build
-
-
-def _walk(sections):
-    for s in sections:
-        yield s
-        yield from _walk(s["children"])
 
 
 def report(label, index_dir, docs, build_s, runs, rounds, processes=True):

@@ -2,8 +2,9 @@
 
     PYTHONPATH=. python bench/natural.py [--queries FILE] [--index DIR] [--corpus-index DIR] [--real DIR] [-v]
 
---queries picks the set: tests/natural_queries.json (default) or tests/heldout_queries.json (written
-after the synonym list was tuned on the first set's misses, so it says how search generalises).
+--queries picks the set: tests/natural_queries.json (default), tests/heldout_queries.json (written
+after the synonym list was tuned on the first set's misses, so it says how search generalises) or
+tests/fresh_queries.json (written after both had been tuned on).
 A case marked "corpus": "bundled" is asked of an index of corpus/ (built when --corpus-index is
 not given) and its baseline ranks that corpus's pages.
 
@@ -34,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "natural_queries.json"
 HELDOUT = ROOT / "tests" / "heldout_queries.json"
+FRESH = ROOT / "tests" / "fresh_queries.json"  # a second held-out set, written after HELDOUT was tuned on
 CORPUS = ROOT / "corpus"
 DEFAULT_REAL = Path(os.environ.get("KB_REAL_PDFS") or ROOT.parent / "shared" / "real")
 _SPACE = re.compile(r"\s+")
@@ -163,6 +165,10 @@ def figures(ranks):
     return hit5, mrr
 
 
+def hit_at_1(ranks) -> float:
+    return sum(1 for r in ranks if r == 1) / (len(ranks) or 1)
+
+
 def evaluate(index_dir, real: Path, with_baseline: bool = True, cases=None, corpus_index=None):
     """kb's and the baseline's rank of each case; bundled-corpus cases go to ``corpus_index``."""
     cases = load_cases() if cases is None else cases
@@ -209,12 +215,13 @@ def main(argv=None):
     kinds = defaultdict(list)
     for i, c in enumerate(cases):
         kinds[c["kind"]].append(i)
-    print(f"{'kind':<13}{'n':>4}  {'kb hit@5':>9} {'kb MRR':>7}  {'BM25 hit@5':>11} {'BM25 MRR':>9}")
+    print(f"{'kind':<13}{'n':>4}  {'kb hit@1':>9} {'kb hit@5':>9} {'kb MRR':>7}  {'BM25 hit@1':>11} {'BM25 hit@5':>11} {'BM25 MRR':>9}")
     for kind in sorted(kinds) + ["all"]:
         idx = kinds[kind] if kind != "all" else list(range(len(cases)))
         kh, km = figures([kb[i] for i in idx])
         bh, bm = figures([base[i] for i in idx])
-        print(f"{kind:<13}{len(idx):>4}  {kh:>9.3f} {km:>7.3f}  {bh:>11.3f} {bm:>9.3f}")
+        k1, b1 = hit_at_1([kb[i] for i in idx]), hit_at_1([base[i] for i in idx])
+        print(f"{kind:<13}{len(idx):>4}  {k1:>9.3f} {kh:>9.3f} {km:>7.3f}  {b1:>11.3f} {bh:>11.3f} {bm:>9.3f}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Document, Section
+from .model import Document, Section, SectionKind
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ _ATTACHMENT = re.compile(r"^附件\s*([0-9０-９一二三四五六七八九十]
 
 def attachment(doc: Document, part: Section | None) -> str | None:
     """附件1《title》, 印发的《title》 … for a part other than the notice, else None."""
-    if part is None or part.kind != "part":
+    if part is None or part.kind != SectionKind.PART:
         return None
     label = (part.number or "").strip()
     m = _ATTACHMENT.match(label) or _ATTACHMENT.match(part.heading)
@@ -92,8 +92,8 @@ def attachment(doc: Document, part: Section | None) -> str | None:
 
 
 def locator(trail: list[Section]) -> str:
-    numbered = [s for s in trail if s.kind != "part" and s.number]
-    articles = [i for i, s in enumerate(numbered) if s.kind == "article"]
+    numbered = [s for s in trail if s.kind != SectionKind.PART and s.number]
+    articles = [i for i, s in enumerate(numbered) if s.kind == SectionKind.ARTICLE]
     if articles:
         numbered = numbered[articles[0]:]
     parts = [s.number.strip() for s in numbered]
@@ -104,7 +104,7 @@ def locator(trail: list[Section]) -> str:
 
 def cite(doc: Document, sec: Section | None = None) -> Citation:
     trail = _trail(doc, sec) if sec is not None else []
-    part = trail[0] if trail and trail[0].kind == "part" else None
+    part = trail[0] if trail and trail[0].kind == SectionKind.PART else None
     return Citation(issuer=doc.issuer, title=doc.title, doc_number=doc.doc_number, date=doc.date,
                     attachment=attachment(doc, part), locator=locator(trail))
 
@@ -142,16 +142,14 @@ def hit_sources(index_dir, hits) -> list[dict]:
     out = []
     for h in hits:
         # The hit's section and the chain above it (kb.docstore), not its whole document.
-        found = ds.target(h.doc_id, h.section_id) if ds is not None else None
-        if found is not None:
-            doc, sec = found
-        else:
-            doc = snap.document(h.doc_id)
-            sec = doc.section(h.section_id)
+        found = ds.target(h.doc_id, h.section_id)
+        if found is None:  # the search index and the store of one generation hold the same sections
+            raise docstore.damaged(ds.path, f"no section {h.section_id}")
+        doc, sec = found
         needles = [h.snippet[a:b] for a, b in h.highlights] or marks
         out.append({
             "path": snap.manifest[h.doc_id]["path"],
-            "page": match_page(sec, needles) if sec else h.pages[0],
+            "page": match_page(sec, needles),
             "citation": cite(doc, sec).text,
         })
     return out

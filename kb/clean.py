@@ -73,7 +73,7 @@ from dataclasses import replace
 
 from . import unruled, webchrome
 from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Line, Page
-from .text import CJK, fix_spacing, fold_width
+from .text import CJK, RULE_LINE, fix_spacing, fold_width
 
 # CJK Radicals Supplement: only two have a Unicode compatibility mapping, so the common
 # simplified forms that fonts emit are listed by hand (Unicode names "C-SIMPLIFIED …").
@@ -139,7 +139,6 @@ WEB_UI = re.compile(
     r"[Cc]opyright|All Rights Reserved|地址[：:]|.*ICP备|技术支持|主办[：:]|建议使用|业务频道|索\s*引\s*号|"
     r"发布机构[:：]|名\s*称[:：]|文\s*号[:：]|分\s*类[:：])"
 )
-RULE_LINE = re.compile(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")
 IMPRINT = re.compile(r"^(?:抄送[：:]|公开方式[：:]|.{2,40}?\d{4}年\d{1,2}月\d{1,2}日印发$)")
 CAPTION_LINE = re.compile(r"^(图|表)\s*\d+(\s*[-－.．]\s*\d+)?\s*\S|^[（(](图|表)\s*\d+[)）]$")  # （图6）: a manual's screenshot
 _MARKER_START = re.compile(r"^(\d{1,2}|[*†‡①②③④⑤⑥⑦⑧⑨⑩])\s*(?=\S)")

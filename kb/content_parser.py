@@ -1,22 +1,39 @@
-"""pdfminer's content-stream tokenizer with a one-step path for numbers, operators and names.
+"""pdfminer's reading of a page's content stream, faster, with the same tokens, objects and layout.
 
 pdfminer.six reads a content stream with a state machine: for every token, ``nexttoken`` calls
 ``_parse_main`` to find where the token starts, then a second method (``_parse_number``,
 ``_parse_keyword``, ``_parse_literal``) to find where it ends, each a Python call with its own
-regex search and byte concatenation. Web prints of ../shared/real draw every glyph with its own
-operators (~9 tokens a character), and that tokenizer was about half the time of their parse.
+regex search and byte concatenation; ``nextobject`` then moves each operand through two stacks
+(with three debug-log calls) before the interpreter pushes it onto a third and looks its operator
+up by name. Web prints of ../shared/real draw every glyph with its own operators (~9 tokens a
+character), and that path was most of their parse.
 
-Here ``_parse_main`` matches a whole number, operator or name in one regex when the token and
-the byte that ends it lie in the buffer at hand, and builds the very token pdfminer would (same
-``int``/``float`` of the same bytes, the same interned ``KWD``/``LIT``, the same position).
-Anything else (strings, hex strings, ``#`` escapes in names, comments, a token cut by the end of
-the buffer, malformed numbers such as ``--5``) goes to pdfminer's own state machine unchanged,
-so the two can only differ where the fast path's regex is wrong; tests/test_extract.py compares
-every token of real content streams with pdfminer's.
+* ``FastContentParser._parse_main`` matches a whole number, operator or name in one regex when
+  the token and the byte that ends it lie in the buffer at hand, and builds the very token
+  pdfminer would (same ``int``/``float`` of the same bytes, the same interned ``KWD``/``LIT``, the
+  same position). Anything else (strings, hex strings, ``#`` escapes in names, comments, a token
+  cut by the end of the buffer, malformed numbers such as ``--5``) goes to pdfminer's own state
+  machine unchanged.
+* ``FastInterpreter.execute`` is pdfminer's, except that an operand read outside any array,
+  dictionary or inline image goes straight onto the interpreter's stack and an operator's method
+  is looked up once per class; every other token goes through the parser's ``nextobject`` steps.
+
+Local, not a patch: pdfplumber builds its interpreter inside ``Page.layout`` from the class
+``pdfminer.pdfinterp`` exports, so ``layout(page)`` here builds that same layout (same device,
+same arguments) with ``FastInterpreter`` and caches it where ``Page.layout`` looks first
+(``page._layout``). Only with the pdfminer and pdfplumber versions this was checked against;
+with others, pdfplumber's own ``page.layout`` runs. tests/test_extract.py compares every token,
+object and page object with pdfminer's and pdfplumber's own on real pages.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+# The versions whose internals (PDFContentParser, PDFPageInterpreter.execute, Page.layout) the
+# classes below were written against and compared with.
+PDFMINER_VERSIONS = ("20260107",)
+PDFPLUMBER_VERSIONS = ("0.11.10",)
 
 _DELIM = rb"#/%\[\]()<>{}\s"  # pdfminer's END_KEYWORD / END_LITERAL class
 _TOKEN = re.compile(
@@ -27,48 +44,67 @@ _TOKEN = re.compile(
 )
 _NONSPACE = re.compile(rb"\S")
 
-_installed = False
-original = None  # pdfminer's own class, once replaced
 
-
-def install() -> None:
-    """Make pdfminer's interpreter read content streams with the fast tokenizer (idempotent).
-
-    Left as it is when pdfminer's internals are not the ones this was written against.
-    """
-    global _installed, original
-    if _installed:
-        return
-    _installed = True
+@lru_cache(maxsize=1)
+def classes():
+    """(FastContentParser, FastInterpreter), or None when pdfminer/pdfplumber are not the versions
+    checked, or pdfminer's debug log is on (our path leaves its debug lines out)."""
+    import pdfminer
+    import pdfplumber
     from pdfminer import pdfinterp, psparser
 
-    base = pdfinterp.PDFContentParser
-    if psparser.log.isEnabledFor(10) or not hasattr(base, "_parse_main") or (psparser.END_KEYWORD.pattern, psparser.END_LITERAL.pattern,
-                                            psparser.END_NUMBER.pattern, psparser.NONSPC.pattern) != (
-            rb"[#/%\[\]()<>{}\s]", rb"[#/%\[\]()<>{}\s]", rb"[^0-9]", rb"\S"):
-        return
-    original = base
-    pdfinterp.PDFContentParser = _fast_class(base, psparser.KWD, psparser.LIT, psparser.PSEOF)
+    if (pdfminer.__version__ not in PDFMINER_VERSIONS or pdfplumber.__version__ not in PDFPLUMBER_VERSIONS
+            or psparser.log.isEnabledFor(10) or pdfinterp.log.isEnabledFor(10)):
+        return None
+    parser = _parser_class(pdfinterp.PDFContentParser, psparser)
+    return parser, _interpreter_class(pdfinterp, psparser, parser)
 
 
-def _fast_class(base, KWD, LIT, PSEOF):
+def layout(page):
+    """pdfplumber's ``page.layout`` (an ``LTPage``), read with the classes above when they apply."""
+    if hasattr(page, "_layout"):
+        return page._layout
+    fast = classes()
+    if fast is None:
+        return page.layout
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    # pdfplumber 0.11.10's Page.layout, with our interpreter class in place of pdfminer's.
+    device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    interpreter = fast[1](page.pdf.rsrcmgr, device)
+    try:
+        interpreter.process_page(page.page_obj)
+    except Exception as e:
+        raise PdfminerException(e)
+    page._layout = device.get_result()
+    return page._layout
+
+
+def _parser_class(base, psparser):
+    KWD, LIT, PSEOF = psparser.KWD, psparser.LIT, psparser.PSEOF
     token_match = _TOKEN.match
     nonspace = _NONSPACE.search
+    # What opens and closes an array, dictionary or procedure, and its type (PSStackParser's names).
+    begin = {psparser.KEYWORD_ARRAY_BEGIN: "a", psparser.KEYWORD_DICT_BEGIN: "d", psparser.KEYWORD_PROC_BEGIN: "p"}
+    end = {psparser.KEYWORD_ARRAY_END: "a", psparser.KEYWORD_PROC_END: "p"}
 
     class FastContentParser(base):
         def _parse_main(self, s: bytes, i: int) -> int:
-            # Numbers and names are read on up to the next operator, which ends the run: an
-            # operator is where the interpreter acts (``ID`` reads inline image bytes from here).
-            m = nonspace(s, i)
-            if not m:
-                return len(s)
-            j = m.start()
-            t = token_match(s, j)
-            if t is None:
-                return base._parse_main(self, s, i)
+            # Tokens are read on to the end of the buffer, but never past ``ID``: the bytes after
+            # it are an inline image, which the parser reads raw from the stream (get_inline_data).
             add = self._tokens.append
             bufpos = self.bufpos
+            start = i
             while True:
+                m = nonspace(s, i)
+                if not m:
+                    return len(s)
+                j = m.start()
+                t = token_match(s, j)
+                if t is None:
+                    # The state machine takes it from here (from the start: it skips the space too).
+                    return base._parse_main(self, s, i) if i == start else i
                 n = t.lastindex
                 text = t.group(n)
                 if n == 1:
@@ -86,18 +122,11 @@ def _fast_class(base, KWD, LIT, PSEOF):
                 self._curtokenpos = bufpos + j
                 add((self._curtokenpos, token))
                 i = t.end()
-                if n == 3:
+                if n == 3 and text == b"ID":
                     return i
-                m = nonspace(s, i)
-                if not m:
-                    return len(s)
-                j = m.start()
-                t = token_match(s, j)
-                if t is None:
-                    return i  # the state machine takes it from here
 
         def nexttoken(self):
-            # pdfminer's, less a debug-log call per token (install() checks it is off).
+            # pdfminer's, less a debug-log call per token.
             if self.eof:
                 raise PSEOF("Unexpected EOF")
             tokens = self._tokens
@@ -115,8 +144,125 @@ def _fast_class(base, KWD, LIT, PSEOF):
                         raise
             return tokens.pop(0)
 
+        def flush(self) -> None:
+            # PDFContentParser.flush less add_results' debug-log call.
+            self.results.extend(self.popall())
+
+        def feed(self, pos: int, token) -> None:
+            """One step of PSStackParser.nextobject (pdfminer 20260107) for ``token``, less its
+            debug-log calls."""
+            if isinstance(token, (int, float, bool, str, bytes, psparser.PSLiteral)):
+                self.push((pos, token))
+            elif token in begin:
+                self.start_type(pos, begin[token])
+            elif token in end:
+                try:
+                    self.push(self.end_type(end[token]))
+                except psparser.PSTypeError:
+                    if psparser.settings.STRICT:
+                        raise
+            elif token == psparser.KEYWORD_DICT_END:
+                try:
+                    (pos, objs) = self.end_type("d")
+                    if len(objs) % 2 != 0:
+                        raise psparser.PSSyntaxError(f"Invalid dictionary construct: {objs!r}")
+                    d = {psparser.literal_name(k): v for (k, v) in psparser.choplist(2, objs) if v is not None}
+                    self.push((pos, d))
+                except psparser.PSTypeError:
+                    if psparser.settings.STRICT:
+                        raise
+            elif isinstance(token, psparser.PSKeyword):
+                self.do_keyword(pos, token)
+            else:
+                psparser.log.error("unknown token: pos=%r, token=%r, stack=%r", pos, token, self.curstack)
+                self.do_keyword(pos, token)
+                raise psparser.PSException
+            if not self.context:
+                self.flush()
+
+        def nextobject(self):
+            while not self.results:
+                pos, token = self.nexttoken()
+                self.feed(pos, token)
+            return self.results.pop(0)
+
     FastContentParser.__name__ = FastContentParser.__qualname__ = "PDFContentParser"
     return FastContentParser
+
+
+def _interpreter_class(pdfinterp, psparser, parser_class):
+    PSKeyword, PSEOF = psparser.PSKeyword, psparser.PSEOF
+    # What the parser itself acts on (arrays, dictionaries, procedures, inline images): fed to it.
+    special = {psparser.KEYWORD_ARRAY_BEGIN, psparser.KEYWORD_ARRAY_END, psparser.KEYWORD_DICT_BEGIN,
+               psparser.KEYWORD_DICT_END, psparser.KEYWORD_PROC_BEGIN, psparser.KEYWORD_PROC_END,
+               parser_class.KEYWORD_BI, parser_class.KEYWORD_ID, parser_class.KEYWORD_EI}
+    operand = {int, float, bool, str, bytes, psparser.PSLiteral}
+
+    class FastInterpreter(pdfinterp.PDFPageInterpreter):
+        _ops: dict = {}  # operator keyword → (unbound method or None, argument count): per class
+
+        def execute(self, streams) -> None:
+            # pdfminer 20260107's PDFPageInterpreter.execute: circular references refused the same way.
+            log = pdfinterp.log
+            valid_streams = []
+            self.stream_ids.clear()
+            for obj in streams:
+                stream = pdfinterp.stream_value(obj)
+                if stream.objid is None:
+                    log.warning("Execute called on non-indirect object (inline image?) %r", stream)
+                    continue
+                if stream.objid in self.parent_stream_ids:
+                    log.warning("Refusing to execute circular reference to content stream %d", stream.objid)
+                else:
+                    valid_streams.append(stream)
+                    self.stream_ids.add(stream.objid)
+            try:
+                parser = parser_class(valid_streams)
+            except PSEOF:
+                return  # an empty page
+            nexttoken, feed = parser.nexttoken, parser.feed
+            argstack_push = self.push
+            while True:
+                if parser.results:
+                    obj = parser.results.pop(0)[1]
+                else:
+                    try:
+                        pos, token = nexttoken()
+                    except PSEOF:
+                        break
+                    # Outside an array, dictionary or inline image, nextobject would push the
+                    # token, flush it to its results and hand it back at once: done directly.
+                    if parser.context or type(token) not in operand and (type(token) is not PSKeyword or token in special):
+                        feed(pos, token)
+                        continue
+                    obj = token
+                if isinstance(obj, PSKeyword):
+                    self._run(obj)
+                else:
+                    argstack_push(obj)
+
+        def _run(self, keyword) -> None:
+            entry = self._ops.get(keyword)
+            if entry is None:
+                name = psparser.keyword_name(keyword)
+                method = "do_{}".format(name.replace("*", "_a").replace('"', "_w").replace("'", "_q"))
+                func = getattr(type(self), method, None)
+                entry = (func, func.__code__.co_argcount - 1) if func is not None else (None, 0)
+                if func is not None:
+                    type(self)._ops = {**self._ops, keyword: entry}
+            func, nargs = entry
+            if func is None:
+                if pdfinterp.settings.STRICT:
+                    raise pdfinterp.PDFInterpreterError(f"Unknown operator: {psparser.keyword_name(keyword)!r}")
+                return
+            if nargs:
+                args = self.pop(nargs)
+                if len(args) == nargs:
+                    func(self, *args)
+            else:
+                func(self)
+
+    return FastInterpreter
 
 
 def tokens(parser_class, streams) -> list:

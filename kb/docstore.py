@@ -28,7 +28,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from .errors import IndexDamagedError
+from .errors import IndexDamagedError, IndexMissingError
 
 FILE = "docs.sqlite"
 # Bump when what a row holds, or how tokens or squashed keys are made, changes: a previous
@@ -273,9 +273,12 @@ _open: dict[Path, "Reader"] = {}
 _open_lock = threading.Lock()
 
 
-def reader(snap) -> "Reader | None":
-    """The store of ``snap``'s generation, opened once per process; None for an index built
-    before it existed (the callers then read the JSON documents, as they did)."""
+def reader(snap) -> "Reader":
+    """The store of ``snap``'s generation, opened once per process.
+
+    An index built before the store existed has none: ``IndexMissingError`` naming the file
+    (an ingest writes it; `kb search` does so itself, kb.freshness). One whose checksums list
+    the file, and it is gone, is damaged."""
     gen = Path(snap.path)
     with _open_lock:
         r = _open.get(gen)
@@ -286,7 +289,7 @@ def reader(snap) -> "Reader | None":
 
                 if FILE in (read_checksums(gen) or {}):
                     raise damaged(path, "missing")
-                return None
+                raise IndexMissingError(path, what="section store")
             r = _open[gen] = Reader(path, snap)
             while len(_open) > 2:
                 _open.pop(next(iter(_open))).close()
@@ -368,6 +371,34 @@ class Reader:
         match = " AND ".join(f'"{t}"' for t in toks)
         return {r[0] for r in self._q("SELECT rowid FROM grams WHERE grams MATCH ?", (match,))}
 
+    def word_counts(self, word: str) -> list[tuple]:
+        """(doc_id, number, heading, kind, n) for every section that may hold ``word``: ``n`` is
+        how many times its own paragraphs and footnotes hold it, each text apart, as str.count
+        (the heading is the caller's to count). No paragraph is built: a body whose only strings
+        are those texts is counted as stored (see ``_plain_count``); one with other strings (a
+        run-in lead repeats its paragraph's start, table cells its text; a footnote's marker) is
+        decoded."""
+        toks = query_tokens(word)
+        if not toks:
+            return []
+        match = " AND ".join(f'"{t}"' for t in toks)
+        rows = self._q("SELECT doc_id, number, heading, kind, body FROM sections "
+                       "WHERE id IN (SELECT rowid FROM grams WHERE grams MATCH ?)", (match,))
+        plain = _plain_count(word)
+        out = []
+        for doc_id, number, heading, kind, body in rows:
+            if word not in body and plain:
+                n = 0  # the index's candidates are a superset
+            elif plain and '"cells":' not in body and '"marker":' not in body:
+                n = body.count(word)
+                if '"lead":' in body:  # a lead's string, as stored, holds the word as often as decoded
+                    n -= sum(lead.count(word) for lead in _LEAD.findall(body))
+            else:
+                n = sum(p["text"].count(word) + sum(f["text"].count(word) for f in p.get("footnotes", ()))
+                        for p in json.loads(body))
+            out.append((doc_id, number, heading, kind, n))
+        return out
+
     # -- whole records --
     def meta(self, doc_id: str) -> dict | None:
         rows = self._q("SELECT meta FROM docs WHERE doc_id = ?", (doc_id,))
@@ -444,6 +475,16 @@ def _tree(rows: list["Row"]):
         return replace(_section(r), children=tuple(make(c) for c in kids.get(r.section_id, ())))
 
     return [make(r) for r in kids.get(None, ())]
+
+
+_LEAD = re.compile(r'"lead":"((?:[^"\\]|\\.)*)"')  # a run-in lead's JSON string, as stored
+
+
+def _plain_count(word: str) -> bool:
+    """Whether ``word`` is counted right in a stored body (JSON) as in its texts: a word with no
+    ASCII character never meets JSON's quotes, escapes, keys or numbers, so each of its
+    occurrences lies inside one string value, as in the decoded text."""
+    return bool(word) and all(ord(c) > 127 for c in word)
 
 
 def _own_text(body: str) -> str:

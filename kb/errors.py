@@ -168,7 +168,45 @@ class IndexDamagedError(KbError):
 
 
 class NotFoundError(KbError):
-    """A document, section or term the user named does not exist."""
+    """A document, section or term the user named does not exist.
+
+    ``what`` says what was looked for, so a caller can say where to look (cli.advised): "document",
+    "section", "sentence", "file" (a PDF path no document was read from), "pdf" (the PDF of the
+    indexed document ``ref`` is gone); None where there is nothing to add.
+    """
+
+    def __init__(self, message: str = "", what: str | None = None, ref: str | None = None):
+        self.what = what
+        self.ref = ref
+        super().__init__(message)
+
+
+class OptionError(KbError):
+    """A value given for one of a call's options is refused.
+
+    ``option`` is the keyword the library takes (page, sentence, issuer, limit, fmt); the message
+    names it so, and a command line names its own flag for it (``text("--page")``, cli.advised).
+    """
+
+    def __init__(self, option: str, template: str, **data):
+        self.option = option
+        self.template = template  # "{option}" stands where the option is named
+        self.data = data
+        super().__init__(self.text(option))
+
+    def text(self, name: str) -> str:
+        return self.template.format(option=name, **self.data)
+
+    def __reduce__(self):
+        return (_option_error, (type(self), self.option, self.template, self.data))
+
+
+def _option_error(cls, option, template, data):
+    return cls(option, template, **data)
+
+
+class OptionNotFoundError(OptionError, NotFoundError):
+    """An option naming something that is not there (sentence 12 of a section of 3)."""
 
 
 class AmbiguousRefError(KbError):
@@ -180,6 +218,10 @@ class AmbiguousRefError(KbError):
 
 class QueryError(KbError):
     """A malformed query."""
+
+
+class QueryOptionError(OptionError, QueryError):
+    """An option of a query refused (an empty issuer, a limit below 1)."""
 
 
 class QueryTooLongError(QueryError):

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KbError, OutputExistsError
+from .errors import KbError, OptionError, OutputExistsError
 from .model import Paragraph, Section
 from .ocr_marks import ocr_pages_in
 from .present_format import Footnotes, doc_heading, ocr_caution, pdf_pages_cn
@@ -109,11 +109,26 @@ def _md_paragraph(par: Paragraph, notes: Footnotes) -> str:
     return _md_block(body)
 
 
+def _run_in(sec: Section) -> bool:
+    """A numbered paragraph (四、本通知自…, 第一条　为了…): its number has no heading of its own,
+    so the number runs into its first paragraph, as the page prints it, instead of standing alone."""
+    return bool(sec.number and not sec.heading and sec.paragraphs and sec.paragraphs[0].kind == "text"
+                and not sec.paragraphs[0].lead)
+
+
+def _number_gap(sec: Section) -> str:
+    return " " if sec.number.startswith("第") else ""
+
+
 def to_markdown(target: Target) -> str:
     blocks, notes = [], Footnotes()
     for depth, sec in _depths(target):
-        blocks.append("#" * min(depth, 6) + " " + md_inline(sec.title))
-        blocks.extend(_md_paragraph(p, notes) for p in sec.paragraphs)
+        pars = [_md_paragraph(p, notes) for p in sec.paragraphs]
+        if _run_in(sec):
+            pars[0] = f"**{md_inline(sec.number.strip())}**{_number_gap(sec)}{pars[0]}"
+        else:
+            blocks.append("#" * min(depth, 6) + " " + md_inline(sec.title))
+        blocks.extend(pars)
     blocks.extend(f"[^{n}]: {md_inline(t)}" for n, t in notes.numbered())
     blocks.append("> " + md_inline(citation_text(citation(target))))
     return "\n\n".join(blocks) + "\n"
@@ -123,9 +138,12 @@ def to_markdown(target: Target) -> str:
 def to_text(target: Target) -> str:
     blocks, notes = [], Footnotes()
     for _depth, sec in _depths(target):
-        blocks.append(sec.title)
-        for par in sec.paragraphs:
-            blocks.append("".join(t + (f"[{n}]" if n else "") for t, n in notes.pieces(par)))
+        pars = ["".join(t + (f"[{n}]" if n else "") for t, n in notes.pieces(par)) for par in sec.paragraphs]
+        if _run_in(sec):
+            pars[0] = sec.number.strip() + _number_gap(sec) + pars[0]
+        else:
+            blocks.append(sec.title)
+        blocks.extend(pars)
     if notes.texts:
         blocks.append("注释\n" + "\n".join(f"[{n}] {t}" for n, t in notes.numbered()))
     blocks.append(citation_text(citation(target)))
@@ -234,8 +252,9 @@ def format_for(fmt: str | None, output: str | None) -> str:
         suffix = Path(output).suffix.lower()
         if suffix not in SUFFIXES:
             known = " ".join(SUFFIXES)
-            raise KbError(f"{output}: {'a suffix ' + repr(suffix) if suffix else 'no suffix'} names no export format "
-                          f"({known}); give --format")
+            what = "a suffix " + repr(suffix) if suffix else "no suffix"
+            raise OptionError("fmt", "{output}: {what} names no export format ({known}); give {option}",
+                              output=output, what=what, known=known)
         return SUFFIXES[suffix]
     return "md"
 

@@ -54,6 +54,7 @@ from .errors import (
 )
 from . import font_repair, rotation
 from .chars import dedupe_page
+from .content_parser import layout
 from .page_objects import objects
 from .model import TABLE, FootnoteRef, Line, Page
 from .ocr import settle_sizes
@@ -328,6 +329,7 @@ def _turned(char: dict) -> bool:
 
 
 def _page_lines(page, page_no: int, stats: dict | None) -> tuple[Line, ...]:
+    layout(page)  # pdfminer's reading of the page, with a faster parser and interpreter (kb/content_parser.py)
     objects(page)  # pdfplumber's page objects, with characters converted 5x faster (kb/page_objects.py)
     deduped = dedupe_page(page)  # pdfplumber's own is quadratic in the characters on a page (kb/chars.py)
     deduped = font_repair.repair_page(deduped, stats)  # a broken font's punctuation in full-width boxes
@@ -366,14 +368,14 @@ def _iter_pages(
     max_seconds: float = MAX_SECONDS,
     on_page: Callable[[int, int], None] | None = None,
     page_ocr: PageOcr | None = None,
+    first: int = 1,
+    on_open: Callable[[int], int] | None = None,
 ) -> Iterator[Page]:
     # ``metadata`` and ``stats`` are read_pdf's: a generator can only hand back what it saw on
-    # the way by filling them; read_pdf returns them as values.
+    # the way by filling them; read_pdf returns them as values. Pages ``first`` to what
+    # ``on_open(page count)`` says (default: the last) are read.
     import pdfplumber  # deferred: keeps `kb --help` light
 
-    from .content_parser import install
-
-    install()  # pdfminer reads content streams with a faster tokenizer, same tokens (kb/content_parser.py)
     path = Path(path)
     check_readable(path)
     started = time.monotonic()
@@ -382,7 +384,7 @@ def _iter_pages(
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
         raise _classify(path, exc) from exc
     try:
-        yield from _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started, page_ocr)
+        yield from _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started, page_ocr, first, on_open)
     finally:
         # pdfplumber's close() walks every page again; on a damaged file that raises anew and
         # would replace the named error the reader already raised.
@@ -401,11 +403,12 @@ def _close(pdf) -> None:
         pdf.stream.close()
 
 
-def _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started, page_ocr=None):
+def _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started, page_ocr=None, first=1, on_open=None):
     try:
         total = len(pdf.pages)
     except Exception as exc:
         raise _classify(path, exc) from exc
+    metadata[_TOTAL] = total
     try:
         metadata.update({k: v for k, v in (pdf.metadata or {}).items() if isinstance(v, str)})
     except Exception:  # a broken Info dictionary is no reason to refuse the text
@@ -415,8 +418,11 @@ def _pages(pdf, path, max_pages, max_seconds, on_page, metadata, stats, started,
     # The list is taken once: pdfplumber's ``pdf.flush_cache()`` drops it, and ``pdf.pages``
     # then builds a Page for every page of the file again, so flushing after each page made a
     # long file quadratic (the 234-page code built 55,000 Page objects: a quarter of its parse).
+    # Every page is listed even when only a range is read: a page's ``doctop`` (which
+    # dedupe_chars clusters on) is the sum of the heights before it, as pdfplumber adds them.
     pages = pdf.pages
-    for i in range(total):
+    last = on_open(total) if on_open is not None else total
+    for i in range(first - 1, last):
         if time.monotonic() - started > max_seconds:
             raise BudgetExceededError(path, f"took over {max_seconds:g} s at page {i + 1} of {total}")
         try:
@@ -457,13 +463,66 @@ def read_pages(path: str | Path, **options) -> list[Page]:
     return read_pdf(path, **options).pages
 
 
-def read_pdf(path: str | Path, **options) -> Extracted:
+def read_pdf(path: str | Path, *, page_ocr: PageOcr | None = None, max_seconds: float = MAX_SECONDS,
+             **options) -> Extracted:
     """All pages of ``path``, after checking there is a real text layer, with the PDF's info and
     the warnings. ``options``: as ``iter_pages``."""
+    deadline = time.monotonic() + max_seconds
+    return finish(path, [read_range(path, max_seconds=max_seconds, **options)], page_ocr, deadline, max_seconds)
+
+
+_TOTAL = object()  # read_range's page count, kept in the info dict until the range is made
+
+
+@dataclass(frozen=True)
+class PageRange:
+    """Pages ``first``..``last`` of a PDF of ``total`` pages, read on their own (a worker's share of
+    a long file, kb.parse_pool): what ``finish`` joins. No OCR yet: its reader carries what it read
+    on one page to the next, so it runs on the joined pages, in order."""
+
+    first: int
+    last: int
+    total: int
+    pages: list[Page]
+    info: dict[str, str]
+    stats: dict
+    problems: int  # pdfminer's warnings: how many, and the first
+    first_problem: str
+
+
+def read_range(path: str | Path, first: int = 1, *, on_open: Callable[[int], int] | None = None,
+               **options) -> PageRange:
+    """Pages ``first`` to the last of ``path`` (or to what ``on_open(page count)`` returns), as
+    extracted, before anything that looks across pages. ``options``: as ``iter_pages``."""
     stats: dict = {}
     info: dict = {}
     with _PdfminerLog() as log:
-        pages = settle_sizes(list(_iter_pages(path, info, stats, **options)))
+        pages = list(_iter_pages(path, info, stats, first=first, on_open=on_open, **options))
+    total = info.pop(_TOTAL, 0)
+    return PageRange(first, first + len(pages) - 1, total, pages, info, stats, log.count, log.first)
+
+
+def finish(path: str | Path, parts: list[PageRange], page_ocr: PageOcr | None = None,
+           deadline: float = float("inf"), max_seconds: float = MAX_SECONDS) -> Extracted:
+    """The ranges of one PDF joined, in page order, as one reading of the whole file gives them:
+    OCR of the pages without text, type sizes settled, the text layer checked, the warnings."""
+    path = Path(path)
+    parts = sorted(parts, key=lambda r: r.first)
+    pages = [p for r in parts for p in r.pages]
+    if page_ocr is not None:
+        pages = [_ocr(path, p, page_ocr, deadline, max_seconds, parts[0].total) for p in pages]
+    pages = settle_sizes(pages)
+    stats: dict = {}
+    for r in parts:
+        for k, v in r.stats.items():
+            if k not in stats:
+                stats[k] = set(v) if isinstance(v, set) else v
+            elif isinstance(v, set):
+                stats[k] |= v  # pages named
+            else:
+                stats[k] += v  # things counted
+    problems = sum(r.problems for r in parts)
+    first_problem = next((r.first_problem for r in parts if r.problems), "")
     notes = check_text_layer(Path(path), pages)
     if stats.get("font_symbols"):
         notes.append(f"{stats['font_symbols']} punctuation glyphs that a broken font decodes to ASCII symbols read from their place (full-width boxes)")
@@ -473,9 +532,23 @@ def read_pdf(path: str | Path, **options) -> Extracted:
         notes.append(f"{stats['watermark']} characters of a diagonal watermark left out of the text")
     if stats.get("rotated_pages"):
         notes.append(f"text drawn turned (a sideways table?) on page(s) {page_ranges(sorted(stats['rotated_pages']))}: read along its own baseline")
-    if log.count:
-        notes.append(f"pdfminer reported {log.count} problem(s) reading the file, e.g. {log.first}")
-    return Extracted(pages, info, tuple(notes))
+    if problems:
+        notes.append(f"pdfminer reported {problems} problem(s) reading the file, e.g. {first_problem}")
+    return Extracted(pages, parts[0].info if parts else {}, tuple(notes))
+
+
+def _ocr(path: Path, page: Page, page_ocr: PageOcr, deadline: float, max_seconds: float, total: int) -> Page:
+    if _visible(page.lines) >= EMPTY_PAGE_CHARS:
+        return page
+    if time.monotonic() > deadline:
+        raise BudgetExceededError(path, f"took over {max_seconds:g} s at page {page.number} of {total}")
+    try:
+        read = page_ocr(page.number)
+    except InputError:
+        raise
+    except Exception as exc:  # as a failure while reading the page: named, one line
+        raise _classify(path, exc) from exc
+    return page if read is None else replace(page, lines=read, ocr=True)
 
 
 class _PdfminerLog(logging.Handler):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import QueryError
+from .errors import QueryError, QueryOptionError
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def check(f: DocFilter, meta: dict[str, dict]) -> None:
             raise QueryError(f"no document of type {f.doc_type!r}; the index has: {', '.join(known) or 'none'}")
     if f.issuer is not None:
         if not f.issuer.strip():
-            raise QueryError("empty --issuer: give a part of the issuer's name, e.g. 东莞市")
+            raise QueryOptionError("issuer", "empty {option}: give a part of the issuer's name, e.g. 东莞市")
         issuers = sorted({m.get("issuer") for m in meta.values()} - {None})
         if not any(f.issuer in i for i in issuers):
             raise QueryError(f"no document issued by {f.issuer!r}; the index has: {', '.join(issuers) or 'none'}")

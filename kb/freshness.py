@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .docstore import FILE as DOCSTORE
 from .errors import IndexBusyError, IndexDamagedError
 from .store import MANIFEST, current_generation
 
@@ -75,6 +76,8 @@ def stale_reason(index_dir: Path, corpus_dir: Path) -> str | None:
     root = corpus_dir.resolve()
     if not known:
         return None  # an index built from other folders: this corpus is none of its business
+    if not (gen / DOCSTORE).exists():  # built before the section store, which the query path reads
+        return "index has no section store"
     on_disk = {str(p.resolve()): p for p in root.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file()}
     for path, entry in known.items():
         if path not in on_disk:

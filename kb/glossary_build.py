@@ -313,7 +313,11 @@ def _write(gen_path: Path, order: list[str], per_doc, keys, term_keys, groups, o
     tmp = gen_path / (USES_FILE + ".tmp")
     tmp.write_bytes(bytes(out))
     tmp.replace(gen_path / USES_FILE)
-    write_json_atomic(gen_path / TERMS_FILE, [_term_dict(t) for t in terms])
+    records = [_term_dict(t) for t in terms]
+    write_json_atomic(gen_path / TERMS_FILE, records)
+    from . import term_names
+
+    term_names.build(gen_path, records)  # a name lookup reads this, not every term
     return terms, {"format": FORMAT, "docs": digests, "keys": state_keys, "own": state_own}
 
 

@@ -91,7 +91,7 @@ def matches_text(matches: list[Match], uses: bool = False) -> str:
 
 def term_list_text(terms: list[Term], by: str = "doc") -> str:
     if not terms:
-        return "No terms. The index has no documents with definitions (or run `kb ingest` again)."
+        return "No terms. The index has no documents with definitions."
     if by == "name":  # the caller ordered them (lookup.by_name)
         return "\n".join(f"{t.term}  {_aliases_text(t)}  [{t.source.doc_id}] {_pages(t.source.pages)}".replace("    ", "  ") for t in terms)
     out, doc = [], None

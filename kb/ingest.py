@@ -28,7 +28,7 @@ from .errors import (
     UnreadableFolderError,
     shown,
 )
-from . import worker
+from . import parse_pool, worker
 from .parse import PARSER_VERSION, file_sha256
 from .store import Generation, Store, intact, read_checksums
 
@@ -280,7 +280,7 @@ def ingest(
 
         # Largest first: a long file started last would leave the other core idle while it finishes.
         tasks.sort(key=lambda t: -t.key[2]["size"])
-        for task, doc, err in worker.run(tasks, budget, on_note=ocr_page):
+        for task, doc, err in parse_pool.parse(tasks, budget, on_note=ocr_page):
             i, doc_id, stat, sha, existed = task.key
             try:
                 if err is not None:

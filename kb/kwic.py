@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 from .clean import repair_text
 from .text import fix_spacing, fold_width
 from .errors import QueryError
-from .model import Document, Section
+from .model import Section
 
 DEFAULT_CONTEXT = 20
 
@@ -55,9 +55,13 @@ class KwicResult:
     hints: dict[str, str] = field(default_factory=dict)  # word → its repaired form, when they differ
     paths: dict[str, str] = field(default_factory=dict)  # doc_id → absolute path of its PDF
     total_documents: int = 0  # documents in the index, before --doc/--type/--year/--issuer
+    # Counted without listing the occurrences (lookup's counts_only): what counts() returns.
+    tallies: dict[str, dict[str, int]] | None = None
 
     def counts(self) -> dict[str, dict[str, int]]:
         """{doc_id: {word: n}} for documents with at least one occurrence, in search order."""
+        if self.tallies is not None:
+            return {d: dict(per) for d, per in self.tallies.items()}
         out: dict[str, dict[str, int]] = {}
         for o in self.occurrences:
             per = out.setdefault(o.doc_id, {w: 0 for w in self.words})
@@ -66,13 +70,18 @@ class KwicResult:
 
     def totals(self) -> dict[str, int]:
         totals = {w: 0 for w in self.words}
+        if self.tallies is not None:
+            for per in self.tallies.values():
+                for w, n in per.items():
+                    totals[w] += n
+            return totals
         for o in self.occurrences:
             totals[o.word] += 1
         return totals
 
     @property
     def total(self) -> int:
-        return len(self.occurrences)
+        return sum(self.totals().values()) if self.tallies is not None else len(self.occurrences)
 
 
 def normalise_words(words: Iterable[str]) -> list[str]:
@@ -112,11 +121,6 @@ def _units(sec: Section) -> Iterator[tuple[int | None, str, str, Callable[[int],
             yield i, "footnote", note.text, (lambda _o, p=note.page: p)
 
 
-def scan(doc: Document, words: list[str], context: int, all_words: bool) -> Iterator[Occurrence]:
-    for sec, path in doc.walk_paths():
-        yield from scan_section(doc.id, doc.title, doc.ocr_pages, sec, path, words, context, all_words)
-
-
 def scan_section(doc_id: str, doc_title: str, ocr_pages, sec: Section, path: tuple[str, ...], words: list[str],
                  context: int, all_words: bool) -> Iterator[Occurrence]:
     """The occurrences in one section's heading, own paragraphs and footnotes (not its children)."""
@@ -133,29 +137,17 @@ def scan_section(doc_id: str, doc_title: str, ocr_pages, sec: Section, path: tup
             )
 
 
-def keyword(documents: Iterable[Document], words: Iterable[str], *, context: int = DEFAULT_CONTEXT,
-            all_words: bool = False) -> KwicResult:
-    """Every occurrence of each word in ``documents``, in reading order.
+def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: int = DEFAULT_CONTEXT,
+           all_words: bool = False, doc_type: str | None = None, years: tuple[int, int] | None = None,
+           issuer: str | None = None, counts_only: bool = False) -> KwicResult:
+    """Every occurrence of each word in the live index's documents, or in those the filters
+    (kb.filters) let through, in reading order.
 
     ``all_words``: only paragraphs (or footnotes) that contain every word; each word's
     occurrences there are still listed and counted separately.
+    ``counts_only``: the counts without the occurrences (``KwicResult.tallies``; ``occurrences``
+    stays empty), counted in the section store without building a section or an occurrence.
     """
-    if context < 0:
-        raise QueryError(f"context {context} is negative: give 0 or more characters")
-    words = normalise_words(words)
-    documents = list(documents)
-    result = KwicResult(words=words, mode="all" if all_words else "any", context=context,
-                        documents=[d.id for d in documents],
-                        hints={w: repair_text(w) for w in words if repair_text(w) != w})
-    for doc in documents:
-        result.occurrences.extend(scan(doc, words, context, all_words))
-    return result
-
-
-def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: int = DEFAULT_CONTEXT,
-           all_words: bool = False, doc_type: str | None = None, years: tuple[int, int] | None = None,
-           issuer: str | None = None) -> KwicResult:
-    """``keyword`` over the live index, or over the documents the filters (kb.filters) let through."""
     from . import docstore
     from .filters import DocFilter, select
     from .store import Store
@@ -164,8 +156,12 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
     snap = Store(index_dir).snapshot()
     ids = select(snap, DocFilter(doc, doc_type, years, issuer))
     ds = docstore.reader(snap)
-    if ds is None:  # an index from before the section store: every document's JSON
-        result = keyword([snap.document(d) for d in ids], words, context=context, all_words=all_words)
+    if counts_only:
+        if context < 0:
+            raise QueryError(f"context {context} is negative: give 0 or more characters")
+        result = KwicResult(words=words, mode="all" if all_words else "any", context=context, documents=list(ids),
+                            hints={w: repair_text(w) for w in words if repair_text(w) != w},
+                            tallies=_tally(ds, snap, ids, words, all_words))
     else:
         result = _from_store(ds, snap, ids, words, context, all_words)
     result.paths = {d: snap.manifest[d]["path"] for d in ids}
@@ -174,7 +170,7 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
 
 
 def _from_store(ds, snap, ids: list[str], words: list[str], context: int, all_words: bool) -> KwicResult:
-    """``keyword`` over the sections the store's index says may hold the words: only those are read."""
+    """The occurrences in the sections the store's index says may hold the words: only those are read."""
     if context < 0:
         raise QueryError(f"context {context} is negative: give 0 or more characters")
     sets = [ds.holding(w) for w in words]
@@ -193,3 +189,37 @@ def _from_store(ds, snap, ids: list[str], words: list[str], context: int, all_wo
         result.occurrences.extend(scan_section(row.doc_id, entry.get("title", ""), entry.get("ocr_pages", ()),
                                                row.section(holds), row.heading_path, words, context, all_words))
     return result
+
+
+def _tally(ds, snap, ids: list[str], words: list[str], all_words: bool) -> dict[str, dict[str, int]]:
+    """{doc_id: {word: n}} as ``KwicResult.counts`` gives for ``_from_store``'s occurrences:
+    documents holding a word, in index order. Each word is counted in the store's candidate
+    sections without building them (``Reader.word_counts``); --all (a paragraph must hold
+    every word) scans the candidates as ``_from_store`` does."""
+    from .model import Section
+
+    keep = set(ids)
+    per: dict[str, dict[str, int]] = {}
+
+    def add(doc_id: str, word: str, n: int) -> None:
+        if n:
+            counts = per.setdefault(doc_id, {w: 0 for w in words})
+            counts[word] += n
+
+    if all_words:
+        for row in ds.by_ids(set.intersection(*[ds.holding(w) for w in words])):
+            if row.doc_id in keep:
+                for o in scan_section(row.doc_id, "", (), row.section(), (), words, 0, True):
+                    add(row.doc_id, o.word, 1)
+    else:
+        titles: dict[tuple, str] = {}
+        for w in words:
+            for doc_id, number, heading, kind, n in ds.word_counts(w):
+                if doc_id not in keep:
+                    continue
+                key = (number, heading, kind)
+                title = titles.get(key)
+                if title is None:  # the heading as scan_section reads it
+                    title = titles[key] = Section(id="", level=0, number=number, heading=heading, kind=kind).title
+                add(doc_id, w, n + title.count(w))
+    return {d: per[d] for d in sorted(per, key=ds.rank)}

@@ -46,31 +46,68 @@ def _names(term: Term) -> list[tuple[str, str]]:
     return [(term.term, "term")] + [(a.name, a.kind) for a in term.aliases]
 
 
-def _named(terms: list[Term], q: str, canonical: bool) -> list[Match]:
-    out = []
-    for t in terms:
-        for name, kind in _names(t):
-            if (kind == "term") == canonical and norm(name) == q:
-                out.append(Match(t, "exact" if canonical else "alias", name))
-                break
-    return out
+class _Listed:
+    """Terms held in a list, as a lookup reads them: names by position, Terms for what it shows."""
+
+    def __init__(self, terms: list[Term]):
+        self.list = terms
+
+    def named(self, key: str, canonical: bool, limit: int) -> list[tuple[int, str]]:
+        out = []
+        for pos, t in enumerate(self.list):
+            for name, kind in _names(t):
+                if (kind == "term") == canonical and norm(name) == key:
+                    out.append((pos, name))
+                    break
+        return out[:limit]
+
+    def names(self, part: str | None = None, prefix: bool = False):
+        for pos, t in enumerate(self.list):
+            for name, _ in _names(t):
+                key = norm(name)
+                if part is None or (key.startswith(part) if prefix else part in key):
+                    yield pos, name, key
+
+    def terms(self, positions) -> dict[int, Term]:
+        return {p: self.list[p] for p in positions}
 
 
-def _exact_or_alias(terms: list[Term], q: str) -> list[Match]:
-    return _named(terms, q, canonical=True) or _named(terms, q, canonical=False)
+class _Stored:
+    """The terms of a generation's term-names.sqlite (kb.term_names), optionally one document's."""
+
+    def __init__(self, names, doc_id: str | None):
+        self.db, self.doc_id = names, doc_id
+
+    def named(self, key: str, canonical: bool, limit: int) -> list[tuple[int, str]]:
+        return self.db.named(key, canonical, self.doc_id, limit)
+
+    def names(self, part: str | None = None, prefix: bool = False):
+        return self.db.names(self.doc_id, part, prefix)
+
+    def terms(self, positions) -> dict[int, Term]:
+        return self.db.terms(positions)
 
 
-def _partial(terms: list[Term], q: str, mode: str) -> list[Match]:
+# A step's finds are (position, mode, name, score); Terms are built only for those returned.
+def _exact_or_alias(src, q: str, limit: int) -> list[tuple]:
+    found = src.named(q, True, limit)
+    if found:
+        return [(p, "exact", n, 100.0) for p, n in found]
+    return [(p, "alias", n, 100.0) for p, n in src.named(q, False, limit)]
+
+
+def _partial(src, q: str, mode: str) -> list[tuple]:
+    by_term: dict[int, list[tuple[str, str]]] = {}
+    for pos, name, key in src.names(q, prefix=mode == "prefix"):
+        by_term.setdefault(pos, []).append((name, key))
     hits = []
-    for t in terms:
-        names = [n for n, _ in _names(t) if (norm(n).startswith(q) if mode == "prefix" else q in norm(n))]
-        if names:
-            best = min(names, key=len)
-            hits.append(Match(t, mode, best, 100.0 * len(q) / max(len(norm(best)), 1)))
-    return sorted(hits, key=lambda m: (-m.score, m.name))
+    for pos, names in by_term.items():
+        best, key = min(names, key=lambda nk: len(nk[0]))
+        hits.append((pos, mode, best, 100.0 * len(q) / max(len(key), 1)))
+    return sorted(hits, key=lambda m: (-m[3], m[2]))
 
 
-def _scored(terms: list[Term], q: str, cutoff: float, limit: int, band: float | None = None) -> list[Match]:
+def _scored(src, q: str, cutoff: float, limit: int, band: float | None = None) -> list[tuple]:
     """Terms by edit similarity (rapidfuzz ratio; WRatio's partial matching lets "xyz" find anything).
 
     ``band``: keep only matches within this many points of the best, so a near miss of one
@@ -78,17 +115,22 @@ def _scored(terms: list[Term], q: str, cutoff: float, limit: int, band: float | 
     """
     from rapidfuzz import fuzz, process
 
-    choices = [(t, n) for t in terms for n, _ in _names(t)]
-    ranked = process.extract(q, [norm(n) for _, n in choices], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+    choices = list(src.names())
+    ranked = process.extract(q, [key for _, _, key in choices], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
     if band is not None and ranked:
         ranked = [r for r in ranked if r[1] >= ranked[0][1] - band]
     seen, out = set(), []
     for _, score, i in ranked:
-        t, name = choices[i]
-        if id(t) not in seen:
-            seen.add(id(t))
-            out.append(Match(t, "fuzzy", name, round(score, 1)))
+        pos, name, _ = choices[i]
+        if pos not in seen:
+            seen.add(pos)
+            out.append((pos, "fuzzy", name, round(score, 1)))
     return out[:limit]
+
+
+def _matches(src, found: list[tuple]) -> list[Match]:
+    terms = src.terms(p for p, *_ in found)
+    return [Match(terms[p], mode, name, score) for p, mode, name, score in found]
 
 
 def lookup(terms: list[Term], query: str, mode: str = "auto", limit: int = 10) -> list[Match]:
@@ -97,29 +139,55 @@ def lookup(terms: list[Term], query: str, mode: str = "auto", limit: int = 10) -
     ``mode``: auto (every step in order, stopping at the first that finds something), exact
     (canonical name or alias, any case or script), fuzzy (similarity ranking only).
     """
+    return _lookup(_Listed(terms), query, mode, limit)
+
+
+def _lookup(src, query: str, mode: str, limit: int) -> list[Match]:
     q = norm(query)
     if not q:
         raise TermNotFoundError(query, [])
     if mode == "fuzzy":  # asked for: rank with the looser cutoff suggestions use
-        found = _scored(terms, to_simplified(q), SUGGEST_CUTOFF, limit)
+        found = _scored(src, to_simplified(q), SUGGEST_CUTOFF, limit)
         if found:
-            return found
-        raise TermNotFoundError(query, suggest(terms, query))
-    found = _exact_or_alias(terms, q)
+            return _matches(src, found)
+        raise TermNotFoundError(query, _suggest(src, query))
+    found = _exact_or_alias(src, q, limit)
     simple = norm(to_simplified(query))
     if not found and simple != q:
-        found = [Match(m.term, "traditional", m.name) for m in _exact_or_alias(terms, simple)]
+        found = [(p, "traditional", n, s) for p, _, n, s in _exact_or_alias(src, simple, limit)]
     if not found and mode == "auto":
-        found = _partial(terms, simple, "prefix") or _partial(terms, simple, "contains")
-        found = found or _scored(terms, simple, FUZZY_CUTOFF, limit, band=10.0)
+        found = _partial(src, simple, "prefix") or _partial(src, simple, "contains")
+        found = found or _scored(src, simple, FUZZY_CUTOFF, limit, band=10.0)
     if found:
-        return found[:limit]
-    raise TermNotFoundError(query, suggest(terms, query))
+        return _matches(src, found[:limit])
+    raise TermNotFoundError(query, _suggest(src, query))
+
+
+def _suggest(src, query: str, n: int = 5) -> list[str]:
+    q = norm(to_simplified(query))
+    return [m.term.term for m in _matches(src, _scored(src, q, SUGGEST_CUTOFF, n))] if q else []
 
 
 def suggest(terms: list[Term], query: str, n: int = 5) -> list[str]:
-    q = norm(to_simplified(query))
-    return [m.term.term for m in _scored(terms, q, SUGGEST_CUTOFF, n)] if q else []
+    return _suggest(_Listed(terms), query, n)
+
+
+def lookup_in_generation(gen_path, query: str, mode: str = "auto", doc_id: str | None = None,
+                         limit: int = 10) -> list[Match]:
+    """``lookup`` over one generation's terms (``doc_id``: one document's), reading only the
+    names and the terms it returns from term-names.sqlite when the generation has it, so its
+    cost does not grow with the glossary; else every term from terms.json, as before."""
+    from .term_names import open_names
+
+    names = open_names(gen_path)
+    if names is None:
+        from .glossary import load_terms
+
+        return lookup(by_document(load_terms(gen_path), doc_id), query, mode, limit)
+    try:
+        return _lookup(_Stored(names, doc_id), query, mode, limit)
+    finally:
+        names.close()
 
 
 def by_name(terms: list[Term]) -> list[Term]:
@@ -133,8 +201,7 @@ def by_document(terms: list[Term], doc_id: str | None) -> list[Term]:
 
 def lookup_in_index(index_dir, query: str, mode: str = "auto", doc: str | None = None, limit: int = 10) -> list[Match]:
     """``lookup`` over the terms of the live index (the library's ``kb.lookup_term``); ``doc``: one document's."""
-    from .glossary import load_terms
     from .store import Store
 
     snap = Store(index_dir).snapshot()
-    return lookup(by_document(load_terms(snap.path), snap.resolve(doc) if doc else None), query, mode, limit)
+    return lookup_in_generation(snap.path, query, mode, snap.resolve(doc) if doc else None, limit)

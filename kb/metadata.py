@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from .model import Metadata, Section
-from .text import cn_date_to_iso, normalise_doc_number
+from .text import FULL_WIDTH, cn_date_to_iso, normalise_doc_number
 
 ORDER_NUMBER = re.compile(r"^([\u4e00-\u9fff]{2,20}令)?\s*[（(]?第\s*(\d{1,5})\s*号[)）]?$")
 ORGAN = re.compile(r"(人民政府|办公厅|办公室|委员会|政府|部|局|厅|委|院|署|会|府|办|中心|管委会)$")
@@ -74,9 +74,9 @@ def extract(sections: list[Section], pdf_meta: dict, furniture=(), pages=None, f
         if number is None:
             number = normalise_doc_number(t)
         if date is None and len(t) <= 20:
-            date = cn_date_to_iso(t)
-            if date and i > 0 and ORGAN.search(front[i - 1].strip()) and len(front[i - 1]) <= 30:
-                issuer = front[i - 1].strip()
+            date = cn_date_to_iso(t) or sealed_date(t, number)
+            if date and i > 0:
+                issuer = signers(front[:i]) or issuer
         if t.endswith("文件") and issuer is None and 2 < len(t) <= 20:  # not a lone 文件 beside a joint 版头
             issuer = t[: -2]
     for i, t in enumerate(front[:4]):
@@ -129,7 +129,7 @@ def extract(sections: list[Section], pdf_meta: dict, furniture=(), pages=None, f
         if law["order"]:
             number = number or law["order"]
     if date is None and parts:
-        date, signer = signature_date(parts[0])
+        date, signer = signature_date(parts[0], number)
         issuer = issuer or signer
     web = web_fields(pages or [])
     date = date or web.get("date")
@@ -222,19 +222,97 @@ def law_history(front) -> dict | None:
     }
 
 
-def signature_date(part: Section) -> tuple[str | None, str | None]:
+def signature_date(part: Section, number: str | None = None) -> tuple[str | None, str | None]:
     """The signature's date (and the organ signed above it) anywhere in the notice's own part —
     a "附件：…" line above the signature may have opened an appendix section (dg_minban)."""
-    prev = ""
+    above: list[str] = []
     for sec in part.walk():
         for p in sec.paragraphs:
             t = p.text.strip()
             if len(t) <= 20:
-                iso = cn_date_to_iso(t)
-                if iso and ORGAN.search(prev) and len(prev) <= 30:
-                    return iso, prev
-            prev = t
+                iso = cn_date_to_iso(t) or sealed_date(t, number)
+                who = signers(above) if iso else None
+                if who:
+                    return iso, who
+            above = [*above[-5:], t]
     return None, None
+
+
+def signers(above: list[str]) -> str | None:
+    """The organs of the signature block that ends with the last of ``above`` (the lines over
+    the date), joined by 、; None if the line over the date names no organ.
+
+    The line over the date is one organ or a joint signature on one line (``split_signers``);
+    lines above it join the block while they, too, are organs of the same place only (yuejiaokao
+    p.6 signs five organs of 广东省 on two lines: three, then two).
+    """
+    names: list[str] = []
+    place = None
+    for line in reversed(above[-6:]):
+        t = re.sub(r"\s+", "", line)
+        if not ORGAN.search(t) or (len(t) > 30 and not names):
+            break
+        organs = split_signers(t).split("、")
+        at = _PLACE.match(organs[0])
+        if names:
+            if (place is None or len(t) > 60 or not all(o.startswith(place) and ORGAN.search(o) for o in organs)
+                    or any(len(o) > 30 for o in organs)):
+                break
+        else:
+            place = at.group() if at else None
+        names[:0] = organs
+        if place is None:
+            break
+    return "、".join(names) if names else None
+
+
+# Where one organ's name ends (ORGAN, the longer endings first) and the next may begin.
+_ORGAN_END = re.compile(r"(?:人民政府|办公厅|办公室|委员会|管委会|中心|政府|部|局|厅|委|院|署|会|办)$")
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,7}?(?:自治区|特别行政区|省|市|县|区|州|盟|旗)")
+
+
+def split_signers(signature: str) -> str:
+    """The organs of a joint signature as separate names joined by 、, as the page sets them
+    side by side: 南京市人力资源和社会保障局南京市财政局 → 南京市人力资源和社会保障局、南京市财政局.
+
+    A joint signature arrives as one run: the organs stand on one line with a wide gap, which
+    cleaning (and a text layer) closes. Organs that sign together are of one place, so the run
+    is cut where an organ's name has ended and the signature's place (南京市, 广州市, 广东省)
+    begins again; a single organ is never cut (its place does not recur after an organ's ending).
+    """
+    name = re.sub(r"\s+", "", signature)
+    place = _PLACE.match(name)
+    if not place:
+        return signature
+    cuts = [m.start() for m in re.finditer(re.escape(place.group()), name)
+            if m.start() > 0 and _ORGAN_END.search(name[:m.start()])]
+    if not cuts:
+        return signature
+    pieces = [name[a:b] for a, b in zip([0, *cuts], [*cuts, len(name)])]
+    if not all(ORGAN.search(p) and len(p) > len(place.group()) + 1 for p in pieces):
+        return signature
+    return "、".join(pieces)
+
+
+# A date under a seal that lost a digit of its year or gained a speck (gz p.2 prints 2015年11月
+# 23日 under the ring of its seal; read 201年11月.23日).
+_SEALED_DATE = re.compile(r"^(\d{3,4})年(\d{1,2})月[.·,，、]?(\d{1,2})日$")
+
+
+def sealed_date(text: str, number: str | None) -> str | None:
+    """A signature date damaged by a seal: a speck between its parts is dropped, and a year with
+    a digit lost (201年) takes the year of the document's own 发文字号 (穗建住保〔2015〕1312号)
+    when that year begins with the digits read; otherwise None (no year is guessed)."""
+    m = _SEALED_DATE.match(re.sub(r"\s+", "", text).translate(FULL_WIDTH))
+    if not m:
+        return None
+    year, month, day = m.groups()
+    if len(year) == 3:
+        issued = re.search(r"〔(\d{4})〕", number or "")
+        if not issued or not issued.group(1).startswith(year):
+            return None
+        year = issued.group(1)
+    return cn_date_to_iso(f"{year}年{month}月{day}日")
 
 
 _WEB_DATE = re.compile(r"(?:发布日期|发文日期|成文日期|信息提供日期|生成日期|发布时间)\s*[:：]\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")

@@ -8,7 +8,7 @@ its ``_Draft``, so the one cached copy of a document (kb.store) can be shared wi
 A frozen record's sequences are tuples; a list given to one is made a tuple.
 
 One JSON codec: ``to_dict``/``from_dict`` here are the only code that knows how a document or a
-term is written under index/ (``section_texts`` reads just the texts, for search).
+term is written under index/ (kb.docstore keeps each section's paragraphs in this form).
 
 Provenance: ``pages`` everywhere are 1-based PDF page indexes (what a PDF viewer's "go to page"
 takes). The number printed on the page (－ 3 －) is kept beside in ``Document.page_labels``,
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any, Iterator
+from typing import Any
 
 
 class Label(StrEnum):
@@ -44,9 +44,28 @@ class ParagraphKind(StrEnum):
     TABLE_ROW = "table_row"
 
 
+class SectionKind(StrEnum):
+    """What a section is: a part of the document (the notice, each 附件), or the rung of the
+    numbering ladder its number stands on (kb.structure.LADDER), outermost first."""
+
+    PART = "part"
+    APPENDIX = "appendix"  # 附录 / 附件 inside a part
+    BOOK = "book"  # 第一编
+    SUBBOOK = "subbook"  # 第一分编
+    CHAPTER = "chapter"  # 第一章
+    SECTION = "section"  # 第一节
+    ARTICLE = "article"  # 第一条
+    CLAUSE = "clause"  # 2.1 of a standard
+    ITEM = "item"  # 一、
+    SUBITEM = "subitem"  # （一）
+    POINT = "point"  # 1.
+    SUBPOINT = "subpoint"  # （1）
+
+
 # The codec reads a label by a dict lookup: calling the enum costs more than the rest of a line.
 _LABELS = {m.value: m for m in Label}
 _KINDS = {m.value: m for m in ParagraphKind}
+_SECTION_KINDS = {m.value: m for m in SectionKind}
 
 
 def _tuples(obj, *names) -> None:
@@ -133,7 +152,7 @@ class Section:
     level: int  # depth in the tree: 0 = a part of the document (its title), 1 = 第一章 or 一、 …
     number: str | None  # "第五章", "（二）", None for a part
     heading: str  # the heading text without its number
-    kind: str  # part | appendix | book | chapter | section | article | item | subitem | point | subpoint
+    kind: SectionKind
     paragraphs: tuple[Paragraph, ...] = ()
     pages: tuple[int, int] = (0, 0)  # first, last PDF page, children included
     children: tuple["Section", ...] = ()
@@ -144,15 +163,17 @@ class Section:
             object.__setattr__(self, "paragraphs", tuple(self.paragraphs))
         if type(self.children) is not tuple:
             object.__setattr__(self, "children", tuple(self.children))
+        if type(self.kind) is not SectionKind:  # read back from JSON or a stored row: its value
+            object.__setattr__(self, "kind", _SECTION_KINDS.get(self.kind) or SectionKind(self.kind))
 
     @property
     def title(self) -> str:
         """Number and heading as the document prints them: "第五章 重点领域", "（一）指导思想"."""
         if not self.number:
             return self.heading
-        if self.kind == "appendix" and self.heading:
+        if self.kind == SectionKind.APPENDIX and self.heading:
             return f"{self.number}：{self.heading}"  # 附录：概念解释, as GB/T 9704 prints it
-        sep = " " if self.number.startswith("第") or self.kind == "part" else ""
+        sep = " " if self.number.startswith("第") or self.kind == SectionKind.PART else ""
         return f"{self.number}{sep}{self.heading}".strip()
 
     @property
@@ -302,16 +323,6 @@ def _section_from_dict(d: dict[str, Any]) -> Section:
         pages=tuple(d["pages"]),
         children=tuple(_section_from_dict(c) for c in d.get("children", [])),
     )
-
-
-def section_texts(d: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(section id, ``Section.text``) for every section of a document's JSON, without building
-    the dataclasses (building them costs three times the parse; a search needs only the texts)."""
-    stack = list(d.get("sections", []))
-    while stack:
-        s = stack.pop()
-        yield s["id"], "\n".join(p["text"] for p in s.get("paragraphs", []))
-        stack.extend(s.get("children", []))
 
 
 @dataclass(frozen=True)

@@ -322,7 +322,7 @@ def snap(boxes: list[Box], lexicon: list[str]) -> list[Box]:
     side by side are not "广东省…厅、广东省…厅" because the body lists them so).
     """
     out = []
-    for b in boxes:
+    for b in _bridge(boxes, lexicon):
         text = b.text.strip()
         if (b.under_seal or b.confidence < DOUBT) and len(text) >= 5 and _cjk_share(text) >= 0.8:
             # One character in five for a doubtful reading: a seal's ring or star over a few.
@@ -331,6 +331,69 @@ def snap(boxes: list[Box], lexicon: list[str]) -> list[Box]:
             if found and _letters_edited(text, found):
                 b = replace(b, text=found)
         out.append(b)
+    return out
+
+
+MAX_GAP = 6  # character widths a seal can hide between two pieces of one name
+_PUNCT_OR_SPACE = re.compile(r"[\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20,.;:!?()\[\]《》“”‘’、]")
+
+
+def _bridge(boxes: list[Box], lexicon: list[str]) -> list[Box]:
+    """Two pieces of one name that a seal split, read as the one name the document prints clear.
+
+    A seal's ring and star over the middle of a signature leave the recogniser two pieces with
+    a gap between them (gz p.2: 广州市仙房 … 建设委员会, where the page prints 广州市住房和城乡
+    建设委员会 under the seal, and its 版头 prints the same name clear). Two readings under a
+    seal, on one line, mostly Chinese and without digits, at most ``MAX_GAP`` characters apart,
+    become one where exactly one stretch of the document's sure readings has the length their
+    span holds (±1 character, measured by the advance of the right piece), ends with the right
+    piece and begins with the left one, each within one character in four, and is one name (no
+    punctuation: two organs signed side by side are not the body's "广东省教育厅、广东省…").
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    out = list(boxes)
+    i = 0
+    while i < len(out):
+        a = out[i]
+        ta = a.text.strip()
+        partner = None
+        if a.under_seal and len(ta) >= 2 and _cjk_share(ta) >= 0.8 and not _NUMERALS.search(ta):
+            for j, b in sorted(enumerate(out), key=lambda jb: jb[1].x0):  # the nearest on the right
+                tb = b.text.strip()
+                if (j == i or not b.under_seal or len(tb) < 2 or _cjk_share(tb) < 0.8 or _NUMERALS.search(tb)
+                        or _ems(tb) < 3 or not _same_line([a], b) or b.x0 <= a.x1):
+                    continue
+                size = (b.x1 - b.x0) / _ems(tb)
+                if b.x0 - a.x1 <= MAX_GAP * size:
+                    partner = (j, b, tb, size)
+                    break
+        if partner is None:
+            i += 1
+            continue
+        j, b, tb, size = partner
+        n = round((b.x1 - a.x0) / size)
+        found = set()
+        letters = set(ta + tb)
+        for sure in lexicon:
+            if len(letters & set(sure)) < 0.6 * len(letters):
+                continue  # not the name: most of what was read is not in it (and a long scan's lexicon is long)
+            for length in (n - 1, n, n + 1):
+                for k in range(0, len(sure) - length + 1):
+                    part = sure[k:k + length]
+                    if length <= len(ta) + len(tb) or _PUNCT_OR_SPACE.search(part):
+                        continue  # nothing hidden, or a list of names ("…教育厅、广东省…"), not one name
+                    if (Levenshtein.distance(part[-len(tb):], tb) <= len(tb) // 4
+                            and Levenshtein.distance(part[:len(ta)], ta) <= max(1, len(ta) // 4)):
+                        found.add(part)
+        if len(found) == 1:
+            text = found.pop()
+            joined = replace(a, text=text, x1=b.x1, top=min(a.top, b.top), bottom=max(a.bottom, b.bottom),
+                             tilt=0.0, confidence=max(a.confidence, b.confidence))
+            out[i] = joined
+            del out[j]
+            continue
+        i += 1
     return out
 
 
@@ -367,15 +430,23 @@ _DOC_NUMBER_YEAR = re.compile(rf"(?<=[{_CJK}])\s*[〔\[［【﹝(（]\s*(\d{{4}}
 _PAGE_NUMBER = re.compile(r"^[一—－\-–]\s*(\d{1,4})\s*[一—－\-–]$")
 
 
+# Radicals the recogniser returns for punctuation they look like: 丨 (U+4E28) for a menu's or a
+# table's bar |, 丶 (U+4E36) for the enumeration comma 、 (苏州's 各市丶区人民政府). Neither is a
+# word of these documents; as radicals they are only ever written in dictionaries.
+_LOOKALIKES = str.maketrans({"丨": "|", "丶": "、"})
+
+
 def fix_punctuation(text: str) -> str:
     """Punctuation the recogniser confuses, as the text layer of these documents sets it.
 
     Half-width ，；：（） between Chinese characters become full-width (the recogniser often returns
     the ASCII look-alike; between digits or Latin letters, as in 3.5 or 2016:1, they stay), and
-    the brackets around a 发文字号's year become 〔〕, and a page number's dashes read as 一 are dashes.
+    the brackets around a 发文字号's year become 〔〕, and a page number's dashes read as 一 are
+    dashes, and the radicals 丨 丶 read for | 、 are those.
     """
     if _PAGE_NUMBER.match(text.strip()):
         return _PAGE_NUMBER.sub(lambda m: f"—{m.group(1)}—", text.strip())
+    text = text.translate(_LOOKALIKES)
     text = _DOC_NUMBER_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text)
     return _PUNCT_BETWEEN.sub(lambda m: _HALF_TO_FULL[m.group()], text)
 
@@ -430,7 +501,10 @@ def boxes_to_lines(boxes: list[Box], page_no: int) -> tuple[Line, ...]:
     """Lines in reading order from one page's boxes, each marked as OCR with its confidence."""
     keep = [b for b in boxes if b.text.strip() and not b.vertical and abs(b.tilt) <= MAX_TILT
             and b.confidence >= MIN_CONFIDENCE
-            and not (len(b.text.strip()) <= SHORT_DOUBT[0] and b.confidence < SHORT_DOUBT[1])]
+            and not (len(b.text.strip()) <= SHORT_DOUBT[0] and b.confidence < SHORT_DOUBT[1]
+                     # a page number between dashes reads with little confidence (- or 一?), but
+                     # is no seal's letter nor a signature: 苏州 p.20's "-20一" at 0.73
+                     and not _PAGE_NUMBER.match(b.text.strip()))]
     rows: list[list[Box]] = []
     for box in sorted(keep, key=lambda b: (b.top + b.bottom) / 2):
         row = next((r for r in reversed(rows[-3:]) if _same_line(r, box)), None)

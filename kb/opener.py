@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KbError, NotFoundError
+from .errors import KbError, NotFoundError, OptionError
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,11 @@ def open_ref(index_dir, ref: str, *, doc: str | None = None, page: int | None = 
     target = resolve_ref(snap, ref, doc)
     path = snap.manifest[target.document.id]["path"]
     if not os.path.exists(path):
-        raise NotFoundError(f"{path}: the PDF of {target.document.id} is gone; `kb remove {target.document.id}` "
-                            "takes it out of the index")
+        raise NotFoundError(f"{path}: the PDF of {target.document.id} is gone", what="pdf", ref=target.document.id)
     first = target.section.pages[0] if target.section else 1
     if page is not None and not 1 <= page <= target.document.page_count:
-        raise KbError(f"--page {page}: {target.document.id} has pages 1-{target.document.page_count}")
+        raise OptionError("page", "{option} {page}: {doc} has pages 1-{count}", page=page, doc=target.document.id,
+                          count=target.document.page_count)
     page = page or first
     if not launch:
         return Opened(path, page, None, None)

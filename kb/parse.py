@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -43,11 +44,25 @@ def parse_pdf(
     """
     path = Path(path)
     sha256 = sha256 or file_sha256(path)
+    deadline = time.monotonic() + budget.get("max_seconds", extract.MAX_SECONDS)
+    part = extract.read_range(path, on_page=on_page, **budget)
+    return document_of_ranges(path, [part], doc_id, sha256=sha256, use_ocr=use_ocr, ocr_cache=ocr_cache,
+                              on_ocr_page=on_ocr_page, deadline=deadline, max_seconds=budget.get("max_seconds", extract.MAX_SECONDS))
+
+
+def document_of_ranges(path: Path, parts: list[extract.PageRange], doc_id: str | None = None, *, sha256: str,
+                       use_ocr: bool = False, ocr_cache: str | Path | None = None,
+                       on_ocr_page: Callable[[int, int], None] | None = None,
+                       deadline: float = float("inf"), max_seconds: float = extract.MAX_SECONDS) -> Document:
+    """The ``Document`` of a PDF read in page ranges (``extract.read_range``; one range: the whole
+    file): everything that looks across pages runs here, on the joined pages, so a file read in
+    ranges by several workers (kb.parse_pool) gives the document one reading gives."""
+    path = Path(path)
     reader = _ocr_reader(path, sha256, use_ocr, ocr_cache)
     if reader is not None:
         reader.on_read = on_ocr_page
     try:
-        read = extract.read_pdf(path, on_page=on_page, page_ocr=reader, **budget)
+        read = extract.finish(path, parts, page_ocr=reader, deadline=deadline, max_seconds=max_seconds)
     except NoTextLayerError as err:
         if use_ocr and ocr.missing() and not isinstance(err, OcrUnavailableError):
             raise OcrUnavailableError(path, err.detail) from err

@@ -43,7 +43,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .model import BODY, Document, Page
+from .model import BODY, Document, Page, SectionKind
 
 PROBE_CHARS = 6
 TRUST_WRAP = 0.97
@@ -190,7 +190,7 @@ def heading_mid_sentence(doc: Document) -> list[str]:
     out = []
     for s in doc.walk():
         h = s.heading.strip()
-        if s.kind == "part" or not h or _CLOSES.search(h):
+        if s.kind == SectionKind.PART or not h or _CLOSES.search(h):
             continue
         # 第六章 民事法律行为, 第一条 依据目的: short titles of the legal ladder may end in 为/的.
         particle = _TAIL_PARTICLE.search(h) and (len(h) >= 10 or h[-1] in "，、,")
@@ -336,7 +336,7 @@ def check(index_dir, ref: str | None = None) -> list[dict]:
 def check_text(records: list[dict]) -> str:
     """``kb check`` for a terminal: the documents to distrust first, each with its reasons."""
     if not records:
-        return "No documents. Run `kb ingest` first."
+        return "No documents."
     bad = [r for r in records if not r["trust"]]
     lines = [f"{len(records)} document(s) checked, {len(bad)} to distrust"]
     for r in records:

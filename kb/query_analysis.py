@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .text import cn_to_int, int_to_cn
+
 # Whole frames, removed from the text before cutting (longest first), so that their characters
 # never glue onto a neighbouring word.
 FRAMES = tuple(sorted("""
@@ -20,6 +22,9 @@ FRAMES = tuple(sorted("""
 如何 多少 多久 多长时间 几年 几天 几个 几次 哪些 哪个 哪里 哪儿 哪类 什么 是否 能否 能不能 可不可以 可否 可以 需要 应该 应当 要求吗
 截止日期 截止时间 截至日期 最后期限 什么时候 什么时间 何时 从什么时候 什么时候起 什么时候开始 何时开始 开始施行 开始执行 开始实施
 哪个部门 哪些部门 什么部门 哪个单位 哪些单位 什么单位 哪个机关 哪些机关 什么机关 哪个机构 什么机构 哪个处室 哪个处 哪个科 哪一级
+什么样的 什么样 多长 多大 多高 多远 具体指 具体是 具体包括 具体有
+有什么区别 有何区别 有什么不同 有何不同 什么区别 区别是什么 区别在哪 的区别
+怎么算 怎样算 如何算 咋算
 吗 呢 吧 啊 呀 么
 """.split(), key=len, reverse=True))
 
@@ -27,7 +32,7 @@ FRAMES = tuple(sorted("""
 # stays, on its own (a weak word: figures are written with it), so that the dictionary does not
 # read the pair as one word no text holds (几届, 几秒) nor glue the unit onto a neighbour (各岁).
 _COUNT_FRAME = re.compile(r"(多少|几)(?:个)?(小时|分钟|平方米|公里|厘米|公斤|千克|万元|年|月|日|天|周|岁|次|届|条|款|项|分|秒|"
-                          r"个|人|名|元|块|钱|倍|级|号|套|张|家|所|页|章|本|辆|间|万|位|成)")
+                          r"个|人|名|元|块|钱|倍|级|号|套|张|家|所|页|章|本|辆|台|座|户|份|批|类|种|间|万|位|成)")
 _WHICH_TIME = re.compile(r"(哪一?)(年|月|日|天|号|届|级|周)")  # 哪年底 → 年底; 哪个部门 is a frame of its own
 # An A-not-A question (要不要, 受不受理, 补不补, 有没有, 同意不同意) asks whether A: only A is meant.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
@@ -37,7 +42,7 @@ STOP = frozenset("""
 的 了 吗 呢 吧 啊 呀 么 是 有 在 和 与 及 或 我 你 他 她 它 要 能 会 几 该 怎 啥 请 问 对 把 被 给 向 从 到 得 地 着 过
 都 也 还 就 又 才 只 个 这 那 其 之 为 以 于 而 并 等 如 若 谁 哪 何 吗 嘛 呗 去 来 让 使 由 将 按 跟 同 很 最 各
 什么 多少 如何 怎么 怎样 哪些 哪个 是否 能否 可以 需要 应该 应当 请问 规定 有关 相关 问题 情况 方面 一下 一些 哪里
-定义 含义 意思 是指 指的是
+定义 含义 意思 是指 指的是 具体 才能 里
 """.split())
 
 _LATIN = re.compile(r"^[a-z0-9][a-z0-9.+\-]*$")
@@ -47,39 +52,13 @@ _QUOTE_MARKS = re.compile(r"[《》“”\"'‘’「」『』]")
 # What a question asks for, from the frames it was wrapped in: a definition (是什么), or a
 # figure (多少, 几, 多久). kb.search gives sections that answer in that form a little extra.
 DEFINITION_CUES = re.compile(r"是什么|什么是|指什么|什么叫|叫什么|含义|定义|意思|概念|解释")
-FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是|什么时候|何时|哪天|哪年|截止")
+FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是|什么时候|何时|哪天|哪年|截止|怎么算|怎样算|如何算|咋算")
 
 
 _AGE = re.compile(r"([0-9一二三四五六七八九十]+)岁")
 
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _AMOUNT = re.compile(r"^([0-9]{1,3}|[零一二两三四五六七八九十百]{1,4})(周岁|岁|个月|年|月|日|天|周|小时|分钟|次|届|倍|人|名|分|元|万元|条|项|级|个)$")
-
-
-def _cn_to_int(cn: str) -> int | None:
-    """一..九百九十九 as written in laws (十五, 二十二, 一百五十); None for anything else."""
-    total, num = 0, None
-    for ch in cn:
-        if ch in _CN_DIGITS:
-            num = _CN_DIGITS[ch]
-        elif ch in "十百":
-            total += (1 if num is None else num) * (10 if ch == "十" else 100)
-            num = None
-        else:
-            return None
-    return total + (num or 0)
-
-
-def _int_to_cn(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    return ""
 
 
 def _other_numerals(word: str) -> list[str]:
@@ -89,9 +68,9 @@ def _other_numerals(word: str) -> list[str]:
         return []
     number, unit = m.groups()
     if number.isdigit():
-        cn = _int_to_cn(int(number))
+        cn = int_to_cn(int(number))
         return [cn + unit] if cn else []
-    n = _cn_to_int(number)
+    n = cn_to_int(number)  # _AMOUNT let through numerals only
     return [f"{n}{unit}"] if n is not None and n > 0 else []
 
 
@@ -144,7 +123,28 @@ def _cut_chunks(text: str, cutter) -> list[str]:
                 and not part[0].isascii() and not {words[-1], part[0]} & STOP and cutter.knows(words[-1] + part[0])):
             words[-1] += part.pop(0)
         words += part
-    return words
+    return _rejoin_amounts(words)
+
+
+_TRAILING_NUMBER = re.compile(r"(?:[0-9]+|[零一二两三四五六七八九十百]+)$")
+
+
+def _rejoin_amounts(words: list[str]) -> list[str]:
+    """A number the dictionary glued to the word before it goes back to its unit: 满六/周岁 → 满, 六周岁.
+
+    A number with its unit is what the other numerals are found for (六周岁 ↔ 6周岁); cut off from
+    it, neither half says anything (满六 is a dictionary word no text means here).
+    """
+    out: list[str] = []
+    for w in words:
+        prev = out[-1] if out else ""
+        m = _TRAILING_NUMBER.search(prev)
+        if m and m.start() > 0 and not _AMOUNT.match(prev) and _AMOUNT.match(m.group() + w):
+            out[-1] = prev[:m.start()]
+            out.append(m.group() + w)
+        else:
+            out.append(w)
+    return out
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 
 from .citation import Citation, cite
-from .errors import AmbiguousRefError, NotFoundError, QueryError
+from .errors import AmbiguousRefError, NotFoundError, OptionNotFoundError, QueryError
 from .model import Document, Paragraph, Section
 from .ocr_marks import ocr_pages_in
-from .present_format import ocr_caution
+from .present_format import ocr_caution, pdf_pages_cn
 from .refs import Target
 
 _END = re.compile(r"[。！？!?…]+[”’」』）)》]*")
@@ -59,7 +59,7 @@ class Quote:
         return ocr_pages_in(self.document.ocr_pages, span)
 
     def text(self) -> str:
-        where = f"PDF 第{self.page}页"
+        where = pdf_pages_cn((self.page, self.page))
         caution = f"\n{ocr_caution(self.ocr_pages)}" if self.ocr_pages else ""
         if self.sentence is None:
             return f"{self.citation.text}（{where}）{caution}"
@@ -100,8 +100,8 @@ def sentence_of(target: Target, n: int, path: str) -> Quote:
     found = [(sec, par, at, s) for sec, par in _units(target) for at, s in sentences(par.text)]
     if not 1 <= n <= len(found):
         what = target.section.title if target.section else target.document.title
-        raise NotFoundError(f"{what} has {len(found)} sentence{'s' if len(found) != 1 else ''}; "
-                            f"--sentence {n} is not one of them")
+        raise OptionNotFoundError("sentence", "{what} has {count} sentence{s}; {option} {n} is not one of them",
+                                  what=what, count=len(found), s="s" if len(found) != 1 else "", n=n)
     sec, par, at, s = found[n - 1]
     return Quote(target.document, sec, s, n, len(found), par.page_at(at), path)
 
@@ -113,13 +113,9 @@ def _clean_query(text: str) -> str:
     return _SPACE.sub("", fix_spacing(fold_width(text)))
 
 
-def _find(documents, key: str):
-    """(document, section, paragraph, start, end) of each place ``key`` stands, spaces ignored."""
-    return _find_in(((doc, sec) for doc in documents for sec in doc.walk()), key)
-
-
 def _find_in(sections, key: str):
-    """(owner, section, paragraph, start, end) for each (owner, section) of ``sections``."""
+    """(owner, section, paragraph, start, end) of each place ``key`` stands in each (owner,
+    section) of ``sections``, spaces ignored."""
     for owner, sec in sections:
         for par in sec.paragraphs:
             squashed, where = [], []
@@ -154,17 +150,12 @@ def quote(index_dir, text: str, *, doc: str | None = None) -> Quote:
     from . import docstore
 
     ds = docstore.reader(snap)
-    if ds is None:  # an index from before the section store: every document's JSON
-        documents = [snap.document(resolve_document(snap, doc))] if doc else snap.documents()
+    ids = [resolve_document(snap, doc)] if doc else None
 
-        def places_of(k):
-            return [(d.id, d, sec, par, start, end) for d, sec, par, start, end in _find(documents, k)]
-    else:  # only the sections the store's index says may hold the text are read
-        ids = [resolve_document(snap, doc)] if doc else None
+    def places_of(k):  # only the sections the store's index says may hold the text are read
+        rows = [r for r in ds.by_ids(ds.holding(k)) if ids is None or r.doc_id in ids]
+        return list(_find_in(((r.doc_id, r.section()) for r in rows), k))
 
-        def places_of(k):
-            rows = [r for r in ds.by_ids(ds.holding(k)) if ids is None or r.doc_id in ids]
-            return [(d, None, sec, par, start, end) for d, sec, par, start, end in _find_in(((r.doc_id, r.section()) for r in rows), k)]
     places = places_of(key)
     if not places:
         from .text import to_simplified
@@ -172,14 +163,13 @@ def quote(index_dir, text: str, *, doc: str | None = None) -> Quote:
         simple = to_simplified(key)
         places = places_of(simple) if simple != key else []
     if not places:
-        raise NotFoundError(f"no sentence holds {text!r}; `kb keyword` finds words, `kb search` topics")
+        raise NotFoundError(f"no sentence holds {text!r}", what="sentence", ref=text)
     found = {}
-    for doc_id, d, sec, par, start, end in places:
+    for doc_id, sec, par, start, end in places:
         at, s = _covering(par, start, end)
-        found.setdefault((doc_id, sec.id, at), (doc_id, d, sec, par, at, s))
+        found.setdefault((doc_id, sec.id, at), (doc_id, sec, par, at, s))
     if len(found) > 1:
-        raise AmbiguousRefError(text, [f"{sec.id}  p.{par.page_at(at)}  {s[:40]}" for _, _, sec, par, at, s in found.values()])
-    doc_id, d, sec, par, at, s = next(iter(found.values()))
-    if d is None:  # the document around the one section: its citation and heading path
-        d, sec = ds.target(doc_id, sec.id)
+        raise AmbiguousRefError(text, [f"{sec.id}  p.{par.page_at(at)}  {s[:40]}" for _, sec, par, at, s in found.values()])
+    doc_id, sec, par, at, s = next(iter(found.values()))
+    d, sec = ds.target(doc_id, sec.id)  # the document around the one section: its citation and heading path
     return Quote(d, sec, s, None, None, par.page_at(at), snap.manifest[doc_id]["path"])

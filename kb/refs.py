@@ -18,13 +18,12 @@ that matches nothing is tried once more in simplified characters (``第五章 �
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from .docstore import squash
 from .errors import AmbiguousRefError, NotFoundError
-from .model import Document, Section
+from .model import Document, Section, SectionKind
 from .present_format import pages_text
-from .text import fix_spacing
 
 
 @dataclass(frozen=True)
@@ -33,15 +32,11 @@ class Target:
     section: Section | None  # None: the whole document
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", fix_spacing(text or ""))
-
-
 def _numbers(ref: str) -> list[str] | None:
     """"一、（六）" → ["一、", "（六）"]; None unless the whole ref is ladder numbers."""
     from .structure import ladder_match
 
-    out, rest = [], _squash(ref)
+    out, rest = [], squash(ref)
     while rest:
         m = ladder_match(rest)
         if not m:
@@ -51,36 +46,12 @@ def _numbers(ref: str) -> list[str] | None:
     return out
 
 
-def _walk(doc: Document):
-    def down(sections, trail):
-        for s in sections:
-            numbers = trail + ([_squash(s.number)] if s.number else [])
-            yield s, numbers
-            yield from down(s.children, numbers)
-
-    yield from down(doc.sections, [])
-
-
-def candidate_line(doc: Document, sec: Section | None) -> str:
-    if sec is None:
-        return _document_line(doc.id, doc.title, doc.page_count)
-    return _section_line(sec.id, doc.heading_path(sec.id), sec.pages)
-
-
 def _document_line(doc_id: str, title: str, page_count: int) -> str:
-    return f"{doc_id}  (whole document) {title}  p.1-{page_count}"
+    return f"{doc_id}  (whole document) {title}  {pages_text((1, page_count))}"
 
 
 def _section_line(section_id: str, heading_path, pages) -> str:
     return f"{section_id}  {' > '.join(heading_path)}  {pages_text(pages)}"
-
-
-def _decide(ref: str, hits: list[Target]) -> Target | None:
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise AmbiguousRefError(ref, [candidate_line(t.document, t.section) for t in hits])
-    return None
 
 
 def _simplified(text: str) -> str:
@@ -100,7 +71,7 @@ def resolve_document(snapshot, ref: str) -> str:
         try:
             return snapshot.resolve(simple)
         except NotFoundError:
-            raise NotFoundError(f"no document matches {ref!r} (nor {simple!r}); `kb docs` lists them") from None
+            raise NotFoundError(f"no document matches {ref!r} (nor {simple!r})", what="document", ref=ref) from None
 
 
 def open_document(index_dir, ref: str) -> Document:
@@ -128,62 +99,7 @@ def resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
         return _resolve_ref(snapshot, simple, doc)
 
 
-def _with_document(snapshot, ref: str, hits: list[Target]) -> list[Target]:
-    """``hits`` and, first, the document ``ref`` names by part of its id or title, if one does."""
-    try:
-        d = snapshot.document(snapshot.resolve(ref))
-    except (NotFoundError, AmbiguousRefError):
-        return hits
-    return [Target(d, None)] + hits if hits and all(t.section is not None for t in hits) else hits
-
-
-def _resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
-    ref = ref.strip()
-    if not ref:
-        raise NotFoundError("empty reference: give a section id, a heading or a document")
-    from . import docstore
-
-    ds = docstore.reader(snapshot)
-    if ds is not None:
-        return _resolve_in_store(ds, snapshot, ref, doc)
-    documents = [snapshot.document(resolve_document(snapshot, doc))] if doc else snapshot.documents()
-    key = _squash(ref)
-
-    hit = _decide(ref, [Target(d, None) for d in documents if ref == d.id or key == _squash(d.title)])
-    if hit:
-        return hit
-    for d in documents:
-        sec = d.section(ref) or d.section(f"{d.id}/{ref}")
-        if sec is not None:
-            by_id = [Target(x, x.section(f"{x.id}/{ref}")) for x in documents if x.section(f"{x.id}/{ref}")]
-            return _decide(ref, by_id) if ref != sec.id else Target(d, sec)
-
-    sections = [(d, s, nums) for d in documents for s, nums in _walk(d)]
-    exact = [Target(d, s) for d, s, _ in sections
-             if key in (_squash(s.title), _squash(s.heading), _squash(s.number or ""))]
-    hit = _decide(ref, exact)
-    if hit:
-        return hit
-    path = _numbers(ref)
-    if path and len(path) > 1:
-        hit = _decide(ref, [Target(d, s) for d, s, nums in sections if nums[-len(path):] == path])
-        if hit:
-            return hit
-    # Parts are left out here: their titles are the document's, and rule 6 handles those.
-    partial = [Target(d, s) for d, s, _ in sections if s.kind != "part" and s.heading and key in _squash(s.heading)]
-    hit = _decide(ref, _with_document(snapshot, ref, partial) if len(partial) > 1 and not doc else partial)
-    if hit:
-        return hit
-    if not doc:
-        try:
-            return Target(snapshot.document(snapshot.resolve(ref)), None)
-        except NotFoundError:
-            pass
-    scope = f"document {documents[0].id}" if doc else f"{len(documents)} documents"
-    raise NotFoundError(f"no section or document matches {ref!r} in {scope}; `kb outline DOC` lists the sections")
-
-
-# -- the same rules over the section store (kb.docstore): only the sections that answer are read
+# -- the rules, each asked of the section store's indexes (kb.docstore): only the sections that answer are read
 class _Whole:
     """A whole document among the candidates; its JSON is read only if it is the answer."""
 
@@ -212,7 +128,7 @@ class _Part:
         return Target(doc, sec)
 
 
-def _decide_stored(ref: str, hits: list) -> Target | None:
+def _decide(ref: str, hits: list) -> Target | None:
     if len(hits) == 1:
         return hits[0].target()
     if hits:
@@ -220,19 +136,24 @@ def _decide_stored(ref: str, hits: list) -> Target | None:
     return None
 
 
-def _resolve_in_store(ds, snapshot, ref: str, doc: str | None) -> Target:
-    """``_resolve_ref``'s rules in its order, each asked of the store's indexes."""
+def _resolve_ref(snapshot, ref: str, doc: str | None = None) -> Target:
     import json
 
+    from . import docstore
+
+    ref = ref.strip()
+    if not ref:
+        raise NotFoundError("empty reference: give a section id, a heading or a document")
+    ds = docstore.reader(snapshot)
     ids = [resolve_document(snapshot, doc)] if doc else snapshot.doc_ids
     scope = ids if doc else None
-    key = _squash(ref)
+    key = squash(ref)
 
     def title(d):
         entry = snapshot.manifest.get(d, {})
         return entry["title"] if "title" in entry else (ds.meta(d) or {}).get("title", "")
 
-    hit = _decide_stored(ref, [_Whole(snapshot, ds, d) for d in ids if ref == d or key == _squash(title(d))])
+    hit = _decide(ref, [_Whole(snapshot, ds, d) for d in ids if ref == d or key == squash(title(d))])
     if hit:
         return hit
     rows = ds.rows("section_id = ? OR local_id = ?", (ref, ref), scope)
@@ -241,25 +162,25 @@ def _resolve_in_store(ds, snapshot, ref: str, doc: str | None) -> Target:
         own = [r for r in rows if r.doc_id == first and r.section_id == ref]
         if own:
             return _Part(ds, own[0]).target()
-        return _decide_stored(ref, [_Part(ds, r) for r in rows if r.local_id == ref])
+        return _decide(ref, [_Part(ds, r) for r in rows if r.local_id == ref])
 
-    hit = _decide_stored(ref, [_Part(ds, r) for r in ds.rows("title_sq = ?1 OR heading_sq = ?1 OR number_sq = ?1", (key,), scope)])
+    hit = _decide(ref, [_Part(ds, r) for r in ds.rows("title_sq = ?1 OR heading_sq = ?1 OR number_sq = ?1", (key,), scope)])
     if hit:
         return hit
     path = _numbers(ref)
     if path and len(path) > 1:
         ladder = [r for r in ds.rows("number_sq = ?", (path[-1],), scope) if json.loads(r.nums)[-len(path):] == path]
-        hit = _decide_stored(ref, [_Part(ds, r) for r in ladder])
+        hit = _decide(ref, [_Part(ds, r) for r in ladder])
         if hit:
             return hit
     # Parts are left out here: their titles are the document's, and rule 6 handles those.
-    partial = [_Part(ds, r) for r in ds.rows("kind != 'part' AND heading != '' AND instr(heading_sq, ?) > 0", (key,), scope)]
+    partial = [_Part(ds, r) for r in ds.rows("kind != ? AND heading != '' AND instr(heading_sq, ?) > 0", (SectionKind.PART, key), scope)]
     if len(partial) > 1 and not doc:
         try:
             partial = [_Whole(snapshot, ds, snapshot.resolve(ref))] + partial
         except (NotFoundError, AmbiguousRefError):
             pass
-    hit = _decide_stored(ref, partial)
+    hit = _decide(ref, partial)
     if hit:
         return hit
     if not doc:
@@ -268,4 +189,4 @@ def _resolve_in_store(ds, snapshot, ref: str, doc: str | None) -> Target:
         except NotFoundError:
             pass
     where = f"document {ids[0]}" if doc else f"{len(ids)} documents"
-    raise NotFoundError(f"no section or document matches {ref!r} in {where}; `kb outline DOC` lists the sections")
+    raise NotFoundError(f"no section or document matches {ref!r} in {where}", what="section", ref=ref)

@@ -45,8 +45,8 @@ def targets(snap: Snapshot, refs: list[str], missing: bool = False) -> list[str]
                 doc_id = snap.resolve(ref)
             except NotFoundError:
                 if ref.lower().endswith(".pdf"):
-                    raise NotFoundError(f"{ref}: no document in the index was read from this file; "
-                                        "`kb docs --format tsv` lists the paths") from None
+                    raise NotFoundError(f"{ref}: no document in the index was read from this file", what="file",
+                                        ref=ref) from None
                 raise
         if doc_id not in ids:
             ids.append(doc_id)

@@ -8,16 +8,12 @@ anyway. A new generation has a new path, so it gets a new session; the two most 
 """
 from __future__ import annotations
 
-import json
-import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from .model import section_texts
 from .text import match_form
 
-_SPACE = re.compile(r"\s+")
 _KEEP = 2
 _sessions: OrderedDict[Path, "Session"] = OrderedDict()
 _sessions_lock = threading.Lock()
@@ -37,12 +33,12 @@ class Session:
         self.searcher = ix.searcher()
         from . import docstore
 
-        self.docstore = docstore.reader(snap)  # None: an index from before it, read the JSON
+        self.docstore = docstore.reader(snap)
         self.lock = threading.Lock()  # a Whoosh searcher shares file handles: one query at a time
         self._texts: dict[str, str] = {}
-        self._loaded: set[str] = set()
         self._by_docnum: list[str] | None = None
         self._avg_len = 1.0
+        self._doc_column = None  # (column bytes, offsets, lengths) of doc_id, or False: not readable so
 
     def plain_cutter(self, synonyms: dict) -> "QueryCutter":
         """A cutter for plain queries: the index's words, the general dictionary, and every
@@ -59,48 +55,50 @@ class Session:
         return cutter
 
     def section_text(self, doc_id: str, section_id: str) -> str:
-        if self.docstore is not None:
-            text = self._texts.get(section_id)
-            if text is None:
-                text = self._texts[section_id] = self.docstore.section_text(doc_id, section_id) or ""
-            return text
-        if doc_id not in self._loaded:
-            self._load(doc_id)
-        return self._texts.get(section_id, "")
-
-    def _load(self, doc_id: str) -> None:
-        # Only each section's text is needed: the model's codec reads it without building the dataclasses.
-        entry = self.snap.manifest.get(doc_id)
-        if entry is not None:
-            data = json.loads((self.snap.path / "docs" / entry["file"]).read_text(encoding="utf-8"))
-            self._texts.update(section_texts(data))
-        self._loaded.add(doc_id)
+        text = self._texts.get(section_id)
+        if text is None:
+            text = self._texts[section_id] = self.docstore.section_text(doc_id, section_id) or ""
+        return text
 
     def normalized_texts(self) -> tuple["_Texts", float]:
         """Each section's text without whitespace, lower-cased, by Whoosh document number (read
         on demand: a substring check reads only its candidates' documents); and the mean length."""
         if self._by_docnum is None:
             self._by_docnum = _Texts(self)
-            self._avg_len = float(self.vocab.get("avg_len") or 0) or self._mean_length()
+            # 0 only for an index of no text; every index with a section store records it.
+            self._avg_len = float(self.vocab.get("avg_len") or 0) or 1.0
         return self._by_docnum, self._avg_len
 
     def prefetch(self, keys) -> None:
         """Read the texts of many sections, (doc_id, section_id) each, in one go."""
-        if self.docstore is None:
-            return
         want = [k for k in keys if k[1] not in self._texts]
         if want:
             got = self.docstore.texts(want)
             for k in want:
                 self._texts[k[1]] = got.get(k, "")
 
-    def _mean_length(self) -> float:
-        # An index built before search-vocab.json carried avg_len: measure it once.
-        for doc_id in self.snap.manifest:
-            if doc_id not in self._loaded:
-                self._load(doc_id)
-        lengths = [len(_SPACE.sub("", t)) for t in self._texts.values()]
-        return max(1.0, sum(lengths) / max(1, len(lengths)))
+    def doc_ids_of(self, docnums) -> dict[int, str]:
+        """docnum → doc_id (kb.index.doc_ids_of's answer). The doc_id column is read whole, once a
+        session, and sliced: Whoosh's column reader costs several calls a document, which on a
+        word every section holds was a fifth of the query at ×100 and grew with the corpus."""
+        col = self._doc_column
+        if col is None:
+            col = self._doc_column = _whole_column(self.searcher.reader(), "doc_id") or False
+        if col is False:
+            from . import index
+
+            return index.doc_ids_of(self.searcher, docnums)
+        data, offsets, lengths = col
+        names: dict[bytes, str] = {}
+        out = {}
+        for d in docnums:
+            o = offsets[d]
+            raw = data[o:o + lengths[d]]
+            name = names.get(raw)
+            if name is None:
+                name = names[raw] = raw.decode("utf-8")
+            out[d] = name
+        return out
 
     def close(self) -> None:
         self.searcher.close()
@@ -129,6 +127,34 @@ def session(snap):
             _, old = _sessions.popitem(last=False)
             old.close()
         return s
+
+
+def _whole_column(reader, field: str):
+    """(bytes, offsets, lengths) by index-wide docnum of a variable-bytes column, every segment's
+    joined, or None (another column type: the caller reads it through Whoosh)."""
+    from array import array
+
+    from whoosh.columns import VarBytesColumn
+
+    parts = []
+    for leaf, base in ([(reader, 0)] if reader.is_atomic() else reader.leaf_readers()):
+        if not leaf.has_column(field):
+            return None
+        col = leaf.column_reader(field)
+        inner = col.raw_column() if hasattr(col, "raw_column") else col
+        if not isinstance(inner, VarBytesColumn.Reader) or len(inner._offsets) != leaf.doc_count_all():
+            return None
+        size = inner._offsets[-1] + inner._lengths[-1] if len(inner._offsets) else 0
+        parts.append((inner._dbfile.get(inner._basepos, size), inner._offsets, inner._lengths))
+    if len(parts) == 1:
+        return parts[0]
+    data, offsets, lengths, shift = [], array("Q"), array("Q"), 0
+    for d, o, n in parts:
+        data.append(d)
+        offsets.extend(x + shift for x in o)
+        lengths.extend(int(x) for x in n)
+        shift += len(d)
+    return b"".join(data), offsets, lengths
 
 
 class _Texts:

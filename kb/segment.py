@@ -36,8 +36,13 @@ def _cache_dir() -> str:
     return cache_dir()
 
 
-@lru_cache(maxsize=4)
-def _tokenizer(user_words: tuple[str, ...]):
+@lru_cache(maxsize=1)
+def _base():
+    """jieba's dictionary with the domain words: loaded from jieba's marshal cache once per process.
+
+    An ingest asks for two tokenizers (the glossary index's and the search index's, with
+    different user words); each loaded the whole dictionary again (~0.7 s of CPU each).
+    """
     import logging
 
     import jieba
@@ -46,16 +51,33 @@ def _tokenizer(user_words: tuple[str, ...]):
     tk = jieba.Tokenizer()
     tk.tmp_dir = _cache_dir()  # jieba's marshal cache must live somewhere this user can write
     tk.initialize()
-    domain = set(domain_words())
-    for w in domain:
+    for w in set(domain_words()):
         tk.add_word(w, USER_FREQ)
+    return tk
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(user_words: tuple[str, ...]):
+    import jieba
+
+    base = _base()
+    domain = set(domain_words())
+    extra = [w for w in user_words if w and not w.isspace() and w not in domain]
+    if not extra:
+        return base  # nothing to add: nobody changes a tokenizer after it is made
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = base.tmp_dir
+    # A copy of the loaded dictionary is what initialize() and the domain words would give
+    # again: the same words with the same frequencies and the same total (tests/test_segment.py).
+    tk.FREQ = dict(base.FREQ)
+    tk.total = base.total
+    tk.initialized = True
     # add_word adds to jieba's total, and the total weighs every route of every sentence: with it
     # moving, a glossary word could change the cut of text that does not contain it, and an index
     # could not be updated one document at a time (kb.index). Glossary words leave it as it is.
     fixed = tk.total
-    for w in user_words:
-        if w and not w.isspace() and w not in domain:
-            tk.add_word(w, USER_FREQ)
+    for w in extra:
+        tk.add_word(w, USER_FREQ)
     tk.total = fixed
     return tk
 

@@ -127,7 +127,7 @@ class Snapshot:
             return hits[0]
         if hits:
             raise AmbiguousRefError(ref, hits)
-        raise NotFoundError(f"no document matches {ref!r}; `kb docs` lists them")
+        raise NotFoundError(f"no document matches {ref!r}", what="document", ref=ref)
 
 
 def validity_summary(doc: Document) -> dict:

@@ -69,26 +69,27 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .clean import CAPTION_LINE, URL, body_size
-from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Page, Paragraph, ParagraphKind, Section
-from .text import CN_DIGITS, cn_to_int, normalise_doc_number
+from .model import (BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Page, Paragraph, ParagraphKind, Section,
+                    SectionKind)
+from .text import CN_DIGITS, HAN_WIDE, cn_to_int, normalise_doc_number
 
 _NUM = rf"[{CN_DIGITS}]+"
 
 # (kind, rank, pattern, id prefix). The pattern's group 1 is the number as printed.
 LADDER = [
-    ("appendix", 0, re.compile(rf"^((?:附录|附件)\s*(?:\d+|{_NUM})?|附(?=\s*$))(?=\s*[:：]|\s*$|\s+\S)"), "appendix"),
-    ("book", 1, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*编)"), "b"),
-    ("subbook", 1.5, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*分\s*编)"), "sb"),
-    ("chapter", 2, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*章)"), "ch"),
-    ("section", 3, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*节)"), "sec"),
-    ("article", 4, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*条)"), "art"),
-    ("item", 5, re.compile(rf"^({_NUM}\s*(?:、|[．.](?!\d)))"), "p"),
-    ("subitem", 6, re.compile(rf"^([（(]\s*{_NUM}\s*[)）])"), "s"),
-    ("point", 7, re.compile(r"^(\d{1,2}\s*[.．、])(?![\d%％])"), "i"),
-    ("subpoint", 8, re.compile(r"^([（(]\s*\d{1,2}\s*[)）])"), "ii"),
+    (SectionKind.APPENDIX, 0, re.compile(rf"^((?:附录|附件)\s*(?:\d+|{_NUM})?|附(?=\s*$))(?=\s*[:：]|\s*$|\s+\S)"), "appendix"),
+    (SectionKind.BOOK, 1, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*编)"), "b"),
+    (SectionKind.SUBBOOK, 1.5, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*分\s*编)"), "sb"),
+    (SectionKind.CHAPTER, 2, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*章)"), "ch"),
+    (SectionKind.SECTION, 3, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*节)"), "sec"),
+    (SectionKind.ARTICLE, 4, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*条)"), "art"),
+    (SectionKind.ITEM, 5, re.compile(rf"^({_NUM}\s*(?:、|[．.](?!\d)))"), "p"),
+    (SectionKind.SUBITEM, 6, re.compile(rf"^([（(]\s*{_NUM}\s*[)）])"), "s"),
+    (SectionKind.POINT, 7, re.compile(r"^(\d{1,2}\s*[.．、])(?![\d%％])"), "i"),
+    (SectionKind.SUBPOINT, 8, re.compile(r"^([（(]\s*\d{1,2}\s*[)）])"), "ii"),
     # Clauses of standards and technical texts: 1 概述 / 2.1 公示信息内容 / 2.2.1 网络公示. Taken
     # as headings only where the layout says title (``_clause_title``); rank by depth.
-    ("clause", 4.6, re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?=\s*[\u4e00-\u9fff])"), "c"),
+    (SectionKind.CLAUSE, 4.6, re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?=\s*[\u4e00-\u9fff])"), "c"),
 ]
 ARTICLE_RANK = 4
 TITLE_RATIO = 1.14
@@ -109,7 +110,7 @@ _PUNCT_ONLY = re.compile(r"^[。，、；：！？）」』”’》〕】…]+$
 _BARE_HEADING = re.compile(r"^(序言|前言|引言|附则)$")
 _CLOSING = re.compile(r"[。！？：；:;!?][”’」』）)]*$")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|人|分|%|％)")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = re.compile(f"[{HAN_WIDE}]")
 _BRACKET_TITLE = re.compile(r"^\s*【([^】]{1,20})】")
 
 
@@ -119,7 +120,7 @@ def ladder_match(text: str):
         m = pattern.match(text)
         if m:
             number = re.sub(r"\s+", "", m.group(1))
-            if kind == "clause":
+            if kind == SectionKind.CLAUSE:
                 rank += 0.1 * number.count(".")
             return kind, rank, number, text[m.end():].lstrip(" ：:　"), prefix
     return None
@@ -384,7 +385,7 @@ def _short_item(rest: str, end, one_line: bool) -> bool:
     return one_line and len(label) <= SHORT_ITEM and not re.search(r"[，,；;：:、]", label) and not _AMOUNT.search(label)
 
 
-def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool = True,
+def _split_heading(kind: SectionKind, rank: int, rest: str, one_line: bool, titled: bool = True,
                    first_line: int = 10**6) -> tuple[str, str]:
     """(heading text, remaining paragraph text) for a ladder paragraph.
 
@@ -393,7 +394,7 @@ def _split_heading(kind: str, rank: int, rest: str, one_line: bool, titled: bool
     not a title: it keeps its number, and the sentence, with its 。, stays text. So does a
     clause about the document itself in any font (_SELF_CLAUSE).
     """
-    if kind == "article":
+    if kind == SectionKind.ARTICLE:
         m = _BRACKET_TITLE.match(rest)
         if m:
             return m.group(1), rest[m.end():]
@@ -441,7 +442,7 @@ class _Draft:
     level: int
     number: str | None
     heading: str
-    kind: str
+    kind: SectionKind
     paragraphs: list[Paragraph] = field(default_factory=list)
     pages: tuple[int, int] = (0, 0)
     children: list["_Draft"] = field(default_factory=list)
@@ -473,7 +474,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         nonlocal attachment_label, attachment_list
         attachment_list = False
         sec = _Draft(id=new_id([f"part{len(parts) + 1}"]), level=0, number=attachment_label,
-                     heading=title, kind="part", pages=pages)
+                     heading=title, kind=SectionKind.PART, pages=pages)
         attachment_label = None
         parts.append(sec)
         stack[:] = [(-1, sec)]
@@ -494,7 +495,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
     toc = _toc_blocks(blocks)
     ranks = [m[1] for b in blocks if b.kind == "para" and (m := ladder_match(b.text.strip())) and m[1] > 0]
     top_rank = min(ranks) if ranks else 2
-    top_kind = next((k for k, r, _, _ in LADDER if r == top_rank), "chapter")
+    top_kind = next((k for k, r, _, _ in LADDER if r == top_rank), SectionKind.CHAPTER)
 
     for i, b in enumerate(blocks):
         text = b.text.strip()
@@ -511,7 +512,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             while stack and stack[-1][0] >= top_rank:
                 stack.pop()
             parent = stack[-1][1]
-            parent_local = "" if parent.kind == "part" else parent.id[len(doc_id) + 1:]
+            parent_local = "" if parent.kind == SectionKind.PART else parent.id[len(doc_id) + 1:]
             segment = _BARE_IDS[bare.group(1)]
             sec = _Draft(id=new_id(([parent_local] if parent_local else []) + [segment]), level=len(stack),
                          number=None, heading=bare.group(1), kind=top_kind, pages=b.pages)
@@ -522,13 +523,13 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             add_paragraph(Paragraph(text=re.sub(r"\s+", "", text), pages=b.pages))
             continue
         sec = current()
-        if (b.kind == "para" and QUALIFIER.match(text) and sec is not None and sec.kind == "part"
+        if (b.kind == "para" and QUALIFIER.match(text) and sec is not None and sec.kind == SectionKind.PART
                 and not sec.paragraphs and not sec.children and layout.centred(b.lines[0])):
             sec.heading = f"{sec.heading}{text}"
             sec.pages = (sec.pages[0], b.pages[1])
             continue
         if b.kind == "title":
-            if sec is not None and sec.kind == "part" and not sec.paragraphs and not sec.children:
+            if sec is not None and sec.kind == SectionKind.PART and not sec.paragraphs and not sec.children:
                 # Two title blocks in a row (a title broken by spacing) are one title.
                 sec.heading = f"{sec.heading}{text}"
                 sec.pages = (sec.pages[0], b.pages[1])
@@ -546,18 +547,18 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         if match:
             kind, rank, number, rest, prefix = match
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            if kind == "appendix" and (nxt is None or nxt.kind == "title") and not rest:
+            if kind == SectionKind.APPENDIX and (nxt is None or nxt.kind == "title") and not rest:
                 attachment_label = number  # "附件 1" above the attachment's own title
                 continue
             listed = ladder_match(rest) or (ladder_match(nxt.text.strip()) if nxt is not None and not rest else None)
-            if kind == "appendix" and listed and listed[0] == "point":
+            if kind == SectionKind.APPENDIX and listed and listed[0] == SectionKind.POINT:
                 # "附件：1．《广东省居住证申请表》" lists the attachments (GB/T 9704 §7.3.6); its
                 # numbered lines are the list, not sections.
                 attachment_list = True
                 match = None
-            elif kind == "point" and attachment_list:
+            elif kind == SectionKind.POINT and attachment_list:
                 match = None
-            elif kind == "clause" and not _clause_title(b, number, rest, layout):
+            elif kind == SectionKind.CLAUSE and not _clause_title(b, number, rest, layout):
                 match = None
             elif rank > ARTICLE_RANK and inside_article and not _own_line_title(b, rank, rest, nxt, layout):
                 match = None
@@ -575,11 +576,11 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             stack.pop()
         parent = stack[-1][1]
         n = cn_to_int(number)
-        segment = prefix if kind == "appendix" and n is None else f"{prefix}{n}"
-        if kind == "clause":
+        segment = prefix if kind == SectionKind.APPENDIX and n is None else f"{prefix}{n}"
+        if kind == SectionKind.CLAUSE:
             segment = prefix + number.replace(".", "-")
         # Ids nest under the parent's id but leave the part out: "<doc>/ch5/s2".
-        parent_local = "" if parent.kind == "part" else parent.id[len(doc_id) + 1:]
+        parent_local = "" if parent.kind == SectionKind.PART else parent.id[len(doc_id) + 1:]
         sid = new_id(([parent_local] if parent_local else []) + [segment])
         sec = _Draft(id=sid, level=len(stack), number=number, heading=heading.strip(), kind=kind, pages=b.pages)
         parent.children.append(sec)

@@ -53,6 +53,11 @@ def fix_spacing(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
+# A line that is only a rule (box drawing, dashes, underscores, equals signs): the 分隔线 under a
+# 发文字号 is the document's; a site's separators are its chrome.
+RULE_LINE = re.compile(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")
+
+
 # -- Chinese numerals ---------------------------------------------------------------------------
 # 〇 may be printed as ○ (U+25CB WHITE CIRCLE: gov, gd_yinjin); 两 is 2 (两年).
 CN_DIGIT_VALUES = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -79,6 +84,18 @@ def cn_to_int(text: str) -> int | None:
     return total + current
 
 
+def int_to_cn(n: int) -> str:
+    """5 → 五, 15 → 十五, 30 → 三十, as laws write a figure; "" from 100 on."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return ""
+
+
 # -- 发文字号 -------------------------------------------------------------------------------------
 _OPEN = "〔[［(（【﹝"
 _CLOSE = "〕]］)）】﹞"
@@ -97,8 +114,13 @@ def normalise_doc_number(text: str) -> str | None:
 
 
 # -- dates --------------------------------------------------------------------------------------
-CN_DATE = re.compile(r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
-DIGIT_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_CN_DATE = r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+_DIGIT_DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+CN_DATE = re.compile(rf"^{_CN_DATE}$")
+DIGIT_DATE = re.compile(rf"^{_DIGIT_DATE}$")
+# Either form inside a sentence, without groups (the patterns' only brackets are their groups):
+# what ``cn_date_to_iso`` reads.
+DATE = "(?:" + "|".join(p.replace("(", "(?:") for p in (_DIGIT_DATE, _CN_DATE)) + ")"
 
 
 def cn_date_to_iso(text: str) -> str | None:

@@ -18,11 +18,12 @@ import re
 from dataclasses import replace
 
 from .model import BODY, TABLE, Line, Page
+from .text import HAN_WIDE
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 _LABEL = re.compile(r"^([^\d\s\-+]{1,12}?)(?=[-+]?\d)")
 _SENTENCE = re.compile(r"[，。；！？,;：:、]")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = re.compile(f"[{HAN_WIDE}]")
 HEADER_ROWS = 3
 
 

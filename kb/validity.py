@@ -16,13 +16,11 @@ import re
 from dataclasses import replace
 from datetime import date as _date, timedelta
 
-from .model import Document, Metadata, Section, Validity
-from .text import cn_date_to_iso, cn_to_int, fold_width
+from .model import Document, Metadata, Section, SectionKind, Validity
+from .text import DATE, cn_date_to_iso, cn_to_int, fold_width
 
 STATUSES = ("in force", "not yet in force", "expired", "draft")
 
-_CN = "〇○零一二三四五六七八九十"
-DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_CN}]{{4}}年[{_CN}]{{1,3}}月[{_CN}]{{1,3}}日)"
 _SELF = r"本(?:实施)?(?:办法|通知|细则|规定|条例|意见|方案|决定|规则|法|标准|暂行办法|实施细则|实施办法|意见稿|公告|通告|指引|规划)?"
 # "本办法自2014年4月1日起试行" / "本通知自发布之日起施行" / "自2016年1月1日起执行"
 EFFECTIVE = re.compile(rf"(?:{_SELF})?自\s*({DATE}|(?:公布|发布|印发|颁布|下发)之日)\s*起\s*(施行|执行|实施|试行|生效)")
@@ -71,7 +69,7 @@ def _add_years(iso: str, years: int) -> str:
 def _texts(doc_sections: list[Section]) -> list[str]:
     """Each section's heading and paragraphs: a heading may carry the clause ("十五、本通告自2010年
     9月1日起实施，有效期3年" is a heading with its sentence, sz_shaoer)."""
-    return ["\n".join(([s.heading] if s.kind != "part" and s.heading else []) + [p.text for p in s.paragraphs])
+    return ["\n".join(([s.heading] if s.kind != SectionKind.PART and s.heading else []) + [p.text for p in s.paragraphs])
             for part in doc_sections for s in part.walk()]
 
 
@@ -79,7 +77,7 @@ def extract(sections: list[Section], meta: Metadata) -> Validity:
     """The validity fields of a document from its sections and the metadata already read
     (``meta``: title, date and the history line's adopted/promulgated dates, if any)."""
     title = meta.title or ""
-    heads = " ".join(s.heading for s in sections if s.kind == "part")
+    heads = " ".join(s.heading for s in sections if s.kind == SectionKind.PART)
     found: dict[str, str] = {}
     sources: dict[str, str] = {}
     repeals: list[str] = []

@@ -13,9 +13,6 @@ from pathlib import Path
 from .errors import IndexDamagedError, IndexMissingError
 from .store import CHECKSUMS, CURRENT, MANIFEST, current_generation, file_digest, read_checksums
 
-REPAIR = "`kb ingest` repairs it (what is damaged is rebuilt from the PDFs and the stored documents)"
-
-
 @dataclass
 class VerifyResult:
     index: str
@@ -36,7 +33,7 @@ class VerifyResult:
             return f"{self.index}: intact ({self.checked} files match their checksums)"
         lines = [f"damaged {p['path']}: {p['problem']}" for p in self.problems]
         n = len(self.problems)
-        lines.append(f"{self.index}: {n} problem{'s' if n > 1 else ''}; {REPAIR}")
+        lines.append(f"{self.index}: {n} problem{'s' if n > 1 else ''}")
         return "\n".join(lines)
 
 

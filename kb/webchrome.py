@@ -28,8 +28,8 @@ import re
 from dataclasses import replace
 
 from .model import BODY, FURNITURE, Line, Page
+from .text import RULE_LINE  # the 分隔线 under a 发文字号 is the document's
 
-RULE_LINE = re.compile(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")  # the 分隔线 under a 发文字号: the document's
 
 _BUTTON = re.compile(r"打印本页|打印页面|关闭窗口|收藏本站|收藏本页|加入收藏|内容纠错|我要分享|【纠错】|\[纠错\]|返回顶部")
 _CRUMB = re.compile(r"(?:首页|主页)\s*(?:>{1,2}|»|＞)\s*\S")

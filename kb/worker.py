@@ -56,6 +56,33 @@ class Task:
     fn: Callable
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
+    # Tasks of one group (the page ranges of one file, kb.parse_pool) share one time budget: the
+    # seconds their workers spent on them together, so splitting a file never buys it more time.
+    group: Any = None
+
+
+class Queue:
+    """The tasks ``run`` has still to start; the caller may add and withdraw tasks while it runs."""
+
+    def __init__(self, tasks=()):
+        self._tasks = deque(tasks)
+
+    def push_front(self, tasks: list[Task]) -> None:
+        """Start these next, in this order (the rest of a file already begun goes before new files)."""
+        self._tasks.extendleft(reversed(tasks))
+
+    def withdraw(self, group: Any) -> None:
+        """Forget the tasks of ``group`` not started yet (its file is refused already)."""
+        self._tasks = deque(t for t in self._tasks if t.group != group or group is None)
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def popleft(self) -> Task:
+        return self._tasks.popleft()
+
+    def appendleft(self, task: Task) -> None:
+        self._tasks.appendleft(task)
 
 
 class RemoteError(Exception):
@@ -166,54 +193,93 @@ class _Worker:
         self.kill()
 
 
-def run(tasks: list[Task], budget: Budget,
+def run(tasks: list[Task] | Queue, budget: Budget,
         on_note: Callable[[Task, Any], None] | None = None) -> Iterator[tuple[Task, Any, BaseException | None]]:
     """(task, result, None) or (task, None, error) for each task, in the order they finish.
 
-    ``on_note(task, note)`` is called for each ``tell(note)`` of a running task; a note does not
-    move the task's deadline.
+    ``tasks`` may be a ``Queue`` the caller adds to (or withdraws from) between results and in
+    ``on_note``. ``on_note(task, note)`` is called for each ``tell(note)`` of a running task; a
+    note does not move the task's deadline.
 
     The error is the worker's ``InputError``, a ``TimeBudgetError`` or ``MemoryBudgetError``, a
-    ``ParserCrashError`` (the worker died), or a ``RemoteError`` (a bug in our code). Leaving the
-    iteration early (an exception in the caller, Ctrl-C) kills every worker.
+    ``ParserCrashError`` (the worker died), or a ``RemoteError`` (a bug in our code). A group's
+    tasks share ``budget.seconds`` of work: past it, each of its running tasks is killed and gets a
+    ``TimeBudgetError``. Leaving the iteration early (an exception in the caller, Ctrl-C) kills
+    every worker.
     """
     ctx = mp.get_context("spawn")
-    pending = deque(enumerate(tasks))
+    pending = tasks if isinstance(tasks, Queue) else Queue(tasks)
     idle: list[_Worker] = []
-    busy: dict[Any, tuple[_Worker, Task, float]] = {}
+    # conn → (worker, task, deadline before it starts, when it started or None)
+    busy: dict[Any, tuple[_Worker, Task, float, float | None]] = {}
+    spent: dict[Any, float] = {}  # group → seconds of its finished tasks
     workers = max(1, budget.workers)
+    tids = 0
+
+    def group(task: Task) -> Any:
+        return ("task", id(task)) if task.group is None else ("group", task.group)
+
+    def finished(task: Task, started: float | None) -> None:
+        if started is not None:
+            g = group(task)
+            spent[g] = spent.get(g, 0.0) + time.monotonic() - started
+
+    def deadlines(now: float) -> dict[Any, float]:
+        """conn → when its task is over budget, if nothing else of its group ends first."""
+        running: dict[Any, list[float]] = {}
+        for _w, task, _d, started in busy.values():
+            if started is not None:
+                running.setdefault(group(task), []).append(started)
+        left = {g: budget.seconds - spent.get(g, 0.0) - sum(now - s for s in starts) for g, starts in running.items()}
+        out = {}
+        for conn, (_w, task, before, started) in busy.items():
+            if started is None:
+                out[conn] = before
+            else:
+                g = group(task)
+                out[conn] = now + left[g] / len(running[g])  # its group's remaining seconds, spent by each of them at once
+        return out
+
     try:
         while pending or busy:
             while pending and (idle or len(busy) + len(idle) < workers):
                 w = idle.pop() if idle else _Worker(ctx, budget.memory)
-                tid, task = pending.popleft()
+                task = pending.popleft()
+                tids += 1
                 try:
-                    w.conn.send((tid, task.fn, task.args, task.kwargs))
+                    w.conn.send((tids, task.fn, task.args, task.kwargs))
                 except OSError:  # it died while idle: a fresh one takes the task
                     w.kill()
-                    pending.appendleft((tid, task))
+                    pending.appendleft(task)
                     continue
-                busy[w.conn] = (w, task, time.monotonic() + STARTUP_GRACE + budget.seconds)
-            timeout = max(0.0, min(d for _, _, d in busy.values()) - time.monotonic())
+                busy[w.conn] = (w, task, time.monotonic() + STARTUP_GRACE + budget.seconds, None)
+            if not busy:
+                continue
+            now = time.monotonic()
+            timeout = max(0.0, min(deadlines(now).values()) - now)
             for conn in wait(list(busy), timeout=timeout):
-                w, task, deadline = busy.pop(conn)
+                if conn not in busy:
+                    continue  # killed with its group earlier in this round
+                w, task, before, started = busy.pop(conn)
                 try:
                     kind, _tid, payload = conn.recv()
                     if kind == "start":
-                        busy[conn] = (w, task, time.monotonic() + budget.seconds)
+                        busy[conn] = (w, task, before, time.monotonic())  # its clock starts now
                         continue
                     if kind == "note":
-                        busy[conn] = (w, task, deadline)
+                        busy[conn] = (w, task, before, started)
                         if on_note is not None:
                             on_note(task, payload)
                         continue
                 except (EOFError, OSError):
+                    finished(task, started)
                     w.proc.join(1)
                     code = w.proc.exitcode
                     w.kill()
                     how = f"killed by signal {-code}" if code and code < 0 else f"exit status {code}"
                     yield task, None, ParserCrashError(task.path, how)
                     continue
+                finished(task, started)
                 if kind == "ok":
                     idle.append(w)
                     yield task, payload, None
@@ -227,13 +293,15 @@ def run(tasks: list[Task], budget: Budget,
                     idle.append(w)
                     yield task, None, RemoteError(payload)
             now = time.monotonic()
-            for conn, (w, task, deadline) in list(busy.items()):
-                if deadline <= now:
+            over = {group(busy[c][1]) for c, d in deadlines(now).items() if d <= now}
+            for conn, (w, task, _before, started) in list(busy.items()):
+                if group(task) in over:
                     del busy[conn]
+                    finished(task, started)
                     w.kill()
                     yield task, None, TimeBudgetError(task.path, budget.seconds)
     finally:
-        for w, _, _ in busy.values():
+        for w, _, _, _ in busy.values():
             w.kill()
         for w in idle:
             w.stop()

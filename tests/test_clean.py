@@ -7,7 +7,7 @@ import pytest
 
 from kb import clean, extract
 from kb.model import FURNITURE
-from conftest import EVAL_ID, PLAN_ID, real_pdf
+from conftest import EVAL_ID, PLAN_ID, parsed_real, real_pdf
 
 
 def _all_text(doc) -> str:
@@ -104,9 +104,7 @@ WEB_CHROME = {
 
 @pytest.mark.parametrize("stem", sorted(WEB_CHROME))
 def test_web_print_site_chrome_is_furniture_not_text(stem):
-    from kb.parse import parse_pdf
-
-    doc = parse_pdf(real_pdf(f"{stem}.pdf"), stem)
+    doc = parsed_real(stem)  # parse_pdf of the file, parsed once per run
     chrome, kept = WEB_CHROME[stem]
     text = re.sub(r"\s+", "", _all_text(doc))
     furniture = re.sub(r"\s+", "", "".join(ln.text for ln in doc.furniture))

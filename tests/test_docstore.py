@@ -1,9 +1,11 @@
 """The section store (kb/docstore.py): one section by id, candidate sections by their characters,
 written inside each generation, carried cheaply, checked like every index file.
 
-Equivalence tests compare the store's answers with the full scans over the JSON documents
-(the path an index without docs.sqlite still takes); expectations about the text come from
-the PDF's own text layer (pdftotext of 2017年度…评价结果.pdf page 3).
+The store is the one path of keyword, references, quote and citations: their answers are
+checked against what each document, read whole from its JSON, holds (every place a word stands,
+each section by its id and heading); expectations about the text come from the PDF's own text
+layer (pdftotext of 2017年度…评价结果.pdf page 3). An index built before the store is refused,
+naming the file, until an ingest writes it.
 """
 from __future__ import annotations
 
@@ -11,18 +13,16 @@ import json
 import shutil
 import sqlite3
 
+from collections import Counter
+
 import pytest
 
 from conftest import EVAL, EVAL_ID, PLAN, PLAN_ID
 from kb import docstore
-from kb.errors import IndexDamagedError
+from kb.errors import AmbiguousRefError, IndexDamagedError, IndexMissingError, KbError, NotFoundError
 from kb.ingest import ingest
-from kb.kwic import keyword, lookup
+from kb.kwic import lookup, normalise_words
 from kb.store import Store
-
-
-def _without_store(monkeypatch):
-    monkeypatch.setattr(docstore, "reader", lambda snap: None)
 
 
 def test_every_generation_holds_a_checksummed_store(corpus_index):
@@ -74,12 +74,38 @@ WORDS = [["苏州工业园区"], ["服务外包"], ["臵"], ["苏州工业园区
          ["159 号"], ["，"], ["太湖智云"], ["外包", "人才"]]
 
 
+def _places(documents, words: list[str], all_words: bool) -> Counter:
+    """How often each word stands in each heading, paragraph and footnote of ``documents``, by
+    ``str.count`` over the whole documents (non-overlapping, as kb keyword counts)."""
+    out: Counter = Counter()
+    for d in documents:
+        for s in d.walk():
+            units = [(None, "heading", s.title)]
+            for i, p in enumerate(s.paragraphs):
+                units.append((i, "caption" if p.kind == "caption" else "text", p.text))
+                units += [(i, "footnote", f.text) for f in p.footnotes]
+            for i, where, text in units:
+                if all_words and not all(w in text for w in words):
+                    continue
+                for w in words:
+                    if text.count(w):
+                        out[(d.id, s.id, where, i, w)] += text.count(w)
+    return out
+
+
+def _counted(occurrences) -> Counter:
+    return Counter((o.doc_id, o.section_id, o.where, o.paragraph, o.word) for o in occurrences)
+
+
 @pytest.mark.parametrize("words", WORDS, ids=lambda w: "+".join(w))
-def test_keyword_from_the_store_is_the_full_scan(corpus_index, words):
+def test_keyword_finds_every_place_each_word_stands_in_reading_order(corpus_index, words):
     docs = Store(corpus_index).snapshot().documents()
+    order = {s.id: n for n, s in enumerate(s for d in docs for s in d.walk())}
     for all_words in (False, True):
-        assert lookup(corpus_index, words, all_words=all_words).occurrences == \
-            keyword(docs, words, all_words=all_words).occurrences
+        found = lookup(corpus_index, words, all_words=all_words).occurrences
+        assert _counted(found) == _places(docs, normalise_words(words), all_words)
+        sections = [order[o.section_id] for o in found]
+        assert sections == sorted(sections)
 
 
 def test_keyword_finds_the_word_on_the_page_the_pdf_prints_it(corpus_index):
@@ -97,43 +123,76 @@ def _refs(snap):
 
 
 def _answer(fn):
-    from kb.errors import KbError
-
     try:
         return fn()
     except KbError as e:
-        return type(e).__name__, str(e), getattr(e, "candidates", None)
+        return e
 
 
-def test_references_resolve_and_render_as_over_the_documents(corpus_index, monkeypatch):
+def test_references_resolve_by_their_rules_to_the_documents_sections(corpus_index):
+    from kb.docstore import squash
     from kb.export import render
-    from kb.refs import resolve_ref
+    from kb.refs import Target, resolve_ref
 
     snap = Store(corpus_index).snapshot()
+    docs = snap.documents()
+    everywhere = [(d, s) for d in docs for s in d.walk()]
 
-    def run(ref, doc):
-        t = resolve_ref(Store(corpus_index).snapshot(), ref, doc)
-        return t.document.id, t.section and t.section.id, render(t, "json"), render(t, "md")
+    def same_as_the_document(t):
+        # The store reads only the section's branch: it renders as the document read whole does.
+        whole = snap.document(t.document.id)
+        if t.section is None:
+            assert t.document == whole
+            return
+        assert t.section == whole.section(t.section.id)
+        assert t.document.heading_path(t.section.id) == whole.heading_path(t.section.id)
+        for fmt in ("json", "md"):
+            assert render(t, fmt) == render(Target(whole, whole.section(t.section.id)), fmt)
 
-    refs = _refs(snap)
-    cases = [(r, d) for r in refs for d in (None, PLAN_ID)]
-    with_store = [_answer(lambda: run(r, d)) for r, d in cases]
-    _without_store(monkeypatch)
-    without = [_answer(lambda: run(r, d)) for r, d in cases]
-    assert with_store == without
-    assert sum(1 for a in with_store if isinstance(a[0], str) and a[0] in (PLAN_ID, EVAL_ID)) > len(cases) // 2
+    for d in docs:
+        for ref in (d.id, d.title):  # rule 1: the whole document
+            t = resolve_ref(snap, ref)
+            assert (t.document.id, t.section) == (d.id, None)
+            same_as_the_document(t)
+        for s in d.walk():  # rule 2: a full section id, or a local one within its document
+            for ref, doc in ((s.id, None), (s.id.split("/", 1)[1], d.id)):
+                t = resolve_ref(snap, ref, doc)
+                assert (t.document.id, t.section.id) == (d.id, s.id)
+            # rule 3: a heading as printed, when no rule before it answers
+            key = squash(s.heading)
+            if not key or any(key == squash(x.title) or s.heading in (x.id, y.id.split("/", 1)[1])
+                              for x, y in everywhere):
+                continue
+            holders = [y.id for _, y in everywhere if key in (squash(y.title), squash(y.heading), squash(y.number))]
+            t = _answer(lambda: resolve_ref(snap, s.heading))
+            if isinstance(t, AmbiguousRefError):
+                assert len(holders) > 1 and any(c.startswith(s.id + "  ") for c in t.candidates)
+            else:
+                assert holders == [s.id] and t.section.id == s.id
+
+    cases = [(r, d) for r in _refs(snap) for d in (None, PLAN_ID)]
+    answers = [_answer(lambda: resolve_ref(snap, r, d)) for r, d in cases]
+    for t in answers:
+        if isinstance(t, Target):
+            same_as_the_document(t)
+        else:
+            assert isinstance(t, (NotFoundError, AmbiguousRefError))
+    assert sum(1 for t in answers if isinstance(t, Target)) > len(cases) // 2
+    assert isinstance(_answer(lambda: resolve_ref(snap, "没有这一节")), NotFoundError)
+    simple, traditional = resolve_ref(snap, "第五章 重点领域"), resolve_ref(snap, "第五章 重點領域")
+    assert simple.section.heading == "重点领域" and traditional.section.id == simple.section.id
 
 
-def test_quote_reads_candidates_only_and_cites_the_deepest_section(corpus_index, monkeypatch):
+def test_quote_reads_candidates_only_and_cites_the_deepest_section(corpus_index):
     from kb.quote import quote
 
     q = quote(corpus_index, "太湖智云")
     # The sentence as the PDF prints it (p.3), ending at its 。
     assert q.sentence == "无锡搭建产业对接平台“太湖智云”，推动服务外包产业与传统行业的融合。"
     assert (q.document.id, q.page, q.section.heading) == (EVAL_ID, 3, "融合发展优势初显")
-    record = q.record()
-    _without_store(monkeypatch)
-    assert quote(corpus_index, "太湖智云").record() == record
+    whole = Store(corpus_index).snapshot().document(EVAL_ID)
+    assert q.section == whole.section(q.section.id)
+    assert q.record()["heading_path"] == list(whole.heading_path(q.section.id))
 
 
 def _puts(monkeypatch) -> list[str]:
@@ -148,20 +207,42 @@ def _puts(monkeypatch) -> list[str]:
     return seen
 
 
+# A first ingest of the two PDFs is where each test below starts, not what it checks: it is made
+# once per module into a template index (as in tests/test_store.py), and each test gets its own
+# copy of that index and of the folder, the files' sizes and mtimes as they were ingested (an index
+# keys files by path, and the folder is back at the template's path, so the copy sees them unchanged).
+@pytest.fixture(scope="module")
+def _ingested(tmp_path_factory):
+    base = tmp_path_factory.mktemp("docstore")
+    pristine = base / "pristine"
+    pristine.mkdir()
+    shutil.copy(PLAN, pristine / "plan.pdf")
+    shutil.copy(EVAL, pristine / "eval.pdf")
+    folder = base / "docs"
+    shutil.copytree(pristine, folder)
+    template = base / "template"
+    ingest([folder], template)
+    return pristine, folder, template
+
+
 @pytest.fixture()
-def folder(tmp_path):
-    d = tmp_path / "docs"
-    d.mkdir()
-    shutil.copy(PLAN, d / "plan.pdf")
-    shutil.copy(EVAL, d / "eval.pdf")
+def folder(_ingested):
+    pristine, d, _ = _ingested
+    shutil.rmtree(d)
+    shutil.copytree(pristine, d)  # copy2: the mtimes the template index recorded
     return d
 
 
-def test_carried_documents_keep_their_rows_and_removed_ones_leave(folder, tmp_path, monkeypatch):
+@pytest.fixture()
+def index(_ingested, folder, tmp_path):
+    """An index holding both PDFs of ``folder``, as a first ingest leaves it."""
+    shutil.copytree(_ingested[2], tmp_path / "index", symlinks=True)
+    return tmp_path / "index"
+
+
+def test_carried_documents_keep_their_rows_and_removed_ones_leave(folder, index, monkeypatch):
     from kb.remove import remove_documents
 
-    index = tmp_path / "index"
-    ingest([folder], index)
     first = Store(index).snapshot().path
     puts = _puts(monkeypatch)
     ingest([folder], index)  # nothing changed: no document is stored again
@@ -173,15 +254,13 @@ def test_carried_documents_keep_their_rows_and_removed_ones_leave(folder, tmp_pa
     snap = Store(index).snapshot()
     ds = docstore.reader(snap)
     assert ds.holding("太湖智云") == set()  # only the evaluation said it
-    assert lookup(index, ["苏州工业园区"]).occurrences == keyword(snap.documents(), ["苏州工业园区"]).occurrences
+    assert _counted(lookup(index, ["苏州工业园区"]).occurrences) == _places(snap.documents(), ["苏州工业园区"], False)
     from kb.verify import verify
 
     assert verify(index).ok
 
 
-def test_a_damaged_previous_store_is_rebuilt_from_the_documents(folder, tmp_path, monkeypatch):
-    index = tmp_path / "index"
-    ingest([folder], index)
+def test_a_damaged_previous_store_is_rebuilt_from_the_documents(folder, index, monkeypatch):
     gen = Store(index).snapshot().path
     (gen / docstore.FILE).write_bytes(b"not a database")
     puts = _puts(monkeypatch)
@@ -190,11 +269,9 @@ def test_a_damaged_previous_store_is_rebuilt_from_the_documents(folder, tmp_path
     assert [o.page for o in lookup(index, ["太湖智云"]).occurrences] == [3]
 
 
-def test_a_damaged_store_is_reported_by_verify_and_by_the_command(folder, tmp_path):
+def test_a_damaged_store_is_reported_by_verify_and_by_the_command(folder, index):
     from kb.verify import verify
 
-    index = tmp_path / "index"
-    ingest([folder], index)
     path = Store(index).snapshot().path / docstore.FILE
     data = bytearray(path.read_bytes())
     data[:16] = b"garbage garbage!"
@@ -207,11 +284,39 @@ def test_a_damaged_store_is_reported_by_verify_and_by_the_command(folder, tmp_pa
     assert str(path) in str(err.value) and "\n" not in str(err.value)
 
 
-def test_a_missing_store_that_checksums_list_is_damaged(folder, tmp_path):
-    index = tmp_path / "index"
-    ingest([folder], index)
+def test_a_missing_store_that_checksums_list_is_damaged(folder, index):
     path = Store(index).snapshot().path / docstore.FILE
     path.unlink()
     docstore._open.clear()
     with pytest.raises(IndexDamagedError, match="docs.sqlite"):
         lookup(index, ["外包"])
+
+
+def test_an_index_from_before_the_store_is_refused_by_name_until_it_is_built(folder, index):
+    # An index written before docs.sqlite existed: no such file, and checksums.json lists none.
+    from click.testing import CliRunner
+
+    from cli import cli
+    from kb.freshness import refresh
+    from kb.quote import quote
+    from kb.refs import resolve_ref
+
+    gen = Store(index).snapshot().path
+    path = gen / docstore.FILE
+    path.unlink()
+    sums = json.loads((gen / "checksums.json").read_text(encoding="utf-8"))
+    del sums[docstore.FILE]
+    (gen / "checksums.json").write_text(json.dumps(sums), encoding="utf-8")
+    docstore._open.clear()
+    for ask in (lambda: lookup(index, ["外包"]), lambda: quote(index, "太湖智云"),
+                lambda: resolve_ref(Store(index).snapshot(), "融合发展优势初显")):
+        with pytest.raises(IndexMissingError) as err:
+            ask()
+        assert (err.value.path, err.value.what) == (str(path), "section store")
+        assert "kb " not in str(err.value) and "\n" not in str(err.value)
+    result = CliRunner().invoke(cli, ["--index", str(index), "keyword", "外包"])
+    assert (result.exit_code, result.stdout) == (2, "")  # an error, not "nothing found"
+    assert result.stderr == f"Error: {path}: the index has no section store yet: run `kb ingest`\n"
+    # kb search builds what is missing itself (kb.freshness), as it builds a missing search index.
+    assert refresh(index, folder) is not None
+    assert [o.page for o in lookup(index, ["太湖智云"]).occurrences] == [3]

@@ -93,13 +93,14 @@ def test_ambiguous_ref_lists_every_candidate(snap):
 
 
 @pytest.mark.parametrize("ref, doc, message", [
-    ("第十章", None, "no section or document matches '第十章' in 2 documents; `kb outline DOC` lists the sections"),
-    ("第五章", "2017", f"no section or document matches '第五章' in document {EVAL_ID}; `kb outline DOC` lists the sections"),
+    ("第十章", None, "no section or document matches '第十章' in 2 documents"),
+    ("第五章", "2017", f"no section or document matches '第五章' in document {EVAL_ID}"),
 ])
 def test_unknown_ref(snap, ref, doc, message):
+    # The library states the fact and what was looked for; the CLI says where to look (test_cli_export_errors).
     with pytest.raises(NotFoundError) as info:
         _target(snap, ref, doc)
-    assert str(info.value) == message
+    assert (str(info.value), info.value.what, info.value.ref) == (message, "section", ref)
 
 
 # -- the content -----------------------------------------------------------------------------
@@ -298,3 +299,36 @@ def test_json_flag_is_format_json(corpus_index):
     assert json.loads(flag.output)["citation"]["section_id"].endswith("/ch5/s4")
     clash = runner.invoke(cli, base + ["--json", "--format", "md"])
     assert clash.exit_code == 2 and "--json and --format md disagree" in clash.output
+
+
+def test_an_option_is_named_as_the_caller_names_it(corpus_index):
+    # The library names its keyword (sentence=, fmt=); the CLI its flag (--sentence, --format).
+    from kb.errors import OptionError
+    from kb.export import export, format_for
+
+    with pytest.raises(NotFoundError) as info:
+        export(corpus_index, "第五章", sentence=999)
+    assert isinstance(info.value, OptionError) and info.value.option == "sentence"
+    assert str(info.value).endswith("; sentence 999 is not one of them")
+    result = run(corpus_index, "export", "第五章", "--sentence", "999")
+    assert result.exit_code == 1 and result.stderr.endswith("; --sentence 999 is not one of them\n")
+    assert result.stderr.removeprefix("Error: ").replace("--sentence", "sentence") == str(info.value) + "\n"
+    with pytest.raises(OptionError, match=r"names no export format .*; give fmt$"):
+        format_for(None, "ch5.pdf")
+
+
+# -- numbered paragraphs run in, as the page prints them -------------------------------------
+def test_a_numbered_paragraph_keeps_its_number_on_its_sentence():
+    # hz's notice prints "四、本通知自 2016 年 5 月 1 日起施行。" on one line (p.2); the law prints
+    # "第一条　为了完善劳动合同制度，…". A new user got "四、" and "## 第一条" alone on a line.
+    from conftest import parsed_real
+    from kb.refs import Target
+
+    hz = parsed_real("hz_yibao_tiaozheng_2016_hf57")
+    text = to_text(Target(hz, None))
+    assert "\n\n四、本通知自2016年5月1日起施行。\n\n" in text
+    assert "\n\n一、调整职工生育津贴的计算天数\n\n" in text  # a titled item keeps its heading line
+    law = parsed_real("laodong_hetong_fa_2012_xz")
+    md = to_markdown(Target(law, law.sections[0].children[0]))
+    assert md.startswith("# 第一章 总则\n\n**第一条** 为了完善劳动合同制度，明确劳动合同双方当事人")
+    assert "\n# 第一条" not in md and "\n## 第一条" not in md

@@ -162,13 +162,13 @@ def _content_streams(path, pages):
 def test_content_tokens_are_pdfminers_own(name, pages):
     from kb import content_parser
 
-    content_parser.install()
-    assert content_parser.original is not None, "the fast tokenizer was not installed"
+    assert content_parser.classes() is not None, "the fast classes are off: pdfminer or pdfplumber is another version"
     from pdfminer import pdfinterp
 
+    fast = content_parser.classes()[0]
     for streams in _content_streams(real_pdf(name), pages):
-        ours = content_parser.tokens(pdfinterp.PDFContentParser, streams)
-        theirs = content_parser.tokens(content_parser.original, streams)
+        ours = content_parser.tokens(fast, streams)
+        theirs = content_parser.tokens(pdfinterp.PDFContentParser, streams)
         assert len(ours) > 100
         # Types too: 1 == 1.0 in Python, but pdfminer keeps ints and reals apart.
         assert [(p, type(t), t) for p, t in ours] == [(p, type(t), t) for p, t in theirs]
@@ -181,21 +181,21 @@ def test_content_tokens_on_edge_cases():
 
     from kb import content_parser
 
-    content_parser.install()
     from pdfminer import pdfinterp
 
+    fast = content_parser.classes()[0]
     body = (b"q 1 0 0 1 72.5 -.5 cm /F#231 12 Tf (a\\(b\\)c\\101) Tj [(x) -250 (y)] TJ "
             b"--5 +3 4. .7 1.2.3 -abc true false %comment 12 34\n/Name/Other<<\n/K 1>> "
             b"BI /W 2 /H 1 /BPC 8 /CS /G ID \x00\xff EI Q ")
     data = body * 40 + b"0 g"  # crosses the buffer at many offsets
     stream = PDFStream({}, data)
     stream.objid = 1
-    ours = content_parser.tokens(pdfinterp.PDFContentParser, [stream])
-    theirs = content_parser.tokens(content_parser.original, [stream])
+    ours = content_parser.tokens(fast, [stream])
+    theirs = content_parser.tokens(pdfinterp.PDFContentParser, [stream])
     assert [(p, type(t), t) for p, t in ours] == [(p, type(t), t) for p, t in theirs]
     assert len(theirs) > 40 * 40
     # As the interpreter reads them: objects, with the inline image's bytes after ID.
-    assert _objects(pdfinterp.PDFContentParser, stream) == _objects(content_parser.original, stream)
+    assert _objects(fast, stream) == _objects(pdfinterp.PDFContentParser, stream)
 
 
 def _objects(parser_class, stream):
@@ -208,3 +208,50 @@ def _objects(parser_class, stream):
         except PSEOF:
             return out
         out.append((pos, type(obj), repr(obj)))
+
+
+@pytest.mark.parametrize("name, pages", [
+    ("moh_yiliao_jigou_xize_1994_webprint.pdf", (1, 2)),  # a web print: operators for every glyph
+    ("sz_jiaoyuju_bumen_juesuan_2014_webprint.pdf", (5,)),  # tables: rules and fills
+    ("minfadian_2020_234p.pdf", (1, 200)),
+    ("bj_benshi_huji_ertong_ruxue_xitong_shouce.pdf", (3,)),  # images
+    ("TRICKY_kangxi_jingwai_ngo_huodong_guanli_fa_2016_webprint.pdf", (1,)),
+    ("xianfa_2018_wps.pdf", (1, 5)),
+])
+def test_page_objects_read_by_our_interpreter_are_pdfplumbers_own(name, pages):
+    # Every object pdfplumber makes of the page (chars, rects, lines, curves, images), key order and
+    # all, from our layout and from its own Page.layout (pdfminer's interpreter and parser).
+    import pdfplumber
+    from pdfminer import pdfinterp
+
+    from kb import content_parser
+    from kb.page_objects import parse_objects
+
+    path = real_pdf(name)
+    with pdfplumber.open(path) as ours, pdfplumber.open(path) as theirs:
+        for n in pages:
+            mine = ours.pages[n - 1]
+            layout = content_parser.layout(mine)
+            assert mine.layout is layout  # cached where pdfplumber looks for it
+            own = theirs.pages[n - 1]
+            assert not hasattr(own, "_layout")
+            expected = parse_objects(own)
+            assert _comparable(parse_objects(mine)) == _comparable(expected)
+            assert len(expected["char"]) > 50
+    # Nothing of pdfminer's was replaced: pdfplumber's own path still uses pdfminer's classes.
+    assert pdfinterp.PDFContentParser.__module__ == "pdfminer.pdfinterp"
+
+
+def _comparable(objects: dict) -> list:
+    # An image's stream is an object of its own PDF: compared by what it is, not by identity; an
+    # inline image is named by pdfminer after its id() in memory, which no two readings share.
+    from pdfminer.pdftypes import PDFStream
+
+    def value(key, v):
+        if isinstance(v, PDFStream):
+            return ("stream", v.objid, repr(v.attrs), v.get_rawdata())
+        if key == "name" and isinstance(v, str) and v.isdigit():
+            return "inline image"
+        return v
+
+    return [(k, [[(a, value(a, b)) for a, b in o.items()] for o in v]) for k, v in objects.items()]

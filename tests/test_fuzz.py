@@ -247,11 +247,9 @@ def test_library_lookup_raises_only_kb_errors(corpus_index, query, mode):
 @settings(FUZZ, max_examples=200)
 @given(words=st.lists(queries, min_size=0, max_size=3), context=st.integers(-2, 200), all_words=st.booleans())
 def test_library_kwic_raises_only_kb_errors(corpus_index, words, context, all_words):
-    from kb.kwic import keyword
-    from kb.store import Store
+    from kb.kwic import lookup
 
-    documents = Store(corpus_index).snapshot().documents()
-    result = _answers_or_kb_error(keyword, documents, words, context=context, all_words=all_words)
+    result = _answers_or_kb_error(lookup, corpus_index, words, context=context, all_words=all_words)
     if result is not None:
         for o in result.occurrences:
             assert o.keyword == o.word and len(o.left.lstrip("…")) <= context and len(o.right.rstrip("…")) <= context

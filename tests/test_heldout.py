@@ -9,12 +9,10 @@ what was measured, so a change that loses answers on unseen queries fails.
 """
 from __future__ import annotations
 
-import re
-from collections import Counter
-
 import pytest
 
 from bench import natural
+from query_sets import check_answers_are_phrases, check_figures, check_kind, check_set_shape
 
 CASES = natural.load_cases(natural.HELDOUT)
 KINDS = {"question", "runon", "colloquial", "abbreviation", "traditional", "typo", "paraphrase", "agency",
@@ -27,11 +25,7 @@ HIT5, MRR, KIND_HIT5 = 0.91, 0.78, 0.75
 
 
 def test_the_set_is_large_and_covers_every_kind():
-    assert len(CASES) >= 80
-    counts = Counter(c["kind"] for c in CASES)
-    assert set(counts) == KINDS, counts
-    assert min(counts.values()) >= 5, counts
-    assert len({c["doc"] for c in CASES}) >= 30
+    check_set_shape(CASES, KINDS, min_documents=30)
 
 
 def test_no_query_repeats_the_tuned_set():
@@ -40,9 +34,7 @@ def test_no_query_repeats_the_tuned_set():
 
 
 def test_each_answer_is_one_unbroken_phrase():
-    for c in CASES:
-        for a in [c["answer"], *c.get("alt_answers", [])]:
-            assert 4 <= len(a) <= 40 and not re.search(r"\s", a), (c["q"], a)
+    check_answers_are_phrases(CASES)
 
 
 def _index(c, real_ingest, corpus_index):
@@ -72,19 +64,12 @@ def ranks(real_ingest, corpus_index):
 
 
 def test_hit_at_5_and_mrr(ranks, capsys):
-    hit5, mrr = natural.figures(ranks)
-    with capsys.disabled():
-        print(f"\nheld-out queries: {len(ranks)}, hit@5 {hit5:.3f}, MRR {mrr:.3f}")
-    missed = [c["q"] for c, r in zip(CASES, ranks) if not r or r > 5]
-    assert hit5 >= HIT5, missed
-    assert mrr >= MRR
+    check_figures("held-out queries", CASES, ranks, HIT5, MRR, capsys)
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_kind_finds_most_of_its_answers(ranks, kind):
-    mine = [r for c, r in zip(CASES, ranks) if c["kind"] == kind]
-    hit5, _ = natural.figures(mine)
-    assert hit5 >= KIND_HIT5, (kind, hit5)
+    check_kind(CASES, ranks, kind, KIND_HIT5)
 
 
 # The rule classes fixed on the held-out misses, each asserted on what the analysis keeps.

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from cli import cli
 from conftest import EVAL_ID, PLAN, PLAN_ID
 from kb.errors import QueryError
-from kb.kwic import keyword, lookup
+from kb.kwic import lookup, scan_section
 from kb.model import Paragraph
 
 # (PDF page, local section id) of every 苏州工业园区 in the plan, in reading order. Pages were
@@ -125,20 +125,18 @@ def test_all_keeps_only_paragraphs_holding_every_word(corpus_index):
 
 def test_occurrences_of_one_word_do_not_overlap(plan):
     doubled = Paragraph(text="哈哈哈哈哈", pages=(1, 1))
-    plan_like = type(plan)(id="x", path="", sha256="", title="x", sections=[
-        type(plan.sections[0])(id="x/part1", level=0, number=None, heading="t", kind="part",
-                               paragraphs=[doubled], pages=(1, 1)),
-    ])
-    assert [o.offset for o in keyword([plan_like], ["哈哈"]).occurrences] == [0, 2]
+    section = type(plan.sections[0])(id="x/part1", level=0, number=None, heading="t", kind="part",
+                                     paragraphs=[doubled], pages=(1, 1))
+    assert [o.offset for o in scan_section("x", "x", (), section, ("t",), ["哈哈"], 20, False)] == [0, 2]
 
 
 @pytest.mark.parametrize("words, message", [
     (["  "], "empty keyword '  ': give at least one character that is not a space"),
     ([], "no keyword given"),
 ])
-def test_bad_queries_are_refused(plan, words, message):
+def test_bad_queries_are_refused(corpus_index, words, message):
     with pytest.raises(QueryError, match=re.escape(message)):
-        keyword([plan], words)
+        lookup(corpus_index, words)
 
 
 # -- CLI -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kb.model import BODY, Document, Label, Paragraph, ParagraphKind, Section, Term, section_texts
+from kb.model import BODY, Document, Label, Paragraph, ParagraphKind, Section, SectionKind, Term
 
 
 def _through_json(obj) -> dict:
@@ -50,10 +50,16 @@ def test_labels_are_strings_in_json_and_enums_when_read(plan):
     assert BODY == "body" and f"{BODY}" == "body" and json.dumps(BODY) == '"body"'
 
 
-def test_section_texts_reads_what_section_text_is(plan, evaluation):
+def test_section_kinds_are_strings_in_json_and_enums_when_read(plan, evaluation):
+    # The plan (苏府〔2011〕159号) is a notice, then the plan under 第一章…, 一、（一）, and an 附录.
     for doc in (plan, evaluation):
-        texts = dict(section_texts(_through_json(doc)))
-        assert texts == {s.id: s.text for s in doc.walk()}
+        assert all(type(s.kind) is SectionKind for s in doc.walk())
+        again = Document.from_dict(_through_json(doc))
+        assert [type(s.kind) for s in again.walk()] == [SectionKind] * len(list(doc.walk()))
+    written = {s["kind"] for s in _through_json(plan)["sections"]} | {
+        c["kind"] for s in _through_json(plan)["sections"] for c in s["children"]}
+    assert {"part", "chapter", "appendix"} <= written and all(type(k) is str for k in written)
+    assert json.dumps(plan.sections[0].record()["kind"]) == '"part"' and SectionKind.PART == "part"
 
 
 def test_a_term_survives_the_json_round_trip(corpus_index):

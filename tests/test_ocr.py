@@ -50,7 +50,8 @@ def run(index, *args):
 
 # -- the scans of ../shared/real: page 1 ---------------------------------------------------
 # file: (title, 发文字号, issuer, date) as page 1 prints them; None where page 1 does not show it
-# (the signature of yuejiaokao and gz is on a later page; nj is signed by two organs).
+# (the signature of yuejiaokao and gz is on a later page; nj is signed by two organs side by
+# side under two grey seals, one name each, as the issuer names them).
 FRONT = {
     "NEG_scanned_dg_shebao_tongzhi_2016.pdf": (
         "关于全面推开非本市户籍职工在莞就读子女参加社会基本医疗保险有关问题的通知", "东社保〔2016〕21号", None, None),
@@ -59,7 +60,8 @@ FRONT = {
     "NEG_imageonly_sz_juzhu_dengji_juzhuzheng_guiding_2016.pdf": (
         "深圳市人民政府关于印发深圳市居住登记和居住证办理规定的通知", "深府〔2016〕60号", "深圳市人民政府", "2016-08-08"),
     "NEG_scanned_nj_yanglao_baoxian_xize_tongzhi.pdf": (
-        "关于印发《<南京市城乡居民基本养老保险办法>实施细则》的通知", "宁人社〔2015〕60号", None, "2015-05-28"),
+        "关于印发《<南京市城乡居民基本养老保险办法>实施细则》的通知", "宁人社〔2015〕60号",
+        "南京市人力资源和社会保障局、南京市财政局", "2015-05-28"),
     "NEG_scanned_yuejiaokao_2015_14.pdf": (
         "关于做好2016年进城务工人员随迁子女在广东省参加高考有关工作的通知", "粤教考〔2015〕14号", None, None),
     "NEG_scanned_libreoffice_gz_gongzu_xize_2016.pdf": (
@@ -68,14 +70,19 @@ FRONT = {
 }
 
 
-def first_page(path, cache):
-    """Page 1 only, through the steps parse_pdf takes (a whole scan costs a minute to OCR)."""
+def first_page(path, cache, count=1):
+    """Page 1 (or the first ``count``), through the steps parse_pdf takes (a whole scan costs
+    minutes to OCR)."""
     reader = ocr.PageReader(path, file_sha256(path), cache)
+    pages = []
     try:
-        page = next(extract.iter_pages(path, page_ocr=reader))
+        for page in extract.iter_pages(path, page_ocr=reader):
+            pages.append(page)
+            if len(pages) == count:
+                break
     finally:
         reader.close()
-    labelled = clean.label_pages(settle_sizes([page]))
+    labelled = clean.label_pages(settle_sizes(pages))
     sections = structure.pages_to_sections(path.stem, labelled, fallback_title=path.stem)
     furniture = [ln for p in labelled for ln in p.lines if ln.label == FURNITURE]
     return labelled[0], sections, metadata.extract(sections, {}, furniture)
@@ -328,6 +335,19 @@ def test_ocr_punctuation_is_set_as_the_text_layer_sets_it():
     assert fix_punctuation("（2016年修订）") == "（2016年修订）"
     assert fix_punctuation("一2一") == fix_punctuation("-9一").replace("9", "2") == "—2—"
     assert fix_punctuation("一2一三") == "一2一三" and fix_punctuation("第一2一") == "第一2一"
+    # The radicals the recogniser returns for a bar and an enumeration comma (gov p.1's menu,
+    # 苏州 p.1's 各市、区人民政府 as the page image prints them).
+    assert fix_punctuation("网站首页丨今日中国丨中国概况") == "网站首页|今日中国|中国概况"
+    assert fix_punctuation("各市丶区人民政府，") == "各市、区人民政府，"
+
+
+def test_a_page_number_read_with_little_confidence_is_kept():
+    # 苏州 p.20 prints －20－ at its foot; the recogniser reads "-20一" at 0.73, under the bar
+    # for a short reading (a seal's letters, a signature), which still drops "王小明" at 0.62.
+    lines = boxes_to_lines([box("“优化沿江”的服务外包产业空间发展战略。", 80, 400, 400, 416),
+                            box("-20一", 280, 765, 310, 777, confidence=0.731),
+                            box("王小明", 100, 700, 160, 720, confidence=0.62)], page_no=20)
+    assert [ln.text for ln in lines] == ["“优化沿江”的服务外包产业空间发展战略。", "—20—"]
 
 
 def test_ocr_lines_near_the_body_size_get_exactly_it():
@@ -398,6 +418,40 @@ def test_a_doubtful_reading_under_a_seal_takes_the_documents_sure_spelling():
     # Only readings in doubt: the same signature read surely and clear of a seal stays as read.
     clear = [replace(b, confidence=0.99, under_seal=False) for b in signature]
     assert ocr.snap(header + clear, ocr.sure_texts(header)) == header + clear
+
+
+def test_gz_signature_split_by_seals_reads_as_printed_with_its_date(ocr_cache):
+    # gz p.2 (page image): 广州市住房和城乡建设委员会 and 广州市来穗人员服务管理局 side by side,
+    # each under a grey seal whose ring and star cover 住房和城乡; the date 2015年11月23日 under
+    # the right seal. Page 1's 版头 prints both names clear.
+    path = real_pdf("NEG_scanned_libreoffice_gz_gongzu_xize_2016.pdf")
+    needs_ocr()
+    _, _, meta = first_page(path, ocr_cache, count=2)
+    assert meta.issuer == "广州市住房和城乡建设委员会、广州市来穗人员服务管理局"
+    assert meta.date == "2015-11-23"
+
+
+def test_two_pieces_of_a_name_split_by_a_seal_are_the_name_the_document_prints():
+    # gz p.2's readings (PDF points): a seal's ring and star over 住房和城乡.
+    header = [box("广州市住房和城乡建设委员会", 74, 218, 448, 246.7), box("广州市来穗人员服务管理局", 72.7, 262, 448.7, 290.7)]
+    pieces = [box("广州市仙房", 71.3, 221.3, 155.3, 250.0, confidence=0.676, tilt=0.065, under_seal=True),
+              box("建设委员会", 204.0, 218.0, 286.7, 248.0, confidence=0.879, under_seal=True),
+              box("广州市来穗人员服务管理局", 312.0, 222.0, 510.7, 245.3, confidence=0.89, under_seal=True),
+              box("201年11月.23日", 335.3, 254.7, 468.0, 276.7, confidence=0.925, under_seal=True)]
+    lexicon = ocr.sure_texts(header)
+    snapped = ocr.snap(pieces, lexicon)
+    assert [b.text for b in snapped] == ["广州市住房和城乡建设委员会", "广州市来穗人员服务管理局", "201年11月.23日"]
+    assert (snapped[0].x0, snapped[0].x1) == (71.3, 286.7)
+    # Not when the pieces are clear of a seal, nor when the gap holds another length of name.
+    assert ocr.snap([replace(b, under_seal=False, confidence=0.99) for b in pieces[:2]], lexicon)[0].text == "广州市仙房"
+    apart = ocr.snap([pieces[0], replace(pieces[1], x0=404.0, x1=486.7)], lexicon)
+    assert [b.text for b in apart][1:] == ["建设委员会"]
+    # Two organs signed side by side under red seals (yuejiaokao p.6) stay two, though the body
+    # lists them in one run with 、 between them.
+    organs = [box("广东省教育厅", 80, 500, 176, 516, confidence=0.93, under_seal=True),
+              box("广东省发展和改革委员会", 192, 500, 368, 516, confidence=0.96, under_seal=True)]
+    listed = ["各地级以上市教育局，广东省教育厅、广东省发展和改革委员会、广东省公安厅"]
+    assert ocr.snap(organs, listed) == organs
 
 
 def test_the_signature_under_nj_grey_seals_reads_as_printed(ocr_cache):

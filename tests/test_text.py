@@ -60,3 +60,10 @@ def test_page_lists():
     assert page_list([1, 2, 3, 7]) == "1-3, 7"
     assert page_list([1, 2, 3, 5], sep="、", dash="–") == "1–3、5"
     assert page_list([]) == ""
+
+
+def test_int_to_cn_writes_figures_as_laws_do_and_reads_back():
+    from kb.text import cn_to_int, int_to_cn
+
+    assert [int_to_cn(n) for n in (5, 10, 15, 30, 42, 100)] == ["五", "十", "十五", "三十", "四十二", ""]
+    assert all(cn_to_int(int_to_cn(n)) == n for n in range(1, 100))

@@ -232,7 +232,7 @@ def test_open_runs_kb_viewer_with_path_and_page(corpus_index, tmp_path):
     assert result.exit_code == 0
     assert result.stdout == f"{PLAN.resolve()}\tpage 15\n"
     deadline = time.monotonic() + 20
-    while not record.exists() and time.monotonic() < deadline:
+    while not (record.exists() and record.read_text()) and time.monotonic() < deadline:  # written, not just created
         time.sleep(0.05)
     assert record.read_text() == f"15 {PLAN.resolve()}"
 
@@ -420,7 +420,7 @@ def test_scenario_find_narrow_list_open_cite(real_index, tmp_path):
     opened = run(real_index, "open", on6["section_id"], env={"KB_VIEWER": viewer})
     assert opened.exit_code == 0 and opened.stdout == f"{on6['path']}\tpage 6\n"
     deadline = time.monotonic() + 20
-    while not record.exists() and time.monotonic() < deadline:
+    while not (record.exists() and record.read_text()) and time.monotonic() < deadline:  # written, not just created
         time.sleep(0.05)
     assert record.read_text() == "6"
     # 5. cite: 东莞市人民政府办公室, 东府办〔2015〕124号, 2015年12月18日 (p.1); 四、 › （六） › 1. (p.6).

@@ -1,0 +1,108 @@
+"""The query-time short cuts of issue 13 answer exactly as the paths they replace.
+
+`kb keyword --count` counts in the section store without building occurrences, `kb glossary`
+looks a name up in term-names.sqlite without loading every term, and a search reads the
+documents of its matches from the doc_id column whole. Each is checked against the full path
+on the bundled corpus, and the count against the PDF's own text layer.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from conftest import PLAN, PLAN_ID
+
+from kb.kwic import lookup as kwic_lookup
+
+
+@pytest.fixture(scope="module")
+def raw_text():
+    import pdfplumber
+
+    with pdfplumber.open(PLAN) as pdf:
+        return [re.sub(r"\s+", "", p.extract_text() or "") for p in pdf.pages]
+
+
+def test_count_of_a_word_is_the_pdfs(corpus_index, raw_text):
+    # The text layer of the plan says 苏州工业园区 and 高新区 this many times (no header repeats them).
+    for word in ("苏州工业园区", "高新区"):
+        counted = kwic_lookup(corpus_index, [word], doc=PLAN_ID, counts_only=True)
+        assert counted.occurrences == []
+        assert counted.total == sum(page.count(word) for page in raw_text) > 0
+
+
+@pytest.mark.parametrize("words, all_words", [
+    (["服务外包"], False),
+    (["坚持"], False),  # run-in leads (坚持…相结合。坚持…) repeat their paragraph's start
+    (["量纲"], False),  # in a footnote of the evaluation
+    (["ITO"], False),  # ASCII: decoded, never counted on the stored JSON
+    (["外包", "服务"], False),
+    (["坚持", "相结合"], True),
+    (["人才", "培养"], True),
+    (["不在文中的词"], False),
+])
+def test_counts_only_equal_the_occurrences(corpus_index, words, all_words):
+    full = kwic_lookup(corpus_index, words, all_words=all_words)
+    counted = kwic_lookup(corpus_index, words, all_words=all_words, counts_only=True)
+    assert counted.counts() == full.counts()
+    assert list(counted.counts()) == list(full.counts())  # documents in the same order
+    assert counted.totals() == full.totals() and counted.total == full.total
+    assert (counted.documents, counted.total_documents, counted.hints) == (full.documents, full.total_documents, full.hints)
+
+
+def test_the_lead_and_the_footnote_are_in_the_corpus(corpus_index):
+    # What the two cases above are there for: a section with a run-in lead holding 坚持, and a footnote holding 量纲.
+    occ = kwic_lookup(corpus_index, ["量纲"]).occurrences
+    assert any(o.where == "footnote" for o in occ)
+    from kb.store import Store
+
+    leads = [p.lead for d in Store(corpus_index).snapshot().documents() for s in d.walk() for p in s.paragraphs if p.lead]
+    assert any("坚持" in x for x in leads)
+
+
+def test_name_lookup_in_the_file_equals_the_lookup_over_every_term(corpus_index):
+    from kb.glossary import load_terms
+    from kb.lookup import TermNotFoundError, by_document, lookup, lookup_in_generation
+    from kb.store import Store
+
+    snap = Store(corpus_index).snapshot()
+    assert (snap.path / "term-names.sqlite").is_file()
+    terms = load_terms(snap.path)
+    names = {n for t in terms for n in [t.term] + [a.name for a in t.aliases]}
+    queries = sorted(names) + [n[:2] for n in names] + [n[1:] for n in names] + ["ito", "ＩＴＯ", "評價辦法", "xyz"]
+
+    def answer(fn):
+        try:
+            return [(m.term, m.mode, m.name, m.score) for m in fn()]
+        except TermNotFoundError as e:
+            return ("not found", e.suggestions)
+
+    for doc_id in [None, *sorted({t.source.doc_id for t in terms})]:
+        for q in queries:
+            for mode in ("auto", "exact", "fuzzy"):
+                assert answer(lambda: lookup_in_generation(snap.path, q, mode, doc_id)) == \
+                    answer(lambda: lookup(by_document(terms, doc_id), q, mode)), (q, mode, doc_id)
+
+
+def test_documents_of_the_matches_read_whole_equal_whooshs_column(corpus_index):
+    from kb import index, search_session
+    from kb.store import Store
+
+    ses = search_session.session(Store(corpus_index).snapshot())
+    every = set(range(ses.searcher.reader().doc_count_all()))
+    assert ses.doc_ids_of(every) == index.doc_ids_of(ses.searcher, every)
+    assert Counter(ses.doc_ids_of(every).values()) == Counter(
+        d.id for d in Store(corpus_index).snapshot().documents() for _ in d.walk())
+
+
+def test_whoosh_is_loaded_without_its_english_morphology_which_still_answers():
+    import subprocess
+    import sys
+
+    code = ("import sys, kb.index; loaded = 'whoosh.lang.morph_en' in sys.modules; "
+            "from whoosh.query.terms import variations; import whoosh.lang.morph_en as m; "
+            "print(loaded, sorted(variations('running')) == sorted(m.variations('running')), 'ran' in variations('running'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True", "True"]
