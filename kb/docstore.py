@@ -209,11 +209,53 @@ class Writer:
     def holds(self, doc_id: str, digest: str | None) -> bool:
         return digest is not None and self.digests.get(doc_id) == digest
 
+    # -- what a build that updates the derived files asks of the rows written so far --
+    def _rowids(self, word: str) -> set[int]:
+        toks = query_tokens(word)
+        if not toks:
+            return set()
+        match = " AND ".join(f'"{t}"' for t in toks)
+        return {r[0] for r in self.db.execute("SELECT rowid FROM grams WHERE grams MATCH ?", (match,))}
+
+    def docs_holding(self, words) -> set[str]:
+        """Documents whose sections' titles and text, or whose title and 发文字号, may hold one of
+        ``words`` (a superset). A word with spaces may span two titles joined by a space, so each
+        of its parts is looked for, and a document must hold them all."""
+        out: set[str] = set()
+        for word in words:
+            held = None
+            for part in word.split() or [word]:
+                docs = {r[0] for r in self.db.execute("SELECT doc_id FROM docs WHERE instr(meta, ?) > 0", (part,))}
+                for chunk in _chunks(sorted(self._rowids(part))):
+                    docs.update(r[0] for r in self.db.execute(
+                        f"SELECT DISTINCT doc_id FROM sections WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+                held = docs if held is None else held & docs
+                if not held:
+                    break
+            out |= held or set()
+        return out
+
+    def sections_holding(self, words) -> list["Row"]:
+        """Sections whose title or text may hold one of ``words`` (a superset), in no set order."""
+        ids: set[int] = set()
+        for word in words:
+            ids |= self._rowids(word)
+        rows = []
+        for chunk in _chunks(sorted(ids)):
+            rows += [Row(*r) for r in self.db.execute(
+                f"SELECT {_COLUMNS} FROM sections WHERE id IN ({','.join('?' * len(chunk))})", chunk)]
+        return rows
+
     def close(self) -> None:
         self.db.execute("COMMIT")
         if self.fresh:  # one b-tree, fewer pages per lookup; a copied file keeps FTS5's own merging,
             self.db.execute("INSERT INTO grams(grams) VALUES ('optimize')")  # so one changed document costs its rows only
         self.db.close()
+
+
+def _chunks(values, n: int = 500):
+    for i in range(0, len(values), n):
+        yield values[i:i + n]
 
 
 def _indexed_text(row) -> str:

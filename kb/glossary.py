@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Alias, Document, Footnote, Paragraph, Section, Source, Term, Use
@@ -592,7 +592,7 @@ def _footnote(col: _Collector, sec: Section, fn: Footnote) -> None:
 
 # -- uses, terms.json, vocabulary ----------------------------------------------------------
 
-def _names_for_uses(term: Term) -> tuple[list[str], list[str]]:
+def names_for_uses(term: Term) -> tuple[list[str], list[str]]:
     """(names counted in every document, names counted only in the defining one).
 
     A 简称 is declared "以下简称" for one document; elsewhere 条例 or 申请表 means something else.
@@ -603,6 +603,8 @@ def _names_for_uses(term: Term) -> tuple[list[str], list[str]]:
     return everywhere, local
 
 
+_names_for_uses = names_for_uses  # its name before kb.glossary_build used it
+
 USES_FILE = "term-uses.jsonl"
 
 
@@ -611,101 +613,47 @@ def term_uses(term: Term, docs: list[Document]) -> tuple[Use, ...]:
     return all_uses([term], docs)[0]
 
 
-class _Trie:
-    """Every name of every term in one character trie, so a section is read once for all terms
-    (one regex per term over every section grew with terms × sections: issue 13)."""
-
-    def __init__(self):
-        self.root: dict = {}
-
-    def add(self, name: str, owner: tuple[int, bool]) -> None:
-        node = self.root
-        for ch in name:
-            node = node.setdefault(ch, {})
-        node.setdefault(None, []).append(owner)
-
-    def scan(self, text: str):
-        """(start, end, owners) of every name starting at each position, longest first."""
-        root = self.root
-        for i in range(len(text)):
-            node = root.get(text[i])
-            if node is None:
-                continue
-            found = []
-            j = i
-            while node is not None:
-                j += 1
-                if None in node:
-                    found.append((j, node[None]))
-                node = node.get(text[j]) if j < len(text) else None
-            for end, owners in reversed(found):
-                yield i, end, owners
-
-
 def all_uses(terms: list[Term], docs: list[Document]) -> list[tuple[Use, ...]]:
-    """For each term, every section that names it, with counts: one scan per section.
+    """For each term, every section that names it, with counts: one scan per section for all
+    terms (kb.glossary_build's automaton; one regex per term over every section grew with
+    terms × sections: issue 13).
 
     Per term the count is what a regex of its names (longest first) would find: matches do not
     overlap. A 简称 counts only in the defining document; a Latin name only as a whole word.
     """
-    trie = _Trie()
+    from .glossary_build import Automaton, count_matches
+
+    owners: dict[str, tuple] = {}
+    local: dict[str, dict[str, tuple]] = {}
     for i, t in enumerate(terms):
-        everywhere, local = _names_for_uses(t)
-        for n in set(everywhere):
-            if n:
-                trie.add(n, (i, False))
-        for n in set(local) - set(everywhere):
-            if n:
-                trie.add(n, (i, True))
+        everywhere, only_here = names_for_uses(t)
+        for n in {n for n in everywhere if n}:
+            owners[n] = owners.get(n, ()) + (i,)
+        mine = local.setdefault(t.source.doc_id, {})
+        for n in {n for n in only_here if n} - set(everywhere):
+            mine[n] = mine.get(n, ()) + (i,)
+    auto = Automaton(set(owners) | {n for m in local.values() for n in m})
     uses: list[list[Use]] = [[] for _ in terms]
     for doc in docs:
+        here = local.get(doc.id, {})
         for sec in doc.walk():
-            text = sec.text
-            counts: dict[int, int] = {}
-            last_end: dict[int, int] = {}
-            for start, end, owners in trie.scan(text):
-                if text[start].isascii() and (
-                        (start and text[start - 1].isascii() and text[start - 1].isalpha())
-                        or (end < len(text) and text[end].isascii() and text[end].isalpha())):
-                    continue
-                for i, local_only in owners:
-                    if local_only and terms[i].source.doc_id != doc.id:
-                        continue
-                    if start >= last_end.get(i, 0):
-                        counts[i] = counts.get(i, 0) + 1
-                        last_end[i] = end
-            for i, n in counts.items():
-                uses[i].append(Use(doc.id, sec.id, sec.title, tuple(sec.pages), n))
+            occ = auto.occurrences(sec.text)
+            if not occ:
+                continue
+            counts = count_matches(occ, lambda name: owners.get(name, ()) + here.get(name, ()))
+            for i in sorted(counts):
+                uses[i].append(Use(doc.id, sec.id, sec.title, tuple(sec.pages), counts[i]))
     return [tuple(u) for u in uses]
 
 
-def build_terms(gen, docs: list[Document], report) -> list[Term]:
+def build_terms(gen, docs, report, reuse: bool = True) -> list[Term]:
     """Extract every document's terms, count their uses, write ``terms.json`` (names,
-    definitions, sources and use counts) and ``term-uses.jsonl`` (each term's uses on one line,
-    read only for the terms a command shows), and the glossary's full-text index."""
-    from dataclasses import replace
+    definitions, sources and use counts) and ``term-uses.jsonl`` (the uses, read only for the
+    terms a command shows), and the glossary's full-text index: kb.glossary_build, which with
+    ``reuse`` reads again only the documents that changed. The terms, without their uses."""
+    from . import glossary_build
 
-    from . import glossary_index, term_names
-    from .store import write_json_atomic
-
-    terms = [t for doc in docs for t in extract_terms(doc)]
-    uses = all_uses(terms, docs)
-    lines, at, out = [], 0, []
-    for t, u in zip(terms, uses):
-        line = (json.dumps([asdict(x) for x in u], ensure_ascii=False) + "\n").encode("utf-8")
-        lines.append(line)
-        t = replace(t, used_in=(len(u), sum(x.count for x in u)), uses_at=(at, len(line)))
-        at += len(line)
-        out.append(t)
-    tmp = Path(gen.path) / (USES_FILE + ".tmp")
-    tmp.write_bytes(b"".join(lines))
-    tmp.replace(Path(gen.path) / USES_FILE)
-    records = [t.to_dict() for t in out]
-    write_json_atomic(Path(gen.path) / TERMS_FILE, records)
-    term_names.build(gen.path, records)  # a name lookup reads this, not every term
-    glossary_index.build(gen.path, out)
-    report.terms = len(out)
-    return [replace(t, uses=u) for t, u in zip(out, uses)]
+    return glossary_build.build(gen, docs, report, reuse=reuse)
 
 
 term_from_dict = Term.from_dict  # the codec is the model's (kb/model.py); this name stays for callers
@@ -732,8 +680,15 @@ def with_uses(gen_path, terms: list[Term]) -> list[Term]:
             if t.uses_at is None or t.uses:
                 out.append(t)
                 continue
-            fh.seek(t.uses_at[0])
-            rows = json.loads(fh.read(t.uses_at[1]).decode("utf-8"))
+            # (offset, length) pairs: a whole line, or pieces of lines (kb.glossary_build) whose
+            # uses are joined in the order given.
+            pieces = []
+            for at, length in zip(t.uses_at[::2], t.uses_at[1::2]):
+                fh.seek(at)
+                piece = fh.read(length).strip(b"[],\n ")
+                if piece:
+                    pieces.append(piece)
+            rows = json.loads(b"[" + b",".join(pieces) + b"]")
             out.append(replace(t, uses=tuple(Use.from_dict(u) for u in rows)))
     return out
 

@@ -23,7 +23,8 @@ def _schema(user_words):
 
     words = JiebaTokenizer(user_words)
     return fields.Schema(
-        key=fields.ID(stored=True, unique=True),  # position in terms.json
+        key=fields.ID(stored=True, unique=True),  # "n/doc_id": the document's n-th term (term_key)
+        doc_id=fields.ID(sortable=True),  # a column: an update deletes a document's terms by it
         term=fields.TEXT(analyzer=words, field_boost=3.0),
         aliases=fields.TEXT(analyzer=words, field_boost=2.0),
         definition=fields.TEXT(analyzer=words),
@@ -34,21 +35,98 @@ def _names(terms: list[Term]) -> list[str]:
     return sorted({n for t in terms for n in [t.term] + [a.name for a in t.aliases] if len(n) >= 2})
 
 
-def build(gen_path, terms: list[Term]) -> Path:
-    """Write the glossary index for ``terms`` (in terms.json order) into the generation."""
+def term_keys(terms: list[Term]) -> list[str]:
+    """A key per term that stays while its document does: its place among its document's terms.
+    (A place in terms.json would move whenever a document before it came or went.)"""
+    seen: dict[str, int] = {}
+    out = []
+    for t in terms:
+        n = seen[t.source.doc_id] = seen.get(t.source.doc_id, -1) + 1
+        out.append(f"{n}/{t.source.doc_id}")
+    return out
+
+
+def _add(writer, terms, keys, docs: set[str]) -> dict[str, list]:
+    """Add the terms of ``docs``; {doc_id: [terms, 0, {field: length}]} (kb.index._merge_policy)."""
+    from . import whoosh_compat
+
+    counts: dict[str, list] = {}
+    totals = whoosh_compat.field_lengths(writer)
+    for t, key in zip(terms, keys):
+        doc_id = t.source.doc_id
+        if doc_id not in docs:
+            continue
+        before = dict(totals)
+        writer.add_document(key=key, doc_id=doc_id, term=t.term, aliases=" ".join(a.name for a in t.aliases),
+                            definition=t.definition)
+        c = counts.setdefault(doc_id, [0, 0, {}])
+        c[0] += 1
+        for f, v in totals.items():
+            if v != before.get(f, 0):
+                c[2][f] = c[2].get(f, 0) + v - before.get(f, 0)
+    return counts
+
+
+def build(gen_path, terms: list[Term], previous: Path | None = None, changed=(), gen=None, prev_state=None) -> dict:
+    """Write the glossary index for ``terms`` (in terms.json order) into the generation; what the
+    next build needs to update it (kept in kb.glossary_build's state).
+
+    With ``previous`` (the previous generation, whose glossary state is ``prev_state``), its
+    segments are carried and only the terms of the documents in ``changed`` (and of those whose
+    terms hold a name added or dropped, which the analysis cuts differently now) are indexed
+    again, as kb.index does for sections: the result answers as a rebuild.
+    """
     from whoosh import index as windex
 
-    from . import whoosh_compat
+    from . import index, whoosh_compat
 
     whoosh_compat.apply()
     path = Path(gen_path) / GLOSSARY_DIR
-    path.mkdir(parents=True, exist_ok=True)
-    ix = windex.create_in(str(path), _schema(tuple(_names(terms))))
-    with ix.writer() as w:
-        for i, t in enumerate(terms):
-            w.add_document(key=str(i), term=t.term, aliases=" ".join(a.name for a in t.aliases),
-                           definition=t.definition)
-    return path
+    names = _names(terms)
+    keys = term_keys(terms)
+    doc_ids = list(dict.fromkeys(t.source.doc_id for t in terms))
+    plan = _plan(previous, names, terms, set(changed), gen, prev_state) if previous is not None else None
+    if plan is None:
+        path.mkdir(parents=True, exist_ok=True)
+        ix = windex.create_in(str(path), _schema(tuple(names)))
+        writer = index.new_writer(ix)
+        counts = _add(writer, terms, keys, set(doc_ids))
+        writer.commit()
+    else:
+        files, sums, old_counts, redo = plan
+        index.carry_segments(files, path, gen, sums, GLOSSARY_DIR)
+        gone = set(old_counts) - set(doc_ids)
+        writer = index.update_writer(path, _schema(tuple(names)), (redo | gone) & set(old_counts))
+        added = _add(writer, terms, keys, redo)
+        index.commit_update(writer, old_counts)
+        counts = {d: added.get(d) or old_counts[d] for d in doc_ids if d in added or d in old_counts}
+    return {"names": names, "counts": counts}
+
+
+def _plan(previous: Path, names, terms, changed: set[str], gen, prev_state):
+    """(files to carry, their checksums, terms indexed per document, documents to index again),
+    or None to build afresh."""
+    from . import index
+
+    state = (prev_state or {}).get("index")
+    sums = (prev_state or {}).get("sums")
+    if not isinstance(state, dict) or not isinstance(state.get("counts"), dict) or not sums:
+        return None
+    files = index.carried_files(previous, GLOSSARY_DIR, sums, prev_state.get("stats"))
+    if files is None:
+        return None
+    words = set(names) ^ set(state.get("names") or ())
+    if len(words) > index.MAX_CHANGED_WORDS:
+        return None
+    redo = set(changed)
+    if words:
+        for t in terms:
+            if t.source.doc_id not in redo and any(w in text for text in (t.term, t.definition, *(a.name for a in t.aliases))
+                                                  for w in words):
+                redo.add(t.source.doc_id)
+    # A document with terms that the old index lacks (it had none then) is indexed too.
+    redo |= {t.source.doc_id for t in terms if t.source.doc_id not in state["counts"]}
+    return files, sums, state["counts"], redo
 
 
 def search(gen_path, terms: list[Term], words: str, limit: int = 10) -> list[tuple[Term, float]]:
@@ -72,10 +150,16 @@ def search(gen_path, terms: list[Term], words: str, limit: int = 10) -> list[tup
     def either(w):
         return wq.Or([wq.Term(f, w) for f in ("term", "aliases", "definition")])
 
+    keys = term_keys(terms)
+    by_key = dict(zip(keys, terms))
+    rank = {k: i for i, k in enumerate(keys)}
     with ix.searcher() as s:
         for q in (wq.And([either(w) for w in tokens]), wq.Or([either(w) for w in tokens])):
-            hits = s.search(q, limit=limit)
-            found = [(terms[int(h["key"])], round(float(h.score), 3)) for h in hits if int(h["key"]) < len(terms)]
+            # Every match, ties in terms.json order: Whoosh breaks them by its document numbers,
+            # which in an index updated document by document are not terms.json's order.
+            hits = sorted(((float(h.score), h["key"]) for h in s.search(q, limit=None) if h["key"] in by_key),
+                          key=lambda sk: (-sk[0], rank[sk[1]]))
+            found = [(by_key[k], round(score, 3)) for score, k in hits[:limit]]
             if found:
                 return found
     return []

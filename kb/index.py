@@ -155,13 +155,15 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
     deleted documents). The previous generation is never written to: the swap stays atomic.
     """
     from . import segment
+    from .store import Documents
 
     whoosh_compat.apply()
+    docs = Documents.of(docs)
     expand = load_expansions(Path(gen.path), docs)
     user_words = sorted({w for pair in expand.items() for w in pair if _is_word(w)})
     out = Path(gen.path) / WHOOSH_DIR
     tk = segment.tokenizer(tuple(user_words))
-    digests = _doc_digests(gen)
+    digests = doc_digests(gen)
     plan = _plan_update(gen, docs, user_words, digests, _tokenizer_signature(tk)) if reuse else None
     if plan is None:
         written = _full_build(out, docs, user_words)
@@ -189,7 +191,7 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
     return out
 
 
-def _writer(ix):
+def new_writer(ix):
     # procs>1 loses jieba user words in spawned workers
     return ix.writer(procs=1, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT))
 
@@ -224,16 +226,120 @@ def _context(doc, sec, path) -> str:
     return " ".join([doc.title, doc.doc_number or "", *path[:-1], *(c.title for c in sec.children)])
 
 
+PARALLEL_SECTIONS = 5000  # below this a full build writes one segment in one process
+
+
 def _full_build(out: Path, docs, user_words):
+    """A fresh index. A large one is written on every core: each process writes one segment of
+    consecutive documents, and the segments are listed in one commit, not merged (a merge would
+    write every posting again). Scores are those of one segment: Whoosh sums each segment's
+    statistics (document frequencies, field lengths)."""
     out.mkdir(parents=True, exist_ok=True)
     ix = windex.create_in(str(out), schema(user_words))
-    writer = _writer(ix)
-    written = _add_docs(writer, docs, 0)
-    writer.commit()
-    return written
+    parts = _parts(docs)
+    writer = new_writer(ix)
+    if len(parts) == 1:
+        written = _add_docs(writer, docs, 0)
+        writer.commit()
+        return written
+    return _parallel_build(ix, writer, docs, parts, user_words)
 
 
-def _doc_digests(gen) -> dict[str, str] | None:
+def _parts(docs) -> list[tuple[list[str], int]]:
+    """(doc ids, order number of the first section) of each process's share, balanced by sections."""
+    import os
+
+    procs = min(os.cpu_count() or 1, 2) if hasattr(os, "fork") else 1
+    sizes = []
+    for doc_id in docs.ids:
+        entry = docs.manifest.get(doc_id) or {}
+        n = entry.get("sections")
+        if n is None:  # documents given in memory, or an entry from before the counts were kept
+            n = sum(1 for _ in docs.get(doc_id).walk())
+        sizes.append(n)
+    total = sum(sizes)
+    if procs < 2 or total < PARALLEL_SECTIONS:
+        return [(docs.ids, 0)]
+    parts, ids, at, first = [], [], 0, 0
+    for doc_id, n in zip(docs.ids, sizes):
+        ids.append(doc_id)
+        at += n
+        if len(parts) < procs - 1 and at >= total * (len(parts) + 1) / procs:
+            parts.append((ids, first))
+            ids, first = [], at
+    if ids:
+        parts.append((ids, first))
+    return parts
+
+
+def _parallel_build(ix, writer, docs, parts, user_words):
+    """The last share is written here, each other one by a forked child (which inherits the
+    documents already in memory and jieba's dictionary): it writes its segment's files and
+    hands back the segment and its counts, and this process commits them all, in order."""
+    import os
+    import pickle
+    import tempfile
+
+    from whoosh.writing import SegmentWriter
+
+    from . import segment
+
+    segment.tokenizer(tuple(user_words))  # loaded once, inherited by the children
+    children = []
+    try:
+        return _parallel_share(ix, writer, docs, parts, children, SegmentWriter)
+    finally:
+        for pid, _, _, result in children:  # reaped and removed even when this process failed
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+            if os.path.exists(result):
+                os.unlink(result)
+
+
+def _parallel_share(ix, writer, docs, parts, children, SegmentWriter):
+    import os
+    import pickle
+    import tempfile
+
+    for ids, first in parts[:-1]:
+        fd, result = tempfile.mkstemp(prefix=".segment-", dir=ix.storage.folder)
+        os.close(fd)
+        pid = os.fork()
+        if pid == 0:  # the child: never returns (os._exit skips the parent's atexit and buffers)
+            code = 1
+            try:
+                sub = SegmentWriter(ix, _lk=False, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT))
+                written = _add_docs(sub, (docs.get(d) for d in ids), first)
+                seg = sub._finalize_segment()  # not _finish: it would remove the temp folder the parent writes in
+                with open(result, "wb") as fh:
+                    pickle.dump((seg, written), fh)
+                code = 0
+            finally:
+                os._exit(code)
+        children.append((pid, ids, first, result))
+    ids, first = parts[-1]
+    counts, next_order = _add_docs(writer, (docs.get(d) for d in ids), first)
+    segments = []
+    for pid, ids, first, result in children:
+        _, status = os.waitpid(pid, 0)
+        got = None
+        if status == 0:
+            with open(result, "rb") as fh:
+                got = pickle.load(fh)  # our own child's file, in our own generation
+        os.unlink(result)
+        if got is None:  # the child failed: its share is written here, after the others
+            part, _ = _add_docs(writer, (docs.get(d) for d in ids), first)
+        else:
+            seg, (part, _) = got
+            segments.append(seg)
+        counts.update(part)
+    writer.commit(mergetype=lambda w, existing: existing + segments)
+    return {d: counts[d] for d in docs.ids}, next_order
+
+
+def doc_digests(gen) -> dict[str, str] | None:
     """doc_id → SHA-256 of its stored JSON (kb.store's checksums), or None when one is unknown."""
     manifest = getattr(gen, "manifest", None)
     sums = getattr(gen, "checksums", None)
@@ -255,7 +361,7 @@ def _tokenizer_signature(tk) -> str:
 
 def _plan_update(gen, docs, user_words, digests, tokenizer: str):
     """What to delete and add to the previous generation's index, or None to build afresh."""
-    from .store import intact, read_checksums
+    from .store import intact, read_checksums, read_stats
 
     prev = getattr(gen, "previous", None)
     if prev is None or digests is None:
@@ -265,17 +371,16 @@ def _plan_update(gen, docs, user_words, digests, tokenizer: str):
         state = json.loads((prev / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None  # an index from before incremental builds, or damaged: build once
-    sums = read_checksums(prev) or {}
+    sums = getattr(gen, "previous_checksums", None) or read_checksums(prev) or {}
+    stats = getattr(gen, "previous_stats", None) or read_stats(prev, sums)
     if (not isinstance(state, dict) or state.get("format") != INDEX_FORMAT or state.get("tokenizer") != tokenizer
             or not isinstance(state.get("docs"), dict)
             or not isinstance(state.get("counts"), dict) or set(state["counts"]) != set(state["docs"])
             or not all(isinstance(c, list) and len(c) == 3 for c in state["counts"].values())
-            or not intact(prev, STATE_FILE, sums)):
+            or not intact(prev, STATE_FILE, sums, stats)):
         return None
-    files = sorted((prev / WHOOSH_DIR).glob("*")) if (prev / WHOOSH_DIR).is_dir() else []
-    rels = [f"{WHOOSH_DIR}/{p.name}" for p in files]
-    listed = {k for k in sums if k.startswith(WHOOSH_DIR + "/")}
-    if not files or set(rels) != listed or not all(intact(prev, r, sums) for r in rels):
+    files = carried_files(prev, WHOOSH_DIR, sums, stats)
+    if files is None:
         return None  # damaged or edited: never carry it forward
     old = state["docs"]
     # A glossary word added or removed changes the cut of the text that contains it, and only
@@ -286,11 +391,35 @@ def _plan_update(gen, docs, user_words, digests, tokenizer: str):
     drop = {d for d, h in old.items() if digests.get(d) != h}
     add = {d for d, h in digests.items() if old.get(d) != h}
     if changed_words:
-        for doc in docs:
-            if doc.id not in add and _holds_any(doc, changed_words):
-                drop.add(doc.id)
-                add.add(doc.id)
+        for doc_id in _may_hold(gen, docs, changed_words, skip=add):
+            if _holds_any(docs.get(doc_id), changed_words):
+                drop.add(doc_id)
+                add.add(doc_id)
     return {"previous": prev, "files": files, "sums": sums, "drop": drop, "add": add, "state": state}
+
+
+def carried_files(prev: Path, subdir: str, sums: dict, stats: dict | None) -> list[Path] | None:
+    """The files of the previous generation's Whoosh directory ``subdir`` when every one is
+    listed in its checksums and intact; None otherwise (build afresh)."""
+    from .store import intact
+
+    files = sorted((prev / subdir).glob("*")) if (prev / subdir).is_dir() else []
+    rels = [f"{subdir}/{p.name}" for p in files]
+    listed = {k for k in sums if k.startswith(subdir + "/")}
+    if not files or set(rels) != listed or not all(intact(prev, r, sums, stats) for r in rels):
+        return None
+    return files
+
+
+def _may_hold(gen, docs, words, skip=()) -> list[str]:
+    """Documents (not in ``skip``) whose sections or titles may hold one of ``words``: those the
+    generation's section store names (a superset), or every document where there is none."""
+    ids = [d for d in docs.ids if d not in skip]
+    store = gen.sync_docstore() if hasattr(gen, "sync_docstore") and ids else None
+    if store is None or any('"' in w or "\\" in w or not w.isprintable() for w in words):  # titles are read as JSON text
+        return ids
+    found = store.docs_holding(words)
+    return [d for d in ids if d in found]
 
 
 def _holds_any(doc, words) -> bool:
@@ -301,12 +430,14 @@ def _holds_any(doc, words) -> bool:
     return False
 
 
-def _update(out: Path, gen, docs, user_words, plan):
+def carry_segments(files, out: Path, gen, sums: dict, subdir: str) -> None:
+    """Hard-link a previous generation's Whoosh ``files`` into ``out`` (Whoosh never rewrites a
+    segment file), their checksums carried so kb.store's seal need not read them again."""
     import os
     import shutil
 
     out.mkdir(parents=True, exist_ok=True)
-    for src in plan["files"]:
+    for src in files:
         if src.name.endswith("WRITELOCK"):
             continue  # Whoosh opens its lock file for writing: the new generation gets its own
         dst = out / src.name
@@ -314,17 +445,33 @@ def _update(out: Path, gen, docs, user_words, plan):
             os.link(src, dst)
         except OSError:  # a file system without hard links
             shutil.copy2(src, dst)
-        rel = f"{WHOOSH_DIR}/{src.name}"
-        gen.checksums[rel] = plan["sums"][rel]  # the same bytes: kb.store's seal need not hash them again
-    # The schema is given, not read: its tokenizer carries this build's glossary words.
-    ix = whoosh_compat.KbFileIndex(FileStorage(str(out)), schema=schema(user_words))
-    writer = _writer(ix)
-    for doc_id in sorted(plan["drop"]):
-        writer.delete_by_term("doc_id", doc_id)
+        rel = f"{subdir}/{src.name}"
+        if getattr(gen, "checksums", None) is not None and rel in sums:
+            gen.checksums[rel] = sums[rel]
+
+
+def update_writer(out: Path, schema_, drop, key_field: str = "doc_id"):
+    """A writer over the carried segments in ``out`` with the documents of ``drop`` deleted.
+    The schema is given, not read: its tokenizer carries this build's glossary words."""
+    ix = whoosh_compat.KbFileIndex(FileStorage(str(out)), schema=schema_)
+    writer = new_writer(ix)
+    for doc_id in sorted(drop):
+        writer.delete_by_term(key_field, doc_id)
+    return writer
+
+
+def commit_update(writer, counts: dict) -> None:
+    """Commit, rewriting the segments with deletions so the statistics are a rebuild's (_merge_policy)."""
+    writer.commit(mergetype=lambda w, segments: _merge_policy(w, segments, counts))
+
+
+def _update(out: Path, gen, docs, user_words, plan):
+    carry_segments(plan["files"], out, gen, plan["sums"], WHOOSH_DIR)
+    writer = update_writer(out, schema(user_words), plan["drop"])
     state = plan["state"]
-    added, next_order = _add_docs(writer, [d for d in docs if d.id in plan["add"]], int(state.get("next_order", 0)))
-    writer.commit(mergetype=lambda w, segments: _merge_policy(w, segments, state["counts"]))
-    counts = {d.id: added[d.id] if d.id in added else state["counts"][d.id] for d in docs}
+    added, next_order = _add_docs(writer, (docs.get(d) for d in docs.ids if d in plan["add"]), int(state.get("next_order", 0)))
+    commit_update(writer, state["counts"])
+    counts = {d: added[d] if d in added else state["counts"][d] for d in docs.ids}
     return counts, next_order
 
 

@@ -322,14 +322,35 @@ def ingest(
         gen.manifest = {d: gen.manifest[d] for d in sorted(gen.manifest, key=lambda d: rank.get(d, len(rank)))}
 
         prune_cache(store.root / OCR_CACHE, {e.get("sha256") for e in gen.manifest.values()}, since=started)
-        docs = gen.documents()
-        report.documents = len(docs)
-        report.pages = sum(d.page_count for d in docs)
-        report.sections = sum(1 for d in docs for _ in d.walk())
         unchanged = not (report.added or report.updated or report.removed) and set(gen.manifest) == set(old)
-        if not (unchanged and not rebuild and carry_derived(gen, report)):
-            build_derived(gen, docs, report, reuse=not rebuild)
+        assemble(gen, report, reuse=not rebuild, unchanged=unchanged and not rebuild)
     return report
+
+
+def assemble(gen: Generation, report: IngestReport, reuse: bool = True, unchanged: bool = False) -> None:
+    """Everything a generation holds besides its documents, once they are all in it.
+
+    The report's totals come from the manifest and what is derived is built from the documents
+    that changed (kb.index, kb.glossary): nothing here reads every document, so adding one
+    document to a large index costs about that document. ``unchanged``: no document changed,
+    so the previous generation's derived files are linked when intact.
+    """
+    _totals(gen, report)
+    gen.sync_docstore()  # first: the derived builds ask it which stored sections hold a new word
+    if not (unchanged and carry_derived(gen, report)):
+        build_derived(gen, gen.docs(), report, reuse=reuse)
+
+
+def _totals(gen: Generation, report: IngestReport) -> None:
+    docs = gen.docs()
+    report.documents = len(docs)
+    report.pages = report.sections = 0
+    for doc_id, entry in gen.manifest.items():
+        if "pages" not in entry or "sections" not in entry:  # a manifest from before the counts were kept
+            doc = docs.get(doc_id)
+            entry.update(pages=doc.page_count, sections=sum(1 for _ in doc.walk()))
+        report.pages += entry["pages"]
+        report.sections += entry["sections"]
 
 
 def _link_or_copy(src, dst) -> None:
@@ -397,7 +418,7 @@ def build_derived(gen: Generation, docs, report: IngestReport, reuse: bool = Tru
     from .glossary import build_terms
     from .index import build_index
 
-    build_terms(gen, docs, report)  # first: the search index reads terms.json for its dictionary
+    build_terms(gen, docs, report, reuse=reuse)  # first: the search index reads terms.json for its dictionary
     build_index(gen, docs, report, reuse=reuse)
 
 

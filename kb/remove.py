@@ -56,7 +56,7 @@ def targets(snap: Snapshot, refs: list[str], missing: bool = False) -> list[str]
 
 
 def remove_documents(index_dir, refs: list[str], *, missing: bool = False, wait: float = 0.0) -> RemoveReport:
-    from .ingest import IngestReport, build_derived
+    from .ingest import IngestReport, assemble
 
     store = Store(index_dir)
     report = RemoveReport()
@@ -73,7 +73,6 @@ def remove_documents(index_dir, refs: list[str], *, missing: bool = False, wait:
                 report.paths.append(entry["path"])
             elif not gen.carry(doc_id, entry):
                 gen.put(old.document(doc_id), {k: v for k, v in entry.items() if k != "file"})
-        docs = gen.documents()
-        build_derived(gen, docs, IngestReport(index=str(index_dir)))
-        report.documents = len(docs)
+        assemble(gen, IngestReport(index=str(index_dir)))
+        report.documents = len(gen.manifest)
     return report

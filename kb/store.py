@@ -9,9 +9,12 @@ Layout::
         manifest.json   {doc_id: {path, sha256, size, mtime_ns}}
         docs/<n>.json   one Document each (file name from the manifest, doc ids may be Chinese)
         …               what later stages build beside them (the Whoosh index, terms.json)
+        stats.json      {relative path: [size, mtime_ns]} of every file above when its checksum
+                        was taken: an ingest trusts a file it reuses whose size and mtime still
+                        match instead of reading it all again (a write changes its mtime)
         checksums.json  {relative path: SHA-256} of every file above, written last: what an
                         ingest reuses (hard-links) is checked against it first, and `kb verify`
-                        reports any file that differs, is missing, or is not listed
+                        reads every file and reports any that differs, is missing, or is not listed
 
 An ingest writes a new generation beside the live one and only then points CURRENT at it, so a
 killed ingest leaves the previous generation answering (Whoosh's own multi-file commit is not
@@ -38,6 +41,7 @@ from .model import Document
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 CHECKSUMS = "checksums.json"
+STATS = "stats.json"
 _GEN_NAME = re.compile(r"gen-[0-9T]+-[0-9]+-[0-9]+")
 
 
@@ -169,11 +173,39 @@ def read_checksums(gen: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def intact(gen: Path, rel: str, checksums: dict | None) -> bool:
-    """Is ``gen/rel`` what was written? Without checksums (an older index), is it at least JSON?"""
+def read_stats(gen: Path, checksums: dict | None) -> dict | None:
+    """A generation's stats.json when its checksum holds (it is small): {rel: [size, mtime_ns]}."""
+    if not checksums or STATS not in checksums:
+        return None
+    try:
+        raw = (gen / STATS).read_bytes()
+        if hashlib.sha256(raw).hexdigest() != checksums[STATS]:
+            return None
+        data = json.loads(raw)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns]
+
+
+def intact(gen: Path, rel: str, checksums: dict | None, stats: dict | None = None) -> bool:
+    """Is ``gen/rel`` what was written? Without checksums (an older index), is it at least JSON?
+
+    With ``stats`` (read_stats), a file whose size and mtime are those recorded when its checksum
+    was taken is trusted without reading it: whatever rewrites a file (an edit, a truncation, a
+    copy over it) moves its mtime. What does not (a disk that rots in place) `kb verify` finds,
+    because it reads every file.
+    """
     path = gen / rel
     try:
         if checksums is not None:
+            if rel not in checksums:
+                return False
+            if stats is not None and rel in stats and _stat_key(path.stat()) == stats[rel]:
+                return True
             return checksums.get(rel) == file_digest(path)
         if rel.endswith(".json"):
             json.loads(path.read_text(encoding="utf-8"))
@@ -222,11 +254,14 @@ class Generation:
         self.previous = previous
         self.previous_manifest = previous_manifest or {}
         self.previous_checksums = read_checksums(previous) if previous else None
+        self.previous_stats = read_stats(previous, self.previous_checksums) if previous else None
         self.notes = notes or []  # what was damaged in the previous index (kb.store.usable_previous)
         self.manifest: dict = {}
         self.checksums: dict[str, str] = {}
         self._n = 0
         self._docstore = None  # kb.docstore.Writer, opened at the first document
+        self._synced = False
+        self._fresh: dict[str, Document] = {}  # documents put in this generation, not read back from JSON
         (path / "docs").mkdir(parents=True)
 
     def docstore(self):
@@ -237,7 +272,7 @@ class Generation:
 
             seed = None
             if self.previous is not None and self.previous_checksums is not None \
-                    and intact(self.previous, docstore.FILE, self.previous_checksums):
+                    and intact(self.previous, docstore.FILE, self.previous_checksums, self.previous_stats):
                 seed = self.previous / docstore.FILE
             self._docstore = docstore.Writer(self.path / docstore.FILE, seed)
         return self._docstore
@@ -250,9 +285,12 @@ class Generation:
         name = self._name()
         digest = self.checksums[f"docs/{name}"] = write_json_atomic(self.path / "docs" / name, doc.to_dict())
         self.docstore().put(doc, digest)
+        self._fresh[doc.id] = doc
         self.manifest[doc.id] = {**stat, "file": name, "title": doc.title, "doc_number": doc.doc_number,
                                  "doc_type": doc.doc_type, "issuer": doc.issuer, "date": doc.date,
-                                 "validity": validity_summary(doc)}
+                                 "validity": validity_summary(doc),
+                                 # the ingest report's totals, without reading every document back
+                                 "pages": doc.page_count, "sections": sum(1 for _ in doc.walk())}
         if doc.ocr_pages:  # so a search hit can say it quotes OCR without opening the document
             self.manifest[doc.id]["ocr_pages"] = list(doc.ocr_pages)
         if any(w.startswith("pages without a text layer") for w in doc.warnings):
@@ -268,7 +306,7 @@ class Generation:
             return False
         rel = f"docs/{entry['file']}"
         src = self.previous / rel
-        if not src.is_file() or not intact(self.previous, rel, self.previous_checksums):
+        if not src.is_file() or not intact(self.previous, rel, self.previous_checksums, self.previous_stats):
             return False
         name = self._name()
         try:
@@ -280,43 +318,105 @@ class Generation:
         self.manifest[doc_id] = {**entry, "file": name}
         return True
 
-    def _close_docstore(self) -> None:
-        """Bring the section store in line with the manifest, and close it.
+    def sync_docstore(self):
+        """Bring the section store in line with the manifest (what is derived from the documents
+        may then ask it which sections hold a word); the open ``docstore.Writer``.
 
         Rows of documents no longer held are deleted; a carried document whose rows the copied
         store lacks (or holds for other bytes) is read from its JSON and stored: only those.
         """
         store = self.docstore()
+        if self._synced:
+            return store
         for doc_id in [d for d in store.digests if d not in self.manifest]:
             store.drop(doc_id)
         for doc_id, entry in self.manifest.items():
             rel = f"docs/{entry['file']}"
             digest = self.checksums.get(rel) or file_digest(self.path / rel)
             if not store.holds(doc_id, digest):
-                store.put(Document.from_dict(read_json(self.path / rel)), digest)
-        store.close()
+                store.put(self.docs().get(doc_id), digest)
+        self._synced = True
+        return store
+
+    def _close_docstore(self) -> None:
+        self.sync_docstore()
+        self.docstore().close()
 
     def discard(self) -> None:
         if self._docstore is not None:
             self._docstore.db.close()
 
     def seal(self) -> None:
-        """Write the manifest and the section store, then checksums.json over every file of the generation."""
+        """Write the manifest and the section store, then checksums.json over every file of the
+        generation (and stats.json, what each file's size and mtime were)."""
         self._close_docstore()
         self.checksums[MANIFEST] = write_json_atomic(self.path / MANIFEST, self.manifest)
+        stats: dict[str, list[int]] = {}
         for p in sorted(self.path.rglob("*")):
             rel = p.relative_to(self.path).as_posix()
-            if p.is_file() and rel != CHECKSUMS and rel not in self.checksums and not p.name.startswith("."):
-                self.checksums[rel] = file_digest(p)
-        live = {p.relative_to(self.path).as_posix() for p in self.path.rglob("*") if p.is_file()}
-        self.checksums = {k: v for k, v in sorted(self.checksums.items()) if k in live}
-        write_json_atomic(self.path / CHECKSUMS, self.checksums)
+            if rel in (CHECKSUMS, STATS) or p.name.startswith(".") or not p.is_file():
+                continue
+            st = p.stat()
+            stats[rel] = _stat_key(st)
+            if rel not in self.checksums:
+                self.checksums[rel] = self._carried_digest(rel, st) or file_digest(p)
+        self.checksums = {k: v for k, v in sorted(self.checksums.items()) if k in stats}
+        self.checksums[STATS] = write_json_atomic(self.path / STATS, stats)
+        write_json_atomic(self.path / CHECKSUMS, dict(sorted(self.checksums.items())))
+
+    def _carried_digest(self, rel: str, st: os.stat_result) -> str | None:
+        """The previous generation's checksum of ``rel`` when this file is that one, hard-linked
+        (same inode) and unchanged since it was summed (its recorded size and mtime)."""
+        prev, sums, stats = self.previous, self.previous_checksums, self.previous_stats
+        if prev is None or not sums or not stats or rel not in sums or stats.get(rel) != _stat_key(st):
+            return None
+        try:
+            old = (prev / rel).stat()
+        except OSError:
+            return None
+        return sums[rel] if (old.st_ino, old.st_dev) == (st.st_ino, st.st_dev) else None
 
     def documents(self) -> list[Document]:
-        return [
-            Document.from_dict(read_json(self.path / "docs" / e["file"]))
-            for e in self.manifest.values()
-        ]
+        return list(self.docs())
+
+    def docs(self) -> "Documents":
+        """The generation's documents in manifest order, each read from its JSON only when asked."""
+        return Documents(self.path, self.manifest, self._fresh)
+
+
+class Documents:
+    """A generation's documents, read one at a time: what builds from them (kb.index,
+    kb.glossary) asks for the few that changed by id, and a full build streams through them,
+    never holding every one at once. Documents put in this run are given, not read back."""
+
+    def __init__(self, path: Path, manifest: dict, fresh: dict | None = None):
+        self.path = Path(path)
+        self.manifest = manifest
+        self.fresh = fresh or {}
+
+    @classmethod
+    def of(cls, docs) -> "Documents":
+        """``docs`` as a Documents: a list of Document objects is wrapped as it is."""
+        if isinstance(docs, Documents):
+            return docs
+        docs = list(docs)
+        return cls(Path("."), {d.id: {} for d in docs}, {d.id: d for d in docs})
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.manifest)
+
+    def __len__(self) -> int:
+        return len(self.manifest)
+
+    def get(self, doc_id: str) -> Document:
+        doc = self.fresh.get(doc_id)
+        if doc is None:
+            doc = Document.from_dict(read_json(self.path / "docs" / self.manifest[doc_id]["file"]))
+        return doc
+
+    def __iter__(self):
+        return (self.get(d) for d in self.ids)
 
 
 class Store:

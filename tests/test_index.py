@@ -370,3 +370,43 @@ def test_a_heading_is_found_by_its_own_words(corpus_index):
     # "第九章 保障措施" is a chapter heading of the plan (its text layer, page 32).
     hits = search(corpus_index, "保障措施", scope="title", limit=1).hits
     assert hits and hits[0].heading_path[-1].endswith("保障措施")
+
+
+def test_a_full_build_on_two_processes_answers_as_one(tmp_path, corpus_index, monkeypatch):
+    """A large full build writes a segment per core (kb.index._parallel_build); here the bundled
+    corpus and two copies stand in for a large one. The scores are those of a one-process build,
+    and an update of it afterwards still answers as a rebuild."""
+    import os
+
+    from kb.index import build_index
+    from kb.model import Document
+
+    if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        pytest.skip("one core, or no fork: a full build writes one segment in one process")
+    snap = Store(corpus_index).snapshot()
+    docs = []
+    for i in range(3):
+        for d in snap.documents():
+            data = d.to_dict()
+            new_id = f"{d.id}-{i}"
+            for s in _walk(data["sections"]):
+                s["id"] = new_id + s["id"][len(d.id):]
+            data["id"] = new_id
+            docs.append(Document.from_dict(data))
+
+    def build(where, parallel: bool):
+        monkeypatch.setattr(index, "PARALLEL_SECTIONS", 1 if parallel else 10**9)
+        with Store(where).writer() as gen:
+            for d in docs:
+                gen.put(d, {"path": f"/nowhere/{d.id}.pdf", "size": 0, "mtime_ns": 0, "sha256": d.id})
+            shutil.copy(snap.path / "terms.json", gen.path / "terms.json")
+            build_index(gen, gen.docs(), reuse=False)
+        return _results(where)
+
+    one = build(tmp_path / "one", parallel=False)
+    assert len(_segments(tmp_path / "one")) == 1
+    two = build(tmp_path / "two", parallel=True)
+    assert len(_segments(tmp_path / "two")) == 2
+    assert two == one and any(one[q][2] for q in QUERIES)
+    _verify_ok(tmp_path / "two")
+    assert not [p for p in current_generation(tmp_path / "two").rglob("*") if p.name.startswith(".segment-")]
