@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from .model import Metadata, Section
-from .text import FULL_WIDTH, cn_date_to_iso, normalise_doc_number
+from .text import FULL_WIDTH, YMD, cn_date_to_iso, normalise_doc_number
 
 ORDER_NUMBER = re.compile(r"^([\u4e00-\u9fff]{2,20}令)?\s*[（(]?第\s*(\d{1,5})\s*号[)）]?$")
 ORGAN = re.compile(r"(人民政府|办公厅|办公室|委员会|政府|部|局|厅|委|院|署|会|府|办|中心|管委会)$")
@@ -39,7 +39,7 @@ _PUBLISHED = re.compile(r"(?:印发|转发|发布|公布)\s*(?:《([^》]+)》|(
 
 HISTORY = re.compile(r"^[（(].*\d{4}\s*年.*(?:通过|发布|修订|修正|公布)\s*[）)]$")
 _HISTORY_STEP = re.compile(
-    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*([^，,；;）)]*?)(?:通过|发布|修订|修正|公布)")
+    rf"{YMD}\s*([^，,；;）)]*?)(?:通过|发布|修订|修正|公布)")
 
 
 def doc_type(title: str) -> str | None:
@@ -55,7 +55,7 @@ def doc_type(title: str) -> str | None:
     return None
 
 
-IMPRINT_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*印发$")
+IMPRINT_DATE = re.compile(rf"{YMD}\s*印发$")
 
 
 def extract(sections: list[Section], pdf_meta: dict, furniture=(), pages=None, file_name: str | None = None) -> Metadata:
@@ -170,13 +170,13 @@ def citation_form(name: str | None) -> str | None:
 # 通过", "…已由…第八次会议于1994年7月5日通过，现予公布", "根据2012年12月28日…《关于修改…的决定》修正".
 _LAW_BODY = r"(?:中华人民共和国)?(?:第[一二三四五六七八九十百]+届)?([\u4e00-\u9fff]{0,12}?人民代表大会(?:常务委员会)?)"
 _LAW_STEP = re.compile(
-    rf"(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*{_LAW_BODY}第[一二三四五六七八九十百]+次(?:全体)?会议"
+    rf"{YMD}\s*{_LAW_BODY}第[一二三四五六七八九十百]+次(?:全体)?会议"
     rf"[^。；（(]*?(通过|修正|修订)")
 _LAW_PASSED = re.compile(
-    rf"已由{_LAW_BODY}第[一二三四五六七八九十百]+次会议于\s*(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*(通过)")
+    rf"已由{_LAW_BODY}第[一二三四五六七八九十百]+次会议于\s*{YMD}\s*(通过)")
 # "已经2007年1月17日国务院第165次常务会议通过" (an administrative regulation)
-_COUNCIL_PASSED = re.compile(r"已经\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*([\u4e00-\u9fff]{2,20}?)第\s*\d+\s*次常务会议通过")
-_PUBLISHED_ON = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[^，。；（）()]{0,30}?(?:令第[^，。；]{1,8}号|公告)(?:发布|公布)")
+_COUNCIL_PASSED = re.compile(rf"已经\s*{YMD}\s*([\u4e00-\u9fff]{{2,20}}?)第\s*\d+\s*次常务会议通过")
+_PUBLISHED_ON = re.compile(rf"{YMD}\s*[^，。；（）()]{{0,30}}?(?:令第[^，。；]{{1,8}}号|公告)(?:发布|公布)")
 _ORDER_CN = re.compile(r"^((?:中华人民共和国)?[\u4e00-\u9fff]{1,20}?令)\s*第\s*([0-9一二三四五六七八九十百零〇]{1,8})\s*号$")
 
 

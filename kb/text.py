@@ -115,12 +115,13 @@ def normalise_doc_number(text: str) -> str | None:
 
 # -- dates --------------------------------------------------------------------------------------
 _CN_DATE = r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
-_DIGIT_DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+# 2015年12月18日 as three groups, year, month, day: a piece for the patterns that read dates in context.
+YMD = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 CN_DATE = re.compile(rf"^{_CN_DATE}$")
-DIGIT_DATE = re.compile(rf"^{_DIGIT_DATE}$")
+DIGIT_DATE = re.compile(rf"^{YMD}$")
 # Either form inside a sentence, without groups (the patterns' only brackets are their groups):
 # what ``cn_date_to_iso`` reads.
-DATE = "(?:" + "|".join(p.replace("(", "(?:") for p in (_DIGIT_DATE, _CN_DATE)) + ")"
+DATE = "(?:" + "|".join(p.replace("(", "(?:") for p in (YMD, _CN_DATE)) + ")"
 
 
 def cn_date_to_iso(text: str) -> str | None:
