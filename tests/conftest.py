@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,40 @@ def real_ingest():
     if not REAL.exists():
         pytest.skip(f"{REAL} is absent: the real-PDF set lives in ../shared/real beside the checkout (or set KB_REAL_PDFS)")
     return _real_ingested()
+
+
+# -- two PDFs ingested once per module, copied for each test ---------------------------------------
+# A first ingest of the two PDFs is where the store tests start, not what they check: it is made
+# once per module into a template index, and each test gets its own copy of that index and of the
+# folder, with the files' sizes and mtimes as they were ingested (an index keys files by path, and
+# the folder is back at the template's path, so the copied index sees them unchanged).
+@pytest.fixture(scope="module")
+def two_pdfs_ingested(tmp_path_factory):
+    """(pristine folder, folder, template index, the first ingest's report)."""
+    from kb.ingest import ingest
+
+    base = tmp_path_factory.mktemp("two")
+    pristine = base / "pristine"
+    pristine.mkdir()
+    shutil.copy(PLAN, pristine / "plan.pdf")
+    shutil.copy(EVAL, pristine / "eval.pdf")
+    folder = base / "docs"
+    shutil.copytree(pristine, folder)
+    template = base / "template"
+    first = ingest([folder], template)
+    return pristine, folder, template, first
+
+
+@pytest.fixture()
+def folder(two_pdfs_ingested):
+    pristine, d, _, _ = two_pdfs_ingested
+    shutil.rmtree(d)
+    shutil.copytree(pristine, d)  # copy2: the mtimes the template index recorded
+    return d
+
+
+@pytest.fixture()
+def index(two_pdfs_ingested, folder, tmp_path):
+    """An index holding both PDFs of ``folder``, as a first ingest leaves it."""
+    shutil.copytree(two_pdfs_ingested[2], tmp_path / "index", symlinks=True)
+    return tmp_path / "index"

@@ -1,4 +1,4 @@
-"""What the two natural-query sets (test_natural, test_heldout) check alike; each keeps its own thresholds.
+"""What the natural-query sets (test_natural, test_heldout, test_fresh) check alike; each keeps its own thresholds.
 
 A set is a list of cases from bench/natural.py (``q``, ``kind``, ``doc``, ``answer``); ``ranks``
 are kb's rank of the first answering section for each case (None: not found).
@@ -40,3 +40,29 @@ def check_kind(cases, ranks, kind: str, hit5_min: float) -> None:
     mine = [r for c, r in zip(cases, ranks) if c["kind"] == kind]
     hit5, _ = natural.figures(mine)
     assert hit5 >= hit5_min, (kind, hit5)
+
+
+def index_for(case, real_ingest, corpus_index):
+    """The index a case is asked of: the bundled corpus's for its documents, else the real set's."""
+    return corpus_index if natural.bundled(case) else real_ingest[0]
+
+
+def kb_ranks(cases, real_ingest, corpus_index) -> list:
+    return [natural.kb_rank(index_for(c, real_ingest, corpus_index), c) for c in cases]
+
+
+def check_answers_stored(cases, real_ingest, corpus_index) -> None:
+    """The answer phrases were copied from the PDFs: each must be in its document's stored text,
+    or a miss would be the set's fault, not the search's."""
+    from kb.search_session import session
+    from kb.store import Store
+
+    missing = []
+    for c in cases:
+        snap = Store(index_for(c, real_ingest, corpus_index)).snapshot()
+        ses = session(snap)
+        doc = snap.document(c["doc"])
+        text = natural._norm("".join(s.title + ses.section_text(c["doc"], s.id) for s in doc.walk()))
+        if not any(a in text for a in natural.answers(c)):
+            missing.append((c["doc"], c["answer"]))
+    assert not missing

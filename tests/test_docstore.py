@@ -17,7 +17,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import EVAL, EVAL_ID, PLAN, PLAN_ID
+from conftest import EVAL, EVAL_ID, PLAN_ID
 from kb import docstore
 from kb.errors import AmbiguousRefError, IndexDamagedError, IndexMissingError, KbError, NotFoundError
 from kb.ingest import ingest
@@ -220,37 +220,6 @@ def _puts(monkeypatch) -> list[str]:
     return seen
 
 
-# A first ingest of the two PDFs is where each test below starts, not what it checks: it is made
-# once per module into a template index (as in tests/test_store.py), and each test gets its own
-# copy of that index and of the folder, the files' sizes and mtimes as they were ingested (an index
-# keys files by path, and the folder is back at the template's path, so the copy sees them unchanged).
-@pytest.fixture(scope="module")
-def _ingested(tmp_path_factory):
-    base = tmp_path_factory.mktemp("docstore")
-    pristine = base / "pristine"
-    pristine.mkdir()
-    shutil.copy(PLAN, pristine / "plan.pdf")
-    shutil.copy(EVAL, pristine / "eval.pdf")
-    folder = base / "docs"
-    shutil.copytree(pristine, folder)
-    template = base / "template"
-    ingest([folder], template)
-    return pristine, folder, template
-
-
-@pytest.fixture()
-def folder(_ingested):
-    pristine, d, _ = _ingested
-    shutil.rmtree(d)
-    shutil.copytree(pristine, d)  # copy2: the mtimes the template index recorded
-    return d
-
-
-@pytest.fixture()
-def index(_ingested, folder, tmp_path):
-    """An index holding both PDFs of ``folder``, as a first ingest leaves it."""
-    shutil.copytree(_ingested[2], tmp_path / "index", symlinks=True)
-    return tmp_path / "index"
 
 
 def test_carried_documents_keep_their_rows_and_removed_ones_leave(folder, index, monkeypatch):

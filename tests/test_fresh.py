@@ -17,6 +17,7 @@ from collections import Counter
 import pytest
 
 from bench import natural
+from query_sets import check_answers_are_phrases, check_answers_stored, check_figures, check_kind, kb_ranks
 
 CASES = natural.load_cases(natural.FRESH)
 KINDS = {"question", "runon", "colloquial", "abbreviation", "traditional", "numeral", "wordorder", "paraphrase",
@@ -46,52 +47,26 @@ def test_no_query_repeats_the_wording_of_an_earlier_set():
 def test_each_case_names_its_section_and_one_unbroken_phrase():
     for c in CASES:
         assert c["section"].strip(), c["q"]
-        for a in [c["answer"], *c.get("alt_answers", [])]:
-            assert 4 <= len(a) <= 40 and not re.search(r"\s", a), (c["q"], a)
-
-
-def _index(c, real_ingest, corpus_index):
-    return corpus_index if natural.bundled(c) else real_ingest[0]
+    check_answers_are_phrases(CASES)
 
 
 def test_each_answer_is_in_its_document_as_stored(real_ingest, corpus_index):
-    """The answer phrases were copied from the PDFs: a phrase missing from the stored document would
-    make a miss the set's fault, not the search's."""
-    from kb.search_session import session
-    from kb.store import Store
-
-    missing = []
-    for c in CASES:
-        snap = Store(_index(c, real_ingest, corpus_index)).snapshot()
-        ses = session(snap)
-        doc = snap.document(c["doc"])
-        text = natural._norm("".join(s.title + ses.section_text(c["doc"], s.id) for s in doc.walk()))
-        if not any(a in text for a in natural.answers(c)):
-            missing.append((c["doc"], c["answer"]))
-    assert not missing
+    check_answers_stored(CASES, real_ingest, corpus_index)
 
 
 @pytest.fixture(scope="module")
 def ranks(real_ingest, corpus_index):
-    return [natural.kb_rank(_index(c, real_ingest, corpus_index), c) for c in CASES]
+    return kb_ranks(CASES, real_ingest, corpus_index)
 
 
 def test_hit_at_1_and_5_and_mrr(ranks, capsys):
-    hit5, mrr = natural.figures(ranks)
-    hit1 = natural.hit_at_1(ranks)
-    with capsys.disabled():
-        print(f"\nfresh queries: {len(ranks)}, hit@1 {hit1:.3f}, hit@5 {hit5:.3f}, MRR {mrr:.3f}")
-    missed = [c["q"] for c, r in zip(CASES, ranks) if not r or r > 5]
-    assert hit5 >= HIT5, missed
-    assert mrr >= MRR
-    assert hit1 >= HIT1
+    check_figures("fresh queries", CASES, ranks, HIT5, MRR, capsys)
+    assert natural.hit_at_1(ranks) >= HIT1
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_kind_finds_most_of_its_answers(ranks, kind):
-    mine = [r for c, r in zip(CASES, ranks) if c["kind"] == kind]
-    hit5, _ = natural.figures(mine)
-    assert hit5 >= KIND_HIT5, (kind, hit5)
+    check_kind(CASES, ranks, kind, KIND_HIT5)
 
 
 # The rule classes fixed on this set's misses, each asserted on what the analysis keeps or ranks.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from bench import natural
-from query_sets import check_answers_are_phrases, check_figures, check_kind, check_set_shape
+from query_sets import check_answers_are_phrases, check_answers_stored, check_figures, check_kind, check_set_shape, kb_ranks
 
 CASES = natural.load_cases(natural.HELDOUT)
 KINDS = {"question", "runon", "colloquial", "abbreviation", "traditional", "typo", "paraphrase", "agency",
@@ -37,30 +37,13 @@ def test_each_answer_is_one_unbroken_phrase():
     check_answers_are_phrases(CASES)
 
 
-def _index(c, real_ingest, corpus_index):
-    return corpus_index if natural.bundled(c) else real_ingest[0]
-
-
 def test_each_answer_is_in_its_document_as_stored(real_ingest, corpus_index):
-    """The answer phrases were copied from the PDFs: each must be in its document's stored text,
-    or a miss would be the set's fault, not the search's."""
-    from kb.search_session import session
-    from kb.store import Store
-
-    missing = []
-    for c in CASES:
-        snap = Store(_index(c, real_ingest, corpus_index)).snapshot()
-        ses = session(snap)
-        doc = snap.document(c["doc"])
-        text = natural._norm("".join(s.title + ses.section_text(c["doc"], s.id) for s in doc.walk()))
-        if not any(a in text for a in natural.answers(c)):
-            missing.append((c["doc"], c["answer"]))
-    assert not missing
+    check_answers_stored(CASES, real_ingest, corpus_index)
 
 
 @pytest.fixture(scope="module")
 def ranks(real_ingest, corpus_index):
-    return [natural.kb_rank(_index(c, real_ingest, corpus_index), c) for c in CASES]
+    return kb_ranks(CASES, real_ingest, corpus_index)
 
 
 def test_hit_at_5_and_mrr(ranks, capsys):

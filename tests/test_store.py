@@ -5,47 +5,16 @@ import shutil
 
 import pytest
 
-from conftest import EVAL, PLAN
+from conftest import EVAL
 from kb.errors import IndexBusyError
 from kb.ingest import ingest
 from kb.store import Store, current_generation
 
 
-# The first ingest of the two PDFs (parsing them) is most of each test's cost: it is done once per
-# module into a template index, and every test starts from its own copy of that index and of the
-# folder, with the files' sizes and mtimes as they were ingested (an index keys files by path, and
-# the copy is at the template's path, so the copied index sees them unchanged).
-@pytest.fixture(scope="module")
-def _ingested(tmp_path_factory):
-    base = tmp_path_factory.mktemp("store")
-    pristine = base / "pristine"
-    pristine.mkdir()
-    shutil.copy(PLAN, pristine / "plan.pdf")
-    shutil.copy(EVAL, pristine / "eval.pdf")
-    folder = base / "docs"
-    shutil.copytree(pristine, folder)
-    template = base / "template"
-    first = ingest([folder], template)
-    return pristine, folder, template, first
 
 
-@pytest.fixture()
-def folder(_ingested):
-    pristine, d, _, _ = _ingested
-    shutil.rmtree(d)
-    shutil.copytree(pristine, d)  # copy2: the mtimes the template index recorded
-    return d
-
-
-@pytest.fixture()
-def index(_ingested, folder, tmp_path):
-    """An index holding both PDFs of ``folder``, as a first ingest leaves it."""
-    shutil.copytree(_ingested[2], tmp_path / "index", symlinks=True)
-    return tmp_path / "index"
-
-
-def test_removed_and_changed_files_are_tracked(_ingested, folder, index):
-    first = _ingested[3]
+def test_removed_and_changed_files_are_tracked(two_pdfs_ingested, folder, index):
+    first = two_pdfs_ingested[3]
     assert sorted(first.added) == ["eval", "plan"]
 
     (folder / "eval.pdf").unlink()
