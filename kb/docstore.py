@@ -211,10 +211,9 @@ class Writer:
 
     # -- what a build that updates the derived files asks of the rows written so far --
     def _rowids(self, word: str) -> set[int]:
-        toks = query_tokens(word)
-        if not toks:
+        match = _match(word)
+        if match is None:
             return set()
-        match = " AND ".join(f'"{t}"' for t in toks)
         return {r[0] for r in self.db.execute("SELECT rowid FROM grams WHERE grams MATCH ?", (match,))}
 
     def docs_holding(self, words) -> set[str]:
@@ -251,6 +250,12 @@ class Writer:
         if self.fresh:  # one b-tree, fewer pages per lookup; a copied file keeps FTS5's own merging,
             self.db.execute("INSERT INTO grams(grams) VALUES ('optimize')")  # so one changed document costs its rows only
         self.db.close()
+
+
+def _match(word: str) -> str | None:
+    """The FTS5 query for the sections that may hold ``word``: all its tokens; None if it has none."""
+    toks = query_tokens(word)
+    return " AND ".join(f'"{t}"' for t in toks) if toks else None
 
 
 def _chunks(values, n: int = 500):
@@ -338,8 +343,7 @@ class Reader:
         """{(doc_id, section_id): own text} for many sections at once."""
         keys = list(keys)
         out: dict[tuple[str, str], str] = {}
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
+        for chunk in _chunks(keys):
             ids = sorted({s for _, s in chunk})
             rows = self._q(f"SELECT doc_id, section_id, body FROM sections WHERE section_id IN ({','.join('?' * len(ids))})", ids)
             out.update(((d, s), _own_text(b)) for d, s, b in rows)
@@ -357,8 +361,7 @@ class Reader:
     def by_ids(self, rowids) -> list["Row"]:
         rowids = sorted(rowids)
         out: list[Row] = []
-        for i in range(0, len(rowids), 500):
-            chunk = rowids[i:i + 500]
+        for chunk in _chunks(rowids):
             out += self.rows(f"id IN ({','.join('?' * len(chunk))})", chunk)
         out.sort(key=lambda r: (self.rank(r.doc_id), r.ord))
         return out
@@ -367,10 +370,9 @@ class Reader:
     def holding(self, word: str) -> set[int]:
         """Ids of the sections whose heading, paragraphs or footnotes may hold ``word`` (a
         superset: every section that does hold it, spaces and case aside)."""
-        toks = query_tokens(word)
-        if not toks:
+        match = _match(word)
+        if match is None:
             return set()
-        match = " AND ".join(f'"{t}"' for t in toks)
         return {r[0] for r in self._q("SELECT rowid FROM grams WHERE grams MATCH ?", (match,))}
 
     def word_counts(self, word: str) -> list[tuple]:
@@ -380,10 +382,9 @@ class Reader:
         are those texts is counted as stored (see ``_plain_count``); one with other strings (a
         run-in lead repeats its paragraph's start, table cells its text; a footnote's marker) is
         decoded."""
-        toks = query_tokens(word)
-        if not toks:
+        match = _match(word)
+        if match is None:
             return []
-        match = " AND ".join(f'"{t}"' for t in toks)
         rows = self._q("SELECT doc_id, number, heading, kind, body FROM sections "
                        "WHERE id IN (SELECT rowid FROM grams WHERE grams MATCH ?)", (match,))
         plain = _plain_count(word)
@@ -437,8 +438,7 @@ class Reader:
         keep |= inside
         ords = [o for o, s, _ in light if s in keep]
         rows = []
-        for i in range(0, len(ords), 500):
-            chunk = ords[i:i + 500]
+        for chunk in _chunks(ords):
             rows += self.rows(f"doc_id = ? AND ord IN ({','.join('?' * len(chunk))})", (doc_id, *chunk))
         from dataclasses import replace
 
