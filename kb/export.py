@@ -116,16 +116,12 @@ def _run_in(sec: Section) -> bool:
                 and not sec.paragraphs[0].lead)
 
 
-def _number_gap(sec: Section) -> str:
-    return " " if sec.number.startswith("第") else ""
-
-
 def to_markdown(target: Target) -> str:
     blocks, notes = [], Footnotes()
     for depth, sec in _depths(target):
         pars = [_md_paragraph(p, notes) for p in sec.paragraphs]
         if _run_in(sec):
-            pars[0] = f"**{md_inline(sec.number.strip())}**{_number_gap(sec)}{pars[0]}"
+            pars[0] = f"**{md_inline(sec.number.strip())}**{sec.number_gap}{pars[0]}"
         else:
             blocks.append("#" * min(depth, 6) + " " + md_inline(sec.title))
         blocks.extend(pars)
@@ -140,7 +136,7 @@ def to_text(target: Target) -> str:
     for _depth, sec in _depths(target):
         pars = ["".join(t + (f"[{n}]" if n else "") for t, n in notes.pieces(par)) for par in sec.paragraphs]
         if _run_in(sec):
-            pars[0] = sec.number.strip() + _number_gap(sec) + pars[0]
+            pars[0] = sec.number.strip() + sec.number_gap + pars[0]
         else:
             blocks.append(sec.title)
         blocks.extend(pars)

@@ -173,8 +173,12 @@ class Section:
             return self.heading
         if self.kind == SectionKind.APPENDIX and self.heading:
             return f"{self.number}：{self.heading}"  # 附录：概念解释, as GB/T 9704 prints it
-        sep = " " if self.number.startswith("第") or self.kind == SectionKind.PART else ""
-        return f"{self.number}{sep}{self.heading}".strip()
+        return f"{self.number}{self.number_gap}{self.heading}".strip()
+
+    @property
+    def number_gap(self) -> str:
+        """What the page sets after the number: a space after 第五章 / 第二十六条 and a part's label, none after 一、 or （一）."""
+        return " " if self.number and (self.number.startswith("第") or self.kind == SectionKind.PART) else ""
 
     @property
     def text(self) -> str:
