@@ -174,10 +174,15 @@ def _cover_line(blocks, i: int, layout) -> bool:
     t = squash(ln.text)
     if len(t) > 30 or _PUNCT.search(t) or not layout.centred(ln):
         return False
-    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-    if nxt is None or not nxt.lines or nxt.lines[0].page != ln.page:
-        return True  # the last line of the cover page
-    return nxt.lines[0].top - ln.bottom > 2 * max(ln.size, layout.size)
+    return i + 1 == len(blocks) or set_apart(blocks, i + 1, layout)  # the last line of its page, or a gap below
+
+
+def set_apart(blocks, i: int, layout) -> bool:
+    """Block ``i`` stands more than two type sizes below the block above it, or on a later page."""
+    if i == 0 or not blocks[i].lines or not blocks[i - 1].lines:
+        return True
+    above, first = blocks[i - 1].lines[-1], blocks[i].lines[0]
+    return first.page != above.page or first.top - above.bottom > 2 * max(first.size, layout.size)
 
 
 def mark_back(paragraphs: list) -> list[int]:

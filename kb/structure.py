@@ -587,10 +587,10 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             add_paragraph(Paragraph(text=re.sub(r"\s+", "", text), pages=b.pages))
             continue
         sec = current()
-        if b.kind == "title" and parts and not body_seen and (
-                matter.date_line(text) or (matter.organ_line(text) and sec is not None and not sec.children)):
-            # A cover's issuing office and date set large under the title (moe: 教育部发展规划司,
-            # 2009年8月) are front matter, not more of the title.
+        if b.kind == "title" and parts and not body_seen and (matter.date_line(text) or (
+                matter.organ_line(text) and sec is not None and not sec.children and matter.set_apart(blocks, i, layout))):
+            # A cover's issuing office and date set large under the title, apart from it (moe:
+            # 教育部发展规划司, 2009年8月 a third of a page lower), are front matter, not more of the title.
             add_paragraph(Paragraph(text=text, pages=b.pages, matter=Matter.FRONT))
             continue
         if (b.kind == "para" and QUALIFIER.match(text) and sec is not None and sec.kind == SectionKind.PART
