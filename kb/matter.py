@@ -40,7 +40,10 @@ CODE_LINE = re.compile(r"^[A-Z]{2,}[A-Z0-9]*(?:[—\-－][A-Z0-9]+)+$")
 MONTH_DATE = re.compile(r"^(\d{4})年(\d{1,2})月$")
 # An office-holder signing an order: 总理温家宝, 中华人民共和国主席习近平, 市长.
 SIGNER = re.compile(rf"^(?:中华人民共和国)?[{HAN}]{{0,10}}?(?:主席|总理|省长|市长|县长|区长|部长|主任|局长|厅长)[{HAN}]{{0,4}}$")
-ADDRESSEE = re.compile(rf"^各[^。；;]{{1,120}}[：:]$")
+# 主送: 各…： on one line, or over two where the first closes with ；(苏府〔2011〕159号: 各市、区人民
+# 政府，…管委会； ‖ 市各委办局，各直属单位：).
+ADDRESSEE = re.compile(r"^各[^。]{1,120}[：:；;]$")
+ADDRESSEE_REST = re.compile(r"^[^。；;]{1,120}[：:]$")
 # A law's 题注 under its title: its adoption, amendments, promulgation, in brackets or not.
 HISTORY = re.compile(rf"^[（(]?{DATE}.*(?:通过|发布|修订|修正|公布|批准|施行)")
 PROMULGATION = re.compile(r"现予(?:公布|发布|颁布)")
@@ -132,6 +135,7 @@ def front_blocks(blocks, layout, titles, toc: set[int], heading, head_end: int =
     """
     out: dict[int, Matter] = {}
     depth = 0  # brackets a 题注 has opened and not closed: it runs on over the paragraph breaks
+    prev_cue, prev_text = None, ""
     for i, b in enumerate(blocks):
         text = squash(b.text)
         if not text:
@@ -149,6 +153,8 @@ def front_blocks(blocks, layout, titles, toc: set[int], heading, head_end: int =
         if heading(text):
             break
         cue = front_cue(text)
+        if cue is None and prev_cue == "addressee" and ADDRESSEE_REST.match(text) and prev_text.endswith(("；", ";")):
+            cue = "addressee"
         if cue is None and text in titles:
             cue = "title"
         if cue is None and _cover_line(blocks, i, layout):
@@ -156,6 +162,7 @@ def front_blocks(blocks, layout, titles, toc: set[int], heading, head_end: int =
         if cue is None:
             break
         out[i] = Matter.FRONT
+        prev_cue, prev_text = cue, text
         if cue == "history":
             depth = max(0, _balance(text))
     return out

@@ -121,3 +121,13 @@ def test_the_kind_survives_the_json_codec():
     back = Document.from_dict(doc.to_dict())
     assert back == doc
     assert [p.matter for s in back.walk() for p in s.paragraphs][:2] == [Matter.FRONT, Matter.FRONT]
+
+
+def test_an_addressee_over_two_lines(plan):
+    # The bundled plan's notice, p.1: 苏府„2011‟159 号, the title, then the 主送 over two lines —
+    # 各市、区人民政府，苏州工业园区、苏州高新区、太仓港口管委会； ‖ 市各委办局，各直属单位： — one
+    # sentence, and the date 二○一一年八月十一日 that closes the notice.
+    assert _texts(plan, Matter.FRONT) == ["苏府〔2011〕159号", "各市、区人民政府，苏州工业园区、苏州高新区、太仓港口管委会；",
+                                          "市各委办局，各直属单位："]
+    assert _first_sentence(plan) == "《苏州市服务外包产业“十二五”发展规划》已经市政府第77次常务会议审议通过，现印发给你们，请认真贯彻实施。"
+    assert [p.text for p in plan.sections[0].paragraphs if p.matter == Matter.BACK] == ["二○一一年八月十一日"]
