@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from .model import Matter
-from .text import DATE, HAN, cn_date_to_iso, normalise_doc_number
+from .text import DATE, HAN, cn_date_to_iso, month_date_to_iso, normalise_doc_number
 
 # Where an organ's name ends (kb.metadata.ORGAN, and the offices of a ministry: 司, 处, 研究所).
 ORGAN_END = re.compile(r"(?:人民政府|办公厅|办公室|委员会|政府|部|局|厅|委|院|署|会|府|办|中心|管委会|司|处|研究所)$")
@@ -37,7 +37,6 @@ MASTHEAD = re.compile(rf"^[{HAN}（）]{{2,30}}(?:文件|命令|令)$")
 ORDER_NUMBER = re.compile(r"^(?:[\u4e00-\u9fff]{2,20}令)?[（(]?第[0-9一二三四五六七八九十百零〇]{1,8}号[)）]?$")
 # A file code printed above the 版头 (HFGS—2016—3): Latin letters and digits, no Chinese.
 CODE_LINE = re.compile(r"^[A-Z]{2,}[A-Z0-9]*(?:[—\-－][A-Z0-9]+)+$")
-MONTH_DATE = re.compile(r"^(\d{4})年(\d{1,2})月$")
 # An office-holder signing an order: 总理温家宝, 中华人民共和国主席习近平, 市长.
 SIGNER = re.compile(rf"^(?:中华人民共和国)?[{HAN}]{{0,10}}?(?:主席|总理|省长|市长|县长|区长|部长|主任|局长|厅长)[{HAN}]{{0,4}}$")
 # 主送: 各…： on one line, or over two where the first closes with ；(苏府〔2011〕159号: 各市、区人民
@@ -58,15 +57,9 @@ def squash(text: str) -> str:
     return _SPACE.sub("", text or "")
 
 
-def month_date(text: str) -> str | None:
-    """2009年8月 → 2009-08: a cover dates a report to the month."""
-    m = MONTH_DATE.match(squash(text))
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}" if m and 1 <= int(m.group(2)) <= 12 else None
-
-
 def date_line(text: str) -> bool:
     t = squash(text)
-    return bool(cn_date_to_iso(t) or month_date(t))
+    return bool(cn_date_to_iso(t) or month_date_to_iso(t))
 
 
 def organ_line(text: str) -> bool:

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import re
 
-from .matter import month_date, organ_line
 from .model import Matter, Metadata, Section
-from .text import FULL_WIDTH, YMD, cn_date_to_iso, normalise_doc_number
+from .text import FULL_WIDTH, YMD, cn_date_to_iso, month_date_to_iso, normalise_doc_number
 
 ORDER_NUMBER = re.compile(r"^([\u4e00-\u9fff]{2,20}令)?\s*[（(]?第\s*(\d{1,5})\s*号[)）]?$")
 ORGAN = re.compile(r"(人民政府|办公厅|办公室|委员会|政府|部|局|厅|委|院|署|会|府|办|中心|管委会)$")
@@ -408,8 +407,13 @@ def cover_colophon(paragraphs) -> tuple[str | None, str | None]:
     above it. kb.matter has read both lines as front matter, not as more of the title."""
     front = [p.text for p in paragraphs if p.matter == Matter.FRONT]
     for i, t in enumerate(front):
-        date = cn_date_to_iso(t) or month_date(t)
+        date = cn_date_to_iso(t) or month_date_to_iso(t)
         if date:
             above = re.sub(r"\s+", "", front[i - 1]) if i else ""
-            return (above if organ_line(above) else None), date
+            return (above if _COVER_OFFICE.search(above) and len(above) <= 30 else None), date
     return None, None
+
+
+# A cover's issuing office: an organ, or one of a ministry's offices (司, 处, 研究所) — a line of its
+# own, without a sentence's punctuation.
+_COVER_OFFICE = re.compile(r"^[^，。；：、,;:]+(?:" + ORGAN.pattern[1:-2] + r"|司|处|研究所)$")

@@ -155,6 +155,17 @@ def cn_date_to_iso(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+MONTH_DATE = re.compile(r"^(\d{4})年(\d{1,2})月$")
+
+
+def month_date_to_iso(text: str) -> str | None:
+    """2009年8月 → 2009-08: a date printed to the month only (a report's cover); None otherwise."""
+    m = MONTH_DATE.match(_SPACE.sub("", text).translate(FULL_WIDTH))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
 # -- simplified / traditional -------------------------------------------------------------------
 def to_simplified(text: str) -> str:
     return text if text.isascii() else _t2s().convert(text)
