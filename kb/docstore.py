@@ -126,7 +126,8 @@ def _section_rows(doc):
                 _dumps(body)), indexed)
 
 
-_DEFAULTS = {"kind": "text", "footnotes": (), "lead": None, "cells": (), "breaks": (), "ocr": False, "ocr_confidence": None}
+_DEFAULTS = {"kind": "text", "footnotes": (), "lead": None, "cells": (), "breaks": (), "ocr": False, "ocr_confidence": None,
+             "matter": "body"}
 
 
 def _paragraph_dict(p) -> dict:
