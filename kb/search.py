@@ -300,6 +300,8 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             bonus *= 2.0  # 是什么 asked, and this section says what it is
         if an.asks_figure and _FIGURE.search(text):
             bonus *= 1.15  # 多少 asked, and this section states a quantity
+        if _is_contents(text):
+            bonus *= CONTENTS  # a table of contents holds every heading's words and answers none of them
         final = score * (0.2 + 0.8 * coverage[d] ** 2) * bonus * focus(d)
         ranked.append((final, d, f, [an.concepts[i].word for i in sorted(held.get(d, ()))]))
     ranked.sort(key=lambda r: (r[1] not in full, -r[0], r[1]))  # those holding enough first
@@ -375,6 +377,17 @@ def _in_fields(searcher, q, fields, memo) -> set[int]:
         return set.intersection(*subs) if subs else set()
     return index.docset(searcher, q, cache=memo)
 SCORE_CONTEXT_UP_TO = 2000
+# A section that is a table of contents (a manual's 目录 kept as its cover section's text) keeps this
+# share of its score: it names every step of the manual, so it outranked the step asked about
+# (fresh2: 京籍孩子注册小学入学系统密码要几位, the 非京籍 manual's contents first).
+CONTENTS = 0.3
+_CONTENTS_LINE = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…]\s?[.．·…])\s*\d{1,4}$")
+
+
+def _is_contents(text: str) -> bool:
+    """Most of the section's lines are contents entries: a heading, leader dots, a page number."""
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    return len(lines) >= 3 and sum(1 for ln in lines if _CONTENTS_LINE.search(ln)) * 2 > len(lines)
 COMMON_SHARE = 0.5  # past SCORE_CONTEXT_UP_TO candidates, words held by this share of all sections are not scored
 _FIGURE = re.compile(r"[0-9０-９一二三四五六七八九十百千万两半]+\s*(?:%|％|元|万元|岁|周岁|年|个月|月|日|天|小时|分钟|次|倍|人|名|分|条|平方米|公里|厘米|米|公斤|千克|秒)")
 
