@@ -83,7 +83,7 @@ def _part_synonyms(word: str, synonyms) -> tuple[str, ...]:
     return ()
 
 
-def _merge_singles(words: list[str]) -> list[str]:
+def _merge_singles(words: list[str], dropped: list[str] | None = None) -> list[str]:
     """Runs of single characters no dictionary joins (轮/候/期, 骗/租) → one run, looked for as text.
 
     Each character alone would match nearly everything and say nothing; the run as typed is the
@@ -99,8 +99,19 @@ def _merge_singles(words: list[str]) -> list[str]:
             out.extend(run)
         run.clear()
 
-    for w in words:
-        if len(w) == 1 and not w.isascii() and w not in STOP:
+    def single(w):
+        return len(w) == 1 and not w.isascii() and w not in STOP
+
+    for k, w in enumerate(words):
+        if single(w) and w in _UNJOINED:
+            if run or (k + 1 < len(words) and single(words[k + 1]) and words[k + 1] not in _UNJOINED):
+                # Cut off a run it was glued to, it is the grammar around the words (月没: not… within
+                # the months), never a word to look for.
+                flush()
+                if dropped is not None:
+                    dropped.append(w)
+                continue
+        if single(w) and w not in _UNJOINED:
             run.append(w)
         else:
             flush()
@@ -109,7 +120,13 @@ def _merge_singles(words: list[str]) -> list[str]:
     return out
 
 
-def _cut_chunks(text: str, cutter) -> list[str]:
+# A negation is never part of a run of characters no dictionary joined: 6个月没迁 is not 月没, 表打不出来
+# is not 表打不. Characters of place and time (后, 内, 里) are left to the run: split off, 卡后 became 卡 and
+# the join across a dropped frame then read 卡内 (fresh: 拿到东莞人才入户卡后多长时间内… rank 1 → 2).
+_UNJOINED = frozenset("不没未无非别")
+
+
+def _cut_chunks(text: str, cutter, dropped: list[str] | None = None) -> list[str]:
     """Cut what was typed between frames and spaces, each on its own.
 
     Two characters a frame stood between are one word only when a dictionary says so
@@ -118,12 +135,40 @@ def _cut_chunks(text: str, cutter) -> list[str]:
     """
     words: list[str] = []
     for chunk in text.split():
-        part = _merge_singles(cutter.cut(chunk))
+        part = _merge_singles(cutter.cut(chunk), dropped)
         if (words and part and len(words[-1]) == 1 and len(part[0]) == 1 and not words[-1].isascii()
                 and not part[0].isascii() and not {words[-1], part[0]} & STOP and cutter.knows(words[-1] + part[0])):
             words[-1] += part.pop(0)
         words += part
-    return _rejoin_amounts(words)
+    return _join_number_units(_rejoin_amounts(words))
+
+
+_NUMBER = re.compile(r"^(?:[0-9]{1,3}|[零一二两三四五六七八九十百]{1,4})$")
+
+
+def _join_number_units(words: list[str]) -> list[str]:
+    """A number the cut left apart from its unit joins it again: 6/个/月 → 6个月, 5000/元 → 5000元.
+
+    Alone, 6 and 月 are nothing anyone can find; 6个月 is an amount, found in the other numerals too.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if _NUMBER.match(w):
+            for span in (3, 2):  # 6个月 before 6个
+                joined = "".join(words[i:i + span])
+                if i + span <= len(words) and _AMOUNT.match(joined):
+                    out.append(joined)
+                    i += span
+                    break
+            else:
+                out.append(w)
+                i += 1
+            continue
+        out.append(w)
+        i += 1
+    return out
 
 
 _TRAILING_NUMBER = re.compile(r"(?:[0-9]+|[零一二两三四五六七八九十百]+)$")
@@ -196,7 +241,7 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
             text = text.replace(frame, " ")
     concepts: list[Concept] = []
     seen: set[str] = set()
-    for word in _cut_chunks(text, cutter):
+    for word in _cut_chunks(text, cutter, dropped):
         if not word or word in seen:
             continue
         seen.add(word)
