@@ -56,6 +56,8 @@ FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|
 
 
 _AGE = re.compile(r"([0-9一二三四五六七八九十]+)岁")
+# A level of government said the spoken way: 省里, 市里, 区里, 县里, 镇里 for 省级, 市级, …
+_LEVEL = re.compile(r"([省市区县镇乡村])里")
 
 
 _AMOUNT = re.compile(r"^([0-9]{1,3}|[零一二两三四五六七八九十百]{1,4})(周岁|岁|个月|年|月|日|天|周|小时|分钟|次|届|倍|人|名|分|元|万元|条|项|级|个)$")
@@ -260,6 +262,9 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
             for more in synonyms.get(other, ()):
                 if more != word:
                     names.setdefault(more, None)
+        level = _LEVEL.fullmatch(word)
+        if level:  # 省里 is how people say what the text calls 省级 (省财政, 省级财政)
+            names.setdefault(f"{level.group(1)}级", None)
         age = _AGE.fullmatch(word)
         if age:  # 八岁 is written 八周岁 in the law
             names.setdefault(f"{age.group(1)}周岁", None)
