@@ -53,6 +53,8 @@ _QUOTE_MARKS = re.compile(r"[《》“”\"'‘’「」『』]")
 # What a question asks for, from the frames it was wrapped in: a definition (是什么), or a
 # figure (多少, 几, 多久). kb.search gives sections that answer in that form a little extra.
 DEFINITION_CUES = re.compile(r"是什么|什么是|指什么|什么叫|叫什么|含义|定义|意思|概念|解释")
+# Who does it: 哪个部门, 找谁, 归谁管. kb.search gives sections that name a body doing something a little extra.
+AGENCY_CUES = re.compile(r"哪[个些一]?(?:部门|单位|机关|机构|处室|处|科|级)|什么(?:部门|单位|机关|机构)|找谁|归谁|由谁|谁(?:负责|审核|审批|受理|办|管)|解释权")
 FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是|什么时候|何时|哪天|哪年|截止|怎么算|怎样算|如何算|咋算")
 
 
@@ -212,6 +214,7 @@ class Analysis:
     dropped: tuple[str, ...] = field(default=())  # question words and frames left out
     asks_definition: bool = False  # 是什么, 什么是, 含义: the answer defines a word
     asks_figure: bool = False      # 多少, 几, 多久, 上限: the answer is a number
+    asks_agency: bool = False      # 哪个部门, 找谁: the answer names a body
 
     @property
     def words(self) -> list[str]:
@@ -231,6 +234,7 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     """Cut ``text`` into concepts. ``aliases``: glossary name → canonical term (lower-cased keys)."""
     text = _QUOTE_MARKS.sub(" ", text.lower())
     definition, figure = bool(DEFINITION_CUES.search(text)), bool(FIGURE_CUES.search(text))
+    agency = bool(AGENCY_CUES.search(text))
     dropped: list[str] = []
     for m in _A_NOT_A.finditer(text):
         dropped.append(m.group())
@@ -280,4 +284,4 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
         # Nothing but single characters (a one-character query, or an unknown run): they are all there is.
         concepts = [Concept(c.word, c.names, False) for c in concepts]
     return Analysis(text=" ".join(text.split()), concepts=tuple(concepts), dropped=tuple(dict.fromkeys(dropped)),
-                    asks_definition=definition, asks_figure=figure)
+                    asks_definition=definition, asks_figure=figure, asks_agency=agency)

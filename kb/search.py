@@ -300,6 +300,8 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             bonus *= 2.0  # 是什么 asked, and this section says what it is
         if an.asks_figure and _FIGURE.search(text):
             bonus *= 1.15  # 多少 asked, and this section states a quantity
+        if an.asks_agency and _AGENCY.search(flat):
+            bonus *= AGENCY  # 哪个部门 asked, and this section says which body does it
         if _is_contents(text):
             bonus *= CONTENTS  # a table of contents holds every heading's words and answers none of them
         final = score * (0.2 + 0.8 * coverage[d] ** 2) * bonus * focus(d)
@@ -389,6 +391,9 @@ def _is_contents(text: str) -> bool:
     lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
     return len(lines) >= 3 and sum(1 for ln in lines if _CONTENTS_LINE.search(ln)) * 2 > len(lines)
 COMMON_SHARE = 0.5  # past SCORE_CONTEXT_UP_TO candidates, words held by this share of all sections are not scored
+# A body named as doing something: 由市教育局负责解释, 新莞人服务管理部门负责受理, 承办机构 …执法监督处.
+_AGENCY = re.compile(r"(?:局|委员会|委|处|科|部门|机关|机构|中心|办公室|派出所|政府)(?:负责|承办|受理|审核|审批|解释|办理|主管)|承办机构|负责解释|负责受理")
+AGENCY = 1.3
 _FIGURE = re.compile(r"[0-9０-９一二三四五六七八九十百千万两半]+\s*(?:%|％|元|万元|岁|周岁|年|个月|月|日|天|小时|分钟|次|倍|人|名|分|条|平方米|公里|厘米|米|公斤|千克|秒)")
 
 
