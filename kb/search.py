@@ -298,6 +298,9 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             bonus = 1.2
         if defines is not None and defines.search(flat):
             bonus *= 2.0  # 是什么 asked, and this section says what it is
+        where = [flat, titles[d], "".join(f.get("heading_path") or ()).replace(" ", "").lower()]
+        if any(_only_negated(names[i], where) for i in strong if i in held.get(d, ()) or any(n in titles[d] for n in names[i])):
+            bonus *= NEGATED  # 京籍 asked, and this section (its document: …非本市户籍…) holds only its opposite
         if an.asks_figure and _FIGURE.search(text):
             bonus *= 1.15  # 多少 asked, and this section states a quantity
         if an.asks_agency and _AGENCY.search(flat):
@@ -379,6 +382,27 @@ def _in_fields(searcher, q, fields, memo) -> set[int]:
         return set.intersection(*subs) if subs else set()
     return index.docset(searcher, q, cache=memo)
 SCORE_CONTEXT_UP_TO = 2000
+# A section that holds a word asked for only inside its negation (本市户籍 in 非本市户籍, 满 in 未满)
+# keeps this share of its score: the 非京籍 manual answered 京籍 questions before the 京籍 one.
+NEGATED = 0.5
+_NEGATION = "非不未无"
+
+
+def _only_negated(names, texts) -> bool:
+    """Each name of the concept that ``texts`` hold is there only right after a negation (非本市户籍 for
+    本市户籍). A name that is itself a negation (非京籍, 不满) is what was asked: never negated."""
+    seen = False
+    for name in names:
+        if not name or name[0] in _NEGATION:
+            return False
+        for t in texts:
+            start = t.find(name)
+            while start != -1:
+                if start == 0 or t[start - 1] not in _NEGATION:
+                    return False
+                seen = True
+                start = t.find(name, start + 1)
+    return seen
 # A section that is a table of contents (a manual's 目录 kept as its cover section's text) keeps this
 # share of its score: it names every step of the manual, so it outranked the step asked about
 # (fresh2: 京籍孩子注册小学入学系统密码要几位, the 非京籍 manual's contents first).
