@@ -139,9 +139,11 @@ def _cut_chunks(text: str, cutter, dropped: list[str] | None = None) -> list[str
     own (男女各多少岁 is not 各岁, 几秒算满分 is not 秒算).
     """
     words: list[str] = []
+    counted = False
     for chunk in text.split():
-        part = _merge_singles(cutter.cut(chunk), dropped)
-        if (words and part and len(words[-1]) == 1 and len(part[0]) == 1 and not words[-1].isascii()
+        after_count, counted = counted, chunk.endswith(_COUNTED)
+        part = _merge_singles(cutter.cut(chunk.rstrip(_COUNTED)), dropped)
+        if (words and part and not after_count and len(words[-1]) == 1 and len(part[0]) == 1 and not words[-1].isascii()
                 and not part[0].isascii() and not {words[-1], part[0]} & STOP and cutter.knows(words[-1] + part[0])):
             words[-1] += part.pop(0)
         words += part
@@ -176,6 +178,7 @@ def _join_number_units(words: list[str]) -> list[str]:
     return out
 
 
+_COUNTED = "\ue000"  # after the unit a count frame left (a private-use character no query holds)
 _TRAILING_NUMBER = re.compile(r"(?:[0-9]+|[零一二两三四五六七八九十百]+)$")
 
 
@@ -241,7 +244,10 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     text = _A_NOT_A.sub(lambda m: m.group(1) if len(m.group(1)) > 1 or m.group(1) not in STOP else " ", text)
     for frame in (_COUNT_FRAME, _WHICH_TIME):
         dropped += [m.group(1) for m in frame.finditer(text)]
-        text = frame.sub(lambda m: f" {m.group(2)} ", text)
+        # A counted unit is marked: it may join the word before it (扣多少分 → 扣分), never the one after
+        # (几台车 is 台 of 车, not the dictionary's 台车).
+        mark = _COUNTED if frame is _COUNT_FRAME else ""
+        text = frame.sub(lambda m: f" {m.group(2)}{mark} ", text)
     for frame in FRAMES:
         if frame in text:
             dropped.append(frame)
@@ -283,5 +289,5 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     if concepts and all(c.weak for c in concepts):
         # Nothing but single characters (a one-character query, or an unknown run): they are all there is.
         concepts = [Concept(c.word, c.names, False) for c in concepts]
-    return Analysis(text=" ".join(text.split()), concepts=tuple(concepts), dropped=tuple(dict.fromkeys(dropped)),
+    return Analysis(text=" ".join(text.replace(_COUNTED, "").split()), concepts=tuple(concepts), dropped=tuple(dict.fromkeys(dropped)),
                     asks_definition=definition, asks_figure=figure, asks_agency=agency)
