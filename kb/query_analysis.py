@@ -59,11 +59,21 @@ FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|
 
 
 _AGE = re.compile(r"([0-9一二三四五六七八九十]+)岁")
+_HALF_AGE = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})(周岁|岁)半")
+
+
+def _digits(number: str) -> str | None:
+    if number.isdigit():
+        return number
+    n = cn_to_int(number)
+    return str(n) if n is not None and n > 0 else None
+
+
 # A level of government said the spoken way: 省里, 市里, 区里, 县里, 镇里 for 省级, 市级, …
 _LEVEL = re.compile(r"([省市区县镇乡村])里")
 
 
-_AMOUNT = re.compile(r"^([0-9]{1,3}|[零一二两三四五六七八九十百]{1,4})(周岁|岁|个月|年|月|日|天|周|小时|分钟|次|届|倍|人|名|分|元|万元|条|项|级|个)$")
+_AMOUNT = re.compile(r"^([0-9]{1,3}(?:\.5)?|[零一二两三四五六七八九十百]{1,4})(周岁|岁|个月|年|月|日|天|周|小时|分钟|次|届|倍|人|名|分|元|万元|条|项|级|个)$")
 
 
 def _other_numerals(word: str) -> list[str]:
@@ -72,6 +82,8 @@ def _other_numerals(word: str) -> list[str]:
     if not m:
         return []
     number, unit = m.groups()
+    if "." in number:
+        return []  # 3.5岁 is how the tables write it; no one writes 三点五岁
     if number.isdigit():
         cn = int_to_cn(int(number))
         return [cn + unit] if cn else []
@@ -142,7 +154,9 @@ def _cut_chunks(text: str, cutter, dropped: list[str] | None = None) -> list[str
     counted = False
     for chunk in text.split():
         after_count, counted = counted, chunk.endswith(_COUNTED)
-        part = _merge_singles(cutter.cut(chunk.rstrip(_COUNTED)), dropped)
+        chunk = chunk.rstrip(_COUNTED)
+        # An amount standing alone (3.5岁, rewritten from 三岁半) is one word: the cut would split its decimal.
+        part = [chunk] if "." in chunk and _AMOUNT.match(chunk) else _merge_singles(cutter.cut(chunk), dropped)
         if (words and part and not after_count and len(words[-1]) == 1 and len(part[0]) == 1 and not words[-1].isascii()
                 and not part[0].isascii() and not {words[-1], part[0]} & STOP and cutter.knows(words[-1] + part[0])):
             words[-1] += part.pop(0)
@@ -150,7 +164,7 @@ def _cut_chunks(text: str, cutter, dropped: list[str] | None = None) -> list[str
     return _join_number_units(_rejoin_amounts(words))
 
 
-_NUMBER = re.compile(r"^(?:[0-9]{1,3}|[零一二两三四五六七八九十百]{1,4})$")
+_NUMBER = re.compile(r"^(?:[0-9]{1,3}(?:\.5)?|[零一二两三四五六七八九十百]{1,4})$")
 
 
 def _join_number_units(words: list[str]) -> list[str]:
@@ -248,6 +262,8 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
         # (几台车 is 台 of 车, not the dictionary's 台车).
         mark = _COUNTED if frame is _COUNT_FRAME else ""
         text = frame.sub(lambda m: f" {m.group(2)}{mark} ", text)
+    # Half a year of age is written as a decimal in the score tables (表6 3.5岁幼儿…): 三岁半, 5岁半 → 3.5岁.
+    text = _HALF_AGE.sub(lambda m: f" {_digits(m.group(1))}.5{m.group(2)} " if _digits(m.group(1)) else m.group(), text)
     for frame in FRAMES:
         if frame in text:
             dropped.append(frame)

@@ -121,3 +121,12 @@ def test_a_search_whose_matcher_runs_out_does_not_raise(real_ingest):
     from kb.search import search
 
     assert search(real_ingest[0], "幼儿园读了三年积分入学能加多少分").hits
+
+
+def test_half_a_year_of_age_is_the_tables_decimal(real_ingest):
+    """表6 of the 幼儿 tables, read in the PDF: "3.5 岁幼儿其他单项指标评分表"."""
+    from kb.search import search
+
+    r = search(real_ingest[0], "三岁半男孩立定跳远多少算5分")
+    assert "3.5岁" in r.words and not {"三岁", "半"} & set(r.words)
+    assert search(real_ingest[0], "5岁半孩子10米折返跑标准").words[0] == "5.5岁"
