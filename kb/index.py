@@ -670,7 +670,9 @@ class _ScoredList(ListMatcher):
         return self._max
 
     def block_quality(self):
-        return self._weights[self._i]
+        # Whoosh's union matcher asks a side it has just skipped to its end for its quality (binary.py,
+        # UnionMatcher.skip_to_quality): an exhausted list adds nothing, it must not raise.
+        return self._weights[self._i] if self._i < len(self._weights) else 0.0
 
     def copy(self):
         m = _ScoredList(self._ids, self._weights)

@@ -43,6 +43,7 @@ STOP = frozenset("""
 都 也 还 就 又 才 只 个 这 那 其 之 为 以 于 而 并 等 如 若 谁 哪 何 吗 嘛 呗 去 来 让 使 由 将 按 跟 同 很 最 各
 什么 多少 如何 怎么 怎样 哪些 哪个 是否 能否 可以 需要 应该 应当 请问 规定 有关 相关 问题 情况 方面 一下 一些 哪里
 定义 含义 意思 是指 指的是 具体 才能 里
+还要 还能 还是 还得 别的 到底 究竟 刚好 正好 比较
 """.split())
 
 _LATIN = re.compile(r"^[a-z0-9][a-z0-9.+\-]*$")
@@ -52,13 +53,27 @@ _QUOTE_MARKS = re.compile(r"[《》“”\"'‘’「」『』]")
 # What a question asks for, from the frames it was wrapped in: a definition (是什么), or a
 # figure (多少, 几, 多久). kb.search gives sections that answer in that form a little extra.
 DEFINITION_CUES = re.compile(r"是什么|什么是|指什么|什么叫|叫什么|含义|定义|意思|概念|解释")
+# Who does it: 哪个部门, 找谁, 归谁管. kb.search gives sections that name a body doing something a little extra.
+AGENCY_CUES = re.compile(r"哪[个些一]?(?:部门|单位|机关|机构|处室|处|科|级)|什么(?:部门|单位|机关|机构)|找谁|归谁|由谁|谁(?:负责|审核|审批|受理|办|管)|解释权")
 FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是|什么时候|何时|哪天|哪年|截止|怎么算|怎样算|如何算|咋算")
 
 
 _AGE = re.compile(r"([0-9一二三四五六七八九十]+)岁")
+_HALF_AGE = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})(周岁|岁)半")
 
 
-_AMOUNT = re.compile(r"^([0-9]{1,3}|[零一二两三四五六七八九十百]{1,4})(周岁|岁|个月|年|月|日|天|周|小时|分钟|次|届|倍|人|名|分|元|万元|条|项|级|个)$")
+def _digits(number: str) -> str | None:
+    if number.isdigit():
+        return number
+    n = cn_to_int(number)
+    return str(n) if n is not None and n > 0 else None
+
+
+# A level of government said the spoken way: 省里, 市里, 区里, 县里, 镇里 for 省级, 市级, …
+_LEVEL = re.compile(r"([省市区县镇乡村])里")
+
+
+_AMOUNT = re.compile(r"^([0-9]{1,3}(?:\.5)?|[零一二两三四五六七八九十百]{1,4})(周岁|岁|个月|年|月|日|天|周|小时|分钟|次|届|倍|人|名|分|元|万元|条|项|级|个)$")
 
 
 def _other_numerals(word: str) -> list[str]:
@@ -67,6 +82,8 @@ def _other_numerals(word: str) -> list[str]:
     if not m:
         return []
     number, unit = m.groups()
+    if "." in number:
+        return []  # 3.5岁 is how the tables write it; no one writes 三点五岁
     if number.isdigit():
         cn = int_to_cn(int(number))
         return [cn + unit] if cn else []
@@ -83,7 +100,7 @@ def _part_synonyms(word: str, synonyms) -> tuple[str, ...]:
     return ()
 
 
-def _merge_singles(words: list[str]) -> list[str]:
+def _merge_singles(words: list[str], dropped: list[str] | None = None) -> list[str]:
     """Runs of single characters no dictionary joins (轮/候/期, 骗/租) → one run, looked for as text.
 
     Each character alone would match nearly everything and say nothing; the run as typed is the
@@ -99,8 +116,19 @@ def _merge_singles(words: list[str]) -> list[str]:
             out.extend(run)
         run.clear()
 
-    for w in words:
-        if len(w) == 1 and not w.isascii() and w not in STOP:
+    def single(w):
+        return len(w) == 1 and not w.isascii() and w not in STOP
+
+    for k, w in enumerate(words):
+        if single(w) and w in _UNJOINED:
+            if run or (k + 1 < len(words) and single(words[k + 1]) and words[k + 1] not in _UNJOINED):
+                # Cut off a run it was glued to, it is the grammar around the words (月没: not… within
+                # the months), never a word to look for.
+                flush()
+                if dropped is not None:
+                    dropped.append(w)
+                continue
+        if single(w) and w not in _UNJOINED:
             run.append(w)
         else:
             flush()
@@ -109,7 +137,13 @@ def _merge_singles(words: list[str]) -> list[str]:
     return out
 
 
-def _cut_chunks(text: str, cutter) -> list[str]:
+# A negation is never part of a run of characters no dictionary joined: 6个月没迁 is not 月没, 表打不出来
+# is not 表打不. Characters of place and time (后, 内, 里) are left to the run: split off, 卡后 became 卡 and
+# the join across a dropped frame then read 卡内 (fresh: 拿到东莞人才入户卡后多长时间内… rank 1 → 2).
+_UNJOINED = frozenset("不没未无非别")
+
+
+def _cut_chunks(text: str, cutter, dropped: list[str] | None = None) -> list[str]:
     """Cut what was typed between frames and spaces, each on its own.
 
     Two characters a frame stood between are one word only when a dictionary says so
@@ -117,15 +151,48 @@ def _cut_chunks(text: str, cutter) -> list[str]:
     own (男女各多少岁 is not 各岁, 几秒算满分 is not 秒算).
     """
     words: list[str] = []
+    counted = False
     for chunk in text.split():
-        part = _merge_singles(cutter.cut(chunk))
-        if (words and part and len(words[-1]) == 1 and len(part[0]) == 1 and not words[-1].isascii()
+        after_count, counted = counted, chunk.endswith(_COUNTED)
+        chunk = chunk.rstrip(_COUNTED)
+        # An amount standing alone (3.5岁, rewritten from 三岁半) is one word: the cut would split its decimal.
+        part = [chunk] if "." in chunk and _AMOUNT.match(chunk) else _merge_singles(cutter.cut(chunk), dropped)
+        if (words and part and not after_count and len(words[-1]) == 1 and len(part[0]) == 1 and not words[-1].isascii()
                 and not part[0].isascii() and not {words[-1], part[0]} & STOP and cutter.knows(words[-1] + part[0])):
             words[-1] += part.pop(0)
         words += part
-    return _rejoin_amounts(words)
+    return _join_number_units(_rejoin_amounts(words))
 
 
+_NUMBER = re.compile(r"^(?:[0-9]{1,3}(?:\.5)?|[零一二两三四五六七八九十百]{1,4})$")
+
+
+def _join_number_units(words: list[str]) -> list[str]:
+    """A number the cut left apart from its unit joins it again: 6/个/月 → 6个月, 5000/元 → 5000元.
+
+    Alone, 6 and 月 are nothing anyone can find; 6个月 is an amount, found in the other numerals too.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if _NUMBER.match(w):
+            for span in (3, 2):  # 6个月 before 6个
+                joined = "".join(words[i:i + span])
+                if i + span <= len(words) and _AMOUNT.match(joined):
+                    out.append(joined)
+                    i += span
+                    break
+            else:
+                out.append(w)
+                i += 1
+            continue
+        out.append(w)
+        i += 1
+    return out
+
+
+_COUNTED = "\ue000"  # after the unit a count frame left (a private-use character no query holds)
 _TRAILING_NUMBER = re.compile(r"(?:[0-9]+|[零一二两三四五六七八九十百]+)$")
 
 
@@ -164,6 +231,7 @@ class Analysis:
     dropped: tuple[str, ...] = field(default=())  # question words and frames left out
     asks_definition: bool = False  # 是什么, 什么是, 含义: the answer defines a word
     asks_figure: bool = False      # 多少, 几, 多久, 上限: the answer is a number
+    asks_agency: bool = False      # 哪个部门, 找谁: the answer names a body
 
     @property
     def words(self) -> list[str]:
@@ -183,20 +251,26 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     """Cut ``text`` into concepts. ``aliases``: glossary name → canonical term (lower-cased keys)."""
     text = _QUOTE_MARKS.sub(" ", text.lower())
     definition, figure = bool(DEFINITION_CUES.search(text)), bool(FIGURE_CUES.search(text))
+    agency = bool(AGENCY_CUES.search(text))
     dropped: list[str] = []
     for m in _A_NOT_A.finditer(text):
         dropped.append(m.group())
     text = _A_NOT_A.sub(lambda m: m.group(1) if len(m.group(1)) > 1 or m.group(1) not in STOP else " ", text)
     for frame in (_COUNT_FRAME, _WHICH_TIME):
         dropped += [m.group(1) for m in frame.finditer(text)]
-        text = frame.sub(lambda m: f" {m.group(2)} ", text)
+        # A counted unit is marked: it may join the word before it (扣多少分 → 扣分), never the one after
+        # (几台车 is 台 of 车, not the dictionary's 台车).
+        mark = _COUNTED if frame is _COUNT_FRAME else ""
+        text = frame.sub(lambda m: f" {m.group(2)}{mark} ", text)
+    # Half a year of age is written as a decimal in the score tables (表6 3.5岁幼儿…): 三岁半, 5岁半 → 3.5岁.
+    text = _HALF_AGE.sub(lambda m: f" {_digits(m.group(1))}.5{m.group(2)} " if _digits(m.group(1)) else m.group(), text)
     for frame in FRAMES:
         if frame in text:
             dropped.append(frame)
             text = text.replace(frame, " ")
     concepts: list[Concept] = []
     seen: set[str] = set()
-    for word in _cut_chunks(text, cutter):
+    for word in _cut_chunks(text, cutter, dropped):
         if not word or word in seen:
             continue
         seen.add(word)
@@ -215,6 +289,9 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
             for more in synonyms.get(other, ()):
                 if more != word:
                     names.setdefault(more, None)
+        level = _LEVEL.fullmatch(word)
+        if level:  # 省里 is how people say what the text calls 省级 (省财政, 省级财政)
+            names.setdefault(f"{level.group(1)}级", None)
         age = _AGE.fullmatch(word)
         if age:  # 八岁 is written 八周岁 in the law
             names.setdefault(f"{age.group(1)}周岁", None)
@@ -228,5 +305,5 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     if concepts and all(c.weak for c in concepts):
         # Nothing but single characters (a one-character query, or an unknown run): they are all there is.
         concepts = [Concept(c.word, c.names, False) for c in concepts]
-    return Analysis(text=" ".join(text.split()), concepts=tuple(concepts), dropped=tuple(dict.fromkeys(dropped)),
-                    asks_definition=definition, asks_figure=figure)
+    return Analysis(text=" ".join(text.replace(_COUNTED, "").split()), concepts=tuple(concepts), dropped=tuple(dict.fromkeys(dropped)),
+                    asks_definition=definition, asks_figure=figure, asks_agency=agency)

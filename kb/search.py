@@ -298,8 +298,15 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             bonus = 1.2
         if defines is not None and defines.search(flat):
             bonus *= 2.0  # 是什么 asked, and this section says what it is
+        where = [flat, titles[d], "".join(f.get("heading_path") or ()).replace(" ", "").lower()]
+        if any(_only_negated(names[i], where) for i in strong if i in held.get(d, ()) or any(n in titles[d] for n in names[i])):
+            bonus *= NEGATED  # 京籍 asked, and this section (its document: …非本市户籍…) holds only its opposite
         if an.asks_figure and _FIGURE.search(text):
             bonus *= 1.15  # 多少 asked, and this section states a quantity
+        if an.asks_agency and _AGENCY.search(flat):
+            bonus *= AGENCY  # 哪个部门 asked, and this section says which body does it
+        if _is_contents(text):
+            bonus *= CONTENTS  # a table of contents holds every heading's words and answers none of them
         final = score * (0.2 + 0.8 * coverage[d] ** 2) * bonus * focus(d)
         ranked.append((final, d, f, [an.concepts[i].word for i in sorted(held.get(d, ()))]))
     ranked.sort(key=lambda r: (r[1] not in full, -r[0], r[1]))  # those holding enough first
@@ -375,7 +382,42 @@ def _in_fields(searcher, q, fields, memo) -> set[int]:
         return set.intersection(*subs) if subs else set()
     return index.docset(searcher, q, cache=memo)
 SCORE_CONTEXT_UP_TO = 2000
+# A section that holds a word asked for only inside its negation (本市户籍 in 非本市户籍, 满 in 未满)
+# keeps this share of its score: the 非京籍 manual answered 京籍 questions before the 京籍 one.
+NEGATED = 0.5
+_NEGATION = "非不未无"
+
+
+def _only_negated(names, texts) -> bool:
+    """Each name of the concept that ``texts`` hold is there only right after a negation (非本市户籍 for
+    本市户籍). A name that is itself a negation (非京籍, 不满) is what was asked: never negated."""
+    seen = False
+    for name in names:
+        if not name or name[0] in _NEGATION:
+            return False
+        for t in texts:
+            start = t.find(name)
+            while start != -1:
+                if start == 0 or t[start - 1] not in _NEGATION:
+                    return False
+                seen = True
+                start = t.find(name, start + 1)
+    return seen
+# A section that is a table of contents (a manual's 目录 kept as its cover section's text) keeps this
+# share of its score: it names every step of the manual, so it outranked the step asked about
+# (fresh2: 京籍孩子注册小学入学系统密码要几位, the 非京籍 manual's contents first).
+CONTENTS = 0.3
+_CONTENTS_LINE = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…]\s?[.．·…])\s*\d{1,4}$")
+
+
+def _is_contents(text: str) -> bool:
+    """Most of the section's lines are contents entries: a heading, leader dots, a page number."""
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    return len(lines) >= 3 and sum(1 for ln in lines if _CONTENTS_LINE.search(ln)) * 2 > len(lines)
 COMMON_SHARE = 0.5  # past SCORE_CONTEXT_UP_TO candidates, words held by this share of all sections are not scored
+# A body named as doing something: 由市教育局负责解释, 新莞人服务管理部门负责受理, 承办机构 …执法监督处.
+_AGENCY = re.compile(r"(?:局|委员会|委|处|科|部门|机关|机构|中心|办公室|派出所|政府)(?:负责|承办|受理|审核|审批|解释|办理|主管)|承办机构|负责解释|负责受理")
+AGENCY = 1.3
 _FIGURE = re.compile(r"[0-9０-９一二三四五六七八九十百千万两半]+\s*(?:%|％|元|万元|岁|周岁|年|个月|月|日|天|小时|分钟|次|倍|人|名|分|条|平方米|公里|厘米|米|公斤|千克|秒)")
 
 

