@@ -410,3 +410,63 @@ def test_a_full_build_on_two_processes_answers_as_one(tmp_path, corpus_index, mo
     assert two == one and any(one[q][2] for q in QUERIES)
     _verify_ok(tmp_path / "two")
     assert not [p for p in current_generation(tmp_path / "two").rglob("*") if p.name.startswith(".segment-")]
+
+
+def _copies(snap, n):
+    from kb.model import Document
+
+    docs = []
+    for i in range(n):
+        for d in snap.documents():
+            data = d.to_dict()
+            new_id = f"{d.id}-{i}"
+            for s in _walk(data["sections"]):
+                s["id"] = new_id + s["id"][len(d.id):]
+            data["id"] = new_id
+            docs.append(Document.from_dict(data))
+    return docs
+
+
+def _segment_bytes(folder: Path) -> dict:
+    """Each file of a one-segment index by its extension (the segment's name is random), and the
+    segment's TOC entry (counts, field lengths) without its name."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from kb import whoosh_compat
+
+    ix = whoosh_compat.KbFileIndex(FileStorage(str(folder), readonly=True))
+    (seg,) = ix._segments()
+    files = {p.name.replace(seg.segment_id(), "SEG"): p.read_bytes() for p in folder.iterdir()
+             if seg.segment_id() in p.name}
+    return {**files, "doccount": seg.doc_count_all(), "lengths": whoosh_compat.segment_field_lengths(seg)}
+
+
+def test_the_term_at_a_time_writer_writes_whooshs_bytes(tmp_path, corpus_index, monkeypatch):
+    """KbFieldWriter.add_postings writes each term whole with each field's lengths read once;
+    Whoosh's own loop, a posting at a time, must have written the same files byte for byte.
+    Three copies of the corpus: common words then span several 128-posting blocks, rare ones
+    are inlined, and body_bi (no lengths) and heading (positions) are both written."""
+    from whoosh.codec.base import FieldWriter
+
+    from kb import whoosh_compat
+
+    from kb.store import Documents
+
+    snap = Store(corpus_index).snapshot()
+    docs = Documents.of(_copies(snap, 3))
+    user_words = sorted(index.load_expansions(snap.path, docs))
+    monkeypatch.setattr(index, "PARALLEL_SECTIONS", 10**9)
+    index._full_build(tmp_path / "ours", docs, user_words)
+    with monkeypatch.context() as m:
+        m.setattr(whoosh_compat.KbFieldWriter, "add_postings", FieldWriter.add_postings)
+        m.setattr(whoosh_compat.KbCodec, "postings_writer", whoosh_compat.w3.W3Codec.postings_writer)
+        index._full_build(tmp_path / "stock", docs, user_words)
+    ours, stock = _segment_bytes(tmp_path / "ours"), _segment_bytes(tmp_path / "stock")
+    assert {k for k in ours if k.endswith(".pst")} and ours.keys() == stock.keys()
+    assert ours["doccount"] == sum(1 for d in docs for _ in d.walk())
+    for name in ours:
+        assert ours[name] == stock[name], name
+    from whoosh.filedb.filestore import FileStorage
+
+    reader = whoosh_compat.KbFileIndex(FileStorage(str(tmp_path / "ours"), readonly=True)).reader()
+    assert max(reader.doc_frequency("body_bi", g) for g in list(reader.lexicon("body_bi"))[:2000]) > 128
