@@ -180,7 +180,9 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
              "avg_len": chars / max(1, sections)}  # Substring's BM25 needs it, and measuring it would read every document
     from . import lexicon
 
-    lexicon.build(Path(gen.path), tk, getattr(gen, "previous", None) if reuse else None)
+    # jieba's dictionary and the domain words, not this build's glossary words: the table is the
+    # same for every corpus, so it is linked or copied, not written again (kb.lexicon)
+    lexicon.build(Path(gen.path), segment.tokenizer(), getattr(gen, "previous", None) if reuse else None)
     (Path(gen.path) / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     if digests is not None:
         state = {"format": INDEX_FORMAT, "tokenizer": _tokenizer_signature(tk), "user_words": user_words,
