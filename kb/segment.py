@@ -118,6 +118,53 @@ def tokens(tk, text: str):
         start = end
 
 
+class Cutter:
+    """``tokens`` of one tokenizer, with each word's lower-casing and sub-words worked out once:
+    the same few thousand words come back in every section, and sub_words tries every substring
+    of a word against the dictionary each time it is asked."""
+
+    MAX_WORDS = 500_000  # a bound on memory over a long build; the parts are cheap to make again
+
+    def __init__(self, tk):
+        self.tk = tk
+        self._parts: dict[str, tuple | None] = {}
+
+    def _make(self, word: str):
+        if _DROP.match(word):
+            return None
+        return word.lower(), tuple((sub.lower(), i, i + len(sub)) for sub, i in sub_words(self.tk, word))
+
+    def tokens(self, text: str):
+        """What ``tokens(tk, text)`` yields, in the same order."""
+        parts = self._parts
+        if len(parts) > self.MAX_WORDS:
+            parts.clear()
+        pos = -1
+        start = 0
+        for word in self.tk.cut(text, HMM=False):
+            end = start + len(word)
+            try:
+                got = parts[word]
+            except KeyError:
+                got = parts[word] = self._make(word)
+            if got is not None:
+                pos += 1
+                low, subs = got
+                yield low, pos, start, end
+                for sub, i, j in subs:
+                    yield sub, pos, start + i, start + j
+            start = end
+
+
+def cutter(user_words=()) -> Cutter:
+    """The Cutter of ``tokenizer(user_words)``, one per tokenizer."""
+    tk = tokenizer(user_words)
+    c = getattr(tk, "_kb_cutter", None)
+    if c is None:
+        c = tk._kb_cutter = Cutter(tk)
+    return c
+
+
 def frequencies(tk, words) -> dict[str, int]:
     """jieba's frequency for each word (user words get USER_FREQ): what ``query_cut`` ranks cuts by."""
     return {w: int(tk.FREQ.get(w) or USER_FREQ) for w in words}
