@@ -29,8 +29,9 @@ def _dict_path(tk) -> Path | None:
     (jieba's get_dict_file opens it, through pkg_resources)."""
     name = getattr(tk, "dictionary", None)
     if name is None:
-        import jieba
+        from .segment import _jieba
 
+        jieba = _jieba()
         return Path(jieba.__file__).parent / getattr(jieba, "DEFAULT_DICT_NAME", "dict.txt")
     return Path(name)
 

@@ -30,6 +30,30 @@ def domain_words() -> list[str]:
     return [w.strip() for w in lines if w.strip() and not w.startswith("#")]
 
 
+def _jieba():
+    """jieba, imported without pkg_resources.
+
+    jieba._compat imports pkg_resources (~0.3–0.8 s of CPU: it scans every installed package)
+    only to open files beside its own; when that import fails it opens them itself. So while
+    jieba is first imported, ``sys.modules["pkg_resources"]`` is None (Python's mark for "cannot
+    be imported") and right after the mark is taken out again: any later ``import pkg_resources``
+    in the process gets the real module. Nothing of jieba is patched.
+    """
+    import sys
+
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None
+    try:
+        import jieba
+    finally:
+        if "pkg_resources" in sys.modules and sys.modules["pkg_resources"] is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 def _cache_dir() -> str:
     from .private_dir import cache_dir  # 0700, ours, not a symlink: jieba loads its cache unchecked
 
@@ -45,8 +69,7 @@ def _base():
     """
     import logging
 
-    import jieba
-
+    jieba = _jieba()
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.tmp_dir = _cache_dir()  # jieba's marshal cache must live somewhere this user can write
@@ -58,9 +81,8 @@ def _base():
 
 @lru_cache(maxsize=4)
 def _tokenizer(user_words: tuple[str, ...]):
-    import jieba
-
     base = _base()
+    jieba = _jieba()
     domain = set(domain_words())
     extra = [w for w in user_words if w and not w.isspace() and w not in domain]
     if not extra:

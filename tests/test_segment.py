@@ -98,3 +98,23 @@ def test_the_lexicon_holds_the_dictionary_and_domain_words_not_a_glossarys(tmp_p
     assert with_glossary.FREQ.get(word) and lexicon.key(with_glossary) == lexicon.key(segment.tokenizer())
     lexicon.build(tmp_path, segment.tokenizer())
     assert not lexicon.Lexicon(tmp_path / lexicon.FILE).lookup([word])
+
+
+def test_jieba_is_imported_without_pkg_resources():
+    """jieba's _compat imports pkg_resources only to open its own files; kb imports jieba with
+    that import failing, so jieba opens them itself, and leaves pkg_resources importable after."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; from kb import segment; tk = segment.tokenizer(); "
+            "print('pkg_resources' in sys.modules, 'pkg_resources' in sys.modules.get('jieba._compat').__dict__); "
+            "f = tk.get_dict_file(); print(len(f.read()) > 1_000_000); f.close(); "
+            "print([w for w, *_ in segment.tokens(tk, '离岸服务外包')]); "
+            "import importlib.util; print(importlib.util.find_spec('pkg_resources') is not None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.split("\n")
+    assert out[:3] == ["False False", "True", "['离岸服务外包', '离岸', '服务', '外包', '服务外包']"], out
+    if out[3] == "True":  # setuptools installed: still importable, as the real module
+        subprocess.run([sys.executable, "-c", code + "; import pkg_resources; assert pkg_resources.resource_stream"],
+                       check=True, cwd=Path(__file__).resolve().parent.parent, capture_output=True)
