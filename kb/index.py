@@ -67,7 +67,10 @@ QUESTION_WORDS = frozenset("是 的 了 吗 呢 么 什么 是什么 什么是 �
 
 
 class JiebaTokenizer(analysis.Tokenizer):
-    """Index-time words from kb.segment (consecutive positions, sub-words stacked)."""
+    """Index-time words from kb.segment (consecutive positions, sub-words stacked).
+
+    A value cut already (``Cut``: a document's titles, cut once for all its sections) is not cut
+    again. The tokenizer is pickled in the index's TOC as its user words alone."""
 
     def __init__(self, user_words=()):
         self.user_words = tuple(user_words)
@@ -75,13 +78,23 @@ class JiebaTokenizer(analysis.Tokenizer):
     def __eq__(self, other):
         return type(other) is type(self) and other.user_words == self.user_words
 
+    def __getstate__(self):
+        return {"user_words": self.user_words}  # not the cutter: the TOC keeps what it always kept
+
+    def cutter(self):
+        """kb.segment's Cutter for these user words, looked up once (the lookup sorts them all)."""
+        c = self.__dict__.get("_cutter")
+        if c is None:
+            from . import segment
+
+            c = self._cutter = segment.cutter(self.user_words)
+        return c
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        from . import segment
-
-        tk = segment.tokenizer(self.user_words)
+        cut = getattr(value, "kb_tokens", None)
         t = analysis.Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for word, pos, s, e in segment.tokens(tk, value):
+        for word, pos, s, e in (cut if cut is not None else self.cutter().tokens(value)):
             t.text = word
             t.boost = 1.0
             t.stopped = False
@@ -180,7 +193,9 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
              "avg_len": chars / max(1, sections)}  # Substring's BM25 needs it, and measuring it would read every document
     from . import lexicon
 
-    lexicon.build(Path(gen.path), tk, getattr(gen, "previous", None) if reuse else None)
+    # jieba's dictionary and the domain words, not this build's glossary words: the table is the
+    # same for every corpus, so it is linked or copied, not written again (kb.lexicon)
+    lexicon.build(Path(gen.path), segment.tokenizer(), getattr(gen, "previous", None) if reuse else None)
     (Path(gen.path) / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     if digests is not None:
         state = {"format": INDEX_FORMAT, "tokenizer": _tokenizer_signature(tk), "user_words": user_words,
@@ -196,21 +211,64 @@ def new_writer(ix):
     return ix.writer(procs=1, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT))
 
 
+class Cut(str):
+    """A field value with its words already worked out (``kb_tokens``: JiebaTokenizer's tuples)."""
+
+    kb_tokens: list
+
+
+class _TitleCuts:
+    """A document's titles, each cut once: its title is in every section's context, a section's
+    title in its own heading and in its parent's and children's contexts. Cutting the titles
+    apart gives the words of cutting them joined by spaces (jieba never joins across a space),
+    with positions and offsets shifted as the joined text has them."""
+
+    def __init__(self, cutter):
+        self.cutter = cutter
+        self.cuts: dict[str, list] = {}
+
+    def _cut(self, title: str) -> list:
+        got = self.cuts.get(title)
+        if got is None:
+            got = self.cuts[title] = list(self.cutter.tokens(title))
+        return got
+
+    def heading(self, title: str) -> Cut:
+        out = Cut(title)
+        out.kb_tokens = self._cut(title)
+        return out
+
+    def joined(self, parts) -> Cut:
+        tokens, pos, at = [], 0, 0
+        for part in parts:
+            got = self._cut(part)
+            if got:
+                tokens += [(w, p + pos, s + at, e + at) for w, p, s, e in got] if pos or at else got
+                pos += got[-1][1] + 1
+            at += len(part) + 1
+        out = Cut(" ".join(parts))
+        out.kb_tokens = tokens
+        return out
+
+
 def _add_docs(writer, docs, order: int) -> tuple[dict[str, list], int]:
     """Add every section of ``docs``; ({doc_id: [sections, characters of text, {field: length}]},
     next order number). The lengths are what BM25 averages over (see _merge_policy)."""
     counts = {}
     totals = whoosh_compat.field_lengths(writer)
+    cutter = writer.schema["context"].analyzer.cutter()
     for doc in docs:
         n = chars = 0
         before = dict(totals)
         year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else 0
+        titles = _TitleCuts(cutter)
         for sec, path in doc.walk_paths():  # one walk, not a search from the top per section
             path = list(path)
             writer.add_document(
                 section_id=sec.id, doc_id=doc.id, doc_type=doc.doc_type or "", year=year,
                 date=doc.date or "", order=order,
-                heading=sec.title, term=sec.heading.strip().lower(), context=_context(doc, sec, path),
+                heading=titles.heading(sec.title), term=sec.heading.strip().lower(),
+                context=titles.joined(_context_parts(doc, sec, path)),
                 body=sec.text, body_bi=sec.text,
                 doc_title=doc.title, doc_number=doc.doc_number, title=sec.title,
                 heading_path=path, pages=list(sec.pages),
@@ -222,8 +280,12 @@ def _add_docs(writer, docs, order: int) -> tuple[dict[str, list], int]:
     return counts, order
 
 
+def _context_parts(doc, sec, path) -> list[str]:
+    return [doc.title, doc.doc_number or "", *path[:-1], *(c.title for c in sec.children)]
+
+
 def _context(doc, sec, path) -> str:
-    return " ".join([doc.title, doc.doc_number or "", *path[:-1], *(c.title for c in sec.children)])
+    return " ".join(_context_parts(doc, sec, path))
 
 
 PARALLEL_SECTIONS = 5000  # below this a full build writes one segment in one process

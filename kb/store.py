@@ -283,8 +283,9 @@ class Generation:
 
     def put(self, doc: Document, stat: dict) -> None:
         name = self._name()
-        digest = self.checksums[f"docs/{name}"] = write_json_atomic(self.path / "docs" / name, doc.to_dict())
-        self.docstore().put(doc, digest)
+        data = doc.to_dict()  # once: the JSON file and the section store's rows are both made from it
+        digest = self.checksums[f"docs/{name}"] = write_json_atomic(self.path / "docs" / name, data)
+        self.docstore().put(doc, digest, data)
         self._fresh[doc.id] = doc
         self.manifest[doc.id] = {**stat, "file": name, "title": doc.title, "doc_number": doc.doc_number,
                                  "doc_type": doc.doc_type, "issuer": doc.issuer, "date": doc.date,

@@ -87,18 +87,24 @@ _LENGTH_OF_BYTE = [w3.byte_to_length(b) or None for b in range(256)]  # 0 → No
 
 
 class KbPerDocReader(w3.W3PerDocReader):
+    def field_lengths(self, fieldname):
+        """Every document's length of ``fieldname`` (None for 0), or None when the field keeps no
+        lengths; decoded once per reader, the absence of a column remembered too."""
+        cache = self.__dict__.setdefault("_kb_lengths", {})
+        if fieldname not in cache:
+            col = self._cached_reader(w3._lenfield(fieldname), w3.LENGTHS_COLUMN)
+            if col is None:
+                cache[fieldname] = None
+            else:
+                raw = col._dbfile.get(col._basepos, col._count) if col._count else b""
+                cache[fieldname] = [_LENGTH_OF_BYTE[b] for b in raw] + [None] * (self._doccount + 1 - len(raw))
+        return cache[fieldname]
+
     def doc_field_length(self, docnum, fieldname, default=0):
         # BM25 asks every scored posting its document's length: a column read through four layers
         # of calls in Whoosh 2.7.4. The column is one byte a document; decode it once per reader.
-        lengths = self.__dict__.setdefault("_kb_lengths", {}).get(fieldname)
-        if lengths is None:
-            col = self._cached_reader(w3._lenfield(fieldname), w3.LENGTHS_COLUMN)
-            if col is None:
-                return default
-            raw = col._dbfile.get(col._basepos, col._count) if col._count else b""
-            lengths = [_LENGTH_OF_BYTE[b] for b in raw] + [None] * (self._doccount + 1 - len(raw))
-            self._kb_lengths[fieldname] = lengths
-        return lengths[docnum]
+        lengths = self.field_lengths(fieldname)
+        return default if lengths is None else lengths[docnum]
 
 
 class KbTermInfo(w3.W3TermInfo):
@@ -117,6 +123,27 @@ class KbListMatcher(ListMatcher):
         return None if v == "" else v
 
 
+class KbPostingsWriter(w3.W3PostingsWriter):
+    def add_all(self, ids, weights, values, lengths):
+        """A whole term's postings at once, in the blocks add_posting() would fill one posting
+        at a time (same statistics, same bytes): a segment's write was a third of a build."""
+        limit = self._blocklimit
+        for at in range(0, len(ids), limit):
+            if at:
+                self._write_block()
+            end = at + limit
+            ws = weights[at:end]
+            self._ids.extend(ids[at:end])
+            self._weights.extend(ws)
+            # add_posting keeps the first weight above the running maximum, which starts at 0
+            self._maxweight = max(self._maxweight, *ws)
+            self._values.extend(v for v in values[at:end] if v)
+            ls = [n for n in lengths[at:end] if n]
+            if ls:
+                self._minlength = min(ls)
+                self._maxlength = max(ls)
+
+
 class KbFieldWriter(w3.W3FieldWriter):
     def start_term(self, btext):
         if self._postwriter is None:
@@ -124,12 +151,65 @@ class KbFieldWriter(w3.W3FieldWriter):
         self._btext = btext
         self._postwriter.start_postings(self._fieldobj.format, KbTermInfo())
 
+    def add_postings(self, schema, lengths, items):
+        # Whoosh's own loop (FieldWriter.add_postings) asks the length column for every posting
+        # (a file-exists check each time for a field without lengths) and adds postings one at a
+        # time through three calls and four type asserts. Here each field's lengths are read
+        # once and each term is written whole (KbPostingsWriter.add_all); the order checks and
+        # the files written are Whoosh's (tests/test_index.py compares the bytes).
+        from whoosh.codec.base import OutOfOrderError
+
+        lastfn = lasttext = None
+        flens = None
+        ids, weights, values, lens = [], [], [], []
+
+        def flush():
+            self.start_term(lasttext)
+            self._postwriter.add_all(ids, weights, values, lens)
+            self.finish_term()
+            ids.clear()
+            weights.clear()
+            values.clear()
+            lens.clear()
+
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != lastfn:
+                if lastfn is not None and fieldname < lastfn:
+                    raise OutOfOrderError("Field %r .. %r" % (lastfn, fieldname))
+                if lasttext is not None:
+                    flush()
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                flens = lengths.field_lengths(fieldname) if lengths is not None else None
+                lastfn, lasttext = fieldname, None
+            if docnum == -1:  # a spelling word (Whoosh's HACK): no posting
+                continue
+            if btext != lasttext:
+                if lasttext is not None:
+                    if btext < lasttext:
+                        raise OutOfOrderError("Term %s:%r .. %s:%r" % (lastfn, lasttext, fieldname, btext))
+                    flush()
+                lasttext = btext
+            ids.append(docnum)
+            weights.append(weight)
+            values.append(b"" if value is None else value)
+            lens.append(flens[docnum] if flens is not None else 0)
+        if lasttext is not None:
+            flush()
+        if lastfn is not None:
+            self.finish_field()
+
 
 class KbCodec(w3.W3Codec):
     """W3Codec with kb's faster readers and working inlined postings; writes the stock format."""
 
     def field_writer(self, storage, segment):
         return KbFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return KbPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                compression=self._compression, inlinelimit=self._inlinelimit)
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
