@@ -38,7 +38,7 @@ import weakref
 from pathlib import Path
 
 from . import whoosh_import  # noqa: F401  (first: Whoosh without urllib, see there)
-from whoosh import analysis, fields, formats, qparser, query as wq
+from whoosh import analysis, fields, formats, query as wq
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
@@ -725,6 +725,8 @@ def _posting_ids(reader, fieldname: str, text: str):
 def parse(text: str):
     """Whoosh query syntax → a tree whose leaves are Term/Phrase/Prefix/Wildcard on field "q"."""
     _check_balance(text)
+    from whoosh import qparser  # typed syntax only: a plain query's search does not import it
+
     q_schema = fields.Schema(q=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True),
                              title=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True),
                              body=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True))
