@@ -29,9 +29,9 @@ def _dict_path(tk) -> Path | None:
     (jieba's get_dict_file opens it, through pkg_resources)."""
     name = getattr(tk, "dictionary", None)
     if name is None:
-        from .segment import _jieba
+        from .segment import jieba_module
 
-        jieba = _jieba()
+        jieba = jieba_module()
         return Path(jieba.__file__).parent / getattr(jieba, "DEFAULT_DICT_NAME", "dict.txt")
     return Path(name)
 

@@ -30,7 +30,7 @@ def domain_words() -> list[str]:
     return [w.strip() for w in lines if w.strip() and not w.startswith("#")]
 
 
-def _jieba():
+def jieba_module():
     """jieba, imported without pkg_resources.
 
     jieba._compat imports pkg_resources (~0.3–0.8 s of CPU: it scans every installed package)
@@ -69,7 +69,7 @@ def _base():
     """
     import logging
 
-    jieba = _jieba()
+    jieba = jieba_module()
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.tmp_dir = _cache_dir()  # jieba's marshal cache must live somewhere this user can write
@@ -82,7 +82,7 @@ def _base():
 @lru_cache(maxsize=4)
 def _tokenizer(user_words: tuple[str, ...]):
     base = _base()
-    jieba = _jieba()
+    jieba = jieba_module()
     domain = set(domain_words())
     extra = [w for w in user_words if w and not w.isspace() and w not in domain]
     if not extra:
