@@ -3,7 +3,7 @@
 For every PDF the tool reads, prints
 
 * ``articles``: how many 第…条 headings its outline has against how many article-start lines
-  the raw text layer (pdftotext) shows — a line that opens with 第…条 and then a space, or with
+  the raw text layer (PDFium's, via pypdfium2) shows — a line that opens with 第…条 and then a space, or with
   第…条 right after a line that closed a sentence, not a cross-reference (第三十六条的规定,
   第三十六条、第三十七条). A shortfall names the missing numbers.
 * ``toc``: whether the document has a table of contents (a 目录 line, or 3+ lines ending in
@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import pickle
 import re
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -35,8 +34,20 @@ LEADERS = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…
 
 
 def raw_lines(pdf: Path) -> list[str]:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=False)
-    return [ln for ln in out.stdout.split("\n") if ln.strip()]
+    """The text layer's lines as PDFium reads them: an extractor that shares no code with
+    pdfplumber/pdfminer (so it is a reference, not the tool checking itself), and one every
+    install has, since pdfplumber depends on pypdfium2 (poppler's pdftotext often is absent)."""
+    import pypdfium2 as pdfium
+
+    lines: list[str] = []
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for page in doc:
+            text = page.get_textpage().get_text_range()
+            lines += [ln for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if ln.strip()]
+    finally:
+        doc.close()
+    return lines
 
 
 def article_starts(lines: list[str]) -> Counter:

@@ -105,19 +105,20 @@ def query_tokens(word: str) -> list[str]:
     return pairs
 
 
-def _section_rows(doc):
-    """(row values without id, the text to index) for each section of ``doc``, in reading order."""
+def _section_rows(doc, data: dict):
+    """(row values without id, the text to index) for each section of ``doc``, in reading order;
+    ``data`` is ``doc.to_dict()``, whose paragraphs the rows store."""
     prefix = doc.id + "/"
 
-    def down(sections, parent, path, nums):
-        for s in sections:
+    def down(sections, dicts, parent, path, nums):
+        for s, d in zip(sections, dicts):
             here = path + (s.title,)
             trail = nums + ([squash(s.number)] if s.number else [])
-            yield s, parent, here, trail
-            yield from down(s.children, s.id, here, trail)
+            yield s, d, parent, here, trail
+            yield from down(s.children, d["children"], s.id, here, trail)
 
-    for n, (s, parent, path, trail) in enumerate(down(doc.sections, None, (), [])):
-        body = [_paragraph_dict(p) for p in s.paragraphs]
+    for n, (s, d, parent, path, trail) in enumerate(down(doc.sections, data["sections"], None, (), [])):
+        body = [_without_defaults(p) for p in d["paragraphs"]]
         indexed = "\n".join([s.title, *(p.text for p in s.paragraphs),
                              *(f.text for p in s.paragraphs for f in p.footnotes)])
         local = s.id[len(prefix):] if s.id.startswith(prefix) else s.id
@@ -126,27 +127,24 @@ def _section_rows(doc):
                 _dumps(body)), indexed)
 
 
-_DEFAULTS = {"kind": "text", "footnotes": (), "lead": None, "cells": (), "breaks": (), "ocr": False, "ocr_confidence": None}
+_DEFAULTS = {"kind": "text", "footnotes": (), "lead": None, "cells": (), "breaks": (), "ocr": False, "ocr_confidence": None,
+             "matter": "body"}
 
 
-def _paragraph_dict(p) -> dict:
-    """As Document.to_dict stores a paragraph, without the fields at their defaults (model's
+def _without_defaults(d: dict) -> dict:
+    """A paragraph as Document.to_dict stores it, without the fields at their defaults (model's
     paragraph_from_dict fills them in): most paragraphs are text and pages alone."""
-    from dataclasses import asdict
-
-    return {k: v for k, v in asdict(p).items() if k not in _DEFAULTS or v != _DEFAULTS[k]}
+    return {k: v for k, v in d.items() if k not in _DEFAULTS or v != _DEFAULTS[k]}
 
 
 def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _meta(doc) -> str:
-    """The document without its sections and furniture: what a citation and a header need."""
-    d = doc.to_dict()
-    d.pop("sections", None)
-    d.pop("furniture", None)
-    return _dumps(d)
+def _meta(data: dict) -> str:
+    """The document (``doc.to_dict()``) without its sections and furniture: what a citation and
+    a header need."""
+    return _dumps({k: v for k, v in data.items() if k not in ("sections", "furniture")})
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -185,14 +183,17 @@ class Writer:
         self.db.execute("BEGIN")
         self.digests = dict(self.db.execute("SELECT doc_id, digest FROM docs"))
 
-    def put(self, doc, digest: str) -> None:
-        """Store ``doc``'s sections (replacing any it had)."""
+    def put(self, doc, digest: str, data: dict | None = None) -> None:
+        """Store ``doc``'s sections (replacing any it had). ``data``: ``doc.to_dict()`` when the
+        caller has it (kb.store wrote the JSON from it): a document's asdict() is most of a put."""
         self.drop(doc.id)
+        if data is None:
+            data = doc.to_dict()
         ins = self.db.execute
-        for values, indexed in _section_rows(doc):
+        for values, indexed in _section_rows(doc, data):
             cur = ins(f"INSERT INTO sections({_COLUMNS.split(', ', 1)[1]}) VALUES ({','.join('?' * 17)})", values)
             ins("INSERT INTO grams(rowid, g) VALUES (?, ?)", (cur.lastrowid, " ".join(tokens(indexed))))
-        ins("INSERT INTO docs VALUES (?, ?, ?)", (doc.id, digest, _meta(doc)))
+        ins("INSERT INTO docs VALUES (?, ?, ?)", (doc.id, digest, _meta(data)))
         self.digests[doc.id] = digest
 
     def drop(self, doc_id: str) -> None:

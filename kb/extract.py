@@ -58,7 +58,7 @@ from .content_parser import layout
 from .page_objects import objects
 from .model import TABLE, FootnoteRef, Line, Page
 from .ocr import settle_sizes
-from .text import is_cjk as _is_cjk, page_list as page_ranges
+from .text import CELL_ITEM_GAP, CELL_ITEM_START, CELL_NAME, is_cjk as _is_cjk, page_list as page_ranges
 
 PageOcr = Callable[[int], "tuple[Line, ...] | None"]  # page number → OCR lines (kb.ocr.PageReader)
 
@@ -235,11 +235,22 @@ def _white(colour) -> bool:
 
 
 def _cell_text(text: str | None) -> str:
-    # A cell's text wraps inside the cell; the wrap is layout, not a space (CJK).
+    """A cell's text: its wrapped lines joined, its items kept apart by ``CELL_ITEM_GAP``.
+
+    A cell's text wraps inside the cell; the wrap is layout, not a space (CJK). A line that opens
+    a numbered item (2.如果… under 1.…一致。) starts a new item, not a wrap. A cell whose every
+    line is a row of short names set apart by gaps (乐昌市 新丰县 南雄市) is a grid of items: each
+    gap and each line end parts two of them.
+    """
     lines = [t.strip() for t in (text or "").splitlines() if t.strip()]
+    grid = any(len(t.split()) > 1 for t in lines) and all(CELL_NAME.match(w) for t in lines for w in t.split())
     out = ""
     for t in lines:
-        if out and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
+        if grid:
+            t = CELL_ITEM_GAP.join(t.split())
+        if out and (grid or CELL_ITEM_START.match(t)):
+            out += CELL_ITEM_GAP
+        elif out and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
             out += " "
         out += t
     return out

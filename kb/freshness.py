@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .docstore import FILE as DOCSTORE
 from .errors import IndexBusyError, IndexDamagedError
-from .store import MANIFEST, current_generation
+from .store import MANIFEST, current_generation, manifest_of
 
 # A first search that finds another process building the index waits for it this long.
 FIRST_BUILD_WAIT = 600.0
@@ -65,15 +65,14 @@ def stale_reason(index_dir: Path, corpus_dir: Path) -> str | None:
         return "index has no search index"
     if not corpus_dir.is_dir():
         return None
-    import json
 
+    root = corpus_dir.resolve()  # once: resolving it for each entry was a stat() per path component per document
     try:
-        manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+        manifest = manifest_of(gen)  # the search that follows reads the same, parsed once
         built = (gen / MANIFEST).stat().st_mtime_ns
-        known = {e["path"]: e for e in manifest.values() if Path(e["path"]).is_relative_to(corpus_dir.resolve())}
+        known = {e["path"]: e for e in manifest.values() if Path(e["path"]).is_relative_to(root)}
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
         raise IndexDamagedError(type(err).__name__, gen / MANIFEST) from None
-    root = corpus_dir.resolve()
     if not known:
         return None  # an index built from other folders: this corpus is none of its business
     if not (gen / DOCSTORE).exists():  # built before the section store, which the query path reads

@@ -38,7 +38,7 @@ import weakref
 from pathlib import Path
 
 from . import whoosh_import  # noqa: F401  (first: Whoosh without urllib, see there)
-from whoosh import analysis, fields, formats, qparser, query as wq
+from whoosh import analysis, fields, formats, query as wq
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import FilterMatcher, ListMatcher, NullMatcher
@@ -67,7 +67,10 @@ QUESTION_WORDS = frozenset("是 的 了 吗 呢 么 什么 是什么 什么是 �
 
 
 class JiebaTokenizer(analysis.Tokenizer):
-    """Index-time words from kb.segment (consecutive positions, sub-words stacked)."""
+    """Index-time words from kb.segment (consecutive positions, sub-words stacked).
+
+    A value cut already (``Cut``: a document's titles, cut once for all its sections) is not cut
+    again. The tokenizer is pickled in the index's TOC as its user words alone."""
 
     def __init__(self, user_words=()):
         self.user_words = tuple(user_words)
@@ -75,13 +78,23 @@ class JiebaTokenizer(analysis.Tokenizer):
     def __eq__(self, other):
         return type(other) is type(self) and other.user_words == self.user_words
 
+    def __getstate__(self):
+        return {"user_words": self.user_words}  # not the cutter: the TOC keeps what it always kept
+
+    def cutter(self):
+        """kb.segment's Cutter for these user words, looked up once (the lookup sorts them all)."""
+        c = self.__dict__.get("_cutter")
+        if c is None:
+            from . import segment
+
+            c = self._cutter = segment.cutter(self.user_words)
+        return c
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        from . import segment
-
-        tk = segment.tokenizer(self.user_words)
+        cut = getattr(value, "kb_tokens", None)
         t = analysis.Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for word, pos, s, e in segment.tokens(tk, value):
+        for word, pos, s, e in (cut if cut is not None else self.cutter().tokens(value)):
             t.text = word
             t.boost = 1.0
             t.stopped = False
@@ -180,7 +193,9 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
              "avg_len": chars / max(1, sections)}  # Substring's BM25 needs it, and measuring it would read every document
     from . import lexicon
 
-    lexicon.build(Path(gen.path), tk, getattr(gen, "previous", None) if reuse else None)
+    # jieba's dictionary and the domain words, not this build's glossary words: the table is the
+    # same for every corpus, so it is linked or copied, not written again (kb.lexicon)
+    lexicon.build(Path(gen.path), segment.tokenizer(), getattr(gen, "previous", None) if reuse else None)
     (Path(gen.path) / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     if digests is not None:
         state = {"format": INDEX_FORMAT, "tokenizer": _tokenizer_signature(tk), "user_words": user_words,
@@ -196,21 +211,64 @@ def new_writer(ix):
     return ix.writer(procs=1, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT))
 
 
+class Cut(str):
+    """A field value with its words already worked out (``kb_tokens``: JiebaTokenizer's tuples)."""
+
+    kb_tokens: list
+
+
+class _TitleCuts:
+    """A document's titles, each cut once: its title is in every section's context, a section's
+    title in its own heading and in its parent's and children's contexts. Cutting the titles
+    apart gives the words of cutting them joined by spaces (jieba never joins across a space),
+    with positions and offsets shifted as the joined text has them."""
+
+    def __init__(self, cutter):
+        self.cutter = cutter
+        self.cuts: dict[str, list] = {}
+
+    def _cut(self, title: str) -> list:
+        got = self.cuts.get(title)
+        if got is None:
+            got = self.cuts[title] = list(self.cutter.tokens(title))
+        return got
+
+    def heading(self, title: str) -> Cut:
+        out = Cut(title)
+        out.kb_tokens = self._cut(title)
+        return out
+
+    def joined(self, parts) -> Cut:
+        tokens, pos, at = [], 0, 0
+        for part in parts:
+            got = self._cut(part)
+            if got:
+                tokens += [(w, p + pos, s + at, e + at) for w, p, s, e in got] if pos or at else got
+                pos += got[-1][1] + 1
+            at += len(part) + 1
+        out = Cut(" ".join(parts))
+        out.kb_tokens = tokens
+        return out
+
+
 def _add_docs(writer, docs, order: int) -> tuple[dict[str, list], int]:
     """Add every section of ``docs``; ({doc_id: [sections, characters of text, {field: length}]},
     next order number). The lengths are what BM25 averages over (see _merge_policy)."""
     counts = {}
     totals = whoosh_compat.field_lengths(writer)
+    cutter = writer.schema["context"].analyzer.cutter()
     for doc in docs:
         n = chars = 0
         before = dict(totals)
         year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else 0
+        titles = _TitleCuts(cutter)
         for sec, path in doc.walk_paths():  # one walk, not a search from the top per section
             path = list(path)
             writer.add_document(
                 section_id=sec.id, doc_id=doc.id, doc_type=doc.doc_type or "", year=year,
                 date=doc.date or "", order=order,
-                heading=sec.title, term=sec.heading.strip().lower(), context=_context(doc, sec, path),
+                heading=titles.heading(sec.title), term=sec.heading.strip().lower(),
+                context=titles.joined(_context_parts(doc, sec, path)),
                 body=sec.text, body_bi=sec.text,
                 doc_title=doc.title, doc_number=doc.doc_number, title=sec.title,
                 heading_path=path, pages=list(sec.pages),
@@ -222,8 +280,12 @@ def _add_docs(writer, docs, order: int) -> tuple[dict[str, list], int]:
     return counts, order
 
 
+def _context_parts(doc, sec, path) -> list[str]:
+    return [doc.title, doc.doc_number or "", *path[:-1], *(c.title for c in sec.children)]
+
+
 def _context(doc, sec, path) -> str:
-    return " ".join([doc.title, doc.doc_number or "", *path[:-1], *(c.title for c in sec.children)])
+    return " ".join(_context_parts(doc, sec, path))
 
 
 PARALLEL_SECTIONS = 5000  # below this a full build writes one segment in one process
@@ -611,7 +673,7 @@ class Substring(wq.Query):
         memo = _FOUND.setdefault(top, {})  # each segment's matcher asks again
         if len(memo) > 256:  # a long-lived searcher: keep the memo small
             memo.clear()
-        key = (self.fieldname, self.text)
+        key = (self.fieldname, self.text, self.words)
         if key in memo:
             return memo[key]
         reader = top.reader()
@@ -619,36 +681,69 @@ class Substring(wq.Query):
         found = []
         if grams and all((self.fieldname, g) in reader for g in grams):
             # Set intersection in C beats Whoosh's Python intersection matcher on long posting lists.
-            ids = set(_posting_ids(reader, self.fieldname, grams[0]))
-            for g in grams[1:]:
-                if not ids:
-                    break
-                ids.intersection_update(_posting_ids(reader, self.fieldname, g))
+            if self.words:
+                # Only sections holding the words are matched (the matcher filters the words' own
+                # matches): they are the candidates, and the rarest bigram narrows them. The other
+                # bigrams (服务, 外包 in nearly every section) would cost more to read than they save.
+                ids = set(_docs(top, self._words_query(), {})) & _term_set(top, self.fieldname, grams[0])
+            else:
+                ids = set(_term_set(top, self.fieldname, grams[0]))
+                for g in grams[1:]:
+                    if not ids:
+                        break
+                    ids.intersection_update(_term_set(top, self.fieldname, g))
             texts, _ = self.texts(top)
             needle = self.text
+            if hasattr(texts, "prefetch"):
+                texts.prefetch(ids)  # the candidates' texts read in one go, not a query each
             found = [(d, n) for d in sorted(ids) if (n := texts[d].count(needle))]
         memo[key] = found
         return found
 
-    def matcher(self, searcher, context=None):
+    def _local(self, searcher):
+        """(whole index searcher, the segment's offset in it, (docnum, occurrences) found in ``searcher``'s
+        segment, in its numbers, and how many the whole index holds)."""
         # Whoosh asks each segment's searcher for a matcher, in that segment's document numbers;
         # the texts and the statistics are the whole index's (as Whoosh's own scorers use).
         top = searcher.get_parent()
         offset = top._offset_for_subsearcher(searcher) if top is not searcher else 0
         everywhere = self._found(top)
         end = offset + searcher.reader().doc_count_all()
-        found = [(d - offset, n) for d, n in everywhere if offset <= d < end]
+        return top, offset, [(d - offset, n) for d, n in everywhere if offset <= d < end], len(everywhere)
+
+    def _words_query(self):
+        return wq.And([wq.Term(self.words_field, w) for w in self.words], boost=self.boost)
+
+    def _weights(self, top, found, n_found):
+        texts, avg_len = self.texts(top)
+        idf = math.log(top.doc_count_all() / (n_found + 1)) + 1  # Whoosh's own idf
+        k1, b = self.K1, self.B
+        return [self.boost * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(texts[d]) / avg_len))
+                for d, tf in found]
+
+    def matcher(self, searcher, context=None):
+        top, offset, found, n_found = self._local(searcher)
         if not found:
             return NullMatcher()
         if self.words:
-            words = wq.And([wq.Term(self.words_field, w) for w in self.words], boost=self.boost)
-            return FilterMatcher(words.matcher(searcher, context), {d for d, _ in found})
-        texts, avg_len = self.texts(top)
-        idf = math.log(top.doc_count_all() / (len(everywhere) + 1)) + 1  # Whoosh's own idf
-        k1, b = self.K1, self.B
-        weights = [self.boost * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(texts[d + offset]) / avg_len))
-                   for d, tf in found]
+            return FilterMatcher(self._words_query().matcher(searcher, context), {d for d, _ in found})
+        weights = self._weights(top, [(d + offset, n) for d, n in found], n_found)
         return _ScoredList([d for d, _ in found], weights)
+
+    def docs(self, searcher, cache=None) -> set[int]:
+        """The documents it matches (what its matcher yields), by set operations (kb.index.docset)."""
+        return {d for d, _ in self._found(searcher)}  # with words, only those holding them are found
+
+    def kb_scores(self, searcher, within, scores):
+        """whoosh_compat.top_docs's way: segment-local docnum → score, as the matcher scores."""
+        top, offset, found, n_found = self._local(searcher)
+        if within is not None:
+            found = [(d, n) for d, n in found if d in within]
+        if not found:
+            return {}
+        if self.words:
+            return scores(searcher, self._words_query(), {d for d, _ in found})
+        return dict(zip((d for d, _ in found), self._weights(top, [(d + offset, n) for d, n in found], n_found)))
 
 
 class _ScoredList(ListMatcher):
@@ -686,22 +781,16 @@ def _posting_ids(reader, fieldname: str, text: str):
         out = []
         for leaf, offset in reader.leaf_readers():
             if (fieldname, text) in leaf:
-                out.extend(d + offset for d in _posting_ids(leaf, fieldname, text))
+                out.extend(map(offset.__add__, _posting_ids(leaf, fieldname, text)) if offset else _posting_ids(leaf, fieldname, text))
         return out
-    m = reader.postings(fieldname, text)
-    if not hasattr(m, "_next_block"):  # postings inlined in the term info: a ListMatcher
-        return list(m.all_ids())
-    out = []
-    while m.is_active():
-        m.id()  # reads the block's ids
-        out.extend(m._ids)
-        m._next_block()
-    return out
+    return whoosh_compat.term_postings(reader, fieldname, reader._text_to_bytes(fieldname, text))[0]
 
 
 def parse(text: str):
     """Whoosh query syntax → a tree whose leaves are Term/Phrase/Prefix/Wildcard on field "q"."""
     _check_balance(text)
+    from whoosh import qparser  # typed syntax only: a plain query's search does not import it
+
     q_schema = fields.Schema(q=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True),
                              title=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True),
                              body=fields.TEXT(analyzer=analysis.IDTokenizer(), phrase=True))
@@ -925,8 +1014,9 @@ def docset(searcher, q, restrict=None, cache: dict | None = None) -> set[int]:
     """Every document number ``q`` matches (unscored), within ``restrict`` when given.
 
     Terms, Ors and Ands are answered with set operations on the posting lists read a block at
-    a time (``cache``: term → its set, shared by the calls of one search): Whoosh's matchers step
-    one posting at a time in Python, which on a word every section holds cost 0.1 s a query at 100×.
+    a time (``cache``: term → its set, shared by the calls of one search; a common term's set is
+    kept by the searcher too): Whoosh's matchers step one posting at a time in Python, which on a
+    word every section holds cost 0.1 s a query at 100×. The answer may be a kept (frozen) set.
     """
     if q is None:
         return set()
@@ -934,12 +1024,36 @@ def docset(searcher, q, restrict=None, cache: dict | None = None) -> set[int]:
     return found & restrict if restrict is not None else found
 
 
+# searcher → {(field, text): frozenset of its documents}, for terms of many postings. A searcher reads
+# one generation, which never changes (kb.store): a long-lived process reads a common word's
+# postings once, not once a search (服务外包 at ×1000: ~40 000 postings, each search of it re-read).
+_TERM_SETS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+KEEP_SET_FROM = 1000  # postings: below this, reading the term again is cheap
+KEEP_SETS_UP_TO = 2_000_000  # document numbers in all the kept sets of one searcher
+
+
+def _term_set(searcher, fieldname: str, text: str) -> frozenset:
+    kept = _TERM_SETS.get(searcher)
+    if kept is None:
+        kept = _TERM_SETS.setdefault(searcher, {})
+    key = (fieldname, text)
+    found = kept.get(key)
+    if found is not None:
+        return found
+    reader = searcher.reader()
+    found = frozenset(_posting_ids(reader, fieldname, text)) if key in reader else frozenset()
+    if len(found) >= KEEP_SET_FROM:
+        if sum(map(len, kept.values())) + len(found) > KEEP_SETS_UP_TO:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
 def _docs(searcher, q, cache: dict) -> set[int]:
     if isinstance(q, wq.Term):
         key = (q.fieldname, q.text)
         if key not in cache:
-            reader = searcher.reader()
-            cache[key] = set(_posting_ids(reader, q.fieldname, q.text)) if key in reader else set()
+            cache[key] = _term_set(searcher, q.fieldname, q.text)
         return cache[key]
     if isinstance(q, wq.Or):
         out: set[int] = set()
@@ -948,7 +1062,9 @@ def _docs(searcher, q, cache: dict) -> set[int]:
         return out
     if isinstance(q, wq.And):
         subs = sorted((_docs(searcher, sub, cache) for sub in q.subqueries), key=len)
-        return set.intersection(*subs) if subs else set()
+        return set(subs[0]).intersection(*subs[1:]) if subs else set()
+    if isinstance(q, Substring):
+        return q.docs(searcher, cache)
     return set(searcher.docs_for_query(q))
 
 
@@ -957,8 +1073,8 @@ def scored(searcher, q, allowed: set[int] | None, limit: int | None, filter_q=No
     (``allowed`` None) of those ``filter_q`` lets through."""
     if allowed is not None and not allowed:
         return []
-    results = searcher.search(q, limit=limit, filter=allowed if allowed is not None else filter_q)
-    return [(r.docnum, float(r.score or 0.0), dict(r.fields())) for r in results]
+    within = allowed if allowed is not None else (docset(searcher, filter_q) if filter_q is not None else None)
+    return [(d, score, dict(searcher.stored_fields(d))) for d, score in whoosh_compat.top_docs(searcher, q, limit, within)]
 
 
 def any_of(queries):
@@ -978,12 +1094,10 @@ def filter_query(doc_ids=None, doc_type=None, years=None):
 
 def run(s, q, *, limit: int, filter_q=None, sort: str = "score") -> list[tuple[float, dict]]:
     """(score, stored fields) of the top ``limit`` hits, from the open searcher ``s``."""
+    within = docset(s, filter_q) if filter_q is not None else None
     if sort == "date":
-        # Whoosh reports the sort key, not the score, for sorted results: score every match
-        # and order here (newest first, then by score).
-        results = s.search(q, limit=None, filter=filter_q)
-        rows = [(float(r.score or 0.0), dict(r.fields())) for r in results]
+        # Every match scored, and ordered here (newest first, then by score).
+        rows = [(score, dict(s.stored_fields(d))) for d, score in whoosh_compat.top_docs(s, q, None, within)]
         rows.sort(key=lambda row: (row[1].get("date") or "", row[0]), reverse=True)
         return rows[:limit]
-    results = s.search(q, limit=limit, filter=filter_q)
-    return [(float(r.score or 0.0), dict(r.fields())) for r in results]
+    return [(score, dict(s.stored_fields(d))) for d, score in whoosh_compat.top_docs(s, q, limit, within)]

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 
-from .model import Metadata, Section
-from .text import FULL_WIDTH, YMD, cn_date_to_iso, normalise_doc_number
+from .model import Matter, Metadata, Section
+from .text import FULL_WIDTH, YMD, cn_date_to_iso, month_date_to_iso, normalise_doc_number
 
 ORDER_NUMBER = re.compile(r"^([\u4e00-\u9fff]{2,20}令)?\s*[（(]?第\s*(\d{1,5})\s*号[)）]?$")
 ORGAN = re.compile(r"(人民政府|办公厅|办公室|委员会|政府|部|局|厅|委|院|署|会|府|办|中心|管委会)$")
@@ -135,9 +135,9 @@ def extract(sections: list[Section], pdf_meta: dict, furniture=(), pages=None, f
     date = date or web.get("date")
     issuer = issuer or web.get("issuer")
     title, source = title_of(sections, pdf_meta, pages or [], file_name, title)
-    _, colophon_issuer, colophon_date = split_colophon(parts[0].heading if parts else "")
-    issuer = issuer or colophon_issuer
-    date = date or colophon_date
+    cover_issuer, cover_date = cover_colophon(parts[0].paragraphs if parts else ())
+    issuer = issuer or cover_issuer
+    date = date or cover_date
     if issuer is None:
         author = (pdf_meta.get("Author") or "").strip()
         if re.search(r"[\u4e00-\u9fff]", author) and ORGAN.search(author):
@@ -382,7 +382,7 @@ def title_of(sections, pdf_meta, pages, file_name, layout_title) -> tuple[str, s
     fallback = {file_name, junk_title} - {None, ""}
     heads = [p.heading for p in parts if p.heading and p.heading not in fallback]
     if heads:
-        first = split_colophon(heads[0])[0] if heads[0] not in ("目录", "目 录") else ""
+        first = re.sub(r"\s*目\s*录$", "", heads[0]) if heads[0] not in ("目录", "目 录") else ""
         if first and (not _JUNK_TITLE.search(first) and (_genre_like(first) or len(heads) == 1 or not any(_genre_like(h) for h in heads[1:3]))):
             return first, "layout"
         for h in heads[1:3]:
@@ -401,18 +401,19 @@ def title_of(sections, pdf_meta, pages, file_name, layout_title) -> tuple[str, s
     return layout_title or (file_name or ""), "file-name"
 
 
-_COLOPHON = re.compile(r"^(.{4,}?(?:" + "|".join(TYPES) + r")(?:[（(][^）)]*[）)])*)"
-                       r"([\u4e00-\u9fff]{2,20}(?:部|厅|局|委员会|司|处|办公室|中心|研究院|研究所|政府))"
-                       r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?$")
+def cover_colophon(paragraphs) -> tuple[str | None, str | None]:
+    """(issuer, date) a cover prints under its title: the front matter's date line, to the month
+    when no day is printed (教育部发展规划司 ‖ 2009年8月 → 2009-08), and the office on the line
+    above it. kb.matter has read both lines as front matter, not as more of the title."""
+    front = [p.text for p in paragraphs if p.matter == Matter.FRONT]
+    for i, t in enumerate(front):
+        date = cn_date_to_iso(t) or month_date_to_iso(t)
+        if date:
+            above = re.sub(r"\s+", "", front[i - 1]) if i else ""
+            return (above if _COVER_OFFICE.search(above) and len(above) <= 30 else None), date
+    return None, None
 
 
-def split_colophon(title: str) -> tuple[str, str | None, str | None]:
-    """A cover that runs the author and date under the title ("…专题分析报告教育部发展规划司
-    2009年8月") gives the title, the issuer and the date (to the month when no day is printed)."""
-    t = re.sub(r"\s*目\s*录$", "", title)
-    m = _COLOPHON.match(t)
-    if not m or not _genre_like(m.group(1)):
-        return t, None, None
-    y, mo, d = m.group(3), int(m.group(4)), m.group(5)
-    date = f"{int(y):04d}-{mo:02d}" + (f"-{int(d):02d}" if d else "")
-    return m.group(1), m.group(2), date
+# A cover's issuing office: an organ, or one of a ministry's offices (司, 处, 研究所) — a line of its
+# own, without a sentence's punctuation.
+_COVER_OFFICE = re.compile(r"^[^，。；：、,;:]+(?:" + ORGAN.pattern[1:-2] + r"|司|处|研究所)$")

@@ -44,6 +44,16 @@ class ParagraphKind(StrEnum):
     TABLE_ROW = "table_row"
 
 
+class Matter(StrEnum):
+    """Where a paragraph stands in the document (kb.matter): its text, or the matter before it
+    (版头, 发文字号, 主送, a law's 题注 and promulgation order, a cover, a 目录) or after it
+    (signature, date, dateline, source, 版记). Quoting "the first sentence" skips all but body."""
+
+    BODY = "body"
+    FRONT = "front"
+    BACK = "back"
+
+
 class SectionKind(StrEnum):
     """What a section is: a part of the document (the notice, each 附件), or the rung of the
     numbering ladder its number stands on (kb.structure.LADDER), outermost first."""
@@ -65,6 +75,7 @@ class SectionKind(StrEnum):
 # The codec reads a label by a dict lookup: calling the enum costs more than the rest of a line.
 _LABELS = {m.value: m for m in Label}
 _KINDS = {m.value: m for m in ParagraphKind}
+_MATTERS = {m.value: m for m in Matter}
 _SECTION_KINDS = {m.value: m for m in SectionKind}
 
 
@@ -136,6 +147,7 @@ class Paragraph:
     # of its OCR lines', weighted by their length.
     ocr: bool = False
     ocr_confidence: float | None = None
+    matter: Matter = Matter.BODY  # front or back matter: kept and searched, never "the first sentence"
 
     def page_at(self, offset: int) -> int:
         page = self.pages[0]
@@ -313,6 +325,7 @@ def paragraph_from_dict(d: dict[str, Any]) -> Paragraph:
         breaks=tuple(tuple(b) for b in d.get("breaks", ())),
         ocr=d.get("ocr", False),
         ocr_confidence=d.get("ocr_confidence"),
+        matter=_MATTERS[d.get("matter", "body")],
     )
 
 

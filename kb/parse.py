@@ -14,7 +14,7 @@ from .ocr_marks import mark_sections
 
 # Bump when extract/clean/structure/metadata (or the manifest entry) change: an ingest then parses
 # every file again instead of carrying documents parsed by the older rules.
-PARSER_VERSION = 7  # 7: law articles after a full line, tables of contents, joint signers, names and dates under seals
+PARSER_VERSION = 8  # 8: table cell items apart, front and back matter (Paragraph.matter); 7: law articles after a full line, tables of contents, joint signers, names and dates under seals
 
 
 def file_sha256(path: Path) -> str:
@@ -80,7 +80,8 @@ def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256:
     text_warnings = list(warnings or [])
     labelled = labelled if labelled is not None else clean.label_pages(pages)
     doc_id = doc_id or path.stem
-    sections = structure.pages_to_sections(doc_id, labelled, fallback_title=info.get("Title") or path.stem)
+    sections = structure.pages_to_sections(doc_id, labelled, fallback_title=info.get("Title") or path.stem,
+                                           info_title=metadata.pdf_title(info))
     sections = mark_sections(sections, labelled)
     meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE],
                             pages=labelled, file_name=path.stem)

@@ -75,7 +75,7 @@ class QueryCutter:
     def _known(self, run: str) -> dict[str, int]:
         """Frequency of every substring of ``run`` that some dictionary holds (the index's first)."""
         subs = {run[i:j] for i in range(len(run)) for j in range(i + 2, min(len(run), i + self.max_len) + 1)}
-        known = self.lexicon.lookup(subs - self.freqs.keys()) if self.lexicon is not None else {}
+        known = self.lexicon.lookup({w for w in subs if w not in self.freqs}) if self.lexicon is not None else {}  # not subs - keys(): that walks every key
         for w in subs:
             f = self.freqs.get(w) or self.extra.get(w)
             if f:

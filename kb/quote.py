@@ -3,7 +3,9 @@
 A sentence ends at 。！？ (or ! ?) and any closing quote or bracket right after it, or at the
 end of its paragraph. ；and ： do not end one: in policy text they separate the items of one
 sentence (一是…；二是…。). Sentences are counted in reading order over the section and its
-sub-sections, headings left out, so N is what a reader counts in `kb export REF`.
+sub-sections, headings left out, so N is what a reader counts in `kb export REF`; front and back
+matter (the 发文字号 and 主送 above the text, the signature and date below it: kb.matter) are not
+counted, so sentence 1 is the first sentence of the text itself.
 
 ``kb quote`` takes text as a hit or occurrence shows it (snippet ``…`` and 【】 marks are
 dropped, spaces ignored) and finds the sentence(s) it stands in; the citation then names the
@@ -81,12 +83,14 @@ class Quote:
 
 
 def _units(target: Target):
-    """(section, paragraph) in reading order over the target's sub-tree."""
+    """(section, paragraph) in reading order over the target's sub-tree: the body's text only.
+    A 发文字号, a 题注 or a signature (front and back matter, kb.matter) is no sentence of the
+    text, so sentence 1 of a document is the first sentence of its body."""
     roots = [target.section] if target.section else list(target.document.sections)
     for root in roots:
         for sec in root.walk():
             for par in sec.paragraphs:
-                if par.kind != "table_row":
+                if par.kind != "table_row" and par.matter == "body":
                     yield sec, par
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from .errors import IndexMissingError, QueryError, QueryOptionError
@@ -161,11 +163,12 @@ def _boolean(ses, query, normalized, scope, filter_q, limit, sort, width, by_doc
     with ses.lock:
         allowed = index.docset(ses.searcher, q, index.docset(ses.searcher, filter_q) if filter_q else None)
         rows = index.run(ses.searcher, q, limit=None if by_doc else limit, filter_q=filter_q, sort=sort)
-        by_docnum = ses.doc_ids_of(allowed)
+        by_docnum = ses.doc_ids_of(allowed) if by_doc else {}
+        documents = ses.documents_of(allowed)
     hits = [_hit(ses, score, f, marks, width) for score, f in rows]
     groups = _groups(hits, by_docnum) if by_doc else None
     return SearchResult(query=query, normalized=normalized, hits=hits[:limit], mode="boolean",
-                        total=len(allowed), documents=len(set(by_docnum.values())), by_doc=groups)
+                        total=len(allowed), documents=documents, by_doc=groups)
 
 
 def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, width, by_doc, text=None):
@@ -212,14 +215,10 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         strong = [i for i, c in enumerate(an.concepts) if not c.weak and sets[i]]
         weight = {i: math.log(1 + n_all / (len(sets[i]) + 0.5)) for i in range(len(clauses))}
         total_w = sum(weight[i] for i in strong) or 1.0
-        held: dict[int, list[int]] = {}
-        for i, st in enumerate(sets):
-            for d in st:
-                held.setdefault(d, []).append(i)
         need = required_words(len(strong))
-        full = {d for d, idx in held.items() if sum(1 for i in idx if i in strong) >= need} if strong else set()
+        full, some = _holding(need, [sets[i] for i in strong])
         partial = not full
-        allowed = full or {d for d, idx in held.items() if any(i in strong for i in idx) or not strong}
+        allowed = full or (some if strong else set().union(*sets))
         # Past SCORE_CONTEXT_UP_TO candidates, scored on the section's own heading and text only:
         # the context (document title, parents' headings) is already in the coverage, and scoring
         # its postings, which every section of a document shares, was most of a broad query's
@@ -250,10 +249,12 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
                 # Fewer sections hold enough of the words than are asked for: the best of those that
                 # hold some of them follow, labelled partial (法定结婚年龄男女各多少岁: the article on
                 # 结婚年龄 holds the rarest word, not two of the three).
-                rest = {d for d, idx in held.items() if any(i in strong for i in idx)} - full
+                rest = some - full
                 if rest:
                     rows += index.scored(s, scorer, rest, depth, filter_q)
-        by_docnum = ses.doc_ids_of(allowed)
+        by_docnum = ses.doc_ids_of(allowed) if by_doc else {}
+        documents = ses.documents_of(allowed)
+        held = {d: [i for i, st in enumerate(sets) if d in st] for d, _, _ in rows}  # which words each holds
     # A word found only in the parents' headings (context) is weaker evidence that this section
     # answers than one in its own heading or text; one in the document's title is not (DOC_TITLE).
     roots = {d for d, _, f in rows if len(f.get("heading_path") or ()) <= 1}
@@ -331,7 +332,7 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         query=query, normalized=normalized, hits=hits[:limit], mode="best", words=an.words,
         expanded=an.expanded, dropped=list(an.dropped),
         unmatched=unmatched,
-        total=len(allowed), documents=len(set(by_docnum.values())), partial=partial and bool(allowed),
+        total=len(allowed), documents=documents, partial=partial and bool(allowed),
         required=need, counted=len(strong), by_doc=groups,
     )
 
@@ -353,6 +354,21 @@ OWN_FIELDS = frozenset({"heading", "body", "body_bi"})  # the section's own head
 BODY_FIELDS = frozenset({"body", "body_bi"})
 
 
+def _holding(need: int, sets: list) -> tuple[set[int], set[int]]:
+    """(the documents in at least ``need`` of ``sets``, those in any of them), by set operations:
+    a dict of each document's words cost a Python step per posting of every word (×1000: 0.1 s)."""
+    if not sets:
+        return set(), set()
+    some = set().union(*sets)
+    if need <= 1:
+        return some, some
+    if need >= len(sets):
+        first, *rest = sorted(sets, key=len)
+        return set(first).intersection(*rest), some
+    counts = Counter(chain.from_iterable(sets))
+    return {d for d, n in counts.items() if n >= need}, some
+
+
 def _in_fields(searcher, q, fields, memo) -> set[int]:
     """The documents ``q`` matches counting only its terms in ``fields`` (None: all of them): what
     the same concept's query built for those fields alone (index.concept_query with scope "own" or
@@ -368,9 +384,9 @@ def _in_fields(searcher, q, fields, memo) -> set[int]:
             return set()
         if isinstance(q, wq.Term):
             return index.docset(searcher, q, cache=memo)
-        key = ("~", q.fieldname, q.text)  # a substring is checked against the texts: once a search
+        key = ("~", q.fieldname, q.text, q.words)  # a substring is checked against the texts: once a search
         if key not in memo:
-            memo[key] = set(searcher.docs_for_query(q))
+            memo[key] = q.docs(searcher, memo)
         return memo[key]
     if isinstance(q, wq.Or):
         out: set[int] = set()
@@ -378,8 +394,8 @@ def _in_fields(searcher, q, fields, memo) -> set[int]:
             out |= _in_fields(searcher, sub, fields, memo)
         return out
     if isinstance(q, wq.And):
-        subs = [_in_fields(searcher, sub, fields, memo) for sub in q.subqueries]
-        return set.intersection(*subs) if subs else set()
+        subs = sorted((_in_fields(searcher, sub, fields, memo) for sub in q.subqueries), key=len)
+        return set(subs[0]).intersection(*subs[1:]) if subs else set()
     return index.docset(searcher, q, cache=memo)
 SCORE_CONTEXT_UP_TO = 2000
 # A section that holds a word asked for only inside its negation (本市户籍 in 非本市户籍, 满 in 未满)

@@ -30,6 +30,30 @@ def domain_words() -> list[str]:
     return [w.strip() for w in lines if w.strip() and not w.startswith("#")]
 
 
+def _jieba():
+    """jieba, imported without pkg_resources.
+
+    jieba._compat imports pkg_resources (~0.3–0.8 s of CPU: it scans every installed package)
+    only to open files beside its own; when that import fails it opens them itself. So while
+    jieba is first imported, ``sys.modules["pkg_resources"]`` is None (Python's mark for "cannot
+    be imported") and right after the mark is taken out again: any later ``import pkg_resources``
+    in the process gets the real module. Nothing of jieba is patched.
+    """
+    import sys
+
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None
+    try:
+        import jieba
+    finally:
+        if "pkg_resources" in sys.modules and sys.modules["pkg_resources"] is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 def _cache_dir() -> str:
     from .private_dir import cache_dir  # 0700, ours, not a symlink: jieba loads its cache unchecked
 
@@ -45,8 +69,7 @@ def _base():
     """
     import logging
 
-    import jieba
-
+    jieba = _jieba()
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.tmp_dir = _cache_dir()  # jieba's marshal cache must live somewhere this user can write
@@ -58,9 +81,8 @@ def _base():
 
 @lru_cache(maxsize=4)
 def _tokenizer(user_words: tuple[str, ...]):
-    import jieba
-
     base = _base()
+    jieba = _jieba()
     domain = set(domain_words())
     extra = [w for w in user_words if w and not w.isspace() and w not in domain]
     if not extra:
@@ -116,6 +138,53 @@ def tokens(tk, text: str):
             for sub, i in sub_words(tk, word):
                 yield sub.lower(), pos, start + i, start + i + len(sub)
         start = end
+
+
+class Cutter:
+    """``tokens`` of one tokenizer, with each word's lower-casing and sub-words worked out once:
+    the same few thousand words come back in every section, and sub_words tries every substring
+    of a word against the dictionary each time it is asked."""
+
+    MAX_WORDS = 500_000  # a bound on memory over a long build; the parts are cheap to make again
+
+    def __init__(self, tk):
+        self.tk = tk
+        self._parts: dict[str, tuple | None] = {}
+
+    def _make(self, word: str):
+        if _DROP.match(word):
+            return None
+        return word.lower(), tuple((sub.lower(), i, i + len(sub)) for sub, i in sub_words(self.tk, word))
+
+    def tokens(self, text: str):
+        """What ``tokens(tk, text)`` yields, in the same order."""
+        parts = self._parts
+        if len(parts) > self.MAX_WORDS:
+            parts.clear()
+        pos = -1
+        start = 0
+        for word in self.tk.cut(text, HMM=False):
+            end = start + len(word)
+            try:
+                got = parts[word]
+            except KeyError:
+                got = parts[word] = self._make(word)
+            if got is not None:
+                pos += 1
+                low, subs = got
+                yield low, pos, start, end
+                for sub, i, j in subs:
+                    yield sub, pos, start + i, start + j
+            start = end
+
+
+def cutter(user_words=()) -> Cutter:
+    """The Cutter of ``tokenizer(user_words)``, one per tokenizer."""
+    tk = tokenizer(user_words)
+    c = getattr(tk, "_kb_cutter", None)
+    if c is None:
+        c = tk._kb_cutter = Cutter(tk)
+    return c
 
 
 def frequencies(tk, words) -> dict[str, int]:

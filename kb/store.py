@@ -86,7 +86,10 @@ class Snapshot:
         gen = current_generation(Path(root))
         if gen is None:
             raise IndexMissingError(root)
-        return cls(gen, read_json(gen / MANIFEST))
+        try:
+            return cls(gen, manifest_of(gen))
+        except (OSError, ValueError) as err:
+            raise IndexDamagedError(type(err).__name__, gen / MANIFEST, kind="stored") from err
 
     @property
     def doc_ids(self) -> list[str]:
@@ -135,6 +138,25 @@ def validity_summary(doc: Document) -> dict:
     from .validity import summary
 
     return summary(doc)
+
+
+_MANIFESTS: dict = {}  # (manifest path, inode, mtime, size) → its parsed JSON
+
+
+def manifest_of(gen: Path) -> dict:
+    """The parsed manifest of the generation ``gen``, read once a process while the file is the same
+    (a generation never changes after its swap; at ×1000 the file is 1 MB, parsed on every search
+    and again by the freshness check). Shared: never change it. Raises OSError or ValueError."""
+    path = Path(gen) / MANIFEST
+    st = path.stat()
+    key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+    got = _MANIFESTS.get(key)
+    if got is None:
+        got = json.loads(path.read_text(encoding="utf-8"))
+        if len(_MANIFESTS) >= 4:
+            _MANIFESTS.clear()
+        _MANIFESTS[key] = got
+    return got
 
 
 def read_json(path: Path, kind: str = "stored"):
@@ -283,8 +305,9 @@ class Generation:
 
     def put(self, doc: Document, stat: dict) -> None:
         name = self._name()
-        digest = self.checksums[f"docs/{name}"] = write_json_atomic(self.path / "docs" / name, doc.to_dict())
-        self.docstore().put(doc, digest)
+        data = doc.to_dict()  # once: the JSON file and the section store's rows are both made from it
+        digest = self.checksums[f"docs/{name}"] = write_json_atomic(self.path / "docs" / name, data)
+        self.docstore().put(doc, digest, data)
         self._fresh[doc.id] = doc
         self.manifest[doc.id] = {**stat, "file": name, "title": doc.title, "doc_number": doc.doc_number,
                                  "doc_type": doc.doc_type, "issuer": doc.issuer, "date": doc.date,

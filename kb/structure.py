@@ -72,9 +72,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from . import matter
 from .clean import ARTICLE_SEPARATOR, CAPTION_LINE, URL, body_size
-from .model import (BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Page, Paragraph, ParagraphKind, Section,
-                    SectionKind)
+from .model import (BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Matter, Page, Paragraph, ParagraphKind,
+                    Section, SectionKind)
 from .text import CN_DIGITS, HAN_WIDE, cn_to_int, normalise_doc_number
 
 _NUM = rf"[{CN_DIGITS}]+"
@@ -368,6 +369,7 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                 ))
                 or (kind == "title" and ln.top - prev.bottom > 2.5 * ln.size and ln.page == prev.page)
                 or (kind == "title" and ln.page != prev.page)
+                or (kind == "title" and matter.date_line(ln.text))  # a cover's date is never more of the title
             )
             if starts:
                 blocks.append(_Block(kind))
@@ -500,7 +502,11 @@ def _freeze(d: _Draft) -> Section:
                    paragraphs=tuple(d.paragraphs), pages=d.pages, children=tuple(_freeze(c) for c in d.children))
 
 
-def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footnotes, fallback_title: str) -> list[Section]:
+def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footnotes, fallback_title: str,
+                       info_title: str | None = None) -> list[Section]:
+    """The parts of the document and their heading trees, every paragraph marked body, front or
+    back matter (kb.matter); ``info_title``: the PDF's /Title, decoded, that a repeated title line
+    is matched against."""
     head_end = masthead_end(blocks)
     parts: list[_Draft] = []
     stack: list[tuple[int, _Draft]] = []  # (rank, section); parts have rank -1
@@ -533,6 +539,10 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         return stack[-1][1] if stack else None
 
     def add_paragraph(par: Paragraph) -> None:
+        nonlocal body_seen
+        if here != Matter.BODY and par.matter == Matter.BODY:
+            par = replace(par, matter=here)
+        body_seen = body_seen or par.matter == Matter.BODY
         sec = current()
         if sec is None:
             pending.append(par)
@@ -540,6 +550,12 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             sec.paragraphs.append(par)
 
     toc = _toc_blocks(blocks)
+    titles = {matter.squash(t) for t in (info_title, fallback_title) if t}
+    titles |= {matter.squash(b.text) for b in blocks if b.kind == "title"}
+    front = matter.front_blocks(blocks, layout, titles, toc, lambda t: bool(ladder_match(t) or _BARE_HEADING.match(t)),
+                                head_end)
+    body_seen = False
+    here = Matter.BODY
     ranks = [m[1] for b in blocks if b.kind == "para" and (m := ladder_match(b.text.strip())) and m[1] > 0]
     top_rank = min(ranks) if ranks else 2
     top_kind = next((k for k, r, _, _ in LADDER if r == top_rank), SectionKind.CHAPTER)
@@ -548,6 +564,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         text = b.text.strip()
         if not text:
             continue
+        here = front.get(i, Matter.BODY)
         if i in toc:
             add_paragraph(_paragraph(text, b, footnotes, None))
             continue
@@ -570,6 +587,12 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             add_paragraph(Paragraph(text=re.sub(r"\s+", "", text), pages=b.pages))
             continue
         sec = current()
+        if b.kind == "title" and parts and not body_seen and (matter.date_line(text) or (
+                matter.organ_line(text) and sec is not None and not sec.children and matter.set_apart(blocks, i, layout))):
+            # A cover's issuing office and date set large under the title, apart from it (moe:
+            # 教育部发展规划司, 2009年8月 a third of a page lower), are front matter, not more of the title.
+            add_paragraph(Paragraph(text=text, pages=b.pages, matter=Matter.FRONT))
+            continue
         if (b.kind == "para" and QUALIFIER.match(text) and sec is not None and sec.kind == SectionKind.PART
                 and not sec.paragraphs and not sec.children and layout.centred(b.lines[0])):
             sec.heading = f"{sec.heading}{text}"
@@ -592,6 +615,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         match = ladder_match(text) if not _TOC_LINE.search(b.lines[-1].text) else None
         inside_article = any(rank == ARTICLE_RANK for rank, _ in stack)
         if match:
+            body_seen = True
             kind, rank, number, rest, prefix = match
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if kind == SectionKind.APPENDIX and (nxt is None or nxt.kind == "title") and not rest:
@@ -638,8 +662,25 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
     if not parts and pending:
         open_part(fallback_title, pending[0].pages)
     for p in parts:
+        _mark_back(p)
+    for p in parts:
         _span(p)
     return [_freeze(p) for p in parts]
+
+
+def _mark_back(part: _Draft) -> None:
+    """The closing run of a part's paragraphs that is signature, date, dateline or source: back matter."""
+    owned = [(d, k) for d in _walk_drafts(part) for k in range(len(d.paragraphs))]
+    for n in matter.mark_back([d.paragraphs[k] for d, k in owned]):
+        d, k = owned[n]
+        if d.paragraphs[k].matter == Matter.BODY:
+            d.paragraphs[k] = replace(d.paragraphs[k], matter=Matter.BACK)
+
+
+def _walk_drafts(d: _Draft):
+    yield d
+    for c in d.children:
+        yield from _walk_drafts(c)
 
 
 def _clause_title(b: _Block, number: str, rest: str, layout: Layout) -> bool:
@@ -749,19 +790,22 @@ def _span(sec: _Draft) -> tuple[int, int]:
 
 
 def web_title(pages: list[Page]) -> str | None:
-    """The page title a browser printed in its header line, before the URL and the site name."""
+    """The page title a browser printed in its header line, before the URL and the site name.
+
+    Many sites title every page with their own name (深圳市社会保险基金管理局, 武汉市卫生和计划生育
+    委员会, 深圳市教育局公开目录): that names the site, not the document, so it is no title."""
     for p in pages[:1]:
         for ln in p.lines:
             m = URL.search(ln.text)
             if ln.label == FURNITURE and m and ln.top < p.height * 0.06:
                 title = re.split(r"\s*[-–—|_]\s*(?=[\u4e00-\u9fff])|\.{3}|…", ln.text[: m.start()])[0].strip()
-                if len(title) >= 4:
+                if len(title) >= 4 and not matter.site_name(title):
                     return title
     return None
 
 
-def pages_to_sections(doc_id: str, pages: list[Page], fallback_title: str) -> list[Section]:
+def pages_to_sections(doc_id: str, pages: list[Page], fallback_title: str, info_title: str | None = None) -> list[Section]:
     fallback_title = web_title(pages) or fallback_title
     layout = Layout.of(pages)
     blocks = lines_to_blocks(pages, layout)
-    return blocks_to_sections(doc_id, blocks, layout, _footnotes_by_page(pages), fallback_title)
+    return blocks_to_sections(doc_id, blocks, layout, _footnotes_by_page(pages), fallback_title, info_title)

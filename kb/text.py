@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 # -- character ranges ---------------------------------------------------------------------------
 # Written as regex class bodies: f"[{HAN}]" matches one character of the range.
@@ -56,6 +57,20 @@ def fix_spacing(text: str) -> str:
 # A line that is only a rule (box drawing, dashes, underscores, equals signs): the 分隔线 under a
 # 发文字号 is the document's; a site's separators are its chrome.
 RULE_LINE = re.compile(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")
+
+
+# -- table cells --------------------------------------------------------------------------------
+# What keeps the items of one table cell apart in its text: a cell that lists several items (1．…
+# 2．… in one box, or a grid of county names) prints each on its own line or after a gap, and
+# joining its lines as a wrap would glue them ("…一致。2.如果…", "乐昌市新丰县南雄市"). An em space:
+# visible, not a character of the text, and not one of the spaces fix_spacing drops between CJK.
+CELL_ITEM_GAP = "\u2003"
+# A cell line that opens an item of a list: 1． 2、 一、 （1） （一） ①. Not 3.5 (a figure) nor a year.
+CELL_ITEM_START = re.compile(r"^(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
+                             r"|[一二三四五六七八九十]{1,3}\s*、|[\u2460-\u2473])")
+# One item of a grid of names in a cell (乐昌市 新丰县 …; 揭阳市本级（不含普侨区）): Chinese only,
+# two characters or more, so a letter-spaced header (地 区) is not a grid.
+CELL_NAME = re.compile(f"^[{HAN}][{HAN}（）()、]+$")
 
 
 # -- Chinese numerals ---------------------------------------------------------------------------
@@ -141,9 +156,31 @@ def cn_date_to_iso(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+MONTH_DATE = re.compile(r"^(\d{4})年(\d{1,2})月$")
+
+
+def month_date_to_iso(text: str) -> str | None:
+    """2009年8月 → 2009-08: a date printed to the month only (a report's cover); None otherwise."""
+    m = MONTH_DATE.match(_SPACE.sub("", text).translate(FULL_WIDTH))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
 # -- simplified / traditional -------------------------------------------------------------------
 def to_simplified(text: str) -> str:
-    return text if text.isascii() else _t2s().convert(text)
+    # OpenCC changes only a text holding one of the characters of kb/data/t2s_chars.txt (written
+    # from its own dictionaries, bench/t2s_chars.py); any other text it returns as it is, so it is
+    # neither imported nor built for it (~14 ms of a whole `kb search` of simplified characters).
+    if text.isascii() or _changing().isdisjoint(text):
+        return text
+    return _t2s().convert(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _changing() -> frozenset:
+    path = Path(__file__).parent / "data" / "t2s_chars.txt"
+    return frozenset("".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")))
 
 
 @functools.lru_cache(maxsize=1)

@@ -22,7 +22,10 @@ it, nothing does at import time.
 """
 from __future__ import annotations
 
+import heapq
+import weakref
 from bisect import bisect_left
+from itertools import accumulate
 
 from . import whoosh_import  # noqa: F401  (first: Whoosh without urllib, see there)
 import whoosh
@@ -82,23 +85,38 @@ class KbLeafMatcher(w3.W3LeafMatcher):
         if self._i == self._blocklength:
             self._next_block()
 
+    def _read_ids(self):
+        # Whoosh 2.7.4 undoes the delta coding in a Python generator, a step per posting: the
+        # largest single cost of reading a common word's postings. accumulate() is the same sum in C.
+        if self._data is None:
+            self._read_data()
+        ids = self._data[0]
+        self._ids = ids if self._byteids else tuple(accumulate(ids))
+
 
 _LENGTH_OF_BYTE = [w3.byte_to_length(b) or None for b in range(256)]  # 0 → None, as Whoosh answers
 
 
 class KbPerDocReader(w3.W3PerDocReader):
+    def field_lengths(self, fieldname):
+        """Every document's length of ``fieldname`` (None for 0), or None when the field keeps no
+        lengths; decoded once per reader, the absence of a column remembered too."""
+        cache = self.__dict__.setdefault("_kb_lengths", {})
+        if fieldname not in cache:
+            col = self._cached_reader(w3._lenfield(fieldname), w3.LENGTHS_COLUMN)
+            if col is None:
+                cache[fieldname] = None
+            else:
+                raw = col._dbfile.get(col._basepos, col._count) if col._count else b""
+                # map() runs in C: a pass per field over every document
+                cache[fieldname] = list(map(_LENGTH_OF_BYTE.__getitem__, raw)) + [None] * (self._doccount + 1 - len(raw))
+        return cache[fieldname]
+
     def doc_field_length(self, docnum, fieldname, default=0):
         # BM25 asks every scored posting its document's length: a column read through four layers
         # of calls in Whoosh 2.7.4. The column is one byte a document; decode it once per reader.
-        lengths = self.__dict__.setdefault("_kb_lengths", {}).get(fieldname)
-        if lengths is None:
-            col = self._cached_reader(w3._lenfield(fieldname), w3.LENGTHS_COLUMN)
-            if col is None:
-                return default
-            raw = col._dbfile.get(col._basepos, col._count) if col._count else b""
-            lengths = [_LENGTH_OF_BYTE[b] for b in raw] + [None] * (self._doccount + 1 - len(raw))
-            self._kb_lengths[fieldname] = lengths
-        return lengths[docnum]
+        lengths = self.field_lengths(fieldname)
+        return default if lengths is None else lengths[docnum]
 
 
 class KbTermInfo(w3.W3TermInfo):
@@ -117,6 +135,27 @@ class KbListMatcher(ListMatcher):
         return None if v == "" else v
 
 
+class KbPostingsWriter(w3.W3PostingsWriter):
+    def add_all(self, ids, weights, values, lengths):
+        """A whole term's postings at once, in the blocks add_posting() would fill one posting
+        at a time (same statistics, same bytes): a segment's write was a third of a build."""
+        limit = self._blocklimit
+        for at in range(0, len(ids), limit):
+            if at:
+                self._write_block()
+            end = at + limit
+            ws = weights[at:end]
+            self._ids.extend(ids[at:end])
+            self._weights.extend(ws)
+            # add_posting keeps the first weight above the running maximum, which starts at 0
+            self._maxweight = max(self._maxweight, *ws)
+            self._values.extend(v for v in values[at:end] if v)
+            ls = [n for n in lengths[at:end] if n]
+            if ls:
+                self._minlength = min(ls)
+                self._maxlength = max(ls)
+
+
 class KbFieldWriter(w3.W3FieldWriter):
     def start_term(self, btext):
         if self._postwriter is None:
@@ -124,12 +163,65 @@ class KbFieldWriter(w3.W3FieldWriter):
         self._btext = btext
         self._postwriter.start_postings(self._fieldobj.format, KbTermInfo())
 
+    def add_postings(self, schema, lengths, items):
+        # Whoosh's own loop (FieldWriter.add_postings) asks the length column for every posting
+        # (a file-exists check each time for a field without lengths) and adds postings one at a
+        # time through three calls and four type asserts. Here each field's lengths are read
+        # once and each term is written whole (KbPostingsWriter.add_all); the order checks and
+        # the files written are Whoosh's (tests/test_index.py compares the bytes).
+        from whoosh.codec.base import OutOfOrderError
+
+        lastfn = lasttext = None
+        flens = None
+        ids, weights, values, lens = [], [], [], []
+
+        def flush():
+            self.start_term(lasttext)
+            self._postwriter.add_all(ids, weights, values, lens)
+            self.finish_term()
+            ids.clear()
+            weights.clear()
+            values.clear()
+            lens.clear()
+
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != lastfn:
+                if lastfn is not None and fieldname < lastfn:
+                    raise OutOfOrderError("Field %r .. %r" % (lastfn, fieldname))
+                if lasttext is not None:
+                    flush()
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                flens = lengths.field_lengths(fieldname) if lengths is not None else None
+                lastfn, lasttext = fieldname, None
+            if docnum == -1:  # a spelling word (Whoosh's HACK): no posting
+                continue
+            if btext != lasttext:
+                if lasttext is not None:
+                    if btext < lasttext:
+                        raise OutOfOrderError("Term %s:%r .. %s:%r" % (lastfn, lasttext, fieldname, btext))
+                    flush()
+                lasttext = btext
+            ids.append(docnum)
+            weights.append(weight)
+            values.append(b"" if value is None else value)
+            lens.append(flens[docnum] if flens is not None else 0)
+        if lasttext is not None:
+            flush()
+        if lastfn is not None:
+            self.finish_field()
+
 
 class KbCodec(w3.W3Codec):
     """W3Codec with kb's faster readers and working inlined postings; writes the stock format."""
 
     def field_writer(self, storage, segment):
         return KbFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return KbPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                compression=self._compression, inlinelimit=self._inlinelimit)
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
@@ -173,3 +265,296 @@ class KbFileIndex(SafeFileIndex):
             if isinstance(seg, w3.W3Segment):
                 seg._codec = kb_codec(seg._codec)
         return toc
+
+
+# -- exact top-k ----------------------------------------------------------------------------------
+#
+# Whoosh 2.7.4's TopCollector prunes with block qualities, and UnionMatcher.skip_to_quality skips one
+# side's blocks against the other side's *current* block quality, which a later block of the other
+# side may exceed: a document that belongs in the top N can be skipped. It also steps, scores and
+# combines every surviving posting through several Python calls a posting (0.15 ms a collected
+# document at ×100). top_docs scores term at a time instead: each term's postings decoded a block
+# at a time and scored with the term's own Whoosh scorer (the same BM25F arithmetic, so the same
+# floats), combined by the query's own shape (Or sums, And intersects and sums, boosts multiply).
+# Query types it does not know are enumerated through their Whoosh matchers, exhaustively.
+
+def top_docs(searcher, q, limit, within=None) -> list[tuple[int, float]]:
+    """(docnum, score) of the best ``limit`` documents (None: every match) by ``q``, best first and,
+    at equal scores, lower document number first (as Whoosh orders them); only documents of
+    ``within`` (index-wide numbers) when given. Exact: every matching document is scored."""
+    scores = doc_scores(searcher, q, within)
+    key = lambda item: (-item[1], item[0])  # noqa: E731
+    if limit is None or limit >= len(scores):
+        return sorted(scores.items(), key=key)
+    # The k-th best score by comparing bare floats (in C), then only what reaches it is ordered.
+    least = heapq.nlargest(limit, scores.values())[-1]
+    return sorted(((d, v) for d, v in scores.items() if v >= least), key=key)[:limit]
+
+
+def doc_scores(searcher, q, within=None) -> dict[int, float]:
+    """Index-wide docnum → score of every document ``q`` matches (of ``within`` when given)."""
+    out: dict[int, float] = {}
+    leaves = searcher.leaf_searchers()
+    for sub, offset in leaves:
+        if within is None:
+            local = None
+        elif len(leaves) == 1:
+            local = within
+        else:
+            end = offset + sub.reader().doc_count_all()
+            local = {d - offset for d in within if offset <= d < end}
+            if not local:
+                continue
+        got = _scores(sub, q, local)
+        if offset:
+            out.update((d + offset, s) for d, s in got.items())
+        else:
+            out.update(got)
+    return out
+
+
+def _plain_or(q) -> bool:
+    return isinstance(q, wq.Or) and type(q) in (wq.Or, wq.compound.DefaultOr) and not q.scale and not q.minmatch
+
+
+def _scores(s, q, within) -> dict[int, float]:
+    """Segment-local docnum → score of ``q`` on the leaf searcher ``s``."""
+    t = type(q)
+    if t is wq.Term:
+        return _term_scores(s, q, within)
+    if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
+        return {}
+    if (_plain_or(q) or t is wq.And) and len(q.subqueries) < 2:
+        # Whoosh matches a one-part Or or And as its part, leaving the compound's boost out.
+        return _scores(s, q.subqueries[0], within) if q.subqueries else {}
+    if _plain_or(q):
+        acc: dict[int, float] = {}
+        for sub in q.subqueries:
+            acc = _added(acc, _scores(s, sub, within))
+        return _boosted(acc, q.boost)
+    if t is wq.And:
+        subs = sorted(q.subqueries, key=lambda c: c.estimate_size(s.reader()))
+        acc = None
+        for sub in subs:
+            got = _scores(s, sub, within if acc is None else acc.keys())
+            if acc is None:
+                acc = dict(got)
+            else:
+                acc = {d: acc[d] + v for d, v in got.items() if d in acc}
+            if not acc:
+                return {}
+        return _boosted(acc or {}, q.boost)
+    if t is wq.AndNot:
+        got = _scores(s, q.a, within)
+        if got:
+            for d in _scores(s, q.b, got.keys()):
+                got.pop(d, None)
+        return got
+    if t is wq.AndMaybe:
+        got = _scores(s, q.a, within)
+        if got:
+            for d, v in _scores(s, q.b, got.keys()).items():
+                got[d] += v
+        return got
+    own = getattr(q, "kb_scores", None)
+    if own is not None:
+        return own(s, within, _scores)
+    return _enumerated(s, q, within)
+
+
+def _boosted(acc, boost):
+    if boost != 1.0:
+        for d in acc:
+            acc[d] *= boost
+    return acc
+
+
+def _added(a: dict, b: dict) -> dict:
+    """The sum of two score dicts (either may be changed and returned): the smaller is walked.
+    Float addition commutes, so which side is walked does not change a sum."""
+    if len(a) < len(b):
+        a, b = b, a
+    if not b:
+        return a
+    get = a.get
+    for d, v in b.items():
+        x = get(d)
+        a[d] = v if x is None else x + v
+    return a
+
+
+def _enumerated(s, q, within) -> dict[int, float]:
+    """The slow, general way: step ``q``'s own Whoosh matcher through every match."""
+    m = q.matcher(s, s.context())
+    out = {}
+    while m.is_active():
+        d = m.id()
+        if within is None or d in within:
+            out[d] = m.score()
+        m.next()
+    return out
+
+
+def _term_scores(s, q, within) -> dict[int, float]:
+    reader = s.reader()
+    if q.fieldname not in s.schema:
+        return {}
+    try:
+        btext = s.schema[q.fieldname].to_bytes(q.text)
+    except ValueError:
+        return {}
+    key = (q.fieldname, btext)
+    if key not in reader:
+        return {}
+    kept = _TERM_SCORES.get(s)
+    every = kept.get(key) if kept is not None else None
+    if every is None:
+        df = reader.doc_frequency(q.fieldname, btext)
+        if df >= KEEP_SCORES_FROM:
+            every = _scored_postings(s, q, btext, None)
+            if every is not None:
+                kept = _TERM_SCORES.setdefault(s, {})
+                if sum(map(len, kept.values())) + len(every) > KEEP_SCORES_UP_TO:
+                    kept.clear()
+                kept[key] = every
+    if every is not None:  # a fresh dict: callers add into it
+        if within is None:
+            got = dict(every)
+        elif len(within) < len(every):
+            got = {d: every[d] for d in within if d in every}
+        else:
+            got = {d: v for d, v in every.items() if d in within}
+    else:
+        got = _scored_postings(s, q, btext, within)
+        if got is None:  # a scorer other than BM25F's or a plain weight's: Whoosh's own matcher
+            return _enumerated(s, q, within)
+    b = q.boost
+    if b != 1.0:
+        for d in got:
+            got[d] *= b
+    return got
+
+
+# Leaf searcher → {(field, term bytes): {docnum: score}}: a common term's postings scored once for
+# as long as the searcher lives (a generation never changes; kb.store), not on every search of it.
+_TERM_SCORES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+KEEP_SCORES_FROM = 1000  # postings
+KEEP_SCORES_UP_TO = 600_000  # scores kept by one searcher (~60 MB)
+
+
+def _scored_postings(s, q, btext, within):
+    """docnum → unboosted score of every posting of ``q``'s term (of ``within``), or None."""
+    from whoosh.scoring import BM25FScorer, WeightScorer
+
+    reader = s.reader()
+    scorer = s.weighting.scorer(s, q.fieldname, btext)  # as Searcher.postings makes it
+    if type(scorer) not in (BM25FScorer, WeightScorer):
+        return None
+    df = reader.doc_frequency(q.fieldname, btext)
+    if within is not None and len(within) * SEEK_UNDER < df and not _is_kept(reader, q.fieldname, btext):
+        # A few documents of a long list: only their blocks are read.
+        m = reader.postings(q.fieldname, btext)
+        if not isinstance(m, KbLeafMatcher):
+            ids, weights = term_postings(reader, q.fieldname, btext)
+        else:
+            ids, weights = _seek(m, sorted(within))
+    else:
+        ids, weights = term_postings(reader, q.fieldname, btext)
+    if within is not None:
+        keep = [i for i, d in enumerate(ids) if d in within]
+        ids = [ids[i] for i in keep]
+        weights = [weights[i] for i in keep]
+    if type(scorer) is BM25FScorer:
+        lengths = _field_lengths(reader, q.fieldname)
+        if lengths is None:
+            dfl = scorer.dfl
+            lengths_of = [dfl(d) for d in ids]
+        else:
+            lengths_of = [lengths[d] for d in ids]
+        # bm25() of whoosh.scoring written out, operation for operation: the same floats.
+        idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        k1p, omb = K1 + 1, 1 - B
+        return dict(zip(ids, [idf * ((tf * k1p) / (tf + K1 * (omb + B * fl / avgfl))) for tf, fl in zip(weights, lengths_of)]))
+    return dict(zip(ids, weights))
+
+
+# Segment reader → {(field, term bytes): (docnums, weights)}: a common term's postings decoded once
+# for as long as the reader lives, shared by the set operations (kb.index.docset) and the scoring
+# here, which read the same lists in the same search. Arrays: 8 bytes a posting.
+_DECODED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+KEEP_DECODED_FROM = 1000  # postings
+KEEP_DECODED_UP_TO = 4_000_000  # postings kept by one reader (32 MB)
+
+
+def _is_kept(reader, fieldname, btext) -> bool:
+    kept = _DECODED.get(reader)
+    return kept is not None and (fieldname, btext) in kept
+
+
+def term_postings(reader, fieldname: str, btext: bytes):
+    """(docnums, weights) of every posting of a term in one segment's ``reader``, read a block at a time."""
+    kept = _DECODED.get(reader)
+    key = (fieldname, btext)
+    if kept is not None:
+        got = kept.get(key)
+        if got is not None:
+            return got
+    from array import array
+
+    ids, weights = _postings(reader.postings(fieldname, btext))
+    if len(ids) >= KEEP_DECODED_FROM:
+        ids, weights = array("I", ids), array("f", weights)
+        if kept is None:
+            kept = _DECODED.setdefault(reader, {})
+        if sum(len(i) for i, _ in kept.values()) + len(ids) > KEEP_DECODED_UP_TO:
+            kept.clear()
+        kept[key] = (ids, weights)
+    return ids, weights
+
+
+SEEK_UNDER = 16  # documents asked for: fewer than 1/16 of a term's postings are looked up one by one
+
+
+def _seek(m, wanted) -> tuple[list, list]:
+    ids, weights = [], []
+    for d in wanted:
+        if not m.is_active():
+            break
+        m.skip_to(d)
+        if m.is_active() and m.id() == d:
+            ids.append(d)
+            weights.append(m.weight())
+    return ids, weights
+
+
+def _postings(m) -> tuple[list, list]:
+    """Every (docnum, weight) of a term's matcher, read a block at a time."""
+    if isinstance(m, w3.W3LeafMatcher):
+        ids: list = []
+        weights: list = []
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            m._next_block()
+        return ids, weights
+    ids = list(m._ids)
+    if m._all_weights:
+        weights = [m._all_weights] * len(ids)
+    elif m._weights:
+        weights = list(m._weights)
+    else:
+        weights = [1.0] * len(ids)
+    return ids, weights
+
+
+def _field_lengths(reader, fieldname):
+    """The per-document length list KbPerDocReader keeps for ``fieldname``, or None."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if not isinstance(perdoc, KbPerDocReader):
+        return None
+    perdoc.doc_field_length(0, fieldname)
+    return perdoc.__dict__.get("_kb_lengths", {}).get(fieldname)

@@ -49,9 +49,16 @@ def form_bomb(path: Path, depth: int = 40) -> Path:
 
 
 def inflate_bomb(path: Path, megabytes: int = 1024) -> Path:
-    comp = zlib.compressobj(9)
+    # Compressing 1 GiB takes seconds; the stream is built instead from one mebibyte deflated
+    # with a full flush, whose output repeats exactly because a full flush resets the state, and
+    # the zlib trailer's Adler-32 of N bytes of "0" (0x30) in closed form: A = 1 + 48N, B = N + 48·N(N+1)/2.
     chunk = b"0" * (1 << 20)
-    data = b"".join(comp.compress(chunk) for _ in range(megabytes)) + comp.flush()
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    again = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    n = megabytes << 20
+    adler = ((n + 48 * n * (n + 1) // 2) % 65521) << 16 | (1 + 48 * n) % 65521
+    data = b"\x78\xda" + first + again * (megabytes - 1) + comp.flush() + adler.to_bytes(4, "big")
     objs = _page(4, b"<< >>")
     objs.append(_stream(b"/Filter /FlateDecode", data))
     return write_pdf(objs, path)

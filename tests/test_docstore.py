@@ -302,3 +302,26 @@ def test_an_index_from_before_the_store_is_refused_by_name_until_it_is_built(fol
     # kb search builds what is missing itself (kb.freshness), as it builds a missing search index.
     assert refresh(index, folder) is not None
     assert [o.page for o in lookup(index, ["太湖智云"]).occurrences] == [3]
+
+
+def test_a_put_stores_each_paragraph_and_the_header_as_the_documents_json_has_them(plan, tmp_path):
+    """Generation.put turns a document into a dict once, for its JSON file and for these rows:
+    each section's paragraphs (their fields at defaults left out) and the document's header
+    are those of the Document itself, and the JSON file holds that same dict."""
+    from dataclasses import asdict
+
+    w = docstore.Writer(tmp_path / "docs.sqlite")
+    w.put(plan, "digest")
+    bodies = [json.loads(b) for (b,) in w.db.execute("SELECT body FROM sections ORDER BY ord")]
+    want = [[{k: v for k, v in asdict(p).items() if k not in docstore._DEFAULTS or v != docstore._DEFAULTS[k]}
+             for p in s.paragraphs] for s in plan.walk()]
+    assert json.loads(json.dumps(want)) == bodies and any(len(b) > 1 for b in bodies)
+    header = {k: v for k, v in asdict(plan).items() if k not in ("sections", "furniture")}
+    (meta,) = w.db.execute("SELECT meta FROM docs").fetchone()
+    assert meta == docstore._dumps(header)
+    w.close()
+    with Store(tmp_path / "index").writer() as gen:
+        gen.put(plan, {"path": "/nowhere.pdf", "size": 0, "mtime_ns": 0, "sha256": "-"})
+    snap = Store(tmp_path / "index").snapshot()
+    assert json.loads((snap.path / "docs" / snap.manifest[plan.id]["file"]).read_text(encoding="utf-8")) == \
+        json.loads(json.dumps(plan.to_dict()))

@@ -423,3 +423,117 @@ def test_a_scored_list_skipped_to_its_end_has_no_quality_left():
     union = UnionMatcher(index._ScoredList([1, 4], [0.5, 0.2]), index._ScoredList([2, 3], [5.0, 5.0]))
     union.skip_to_quality(5.6)  # skips the first side to its end, then reads its quality
     assert union.is_active()
+
+
+def _copies(snap, n):
+    from kb.model import Document
+
+    docs = []
+    for i in range(n):
+        for d in snap.documents():
+            data = d.to_dict()
+            new_id = f"{d.id}-{i}"
+            for s in _walk(data["sections"]):
+                s["id"] = new_id + s["id"][len(d.id):]
+            data["id"] = new_id
+            docs.append(Document.from_dict(data))
+    return docs
+
+
+def _segment_bytes(folder: Path) -> dict:
+    """Each file of a one-segment index by its extension (the segment's name is random), and the
+    segment's TOC entry (counts, field lengths) without its name."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from kb import whoosh_compat
+
+    ix = whoosh_compat.KbFileIndex(FileStorage(str(folder), readonly=True))
+    (seg,) = ix._segments()
+    files = {p.name.replace(seg.segment_id(), "SEG"): p.read_bytes() for p in folder.iterdir()
+             if seg.segment_id() in p.name}
+    return {**files, "doccount": seg.doc_count_all(), "lengths": whoosh_compat.segment_field_lengths(seg)}
+
+
+def test_the_term_at_a_time_writer_writes_whooshs_bytes(tmp_path, corpus_index, monkeypatch):
+    """KbFieldWriter.add_postings writes each term whole with each field's lengths read once;
+    Whoosh's own loop, a posting at a time, must have written the same files byte for byte.
+    Three copies of the corpus: common words then span several 128-posting blocks, rare ones
+    are inlined, and body_bi (no lengths) and heading (positions) are both written."""
+    from whoosh.codec.base import FieldWriter
+
+    from kb import whoosh_compat
+
+    from kb.store import Documents
+
+    snap = Store(corpus_index).snapshot()
+    docs = Documents.of(_copies(snap, 3))
+    user_words = sorted(index.load_expansions(snap.path, docs))
+    monkeypatch.setattr(index, "PARALLEL_SECTIONS", 10**9)
+    index._full_build(tmp_path / "ours", docs, user_words)
+    with monkeypatch.context() as m:
+        m.setattr(whoosh_compat.KbFieldWriter, "add_postings", FieldWriter.add_postings)
+        m.setattr(whoosh_compat.KbCodec, "postings_writer", whoosh_compat.w3.W3Codec.postings_writer)
+        index._full_build(tmp_path / "stock", docs, user_words)
+    ours, stock = _segment_bytes(tmp_path / "ours"), _segment_bytes(tmp_path / "stock")
+    assert {k for k in ours if k.endswith(".pst")} and ours.keys() == stock.keys()
+    assert ours["doccount"] == sum(1 for d in docs for _ in d.walk())
+    for name in ours:
+        assert ours[name] == stock[name], name
+    from whoosh.filedb.filestore import FileStorage
+
+    reader = whoosh_compat.KbFileIndex(FileStorage(str(tmp_path / "ours"), readonly=True)).reader()
+    assert max(reader.doc_frequency("body_bi", g) for g in list(reader.lexicon("body_bi"))[:2000]) > 128
+
+
+def _reference_call(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                    start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    """JiebaTokenizer as it was: every value cut whole, each word's sub-words looked up each time."""
+    from whoosh import analysis
+
+    from kb import segment
+
+    tk = segment.tokenizer(self.user_words)
+    t = analysis.Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    for word, pos, s, e in segment.tokens(tk, str(value)):
+        t.text = word
+        t.boost = 1.0
+        t.stopped = False
+        if keeporiginal:
+            t.original = word
+        if positions:
+            t.pos = start_pos + pos
+        if chars:
+            t.startchar, t.endchar = start_char + s, start_char + e
+        yield t
+
+
+def test_titles_cut_once_and_memoised_sub_words_write_the_same_index(tmp_path, corpus_index, monkeypatch):
+    """A document's titles are cut once for all its sections' headings and contexts, and each
+    word's sub-words are worked out once (kb.segment.Cutter): the ×3 corpus's segment files are
+    byte for byte those of cutting every heading, context and body whole, word by word."""
+    from kb.store import Documents
+
+    snap = Store(corpus_index).snapshot()
+    docs = Documents.of(_copies(snap, 3))
+    user_words = sorted(index.load_expansions(snap.path, docs))
+    monkeypatch.setattr(index, "PARALLEL_SECTIONS", 10**9)
+    index._full_build(tmp_path / "ours", docs, user_words)
+    with monkeypatch.context() as m:
+        m.setattr(index.JiebaTokenizer, "__call__", _reference_call)
+        index._full_build(tmp_path / "whole", docs, user_words)
+    ours, whole = _segment_bytes(tmp_path / "ours"), _segment_bytes(tmp_path / "whole")
+    assert ours.keys() == whole.keys()
+    for name in ours:
+        assert ours[name] == whole[name], name
+    # and the text a heading or context holds is the text itself, with the joined words' offsets
+    tok = index.JiebaTokenizer(user_words)
+    doc = snap.document(PLAN_ID)
+    titles = index._TitleCuts(tok.cutter())
+    for sec, path in doc.walk_paths():
+        path = list(path)
+        for value in (titles.heading(sec.title), titles.joined(index._context_parts(doc, sec, path))):
+            assert str(value) in (sec.title, index._context(doc, sec, path))
+            got = [(t.text, t.pos, t.startchar, t.endchar) for t in tok(value, positions=True, chars=True)]
+            want = [(t.text, t.pos, t.startchar, t.endchar) for t in _reference_call(tok, str(value), positions=True, chars=True)]
+            assert got == want
+    assert pickle.loads(pickle.dumps(tok)).__dict__ == {"user_words": tuple(user_words)}

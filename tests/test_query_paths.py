@@ -95,6 +95,9 @@ def test_documents_of_the_matches_read_whole_equal_whooshs_column(corpus_index):
     assert ses.doc_ids_of(every) == index.doc_ids_of(ses.searcher, every)
     assert Counter(ses.doc_ids_of(every).values()) == Counter(
         d.id for d in Store(corpus_index).snapshot().documents() for _ in d.walk())
+    # Counting the documents of a set of sections by slicing the column: as counting their names.
+    for part in (set(), {0}, set(range(0, len(every), 3)), every):
+        assert ses.documents_of(part) == len(set(ses.doc_ids_of(part).values()))
 
 
 def test_whoosh_is_loaded_without_its_english_morphology_which_still_answers():
@@ -106,3 +109,92 @@ def test_whoosh_is_loaded_without_its_english_morphology_which_still_answers():
             "print(loaded, sorted(variations('running')) == sorted(m.variations('running')), 'ran' in variations('running'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True", "True"]
+
+
+# -- exact top-k (kb.whoosh_compat.top_docs) ------------------------------------------------------
+
+TOP_K_QUERIES = ["服务外包", "金融硅谷", '"促进服务外包"', "云计算 AND 物联网", "離岸服務外包", "离岸服务外包是什么",
+                 "人才 NOT 培养", "服务* AND 发展", "title:规划", "外包 OR 示范城市", "苏州搞服务外包最大的短板是什么",
+                 "综合评价 ANDMAYBE 示范", '"服务外包产业"', "务外包产"]
+
+
+def _queries_built(index_dir, texts):
+    """Every (query, allowed set) a search of ``texts`` hands to top_docs, with its searcher."""
+    from kb import search_session, whoosh_compat
+    from kb.search import search
+    from kb.store import Store
+
+    seen = []
+    real = whoosh_compat.top_docs
+
+    def spy(searcher, q, limit, within=None):
+        seen.append((q, within))
+        return real(searcher, q, limit, within)
+
+    whoosh_compat.top_docs = spy
+    try:
+        for t in texts:
+            search(index_dir, t, limit=5)
+    finally:
+        whoosh_compat.top_docs = real
+    return search_session.session(Store(index_dir).snapshot()).searcher, seen
+
+
+def _check_top_docs_against_every_score(searcher, seen):
+    """top_docs equals Whoosh scoring every match (no pruning), and its top k is the first k of that."""
+    from kb.whoosh_compat import top_docs
+
+    assert seen
+    for q, within in seen:
+        every = {r.docnum: r.score for r in searcher.search(q, limit=None, filter=within)}
+        mine = top_docs(searcher, q, None, within)
+        assert {d for d, _ in mine} == set(every), q
+        # The same arithmetic, summed in another order where Whoosh's tree of matchers differs.
+        assert all(abs(s - every[d]) <= 1e-9 * max(1.0, abs(s)) for d, s in mine), q
+        assert mine == sorted(mine, key=lambda r: (-r[1], r[0]))
+        for k in (1, 5, 30):
+            assert top_docs(searcher, q, k, within) == mine[:k], (q, k)
+
+
+def test_top_docs_is_every_score_ranked_on_the_bundled_corpus(corpus_index):
+    _check_top_docs_against_every_score(*_queries_built(corpus_index, TOP_K_QUERIES))
+
+
+def test_top_docs_is_every_score_ranked_on_the_real_index(real_ingest):
+    from bench import natural
+
+    texts = [c["q"] for c in natural.load_cases()] + TOP_K_QUERIES
+    _check_top_docs_against_every_score(*_queries_built(real_ingest[0], texts))
+
+
+def test_top_docs_is_every_score_ranked_on_three_copies_in_two_segments(tmp_path, corpus_index, monkeypatch):
+    """Equal copies score alike (ties: the lower document number first) and a segment's numbers
+    are shifted into the index's: the bundled corpus three times, written as two segments."""
+    import os
+    import shutil
+
+    from bench.replicas import renamed
+    from kb import index
+    from kb.store import Store
+
+    if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        pytest.skip("one core, or no fork: a full build writes one segment in one process")
+    snap = Store(corpus_index).snapshot()
+    monkeypatch.setattr(index, "PARALLEL_SECTIONS", 1)
+    where = tmp_path / "three"
+    with Store(where).writer() as gen:
+        for i in range(3):
+            for d in snap.documents():
+                c = renamed(d, f"{d.id}-{i}")
+                gen.put(c, {"path": f"/nowhere/{c.id}.pdf", "size": 0, "mtime_ns": 0, "sha256": c.id})
+        shutil.copy(snap.path / "terms.json", gen.path / "terms.json")
+        index.build_index(gen, gen.docs(), reuse=False)
+    assert len(list((Store(where).snapshot().path / "whoosh").glob("*.trm"))) == 2
+    searcher, seen = _queries_built(where, TOP_K_QUERIES)
+    _check_top_docs_against_every_score(searcher, seen)
+    # Three equal copies of each section: the first copy's first.
+    from kb.whoosh_compat import top_docs
+
+    q = seen[0][0]
+    ranked = top_docs(searcher, q, None, None)
+    assert len(ranked) % 3 == 0 and ranked[0][1] == ranked[1][1] == ranked[2][1]

@@ -67,3 +67,32 @@ def test_int_to_cn_writes_figures_as_laws_do_and_reads_back():
 
     assert [int_to_cn(n) for n in (5, 10, 15, 30, 42, 100)] == ["五", "十", "十五", "三十", "四十二", ""]
     assert all(cn_to_int(int_to_cn(n)) == n for n in range(1, 100))
+
+
+def test_the_t2s_table_is_opencc_s_and_skipping_it_changes_nothing(corpus_index):
+    """to_simplified skips OpenCC for a text without a character of kb/data/t2s_chars.txt: the table
+    is what bench/t2s_chars.py reads off the installed OpenCC, and OpenCC leaves every other
+    character of its dictionaries, and every text of the corpus and of the query sets, as to_simplified does."""
+    import json
+    from pathlib import Path
+
+    from opencc import OpenCC
+
+    from bench.t2s_chars import OUT, changing_chars, table_text
+    from kb.store import Store
+    from kb.text import _changing
+
+    assert OUT.read_text(encoding="utf-8") == table_text()
+    assert _changing() == changing_chars()
+    cc = OpenCC("t2s")
+    import opencc
+
+    root = Path(opencc.__file__).parent / "dictionary"
+    others = {c for name in ("TSCharacters.txt", "TSPhrases.txt", "STCharacters.txt")
+              for c in root.joinpath(name).read_text(encoding="utf-8") if not c.isspace()} - _changing()
+    assert others and all(cc.convert(c) == c for c in others)
+    texts = [s.title + s.text for d in Store(corpus_index).snapshot().documents() for s in d.walk()]
+    for name in ("natural_queries.json", "heldout_queries.json", "fresh_queries.json"):
+        texts += [c["q"] for c in json.loads((Path(__file__).parent / name).read_text(encoding="utf-8"))["queries"]]
+    assert any(not _changing().isdisjoint(t) for t in texts)  # traditional queries are among them
+    assert all(to_simplified(t) == cc.convert(t) for t in texts)
