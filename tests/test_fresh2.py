@@ -23,11 +23,12 @@ CASES = natural.load_cases(natural.FRESH2)
 KINDS = {"question", "runon", "colloquial", "abbreviation", "traditional", "numeral", "wordorder", "paraphrase",
          "agency", "deadline", "figure"}
 
-# Measured 0.911 / 0.765, hit@1 0.670 (every kind ≥ 0.667 hit@5); on the set as committed, before this
+# Measured 0.911 / 0.781, hit@1 0.688 (every kind ≥ 0.667 hit@5); on the set as committed, before this
 # stop's changes, 0.884 / 0.742, hit@1 0.643 (and one query raised IndexError). Three synonym sets were
-# added after reading this set's misses: without them 0.902 / 0.751, hit@1 0.652. Page-level BM25
-# baseline, same queries: 0.723 / 0.572, hit@1 0.473.
-HIT1, HIT5, MRR, KIND_HIT5 = 0.64, 0.88, 0.74, 0.6
+# added after reading this set's misses (负责解释 ↔ 解释权, 幼儿 ↔ 宝宝, 自有房产 ↔ 自己房子, the last
+# missed by the held-out set too): without them 0.902 / 0.766, hit@1 0.670. Page-level BM25 baseline,
+# same queries: 0.723 / 0.572, hit@1 0.473.
+HIT1, HIT5, MRR, KIND_HIT5 = 0.66, 0.89, 0.76, 0.6
 
 
 def test_the_set_is_large_and_covers_every_kind():
@@ -130,3 +131,15 @@ def test_half_a_year_of_age_is_the_tables_decimal(real_ingest):
     r = search(real_ingest[0], "三岁半男孩立定跳远多少算5分")
     assert "3.5岁" in r.words and not {"三岁", "半"} & set(r.words)
     assert search(real_ingest[0], "5岁半孩子10米折返跑标准").words[0] == "5.5岁"
+
+
+def test_a_word_held_only_inside_its_negation_ranks_below_the_word_itself(real_ingest):
+    """京籍 (本市户籍) is the cover title of one manual and, inside 非本市户籍, of the other (both read in
+    the PDFs: 小学入学服务系统使用手册（本市户籍适龄儿童） / （非本市户籍适龄儿童）)."""
+    from kb.search import _only_negated, search
+
+    assert _only_negated(["本市户籍"], ["使用手册（非本市户籍适龄儿童）"])
+    assert not _only_negated(["本市户籍"], ["非本市户籍", "本市户籍适龄儿童"])
+    assert not _only_negated(["非本市户籍"], ["非本市户籍"])
+    hit = search(real_ingest[0], "京籍入学系统获取验证码按钮变灰多久能再点", limit=1).hits[0]
+    assert hit.doc_id == "bj_benshi_huji_ertong_ruxue_xitong_shouce"
