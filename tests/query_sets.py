@@ -1,4 +1,4 @@
-"""What the natural-query sets (test_natural, test_heldout, test_fresh) check alike; each keeps its own thresholds.
+"""What the natural-query sets (test_natural, test_heldout, test_fresh, test_fresh2) check alike; each keeps its own thresholds.
 
 A set is a list of cases from bench/natural.py (``q``, ``kind``, ``doc``, ``answer``); ``ranks``
 are kb's rank of the first answering section for each case (None: not found).
@@ -8,16 +8,30 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
+
 from bench import natural
 
 
-def check_set_shape(cases, kinds: set[str], min_documents: int) -> None:
-    """At least 80 queries, every kind present with 5 or more, over ``min_documents`` documents."""
-    assert len(cases) >= 80
+def check_set_shape(cases, kinds: set[str], min_documents: int, min_queries: int = 80) -> None:
+    """At least ``min_queries`` queries, every kind present with 5 or more, over ``min_documents`` documents."""
+    assert len(cases) >= min_queries
     counts = Counter(c["kind"] for c in cases)
     assert set(counts) == kinds, counts
     assert min(counts.values()) >= 5, counts
     assert len({c["doc"] for c in cases}) >= min_documents
+
+
+def check_new_wording(cases, earlier_sets) -> None:
+    """No query within difflib 0.7 of a query of an earlier set (``earlier_sets``: their files) or of
+    tests/relevance.json: a set written after others were tuned on must not ask their questions again."""
+    import difflib
+    import json
+
+    earlier = [c["q"] for path in earlier_sets for c in natural.load_cases(path)]
+    earlier += [c["q"] for c in json.loads((natural.ROOT / "tests" / "relevance.json").read_text(encoding="utf-8"))["queries"]]
+    close = [(c["q"], e) for c in cases for e in earlier if difflib.SequenceMatcher(None, c["q"], e).ratio() > 0.7]
+    assert not close
 
 
 def check_answers_are_phrases(cases) -> None:
@@ -66,3 +80,46 @@ def check_answers_stored(cases, real_ingest, corpus_index) -> None:
         if not any(a in text for a in natural.answers(c)):
             missing.append((c["doc"], c["answer"]))
     assert not missing
+
+
+class QuerySetChecks:
+    """The checks every held-out set gets, as a class a test module subclasses (``class
+    TestFresh2(QuerySetChecks)``) with its own values: ``NAME``, ``CASES``, ``KINDS``, ``MIN_DOCUMENTS``,
+    ``MIN_QUERIES``, ``EARLIER`` (files of the sets written before it), ``HIT1`` (None: not checked),
+    ``HIT5``, ``MRR``, ``KIND_HIT5``, ``NAMES_SECTIONS`` (each case names its section). The module keeps its own tests of the rules its misses led to."""
+
+    NAME = CASES = KINDS = EARLIER = None
+    MIN_DOCUMENTS, MIN_QUERIES, HIT1, NAMES_SECTIONS = 12, 80, None, True
+    HIT5 = MRR = KIND_HIT5 = 1.0
+
+    def test_the_set_is_large_and_covers_every_kind(self):
+        check_set_shape(self.CASES, self.KINDS, self.MIN_DOCUMENTS, self.MIN_QUERIES)
+
+    def test_no_query_repeats_the_wording_of_an_earlier_set(self):
+        check_new_wording(self.CASES, self.EARLIER)
+
+    def test_each_case_names_its_section_and_one_unbroken_phrase(self):
+        if self.NAMES_SECTIONS:
+            assert not [c["q"] for c in self.CASES if not c["section"].strip()]
+        check_answers_are_phrases(self.CASES)
+
+    def test_each_answer_is_in_its_document_as_stored(self, real_ingest, corpus_index):
+        check_answers_stored(self.CASES, real_ingest, corpus_index)
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def ranks(cls, real_ingest, corpus_index):
+        return kb_ranks(cls.CASES, real_ingest, corpus_index)
+
+    def test_hit_at_1_and_5_and_mrr(self, ranks, capsys):
+        check_figures(self.NAME, self.CASES, ranks, self.HIT5, self.MRR, capsys)
+        if self.HIT1 is not None:
+            assert natural.hit_at_1(ranks) >= self.HIT1
+
+    def test_each_kind_finds_most_of_its_answers(self, ranks):
+        short = {}
+        for kind in sorted(self.KINDS):
+            hit5, _ = natural.figures([r for c, r in zip(self.CASES, ranks) if c["kind"] == kind])
+            if hit5 < self.KIND_HIT5:
+                short[kind] = hit5
+        assert not short

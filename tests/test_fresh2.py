@@ -10,14 +10,11 @@ here sit a little under what was measured, so a change that loses answers on uns
 """
 from __future__ import annotations
 
-import difflib
-import json
-from collections import Counter
 
 import pytest
 
 from bench import natural
-from query_sets import check_answers_are_phrases, check_answers_stored, check_figures, check_kind, kb_ranks
+from query_sets import QuerySetChecks
 
 CASES = natural.load_cases(natural.FRESH2)
 KINDS = {"question", "runon", "colloquial", "abbreviation", "traditional", "numeral", "wordorder", "paraphrase",
@@ -28,47 +25,12 @@ KINDS = {"question", "runon", "colloquial", "abbreviation", "traditional", "nume
 # added after reading this set's misses (负责解释 ↔ 解释权, 幼儿 ↔ 宝宝, 自有房产 ↔ 自己房子, the last
 # missed by the held-out set too): without them 0.902 / 0.766, hit@1 0.670. Page-level BM25 baseline,
 # same queries: 0.723 / 0.572, hit@1 0.473.
-HIT1, HIT5, MRR, KIND_HIT5 = 0.66, 0.89, 0.76, 0.6
 
 
-def test_the_set_is_large_and_covers_every_kind():
-    assert len(CASES) >= 100
-    counts = Counter(c["kind"] for c in CASES)
-    assert set(counts) == KINDS, counts
-    assert min(counts.values()) >= 5, counts
-    assert len({c["doc"] for c in CASES}) >= 13
-
-
-def test_no_query_repeats_the_wording_of_an_earlier_set():
-    earlier = [c["q"] for path in (natural.QUERIES, natural.HELDOUT, natural.FRESH) for c in natural.load_cases(path)]
-    earlier += [c["q"] for c in json.loads((natural.ROOT / "tests" / "relevance.json").read_text(encoding="utf-8"))["queries"]]
-    close = [(c["q"], e) for c in CASES for e in earlier if difflib.SequenceMatcher(None, c["q"], e).ratio() > 0.7]
-    assert not close
-
-
-def test_each_case_names_its_section_and_one_unbroken_phrase():
-    for c in CASES:
-        assert c["section"].strip(), c["q"]
-    check_answers_are_phrases(CASES)
-
-
-def test_each_answer_is_in_its_document_as_stored(real_ingest, corpus_index):
-    check_answers_stored(CASES, real_ingest, corpus_index)
-
-
-@pytest.fixture(scope="module")
-def ranks(real_ingest, corpus_index):
-    return kb_ranks(CASES, real_ingest, corpus_index)
-
-
-def test_hit_at_1_and_5_and_mrr(ranks, capsys):
-    check_figures("fresh2 queries", CASES, ranks, HIT5, MRR, capsys)
-    assert natural.hit_at_1(ranks) >= HIT1
-
-
-@pytest.mark.parametrize("kind", sorted(KINDS))
-def test_each_kind_finds_most_of_its_answers(ranks, kind):
-    check_kind(CASES, ranks, kind, KIND_HIT5)
+class TestFresh2Set(QuerySetChecks):
+    NAME, CASES, KINDS, EARLIER = "fresh2 queries", CASES, KINDS, (natural.QUERIES, natural.HELDOUT, natural.FRESH)
+    MIN_DOCUMENTS, MIN_QUERIES = 13, 100
+    HIT1, HIT5, MRR, KIND_HIT5 = 0.66, 0.89, 0.76, 0.6
 
 
 # The rule classes fixed on this set's misses, each asserted on what the analysis keeps or ranks.
