@@ -388,20 +388,11 @@ def test_a_full_build_on_two_processes_answers_as_one(tmp_path, corpus_index, mo
     import os
 
     from kb.index import build_index
-    from kb.model import Document
 
     if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
         pytest.skip("one core, or no fork: a full build writes one segment in one process")
     snap = Store(corpus_index).snapshot()
-    docs = []
-    for i in range(3):
-        for d in snap.documents():
-            data = d.to_dict()
-            new_id = f"{d.id}-{i}"
-            for s in _walk(data["sections"]):
-                s["id"] = new_id + s["id"][len(d.id):]
-            data["id"] = new_id
-            docs.append(Document.from_dict(data))
+    docs = _copies(snap, 3)
 
     def build(where, parallel: bool):
         monkeypatch.setattr(index, "PARALLEL_SECTIONS", 1 if parallel else 10**9)
