@@ -169,8 +169,8 @@ def _whole_column(reader, field: str):
     data, offsets, lengths, shift = [], array("Q"), array("Q"), 0
     for d, o, n in parts:
         data.append(d)
-        offsets.extend(x + shift for x in o)
-        lengths.extend(int(x) for x in n)
+        offsets.extend(map(shift.__add__, o))  # in C: a segment of ×1000 is ~40 000 sections
+        lengths.extend(n if n.typecode == "Q" else array("Q", n))
         shift += len(d)
     return b"".join(data), offsets, lengths
 

@@ -198,3 +198,10 @@ def test_top_docs_is_every_score_ranked_on_three_copies_in_two_segments(tmp_path
     q = seen[0][0]
     ranked = top_docs(searcher, q, None, None)
     assert len(ranked) % 3 == 0 and ranked[0][1] == ranked[1][1] == ranked[2][1]
+    # The doc_id column of both segments read whole, joined: as Whoosh reads it, document by document.
+    from kb import search_session
+
+    ses = search_session.session(Store(where).snapshot())
+    every = set(range(searcher.reader().doc_count_all()))
+    assert ses.doc_ids_of(every) == index.doc_ids_of(searcher, every)
+    assert ses.documents_of(every) == 3 * len(snap.manifest)
