@@ -1,12 +1,17 @@
-"""Write kb/data/t2s_chars.txt: every character OpenCC's t2s conversion can change.
+"""Write kb/data/t2s_chars.txt: what OpenCC's t2s conversion can change, read off its dictionaries.
 
     PYTHONPATH=. python bench/t2s_chars.py
 
-kb.text.to_simplified calls OpenCC only for a text holding one of them (a query in simplified
-characters, nearly every query, then costs no OpenCC import or build, ~14 ms of a whole process).
-A character can change when t2s maps it to another one (TSCharacters.txt), or when a phrase of
-TSPhrases.txt holding it maps to a different text at its place (a phrase of another length: each of
-its characters). Any other text is left as it is by OpenCC: the test compares the two.
+kb.text.to_simplified uses it to call OpenCC only when it must: a text without a character t2s can
+change (nearly every query) is left as it is, and one without any character of a t2s phrase is
+converted character by character from the table (OpenCC's first choice for each); only a text
+holding a phrase character pays OpenCC's import and build (~14 ms of a whole `kb search`).
+
+The file: ``T S`` pairs (TSCharacters.txt, where the first choice differs); on lines starting with
+``~``, every character of a phrase of TSPhrases.txt; on lines starting with ``!``, the characters
+without a pair that t2s can still change: a phrase holding one maps to a different text at its place
+(a phrase of another length: each of its characters), or a later choice differs. The test compares
+to_simplified with OpenCC.
 """
 from __future__ import annotations
 
@@ -14,20 +19,33 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "kb" / "data" / "t2s_chars.txt"
-HEADER = "# Characters OpenCC t2s can change (bench/t2s_chars.py writes this file from OpenCC's dictionaries)\n"
+HEADER = ("# OpenCC t2s, read off its dictionaries by bench/t2s_chars.py: 'T S' pairs of TSCharacters.txt\n"
+          "# (first choice); '~' lines: every character of a TSPhrases.txt phrase; '!' lines: the other\n"
+          "# characters a phrase (or a later choice) can change\n")
+
+
+def _entries(name: str):
+    import opencc
+
+    for line in (Path(opencc.__file__).parent / "dictionary" / name).read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            key, values = line.split("\t", 1)
+            yield key, values.split()
+
+
+def pairs() -> dict[str, str]:
+    return {k: v[0] for k, v in _entries("TSCharacters.txt") if v and v[0] != k}
+
+
+def phrase_chars() -> set[str]:
+    return {c for k, _ in _entries("TSPhrases.txt") for c in k}
 
 
 def changing_chars() -> set[str]:
-    import opencc
-
-    root = Path(opencc.__file__).parent / "dictionary"
     out: set[str] = set()
     for name in ("TSCharacters.txt", "TSPhrases.txt"):
-        for line in (root / name).read_text(encoding="utf-8").splitlines():
-            if "\t" not in line:
-                continue
-            key, values = line.split("\t", 1)
-            for v in values.split():
+        for key, values in _entries(name):
+            for v in values:
                 if len(v) != len(key):
                     out.update(key)
                 else:
@@ -36,10 +54,15 @@ def changing_chars() -> set[str]:
 
 
 def table_text() -> str:
-    chars = "".join(sorted(changing_chars()))
-    return HEADER + "\n".join(chars[i:i + 64] for i in range(0, len(chars), 64)) + "\n"
+    items = sorted(pairs().items())
+    lines = [" ".join(f"{k}{v}" for k, v in items[i:i + 32]) for i in range(0, len(items), 32)]
+    chars = "".join(sorted(phrase_chars()))
+    lines += ["~" + chars[i:i + 64] for i in range(0, len(chars), 64)]
+    other = "".join(sorted(changing_chars() - set(pairs())))
+    lines += ["!" + other[i:i + 64] for i in range(0, len(other), 64)]
+    return HEADER + "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
     OUT.write_text(table_text(), encoding="utf-8")
-    print(f"{OUT}: {len(changing_chars())} characters")
+    print(f"{OUT}: {len(pairs())} pairs, {len(phrase_chars())} phrase characters")

@@ -144,18 +144,36 @@ def cn_date_to_iso(text: str) -> str | None:
 
 # -- simplified / traditional -------------------------------------------------------------------
 def to_simplified(text: str) -> str:
-    # OpenCC changes only a text holding one of the characters of kb/data/t2s_chars.txt (written
-    # from its own dictionaries, bench/t2s_chars.py); any other text it returns as it is, so it is
-    # neither imported nor built for it (~14 ms of a whole `kb search` of simplified characters).
-    if text.isascii() or _changing().isdisjoint(text):
+    # kb/data/t2s_chars.txt is OpenCC's t2s read off its own dictionaries (bench/t2s_chars.py): a
+    # text without a character it maps is returned as it is; one without a character of any of its
+    # phrases is converted character by character (as OpenCC does such a text); only a text holding
+    # a phrase's character loads OpenCC (~14 ms of a whole `kb search`).
+    if text.isascii():
         return text
+    table, changing, phrase_chars = _t2s_table()
+    if changing.isdisjoint(text):
+        return text
+    if phrase_chars.isdisjoint(text):
+        return text.translate(table)
     return _t2s().convert(text)
 
 
 @functools.lru_cache(maxsize=1)
-def _changing() -> frozenset:
+def _t2s_table() -> tuple[dict[int, str], frozenset, frozenset]:
+    """(ord → simplified, every character t2s can change, every character of a t2s phrase)."""
     path = Path(__file__).parent / "data" / "t2s_chars.txt"
-    return frozenset("".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")))
+    table: dict[int, str] = {}
+    phrase, other = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("~"):
+            phrase.append(line[1:])
+        elif line.startswith("!"):
+            other.append(line[1:])
+        elif line and not line.startswith("#"):
+            for pair in line.split():
+                table[ord(pair[0])] = pair[1:]
+    changing = frozenset(map(chr, table)) | frozenset("".join(other))
+    return table, changing, frozenset("".join(phrase))
 
 
 @functools.lru_cache(maxsize=1)
