@@ -3,12 +3,12 @@
     PYTHONPATH=. python bench/t2s_chars.py
 
 kb.text.to_simplified uses it to call OpenCC only when it must: a text without a character t2s can
-change (nearly every query) is left as it is, and one without any character of a t2s phrase is
-converted character by character from the table (OpenCC's first choice for each); only a text
-holding a phrase character pays OpenCC's import and build (~14 ms of a whole `kb search`).
+change (nearly every query) is left as it is, and one holding none of t2s's phrases is converted
+character by character from the table (OpenCC's first choice for each, as OpenCC converts it);
+only a text holding a phrase pays OpenCC's import and build (~14 ms of a whole `kb search`).
 
 The file: ``T S`` pairs (TSCharacters.txt, where the first choice differs); on lines starting with
-``~``, every character of a phrase of TSPhrases.txt; on lines starting with ``!``, the characters
+``~``, the phrases of TSPhrases.txt; on lines starting with ``!``, the characters
 without a pair that t2s can still change: a phrase holding one maps to a different text at its place
 (a phrase of another length: each of its characters), or a later choice differs. The test compares
 to_simplified with OpenCC.
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "kb" / "data" / "t2s_chars.txt"
 HEADER = ("# OpenCC t2s, read off its dictionaries by bench/t2s_chars.py: 'T S' pairs of TSCharacters.txt\n"
-          "# (first choice); '~' lines: every character of a TSPhrases.txt phrase; '!' lines: the other\n"
+          "# (first choice); '~' lines: the phrases of TSPhrases.txt; '!' lines: the other\n"
           "# characters a phrase (or a later choice) can change\n")
 
 
@@ -37,8 +37,8 @@ def pairs() -> dict[str, str]:
     return {k: v[0] for k, v in _entries("TSCharacters.txt") if v and v[0] != k}
 
 
-def phrase_chars() -> set[str]:
-    return {c for k, _ in _entries("TSPhrases.txt") for c in k}
+def phrases() -> set[str]:
+    return {k for k, _ in _entries("TSPhrases.txt")}
 
 
 def changing_chars() -> set[str]:
@@ -56,8 +56,8 @@ def changing_chars() -> set[str]:
 def table_text() -> str:
     items = sorted(pairs().items())
     lines = [" ".join(f"{k}{v}" for k, v in items[i:i + 32]) for i in range(0, len(items), 32)]
-    chars = "".join(sorted(phrase_chars()))
-    lines += ["~" + chars[i:i + 64] for i in range(0, len(chars), 64)]
+    keys = sorted(phrases())
+    lines += ["~" + " ".join(keys[i:i + 16]) for i in range(0, len(keys), 16)]
     other = "".join(sorted(changing_chars() - set(pairs())))
     lines += ["!" + other[i:i + 64] for i in range(0, len(other), 64)]
     return HEADER + "\n".join(lines) + "\n"
@@ -65,4 +65,4 @@ def table_text() -> str:
 
 if __name__ == "__main__":
     OUT.write_text(table_text(), encoding="utf-8")
-    print(f"{OUT}: {len(pairs())} pairs, {len(phrase_chars())} phrase characters")
+    print(f"{OUT}: {len(pairs())} pairs, {len(phrases())} phrases")

@@ -145,35 +145,35 @@ def cn_date_to_iso(text: str) -> str | None:
 # -- simplified / traditional -------------------------------------------------------------------
 def to_simplified(text: str) -> str:
     # kb/data/t2s_chars.txt is OpenCC's t2s read off its own dictionaries (bench/t2s_chars.py): a
-    # text without a character it maps is returned as it is; one without a character of any of its
-    # phrases is converted character by character (as OpenCC does such a text); only a text holding
-    # a phrase's character loads OpenCC (~14 ms of a whole `kb search`).
+    # text without a character it maps is returned as it is; one holding none of its phrases is
+    # converted character by character (as OpenCC converts such a text); only a text holding a
+    # phrase loads OpenCC (~14 ms of a whole `kb search`).
     if text.isascii():
         return text
-    table, changing, phrase_chars = _t2s_table()
+    table, changing, phrases = _t2s_table()
     if changing.isdisjoint(text):
         return text
-    if phrase_chars.isdisjoint(text):
+    if not any(p in text for p in phrases):
         return text.translate(table)
     return _t2s().convert(text)
 
 
 @functools.lru_cache(maxsize=1)
-def _t2s_table() -> tuple[dict[int, str], frozenset, frozenset]:
-    """(ord → simplified, every character t2s can change, every character of a t2s phrase)."""
+def _t2s_table() -> tuple[dict[int, str], frozenset, tuple]:
+    """(ord → simplified, every character t2s can change, t2s's phrases)."""
     path = Path(__file__).parent / "data" / "t2s_chars.txt"
     table: dict[int, str] = {}
-    phrase, other = [], []
+    phrases, other = [], []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("~"):
-            phrase.append(line[1:])
+            phrases += line[1:].split()
         elif line.startswith("!"):
             other.append(line[1:])
         elif line and not line.startswith("#"):
             for pair in line.split():
                 table[ord(pair[0])] = pair[1:]
     changing = frozenset(map(chr, table)) | frozenset("".join(other))
-    return table, changing, frozenset("".join(phrase))
+    return table, changing, tuple(phrases)
 
 
 @functools.lru_cache(maxsize=1)
