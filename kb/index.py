@@ -719,7 +719,12 @@ def _posting_ids(reader, fieldname: str, text: str):
             if (fieldname, text) in leaf:
                 out.extend(map(offset.__add__, _posting_ids(leaf, fieldname, text)) if offset else _posting_ids(leaf, fieldname, text))
         return out
-    return whoosh_compat.term_postings(reader, fieldname, reader._text_to_bytes(fieldname, text))[0]
+    btext = reader._text_to_bytes(fieldname, text)
+    n = reader.doc_count_all()
+    if reader.doc_frequency(fieldname, btext) == n and not reader.has_deletions():
+        # In every section (context:服务外包 of a corpus of one subject): no postings to read.
+        return range(n)
+    return whoosh_compat.term_postings(reader, fieldname, btext)[0]
 
 
 def parse(text: str):
