@@ -990,6 +990,41 @@ def _term_set(searcher, fieldname: str, text: str) -> frozenset:
     return found
 
 
+def in_every_section(searcher, fieldname: str, text: str) -> bool:
+    """The term is in every section of the index (and none is deleted): its set is all of them."""
+    reader = searcher.reader()
+    try:
+        btext = reader._text_to_bytes(fieldname, text)
+    except Exception:  # not a field of the schema
+        return False
+    n = reader.doc_count_all()
+    return n > 0 and not reader.has_deletions() and (fieldname, btext) in reader and reader.doc_frequency(fieldname, btext) == n
+
+
+def term_holders(searcher, fieldname: str, text: str, docnums) -> set[int]:
+    """Those of ``docnums`` (a few: the ranked rows) that hold the term, looked up in its decoded
+    postings (sorted, per segment) rather than made into a set of every section holding it."""
+    from bisect import bisect_left
+
+    reader = searcher.reader()
+    out: set[int] = set()
+    for leaf, offset in ([(reader, 0)] if reader.is_atomic() else reader.leaf_readers()):
+        n = leaf.doc_count_all()
+        local = [d - offset for d in docnums if offset <= d < offset + n]
+        if not local or (fieldname, text) not in leaf:
+            continue
+        btext = leaf._text_to_bytes(fieldname, text)
+        if leaf.doc_frequency(fieldname, btext) == n and not leaf.has_deletions():
+            out.update(d + offset for d in local)
+            continue
+        ids = whoosh_compat.term_postings(leaf, fieldname, btext)[0]
+        for d in local:
+            i = bisect_left(ids, d)
+            if i < len(ids) and ids[i] == d:
+                out.add(d + offset)
+    return out
+
+
 def _docs(searcher, q, cache: dict) -> set[int]:
     if isinstance(q, wq.Term):
         key = (q.fieldname, q.text)
