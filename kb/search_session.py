@@ -41,6 +41,7 @@ class Session:
         self._avg_len = 1.0
         self._doc_column = None  # (column bytes, offsets, lengths) of doc_id, or False: not readable so
         self._doc_ordinals = None  # array: docnum → its document's number (see documents_of)
+        self._large_counts = 0
 
     def plain_cutter(self, synonyms: dict) -> "QueryCutter":
         """A cutter for plain queries: the index's words, the general dictionary, and every
@@ -104,8 +105,8 @@ class Session:
 
     def documents_of(self, docnums) -> int:
         """How many documents the sections ``docnums`` are in, off the doc_id column read whole
-        once a session: a few by slicing their names out of it (in C), many by an array of each
-        section's document number, made on the first such count (a common word at ×1000 is
+        once a session: by slicing their names out of it (in C), or, from the second count of many
+        sections on, by an array of each section's document number (a common word at ×1000 is
         ~40 000 sections; decoding each one's name was 40 ms a search)."""
         col = self._doc_column
         if col is None:
@@ -114,7 +115,8 @@ class Session:
             return len(set(self.doc_ids_of(docnums).values()))
         data, offsets, lengths = col
         ords = self._doc_ordinals
-        if ords is None and len(docnums) * 4 >= len(offsets):
+        self._large_counts += len(docnums) * 4 >= len(offsets)
+        if ords is None and self._large_counts > 1:  # a one-shot search counts once: slicing is cheaper
             from array import array
             from operator import add
 

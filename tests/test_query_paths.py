@@ -205,3 +205,16 @@ def test_top_docs_is_every_score_ranked_on_three_copies_in_two_segments(tmp_path
     every = set(range(searcher.reader().doc_count_all()))
     assert ses.doc_ids_of(every) == index.doc_ids_of(searcher, every)
     assert ses.documents_of(every) == 3 * len(snap.manifest)
+
+
+def test_whooshs_own_pruned_top_k_misses_a_section_top_docs_finds(corpus_index):
+    """Why kb does not use Whoosh's collector: with block-quality pruning it leaves out a section
+    of the top 30 (UnionMatcher.skip_to_quality skips against the other side's current block)."""
+    from kb.whoosh_compat import top_docs
+
+    searcher, seen = _queries_built(corpus_index, ["苏州搞服务外包最大的短板是什么"])
+    q, within = seen[0]
+    every = sorted(((r.docnum, r.score) for r in searcher.search(q, limit=None, filter=within)), key=lambda r: (-r[1], r[0]))
+    pruned = [r.docnum for r in searcher.search(q, limit=30, filter=within)]
+    assert [d for d, _ in top_docs(searcher, q, 30, within)] == [d for d, _ in every[:30]]
+    assert set(pruned) != {d for d, _ in every[:30]}
