@@ -417,7 +417,8 @@ def _in_fields(searcher, q, fields, memo) -> set[int]:
             kept = _KEPT_SETS.setdefault(searcher, {})
         key = (q, fields)
         found = kept.get(key)
-        if found is None and isinstance(q, wq.Or) and _everywhere(searcher, q, fields):
+        if found is None and isinstance(q, wq.Or) and searcher.doc_count_all() >= index.KEEP_SET_FROM \
+                and _everywhere(searcher, q, fields):
             found = _every_section(searcher)  # no need to read any of its words' postings
         if found is None:
             subs = [_in_fields(searcher, sub, fields, memo) for sub in q.subqueries]

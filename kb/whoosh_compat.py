@@ -258,7 +258,7 @@ def _leaf_top(s, q, limit, within, floor) -> dict[int, float]:
     are scored. A common word's long body postings then cost nothing (×1000: ~30 000 sections
     hold 服务外包, and only the ~500 whose heading is it can rank among the first)."""
     leaves = _leaves_of(q, 1.0)
-    if len(leaves) < 2:
+    if len(leaves) < 2 or s.get_parent().doc_count_all() < PRUNE_FROM:
         return _scores(s, q, within)
     bounds = [m * _bound(s, leaf) for m, leaf in leaves]
     if floor is None:
@@ -284,6 +284,9 @@ def _leaf_top(s, q, limit, within, floor) -> dict[int, float]:
         if i not in cheap:
             candidates |= _holders(s, leaf, within)
     return _scores(s, q, candidates) if candidates else {}
+
+
+PRUNE_FROM = 5000  # sections in the index: below this, scoring every match costs less than the bounds
 
 
 def _leaves_of(q, m: float) -> list[tuple[float, object]]:
