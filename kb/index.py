@@ -783,7 +783,12 @@ def _posting_ids(reader, fieldname: str, text: str):
             if (fieldname, text) in leaf:
                 out.extend(map(offset.__add__, _posting_ids(leaf, fieldname, text)) if offset else _posting_ids(leaf, fieldname, text))
         return out
-    return whoosh_compat.term_postings(reader, fieldname, reader._text_to_bytes(fieldname, text))[0]
+    btext = reader._text_to_bytes(fieldname, text)
+    n = reader.doc_count_all()
+    if reader.doc_frequency(fieldname, btext) == n and not reader.has_deletions():
+        # In every section (context:服务外包 of a corpus of one subject): no postings to read.
+        return range(n)
+    return whoosh_compat.term_postings(reader, fieldname, btext)[0]
 
 
 def parse(text: str):
@@ -1047,6 +1052,41 @@ def _term_set(searcher, fieldname: str, text: str) -> frozenset:
             kept.clear()
         kept[key] = found
     return found
+
+
+def in_every_section(searcher, fieldname: str, text: str) -> bool:
+    """The term is in every section of the index (and none is deleted): its set is all of them."""
+    reader = searcher.reader()
+    try:
+        btext = reader._text_to_bytes(fieldname, text)
+    except Exception:  # not a field of the schema
+        return False
+    n = reader.doc_count_all()
+    return n > 0 and not reader.has_deletions() and (fieldname, btext) in reader and reader.doc_frequency(fieldname, btext) == n
+
+
+def term_holders(searcher, fieldname: str, text: str, docnums) -> set[int]:
+    """Those of ``docnums`` (a few: the ranked rows) that hold the term, looked up in its decoded
+    postings (sorted, per segment) rather than made into a set of every section holding it."""
+    from bisect import bisect_left
+
+    reader = searcher.reader()
+    out: set[int] = set()
+    for leaf, offset in ([(reader, 0)] if reader.is_atomic() else reader.leaf_readers()):
+        n = leaf.doc_count_all()
+        local = [d - offset for d in docnums if offset <= d < offset + n]
+        if not local or (fieldname, text) not in leaf:
+            continue
+        btext = leaf._text_to_bytes(fieldname, text)
+        if leaf.doc_frequency(fieldname, btext) == n and not leaf.has_deletions():
+            out.update(d + offset for d in local)
+            continue
+        ids = whoosh_compat.term_postings(leaf, fieldname, btext)[0]
+        for d in local:
+            i = bisect_left(ids, d)
+            if i < len(ids) and ids[i] == d:
+                out.add(d + offset)
+    return out
 
 
 def _docs(searcher, q, cache: dict) -> set[int]:

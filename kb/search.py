@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
@@ -199,15 +200,6 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         restrict = index.docset(s, filter_q, cache=memo) if filter_q is not None else None
         sets = [_in_fields(s, q, None, memo) & restrict if restrict is not None else _in_fields(s, q, None, memo)
                 for q in clauses]
-        # Where in the section each concept is: its own heading and text, or (a document's top
-        # section, headed by the document's title, whose heading is the document's evidence) its
-        # text alone. Read off the one query per concept, its terms' field by field.
-        own = sets if scope != "all" else [_in_fields(s, q, OWN_FIELDS, memo) & st for q, st in zip(clauses, sets)]
-        if scope in ("all", "body"):
-            body = [_in_fields(s, q, BODY_FIELDS, memo) & st for q, st in zip(clauses, sets)]
-        else:  # the title scope's query has no body fields to read
-            body = [index.docset(s, index.concept_query(c.all_names(), ses.cutter, "body", texts), restrict, memo) & st
-                    for c, st in zip(an.concepts, sets)]
         everywhere = [bool(st) or (restrict is not None and bool(index.docset(s, q, cache=memo))) if q is not None else False
                       for st, q in zip(sets, clauses)]
         n_all = max(1, s.doc_count())
@@ -255,6 +247,17 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         by_docnum = ses.doc_ids_of(allowed) if by_doc else {}
         documents = ses.documents_of(allowed)
         held = {d: [i for i, st in enumerate(sets) if d in st] for d, _, _ in rows}  # which words each holds
+        # Where in the section each concept is: its own heading and text, or (a document's top
+        # section, headed by the document's title, whose heading is the document's evidence) its
+        # text alone. Read off the one query per concept, its terms' field by field, for the
+        # ranked sections only (every section's sets of a common word were a fifth of its search).
+        shown = {d for d, _, _ in rows}
+        own = sets if scope != "all" else [_in_fields_of(s, q, OWN_FIELDS, memo, shown & st) for q, st in zip(clauses, sets)]
+        if scope in ("all", "body"):
+            body = [_in_fields_of(s, q, BODY_FIELDS, memo, shown & st) for q, st in zip(clauses, sets)]
+        else:  # the title scope's query has no body fields to read
+            body = [index.docset(s, index.concept_query(c.all_names(), ses.cutter, "body", texts), restrict, memo) & st
+                    for c, st in zip(an.concepts, sets)]
     # A word found only in the parents' headings (context) is weaker evidence that this section
     # answers than one in its own heading or text; one in the document's title is not (DOC_TITLE).
     roots = {d for d, _, f in rows if len(f.get("heading_path") or ()) <= 1}
@@ -369,6 +372,33 @@ def _holding(need: int, sets: list) -> tuple[set[int], set[int]]:
     return {d for d, n in counts.items() if n >= need}, some
 
 
+def _in_fields_of(searcher, q, fields, memo, docs) -> set[int]:
+    """Those of ``docs`` that _in_fields(searcher, q, fields, memo) holds, without making its sets."""
+    from . import index
+
+    wq = index.wq
+    if q is None or not docs:
+        return set()
+    if isinstance(q, wq.Term):
+        if fields is not None and q.fieldname not in fields:
+            return set()
+        known = memo.get((q.fieldname, q.text))
+        return set(docs) & known if known is not None else index.term_holders(searcher, q.fieldname, q.text, docs)
+    if isinstance(q, wq.Or):
+        out: set[int] = set()
+        for sub in q.subqueries:
+            out |= _in_fields_of(searcher, sub, fields, memo, docs - out)
+        return out
+    if isinstance(q, wq.And):
+        out = set(docs)
+        for sub in q.subqueries:
+            out = _in_fields_of(searcher, sub, fields, memo, out)
+            if not out:
+                break
+        return out
+    return _in_fields(searcher, q, fields, memo) & docs
+
+
 def _in_fields(searcher, q, fields, memo) -> set[int]:
     """The documents ``q`` matches counting only its terms in ``fields`` (None: all of them): what
     the same concept's query built for those fields alone (index.concept_query with scope "own" or
@@ -388,15 +418,54 @@ def _in_fields(searcher, q, fields, memo) -> set[int]:
         if key not in memo:
             memo[key] = q.docs(searcher, memo)
         return memo[key]
-    if isinstance(q, wq.Or):
-        out: set[int] = set()
-        for sub in q.subqueries:
-            out |= _in_fields(searcher, sub, fields, memo)
-        return out
-    if isinstance(q, wq.And):
-        subs = sorted((_in_fields(searcher, sub, fields, memo) for sub in q.subqueries), key=len)
-        return set(subs[0]).intersection(*subs[1:]) if subs else set()
+    if isinstance(q, (wq.Or, wq.And)):
+        kept = _KEPT_SETS.get(searcher)
+        if kept is None:
+            kept = _KEPT_SETS.setdefault(searcher, {})
+        key = (q, fields)
+        found = kept.get(key)
+        if found is None and isinstance(q, wq.Or) and searcher.doc_count_all() >= index.KEEP_SET_FROM \
+                and _everywhere(searcher, q, fields):
+            found = _every_section(searcher)  # no need to read any of its words' postings
+        if found is None:
+            subs = [_in_fields(searcher, sub, fields, memo) for sub in q.subqueries]
+            if isinstance(q, wq.Or):
+                widest = max(subs, key=len, default=frozenset())
+                # A part in every section (context:服务外包 of a corpus on one subject) is the union.
+                found = frozenset(widest) if len(widest) >= searcher.doc_count_all() else frozenset().union(*subs)
+            else:
+                subs.sort(key=len)
+                found = frozenset(subs[0].intersection(*subs[1:])) if subs else frozenset()
+            if len(found) >= index.KEEP_SET_FROM:
+                if sum(map(len, kept.values())) + len(found) > index.KEEP_SETS_UP_TO:
+                    kept.clear()
+                kept[key] = found
+        return found
     return index.docset(searcher, q, cache=memo)
+
+
+def _everywhere(searcher, q, fields) -> bool:
+    """An Or with a term (among its Ors) in every section: 服务外包 in the context of a corpus on it."""
+    from . import index
+
+    wq = index.wq
+    if isinstance(q, wq.Term):
+        return (fields is None or q.fieldname in fields) and index.in_every_section(searcher, q.fieldname, q.text)
+    return isinstance(q, wq.Or) and any(_everywhere(searcher, sub, fields) for sub in q.subqueries)
+
+
+def _every_section(searcher) -> frozenset:
+    kept = _KEPT_SETS.setdefault(searcher, {})
+    every = kept.get("every")
+    if every is None:
+        every = kept["every"] = frozenset(range(searcher.doc_count_all()))
+    return every
+
+
+# searcher → {(a concept's Or or And, fields): the documents it matches}: a word's sections unioned over
+# its fields and names once for as long as the searcher lives (a generation never changes), not on
+# every search of it (服务外包 at ×1000: ~10 unions and intersections of 40 000-section sets).
+_KEPT_SETS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 SCORE_CONTEXT_UP_TO = 2000
 # A section that holds a word asked for only inside its negation (本市户籍 in 非本市户籍, 满 in 未满)
 # keeps this share of its score: the 非京籍 manual answered 京籍 questions before the 京籍 one.

@@ -3,7 +3,8 @@
 Three of the four changes live in ``KbCodec``, a subclass of Whoosh's own W3Codec that only kb's
 indexes are written and read with; stock Whoosh classes are left as they are:
 
-- ``KbLeafMatcher.skip_to`` bisects a block instead of stepping one posting at a time.
+- ``KbLeafMatcher.skip_to`` bisects a block instead of stepping one posting at a time, and its
+  ``_read_ids`` undoes the delta coding with ``itertools.accumulate``.
 - ``KbPerDocReader.doc_field_length`` decodes a field's length column once per reader.
 - ``KbTermInfo.set_inline`` supplies the method Whoosh's writer calls for inlined postings
   (Whoosh names it ``set_inlined``), so short posting lists can live in the term entry, and
@@ -17,15 +18,19 @@ queries itself (a Prefix or Wildcard ORs the words it expands to, in ``MultiTerm
 so a subclass would not reach them. ``apply()`` sets it; kb's index opening and building call
 it, nothing does at import time.
 
+``top_docs`` replaces Whoosh's collector for kb's searches (a function over Whoosh's readers and
+scorers, nothing of Whoosh changed): exact top-k by MaxScore, term at a time (see there).
+
 ``check()`` refuses any other Whoosh version: these classes reach into private attributes of
-2.7.4 (``_ids``, ``_maxid``, ``_cached_reader`` …) that another release may name differently.
+2.7.4 (``_ids``, ``_maxid``, ``_cached_reader``, ``_data``, ``_blocklength`` …) that another
+release may name differently.
 """
 from __future__ import annotations
 
 import heapq
 import weakref
 from bisect import bisect_left
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
 
 from . import whoosh_import  # noqa: F401  (first: Whoosh without urllib, see there)
 import whoosh
@@ -271,43 +276,193 @@ class KbFileIndex(SafeFileIndex):
 #
 # Whoosh 2.7.4's TopCollector prunes with block qualities, and UnionMatcher.skip_to_quality skips one
 # side's blocks against the other side's *current* block quality, which a later block of the other
-# side may exceed: a document that belongs in the top N can be skipped. It also steps, scores and
-# combines every surviving posting through several Python calls a posting (0.15 ms a collected
-# document at ×100). top_docs scores term at a time instead: each term's postings decoded a block
-# at a time and scored with the term's own Whoosh scorer (the same BM25F arithmetic, so the same
-# floats), combined by the query's own shape (Or sums, And intersects and sums, boosts multiply).
+# side may exceed: a document that belongs in the top N can be skipped (苏州搞服务外包最大的短板是什么
+# on the bundled corpus: the section scoring 15.39, 29th, is missing from Whoosh's top 30). It
+# also steps, scores and combines every surviving posting through several Python calls a posting
+# (0.15 ms a collected document at ×100). top_docs scores term at a time instead: each term's
+# postings decoded a block at a time and scored with the term's own Whoosh scorer (the same BM25F
+# arithmetic, so the same floats), combined by the query's own shape (Or sums, And intersects and
+# sums, boosts multiply), and with a limit only the documents MaxScore cannot rule out are scored.
 # Query types it does not know are enumerated through their Whoosh matchers, exhaustively.
 
 def top_docs(searcher, q, limit, within=None) -> list[tuple[int, float]]:
     """(docnum, score) of the best ``limit`` documents (None: every match) by ``q``, best first and,
     at equal scores, lower document number first (as Whoosh orders them); only documents of
-    ``within`` (index-wide numbers) when given. Exact: every matching document is scored."""
-    scores = doc_scores(searcher, q, within)
+    ``within`` (index-wide numbers) when given. Exact: a document is left unscored only when the
+    bounds of its words' scores (MaxScore, see _leaf_top) keep it below the k-th best score."""
+    if limit is None:
+        return _ranked(doc_scores(searcher, q, within).items(), None)
+    best: list[tuple[int, float]] = []
+    floor = None  # the k-th best score so far: a later segment's document must beat it
+    for sub, offset, local in _leaves(searcher, within):
+        got = _leaf_top(sub, q, limit, local, floor)
+        best = _ranked(best + [(d + offset, v) for d, v in got.items()], limit)
+        if len(best) >= limit:
+            floor = best[-1][1]
+    return best
+
+
+def _ranked(items, limit):
+    items = list(items)
     key = lambda item: (-item[1], item[0])  # noqa: E731
-    if limit is None or limit >= len(scores):
-        return sorted(scores.items(), key=key)
+    if limit is None or limit >= len(items):
+        return sorted(items, key=key)
     # The k-th best score by comparing bare floats (in C), then only what reaches it is ordered.
-    least = heapq.nlargest(limit, scores.values())[-1]
-    return sorted(((d, v) for d, v in scores.items() if v >= least), key=key)[:limit]
+    least = heapq.nlargest(limit, (v for _, v in items))[-1]
+    return sorted((it for it in items if it[1] >= least), key=key)[:limit]
+
+
+def _leaves(searcher, within):
+    """(leaf searcher, its offset, ``within`` in its numbers or None) of every segment it may match in."""
+    leaves = searcher.leaf_searchers()
+    for sub, offset in leaves:
+        if within is None:
+            yield sub, offset, None
+        elif len(leaves) == 1:
+            yield sub, offset, within
+        else:
+            end = offset + sub.reader().doc_count_all()
+            local = {d - offset for d in within if offset <= d < end}
+            if local:
+                yield sub, offset, local
+
+
+def _leaf_top(s, q, limit, within, floor) -> dict[int, float]:
+    """Segment-local docnum → score of every document of one segment that may be in the top
+    ``limit`` (a superset of them, each scored exactly as _scores scores it): MaxScore.
+
+    A document's score is at most the sum of the bounds of the leaves of ``q`` it holds (a term's
+    bound: its best score; an And adds its parts' scores only when all are there). Once ``floor``
+    (a score ``limit`` documents are known to reach) is above the sum of the smallest bounds, a
+    document holding no other leaf cannot enter the top: only the documents of the other leaves
+    are scored. A common word's long body postings then cost nothing (×1000: ~30 000 sections
+    hold 服务外包, and only the ~500 whose heading is it can rank among the first)."""
+    leaves = _leaves_of(q, 1.0)
+    if len(leaves) < 2 or s.get_parent().doc_count_all() < PRUNE_FROM:
+        return _scores(s, q, within)
+    bounds = [m * _bound(s, leaf) for m, leaf in leaves]
+    if floor is None:
+        # A first floor: the documents of the leaf that can add the most, each scored whole.
+        top = max(range(len(leaves)), key=bounds.__getitem__)
+        seed = _holders(s, leaves[top][1], within)
+        if len(seed) >= limit:
+            got = _scores(s, q, seed)
+            if len(got) >= limit:
+                floor = _ranked(got.items(), limit)[-1][1]
+    if floor is None:
+        return _scores(s, q, within)
+    total, cheap = 0.0, set()
+    for i in sorted(range(len(leaves)), key=bounds.__getitem__):
+        if total + bounds[i] >= floor:
+            break
+        total += bounds[i]
+        cheap.add(i)
+    if not cheap:
+        return _scores(s, q, within)
+    candidates: set[int] = set()
+    for i, (_, leaf) in enumerate(leaves):
+        if i not in cheap:
+            candidates |= _holders(s, leaf, within)
+    return _scores(s, q, candidates) if candidates else {}
+
+
+PRUNE_FROM = 5000  # sections in the index: below this, scoring every match costs less than the bounds
+
+
+def _leaves_of(q, m: float) -> list[tuple[float, object]]:
+    """(multiplier, leaf) of every query whose score can add to ``q``'s: its terms (and substrings
+    and other queries it does not take apart), each with the product of the boosts above it."""
+    t = type(q)
+    if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
+        return []
+    if _plain_or(q) or t is wq.And:
+        if len(q.subqueries) < 2:  # Whoosh leaves a one-part Or's or And's boost out (see _scores)
+            return _leaves_of(q.subqueries[0], m) if q.subqueries else []
+        return [leaf for sub in q.subqueries for leaf in _leaves_of(sub, m * q.boost)]
+    if t is wq.AndNot:
+        return _leaves_of(q.a, m)
+    if t is wq.AndMaybe:
+        return _leaves_of(q.a, m) + _leaves_of(q.b, m)
+    return [(m, q)]
+
+
+def _holders(s, leaf, within) -> set[int]:
+    """The segment-local documents a leaf matches (of ``within``)."""
+    if type(leaf) is wq.Term:
+        reader = s.reader()
+        try:
+            btext = s.schema[leaf.fieldname].to_bytes(leaf.text)
+        except (KeyError, ValueError):
+            return set()
+        if (leaf.fieldname, btext) not in reader:
+            return set()
+        found = set(term_postings(reader, leaf.fieldname, btext)[0])
+        return found if within is None else found.intersection(within)
+    return set(_scores(s, leaf, within))
+
+
+_TERM_BEST: dict = {}  # id of a kept score dict → (it, its best score): the bound of a common term, once
+_UNBOUNDED = float("inf")
+_MARGIN = 1 + 1e-6  # a bound is raised by this much, so no rounding makes it one
+
+
+def _bound(s, q) -> float:
+    """No document's score by ``q`` in the segment of ``s`` exceeds this."""
+    t = type(q)
+    if q is wq.NullQuery or isinstance(q, wq.qcore._NullQuery):
+        return 0.0
+    if t is wq.Term:
+        return q.boost * _term_bound(s, q)
+    if (_plain_or(q) or t is wq.And) and len(q.subqueries) < 2:
+        return _bound(s, q.subqueries[0]) if q.subqueries else 0.0
+    if _plain_or(q) or t is wq.And:
+        return q.boost * sum(_bound(s, sub) for sub in q.subqueries)
+    if t is wq.AndNot:
+        return _bound(s, q.a)
+    if t is wq.AndMaybe:
+        return _bound(s, q.a) + _bound(s, q.b)
+    if getattr(q, "kb_scores", None) is not None:
+        got = _scores(s, q, None)
+        return max(got.values()) * _MARGIN if got else 0.0
+    return _UNBOUNDED
+
+
+def _term_bound(s, q) -> float:
+    from whoosh.scoring import BM25FScorer, WeightScorer
+
+    reader = s.reader()
+    if q.fieldname not in s.schema:
+        return 0.0
+    try:
+        btext = s.schema[q.fieldname].to_bytes(q.text)
+    except ValueError:
+        return 0.0
+    if (q.fieldname, btext) not in reader:
+        return 0.0
+    kept = _TERM_SCORES.get(s)
+    every = kept.get((q.fieldname, btext)) if kept is not None else None
+    if every is not None:
+        best = _TERM_BEST.get(id(every))
+        if best is None or best[0] is not every:
+            best = _TERM_BEST[id(every)] = (every, max(every.values(), default=0.0) * _MARGIN)
+            if len(_TERM_BEST) > 4096:
+                _TERM_BEST.clear()
+        return best[1]
+    scorer = s.weighting.scorer(s, q.fieldname, btext)
+    if type(scorer) not in (BM25FScorer, WeightScorer):
+        return _UNBOUNDED
+    # The score of the term's largest weight at its shortest field (lengths and weights are those
+    # the term info keeps, in the one-byte form the documents' lengths are read in).
+    return scorer.max_quality() * _MARGIN
 
 
 def doc_scores(searcher, q, within=None) -> dict[int, float]:
     """Index-wide docnum → score of every document ``q`` matches (of ``within`` when given)."""
     out: dict[int, float] = {}
-    leaves = searcher.leaf_searchers()
-    for sub, offset in leaves:
-        if within is None:
-            local = None
-        elif len(leaves) == 1:
-            local = within
-        else:
-            end = offset + sub.reader().doc_count_all()
-            local = {d - offset for d in within if offset <= d < end}
-            if not local:
-                continue
+    for sub, offset, local in _leaves(searcher, within):
         got = _scores(sub, q, local)
         if offset:
-            out.update((d + offset, s) for d, s in got.items())
+            out.update((d + offset, v) for d, v in got.items())
         else:
             out.update(got)
     return out
@@ -410,7 +565,12 @@ def _term_scores(s, q, within) -> dict[int, float]:
     every = kept.get(key) if kept is not None else None
     if every is None:
         df = reader.doc_frequency(q.fieldname, btext)
-        if df >= KEEP_SCORES_FROM:
+        # Every posting scored (and kept) when most are wanted, or when the term is asked again and
+        # again (a long-lived process): MaxScore asks a common word for its few candidates, and
+        # scoring its 30 000 postings to answer 500 cost a one-shot search 0.1 s at ×1000.
+        asked = _ASKED.setdefault(s, {})
+        asked[key] = asked.get(key, 0) + 1
+        if df >= KEEP_SCORES_FROM and (within is None or len(within) * SEEK_UNDER >= df or asked[key] > ASKED_TIMES):
             every = _scored_postings(s, q, btext, None)
             if every is not None:
                 kept = _TERM_SCORES.setdefault(s, {})
@@ -440,6 +600,8 @@ def _term_scores(s, q, within) -> dict[int, float]:
 _TERM_SCORES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 KEEP_SCORES_FROM = 1000  # postings
 KEEP_SCORES_UP_TO = 600_000  # scores kept by one searcher (~60 MB)
+_ASKED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # leaf searcher → {term: times asked for a few documents}
+ASKED_TIMES = 2  # a one-shot search asks a term twice (a first floor, then the candidates); a third time, it is kept
 
 
 def _scored_postings(s, q, btext, within):
@@ -451,19 +613,17 @@ def _scored_postings(s, q, btext, within):
     if type(scorer) not in (BM25FScorer, WeightScorer):
         return None
     df = reader.doc_frequency(q.fieldname, btext)
-    if within is not None and len(within) * SEEK_UNDER < df and not _is_kept(reader, q.fieldname, btext):
-        # A few documents of a long list: only their blocks are read.
+    m = None
+    if within is not None and len(within) * SEEK_FEW < df and not _is_kept(reader, q.fieldname, btext):
         m = reader.postings(q.fieldname, btext)
-        if not isinstance(m, KbLeafMatcher):
-            ids, weights = term_postings(reader, q.fieldname, btext)
-        else:
-            ids, weights = _seek(m, sorted(within))
+    if isinstance(m, KbLeafMatcher):
+        ids, weights = _seek(m, sorted(within))  # a few documents of a long list: only their blocks are read
     else:
         ids, weights = term_postings(reader, q.fieldname, btext)
-    if within is not None:
-        keep = [i for i, d in enumerate(ids) if d in within]
-        ids = [ids[i] for i in keep]
-        weights = [weights[i] for i in keep]
+        if within is not None:
+            keep = list(map(within.__contains__, ids))  # in C, as the two below
+            ids = list(compress(ids, keep))
+            weights = list(compress(weights, keep))
     if type(scorer) is BM25FScorer:
         lengths = _field_lengths(reader, q.fieldname)
         if lengths is None:
@@ -512,7 +672,8 @@ def term_postings(reader, fieldname: str, btext: bytes):
     return ids, weights
 
 
-SEEK_UNDER = 16  # documents asked for: fewer than 1/16 of a term's postings are looked up one by one
+SEEK_UNDER = 16  # documents asked for: fewer than 1/16 of a term's postings are scored alone, not all of them
+SEEK_FEW = 128  # and fewer than 1/128 are looked up block by block (skip_to), its postings not decoded whole
 
 
 def _seek(m, wanted) -> tuple[list, list]:
@@ -535,10 +696,9 @@ def _postings(m) -> tuple[list, list]:
         while m.is_active():
             if m._ids is None:
                 m._read_ids()
-            if m._weights is None:
-                m._read_weights()
             ids.extend(m._ids)
-            weights.extend(m._weights)
+            w = m._data[1]  # as W3LeafMatcher._read_weights reads it, without its generator of 1.0s
+            weights.extend(repeat(1.0 if w is None else w, m._blocklength) if w is None or isinstance(w, float) else w)
             m._next_block()
         return ids, weights
     ids = list(m._ids)

@@ -69,30 +69,38 @@ def test_int_to_cn_writes_figures_as_laws_do_and_reads_back():
     assert all(cn_to_int(int_to_cn(n)) == n for n in range(1, 100))
 
 
-def test_the_t2s_table_is_opencc_s_and_skipping_it_changes_nothing(corpus_index):
-    """to_simplified skips OpenCC for a text without a character of kb/data/t2s_chars.txt: the table
-    is what bench/t2s_chars.py reads off the installed OpenCC, and OpenCC leaves every other
-    character of its dictionaries, and every text of the corpus and of the query sets, as to_simplified does."""
+def test_the_t2s_table_is_opencc_s_and_converts_as_opencc_does(corpus_index):
+    """to_simplified calls OpenCC only for a text holding one of t2s's phrases, and converts any other
+    text from kb/data/t2s_chars.txt: the table is what bench/t2s_chars.py reads off the installed
+    OpenCC, and to_simplified equals OpenCC on every character of its dictionaries, on random texts
+    of them, on each phrase among them, on the corpus and on the three query sets."""
     import json
+    import random
     from pathlib import Path
 
+    import opencc
     from opencc import OpenCC
 
-    from bench.t2s_chars import OUT, changing_chars, table_text
+    from bench.t2s_chars import OUT, changing_chars, pairs, phrases, table_text
     from kb.store import Store
-    from kb.text import _changing
+    from kb.text import _t2s_table
 
     assert OUT.read_text(encoding="utf-8") == table_text()
-    assert _changing() == changing_chars()
+    table, changing, phrase = _t2s_table()
+    assert changing == changing_chars() and set(phrase) == phrases() and table == {ord(k): ord(v) for k, v in pairs().items()}
     cc = OpenCC("t2s")
-    import opencc
-
     root = Path(opencc.__file__).parent / "dictionary"
-    others = {c for name in ("TSCharacters.txt", "TSPhrases.txt", "STCharacters.txt")
-              for c in root.joinpath(name).read_text(encoding="utf-8") if not c.isspace()} - _changing()
-    assert others and all(cc.convert(c) == c for c in others)
-    texts = [s.title + s.text for d in Store(corpus_index).snapshot().documents() for s in d.walk()]
+    chars = sorted({c for name in ("TSCharacters.txt", "TSPhrases.txt", "STCharacters.txt")
+                    for c in root.joinpath(name).read_text(encoding="utf-8") if not c.isspace()})
+    assert all(to_simplified(c) == cc.convert(c) for c in chars)
+    rng = random.Random(13)
+    # Random texts of the dictionaries' characters, and each phrase inside one (with its neighbours).
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(2, 12))) for _ in range(3000)]
+    texts += [rng.choice(chars) + p + rng.choice(chars) for p in phrase]
+    texts += [s.title + s.text for d in Store(corpus_index).snapshot().documents() for s in d.walk()]
     for name in ("natural_queries.json", "heldout_queries.json", "fresh_queries.json"):
         texts += [c["q"] for c in json.loads((Path(__file__).parent / name).read_text(encoding="utf-8"))["queries"]]
-    assert any(not _changing().isdisjoint(t) for t in texts)  # traditional queries are among them
     assert all(to_simplified(t) == cc.convert(t) for t in texts)
+    # Each way is taken: left as it is, converted from the table, and by OpenCC.
+    ways = {"as is" if changing.isdisjoint(t) else "table" if not any(p in t for p in phrase) else "opencc" for t in texts}
+    assert ways == {"as is", "table", "opencc"}
