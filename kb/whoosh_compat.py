@@ -1,6 +1,6 @@
 """What kb changes in Whoosh 2.7.4, in one place, for that version only.
 
-Three of the four changes live in ``KbCodec``, a subclass of Whoosh's own W3Codec that only kb's
+Four of the five changes live in ``KbCodec``, a subclass of Whoosh's own W3Codec that only kb's
 indexes are written and read with; stock Whoosh classes are left as they are:
 
 - ``KbLeafMatcher.skip_to`` bisects a block instead of stepping one posting at a time.
@@ -8,6 +8,8 @@ indexes are written and read with; stock Whoosh classes are left as they are:
 - ``KbTermInfo.set_inline`` supplies the method Whoosh's writer calls for inlined postings
   (Whoosh names it ``set_inlined``), so short posting lists can live in the term entry, and
   ``KbListMatcher`` reads them back in the form Whoosh's segment merge accepts.
+- ``KbFieldWriter.add_postings`` writes a segment's postings a term at a time with each field's
+  lengths read once (``KbPostingsWriter.add_all``), the same bytes as Whoosh's posting-at-a-time loop.
 
 The on-disk format is stock: ``KbCodec`` pickles as ``W3Codec`` (the TOC names only Whoosh's
 class), and ``KbFileIndex`` hands kb's codec to every segment it reads.
