@@ -1,6 +1,6 @@
 """What kb changes in Whoosh 2.7.4, in one place, for that version only.
 
-Four of the five changes live in ``KbCodec``, a subclass of Whoosh's own W3Codec that only kb's
+Four of the six changes live in ``KbCodec``, a subclass of Whoosh's own W3Codec that only kb's
 indexes are written and read with; stock Whoosh classes are left as they are:
 
 - ``KbLeafMatcher.skip_to`` bisects a block instead of stepping one posting at a time.
@@ -14,7 +14,10 @@ indexes are written and read with; stock Whoosh classes are left as they are:
 The on-disk format is stock: ``KbCodec`` pickles as ``W3Codec`` (the TOC names only Whoosh's
 class), and ``KbFileIndex`` hands kb's codec to every segment it reads.
 
-The fourth, the choice of matcher for Or queries, stays a class attribute: Whoosh builds Or
+``kb_writer`` gives a writer kb's posting pool (``KbPostingPool``: postings kept by term in
+compact arrays, never pickled to run files), which KbFieldWriter writes a term at a time.
+
+The last, the choice of matcher for Or queries, stays a class attribute: Whoosh builds Or
 queries itself (a Prefix or Wildcard ORs the words it expands to, in ``MultiTerm.matcher``),
 so a subclass would not reach them. ``apply()`` sets it; kb's index opening and building call
 it, nothing does at import time.
