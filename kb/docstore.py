@@ -89,8 +89,14 @@ def tokens(text: str) -> set[str]:
     """Every character and every pair of neighbouring characters of ``text``, folded."""
     flat = _fold(text)
     grams = set(flat)
-    grams.update(flat[i:i + 2] for i in range(len(flat) - 1))
-    return {_token(g) for g in grams}
+    grams.update([flat[i:i + 2] for i in range(len(flat) - 1)])
+    # _token's names, looked up in place: a call per gram was half of storing a document
+    names = _names
+    if len(names) > 500_000:
+        names.clear()
+    for g in grams.difference(names):
+        names[g] = "x".join(f"{ord(c):x}" for c in g)  # as _token names it (no clearing mid-text)
+    return {names[g] for g in grams}
 
 
 def query_tokens(word: str) -> list[str]:

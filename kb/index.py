@@ -208,7 +208,7 @@ def build_index(gen, docs, report=None, reuse: bool = True) -> Path:
 
 def new_writer(ix):
     # procs>1 loses jieba user words in spawned workers
-    return ix.writer(procs=1, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT))
+    return whoosh_compat.kb_writer(ix.writer(procs=1, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT)))
 
 
 class Cut(str):
@@ -372,7 +372,8 @@ def _parallel_share(ix, writer, docs, parts, children, SegmentWriter):
         if pid == 0:  # the child: never returns (os._exit skips the parent's atexit and buffers)
             code = 1
             try:
-                sub = SegmentWriter(ix, _lk=False, limitmb=128, compound=False, codec=KbCodec(inlinelimit=INLINE_LIMIT))
+                sub = whoosh_compat.kb_writer(SegmentWriter(ix, _lk=False, limitmb=128, compound=False,
+                                                            codec=KbCodec(inlinelimit=INLINE_LIMIT)))
                 written = _add_docs(sub, (docs.get(d) for d in ids), first)
                 seg = sub._finalize_segment()  # not _finish: it would remove the temp folder the parent writes in
                 with open(result, "wb") as fh:

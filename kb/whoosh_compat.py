@@ -1,6 +1,6 @@
 """What kb changes in Whoosh 2.7.4, in one place, for that version only.
 
-Three of the four changes live in ``KbCodec``, a subclass of Whoosh's own W3Codec that only kb's
+Four of the six changes live in ``KbCodec``, a subclass of Whoosh's own W3Codec that only kb's
 indexes are written and read with; stock Whoosh classes are left as they are:
 
 - ``KbLeafMatcher.skip_to`` bisects a block instead of stepping one posting at a time, and its
@@ -9,11 +9,16 @@ indexes are written and read with; stock Whoosh classes are left as they are:
 - ``KbTermInfo.set_inline`` supplies the method Whoosh's writer calls for inlined postings
   (Whoosh names it ``set_inlined``), so short posting lists can live in the term entry, and
   ``KbListMatcher`` reads them back in the form Whoosh's segment merge accepts.
+- ``KbFieldWriter.add_postings`` writes a segment's postings a term at a time with each field's
+  lengths read once (``KbPostingsWriter.add_all``), the same bytes as Whoosh's posting-at-a-time loop.
 
 The on-disk format is stock: ``KbCodec`` pickles as ``W3Codec`` (the TOC names only Whoosh's
 class), and ``KbFileIndex`` hands kb's codec to every segment it reads.
 
-The fourth, the choice of matcher for Or queries, stays a class attribute: Whoosh builds Or
+``kb_writer`` gives a writer kb's posting pool (``KbPostingPool``: postings kept by term in
+compact arrays, never pickled to run files), which KbFieldWriter writes a term at a time.
+
+The last, the choice of matcher for Or queries, stays a class attribute: Whoosh builds Or
 queries itself (a Prefix or Wildcard ORs the words it expands to, in ``MultiTerm.matcher``),
 so a subclass would not reach them. ``apply()`` sets it; kb's index opening and building call
 it, nothing does at import time.
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import heapq
 import weakref
+from array import array
 from bisect import bisect_left
 from itertools import accumulate, compress, repeat
 
@@ -140,6 +146,79 @@ class KbListMatcher(ListMatcher):
         return None if v == "" else v
 
 
+class KbPostingPool:
+    """A segment writer's postings, kept by term in memory (Whoosh's PostingPool, replaced in
+    ``kb_writer``): a term's document numbers, weights and values in arrays, appended in the
+    order documents are added, which is the order they are written in.
+
+    Whoosh's pool keeps a tuple per posting (~190 bytes) and, past ``limitmb``, sorts and pickles
+    them to run files a posting at a time, then merges the runs with heapq: at ×100 that was
+    half of the index build, and it grows with every run. Here a posting costs ~20 bytes and
+    nothing is sorted but the terms. The values of a fixed-size format (a frequency's 4 bytes)
+    are interned; others are not: a block pickles them as a tuple, and pickle writes an object
+    met twice as a reference, so shared ones would change the bytes written (a term inlined in
+    its term entry pickles its values too: KbFieldWriter gives those fresh objects).
+    """
+
+    def __init__(self, schema):
+        self.terms: dict[tuple, tuple] = {}
+        self.fieldnames: set[str] = set()
+        self._values: dict = {}
+        self._intern = {name: (fieldobj.format is not None and fieldobj.format.fixed_value_size() is not None
+                               and fieldobj.format.fixed_value_size() >= 0)
+                        for name, fieldobj in schema.items()}
+
+    def add(self, item):
+        fieldname, tbytes, docnum, weight, value = item
+        postings = self.terms.get((fieldname, tbytes))
+        if postings is None:
+            postings = self.terms[(fieldname, tbytes)] = (array("I"), array("d"), [])
+            self.fieldnames.add(fieldname)
+        postings[0].append(docnum)
+        postings[1].append(weight)
+        if value is not None and self._intern.get(fieldname):
+            value = self._values.setdefault(value, value)
+        postings[2].append(value)
+
+    def iter_postings(self):
+        return _TermGroups(self)
+
+    def cleanup(self):
+        self.terms.clear()
+        self._values.clear()
+
+
+class _TermGroups:
+    """The pool's postings in Whoosh's order (field, term, document): as (fieldname, tbytes,
+    docnums, weights, values) a term at a time for KbFieldWriter, or as Whoosh's 5-tuples."""
+
+    def __init__(self, pool: KbPostingPool):
+        self.pool = pool
+
+    def terms(self):
+        terms = self.pool.terms
+        for key in sorted(terms):
+            ids, weights, values = terms[key]
+            if any(a >= b for a, b in zip(ids, ids[1:])):  # a segment merged in below newer documents
+                order = sorted(range(len(ids)), key=ids.__getitem__)
+                ids = array("I", [ids[i] for i in order])
+                weights = array("d", [weights[i] for i in order])
+                values = [values[i] for i in order]
+            yield key[0], key[1], ids, weights, values
+
+    def __iter__(self):
+        for fieldname, tbytes, ids, weights, values in self.terms():
+            for d, w, v in zip(ids, weights, values):
+                yield fieldname, tbytes, d, w, v
+
+
+def kb_writer(writer):
+    """``writer`` (a Whoosh SegmentWriter) with KbPostingPool in place of its posting pool."""
+    writer.pool.cleanup()
+    writer.pool = KbPostingPool(writer.schema)
+    return writer
+
+
 class KbPostingsWriter(w3.W3PostingsWriter):
     def add_all(self, ids, weights, values, lengths):
         """A whole term's postings at once, in the blocks add_posting() would fill one posting
@@ -150,8 +229,8 @@ class KbPostingsWriter(w3.W3PostingsWriter):
                 self._write_block()
             end = at + limit
             ws = weights[at:end]
-            self._ids.extend(ids[at:end])
-            self._weights.extend(ws)
+            self._ids.extend(ids[at:end].tolist() if isinstance(ids, array) else ids[at:end])
+            self._weights.extend(ws.tolist() if isinstance(ws, array) else ws)
             # add_posting keeps the first weight above the running maximum, which starts at 0
             self._maxweight = max(self._maxweight, *ws)
             self._values.extend(v for v in values[at:end] if v)
@@ -176,6 +255,8 @@ class KbFieldWriter(w3.W3FieldWriter):
         # the files written are Whoosh's (tests/test_index.py compares the bytes).
         from whoosh.codec.base import OutOfOrderError
 
+        if isinstance(items, _TermGroups):
+            return self._add_terms(schema, lengths, items)
         lastfn = lasttext = None
         flens = None
         ids, weights, values, lens = [], [], [], []
@@ -214,6 +295,27 @@ class KbFieldWriter(w3.W3FieldWriter):
             lens.append(flens[docnum] if flens is not None else 0)
         if lasttext is not None:
             flush()
+        if lastfn is not None:
+            self.finish_field()
+
+    def _add_terms(self, schema, lengths, groups):
+        lastfn = flens = None
+        inline = self._codec._inlinelimit
+        for fieldname, btext, ids, weights, values in groups.terms():
+            if fieldname != lastfn:
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                flens = lengths.field_lengths(fieldname) if lengths is not None else None
+                lastfn = fieldname
+            self.start_term(btext)
+            lens = [flens[d] for d in ids] if flens is not None else [0] * len(ids)
+            if len(ids) < inline:  # pickled in the term entry: one object per posting, as Whoosh's pool has them
+                values = [b"" if v is None else bytes(bytearray(v)) for v in values]
+            else:
+                values = [b"" if v is None else v for v in values]
+            self._postwriter.add_all(ids, weights, values, lens)
+            self.finish_term()
         if lastfn is not None:
             self.finish_field()
 

@@ -455,13 +455,19 @@ def _segment_bytes(folder: Path) -> dict:
 
 
 def test_the_term_at_a_time_writer_writes_whooshs_bytes(tmp_path, corpus_index, monkeypatch):
-    """KbFieldWriter.add_postings writes each term whole with each field's lengths read once;
-    Whoosh's own loop, a posting at a time, must have written the same files byte for byte.
-    Three copies of the corpus: common words then span several 128-posting blocks, rare ones
-    are inlined, and body_bi (no lengths) and heading (positions) are both written."""
+    """KbPostingPool keeps the postings by term and KbFieldWriter.add_postings writes each term
+    whole with each field's lengths read once; Whoosh's own pool (made to spill to several
+    sorted run files, as a large build does) and its loop, a posting at a time, must have
+    written the same files byte for byte. Three copies of the corpus: common words then span
+    several 128-posting blocks, rare ones are inlined, and body_bi (no lengths) and heading
+    (positions) are both written."""
     from whoosh.codec.base import FieldWriter
 
     from kb import whoosh_compat
+
+    def stock_pool(writer):
+        writer.pool.limit = 512 * 1024  # bytes of postings, by Whoosh's reckoning, per run file
+        return writer
 
     from kb.store import Documents
 
@@ -473,7 +479,14 @@ def test_the_term_at_a_time_writer_writes_whooshs_bytes(tmp_path, corpus_index, 
     with monkeypatch.context() as m:
         m.setattr(whoosh_compat.KbFieldWriter, "add_postings", FieldWriter.add_postings)
         m.setattr(whoosh_compat.KbCodec, "postings_writer", whoosh_compat.w3.W3Codec.postings_writer)
+        m.setattr(whoosh_compat, "kb_writer", stock_pool)
+        runs = []
+        from whoosh.writing import PostingPool
+
+        save = PostingPool.save
+        m.setattr(PostingPool, "save", lambda self: (runs.append(len(self.current)), save(self))[1])
         index._full_build(tmp_path / "stock", docs, user_words)
+    assert len(runs) >= 3  # the stock pool did spill and merge runs
     ours, stock = _segment_bytes(tmp_path / "ours"), _segment_bytes(tmp_path / "stock")
     assert {k for k in ours if k.endswith(".pst")} and ours.keys() == stock.keys()
     assert ours["doccount"] == sum(1 for d in docs for _ in d.walk())
