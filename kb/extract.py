@@ -52,7 +52,7 @@ from .errors import (
     NotPdfError,
     TruncatedPdfError,
 )
-from . import font_repair, rotation
+from . import font_repair, rotation, table_text
 from .chars import dedupe_page
 from .content_parser import layout
 from .page_objects import objects
@@ -269,7 +269,7 @@ def _table_lines(page, page_no: int, dirs: dict | None = None) -> tuple[list[Lin
         x0, top, x1, bottom = table.bbox
         if top < 0 or bottom > page.height or x0 < 0 or x1 > page.width:
             continue
-        rows = table.extract(**(dirs or {}))
+        rows = table_text.extract(table, **(dirs or {}))  # pdfplumber's, each char's cell found once
         if len(rows) < 2 or max(len(r) for r in rows) < 2:
             continue
         if not any(c for r in rows for c in r):
