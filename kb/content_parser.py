@@ -8,11 +8,12 @@ regex search and byte concatenation; ``nextobject`` then moves each operand thro
 up by name. Web prints of ../shared/real draw every glyph with its own operators (~9 tokens a
 character), and that path was most of their parse.
 
-* ``FastContentParser._parse_main`` matches a whole number, operator or name in one regex when
-  the token and the byte that ends it lie in the buffer at hand, and builds the very token
-  pdfminer would (same ``int``/``float`` of the same bytes, the same interned ``KWD``/``LIT``, the
-  same position). Anything else (strings, hex strings, ``#`` escapes in names, comments, a token
-  cut by the end of the buffer, malformed numbers such as ``--5``) goes to pdfminer's own state
+* ``FastContentParser._parse_main`` matches a whole number, operator, name, bracket, plain
+  string or hex string (the glyph codes of ``[(a) -250 <0a1b>] TJ``) in one regex when the token and the byte that ends
+  it lie in the buffer at hand, and builds the very token pdfminer would (same ``int``/``float``
+  of the same bytes, the same interned ``KWD``/``LIT``, the same bytes, the same position).
+  Anything else (strings with escapes, hex strings with spaces, ``#`` escapes in names, comments, a token cut
+  by the end of the buffer, malformed numbers such as ``--5``) goes to pdfminer's own state
   machine unchanged.
 * ``FastInterpreter.execute`` is pdfminer's, except that an operand read outside any array,
   dictionary or inline image goes straight onto the interpreter's stack and an operator's method
@@ -41,6 +42,9 @@ _TOKEN = re.compile(
     rb"|([-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+))(?=[^0-9])"  # 2: a real with at least one digit
     rb"|([A-Za-z][^" + _DELIM + rb"]*)(?=[" + _DELIM + rb"])"  # 3: an operator (true/false too)
     rb"|/([^" + _DELIM + rb"]*)(?=[/%\[\]()<>{}\s])"  # 4: a name without # escapes
+    rb"|<([0-9A-Fa-f]*)>(?=[^>])"  # 5: a hex string without spaces, not followed by > (that is >>)
+    rb"|\(([^()\\]*)\)"  # 6: a string without escapes or parentheses
+    rb"|([\[\]{}])"  # 7: an array's or a procedure's bracket, a keyword of one byte
 )
 _NONSPACE = re.compile(rb"\S")
 
@@ -113,6 +117,16 @@ def _parser_class(base, psparser):
                     token = float(text)
                 elif n == 3:
                     token = True if text == b"true" else False if text == b"false" else KWD(text)
+                elif n == 5:
+                    # pdfminer's HEX_PAIR rule: pairs of digits, and an odd last digit as a byte of its own.
+                    if len(text) % 2:
+                        token = bytes.fromhex(str(text[:-1], "ascii")) + bytes((int(text[-1:], 16),))
+                    else:
+                        token = bytes.fromhex(str(text, "ascii"))
+                elif n == 6:
+                    token = text
+                elif n == 7:
+                    token = KWD(text)
                 else:
                     try:
                         name = str(text, "utf-8")
@@ -122,6 +136,8 @@ def _parser_class(base, psparser):
                 self._curtokenpos = bufpos + j
                 add((self._curtokenpos, token))
                 i = t.end()
+                if n == 5:
+                    self._curtokenpos = bufpos + i - 1  # pdfminer's state after a hex string: at its ">"
                 if n == 3 and text == b"ID":
                     return i
 

@@ -186,7 +186,9 @@ def test_content_tokens_on_edge_cases():
     fast = content_parser.classes()[0]
     body = (b"q 1 0 0 1 72.5 -.5 cm /F#231 12 Tf (a\\(b\\)c\\101) Tj [(x) -250 (y)] TJ "
             b"--5 +3 4. .7 1.2.3 -abc true false %comment 12 34\n/Name/Other<<\n/K 1>> "
-            b"BI /W 2 /H 1 /BPC 8 /CS /G ID \x00\xff EI Q ")
+            b"BI /W 2 /H 1 /BPC 8 /CS /G ID \x00\xff EI Q "
+            b"<0a1B> Tj <abc> Tj <> Tj <4 1> Tj <41>> <</K<42>>> <4g> Tj "  # hex strings: odd, empty, spaced, before >
+            b"[(ab)-250(c)]TJ [()] TJ ((x)) Tj (a\\)b) Tj {1 2} ")  # plain strings, brackets
     data = body * 40 + b"0 g"  # crosses the buffer at many offsets
     stream = PDFStream({}, data)
     stream.objid = 1
