@@ -64,8 +64,9 @@ def classes():
     return parser, _interpreter_class(pdfinterp, psparser, parser)
 
 
-def layout(page):
-    """pdfplumber's ``page.layout`` (an ``LTPage``), read with the classes above when they apply."""
+def layout(page, device_class=None):
+    """pdfplumber's ``page.layout`` (an ``LTPage``), read with the classes above when they apply;
+    ``device_class``: one to use instead of pdfplumber's device (a subclass: kb/char_device.py)."""
     if hasattr(page, "_layout"):
         return page._layout
     fast = classes()
@@ -75,7 +76,7 @@ def layout(page):
     from pdfplumber.utils.exceptions import PdfminerException
 
     # pdfplumber 0.11.10's Page.layout, with our interpreter class in place of pdfminer's.
-    device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    device = (device_class or PDFPageAggregatorWithMarkedContent)(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     interpreter = fast[1](page.pdf.rsrcmgr, device)
     try:
         interpreter.process_page(page.page_obj)
