@@ -38,6 +38,7 @@ PDFPLUMBER_VERSIONS = ("0.11.10",)
 
 _DELIM = rb"#/%\[\]()<>{}\s"  # pdfminer's END_KEYWORD / END_LITERAL class
 _TOKEN = re.compile(
+    rb"\s*(?:"  # the space before a token, skipped in the same match
     rb"([-+]?[0-9]+)(?=[^0-9.])"  # 1: an integer, ended by anything but a digit or a point
     rb"|([-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+))(?=[^0-9])"  # 2: a real with at least one digit
     rb"|([A-Za-z][^" + _DELIM + rb"]*)(?=[" + _DELIM + rb"])"  # 3: an operator (true/false too)
@@ -45,8 +46,9 @@ _TOKEN = re.compile(
     rb"|<([0-9A-Fa-f]*)>(?=[^>])"  # 5: a hex string without spaces, not followed by > (that is >>)
     rb"|\(([^()\\]*)\)"  # 6: a string without escapes or parentheses
     rb"|([\[\]{}])"  # 7: an array's or a procedure's bracket, a keyword of one byte
+    rb")"
 )
-_NONSPACE = re.compile(rb"\S")
+_OPENED = (0, 0, 0, 0, 1, 1, 1, 0)  # by group: the byte before the group that the token starts at (/ < ()
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +91,11 @@ def layout(page, device_class=None):
 def _parser_class(base, psparser):
     KWD, LIT, PSEOF = psparser.KWD, psparser.LIT, psparser.PSEOF
     token_match = _TOKEN.match
-    nonspace = _NONSPACE.search
+    opened = _OPENED
+    # pdfminer interns keywords and names (KWD, LIT: a method call each); the same objects are
+    # looked up here in a dict first.
+    keywords: dict = {b"true": True, b"false": False}
+    names: dict = {}
     # What opens and closes an array, dictionary or procedure, and its type (PSStackParser's names).
     begin = {psparser.KEYWORD_ARRAY_BEGIN: "a", psparser.KEYWORD_DICT_BEGIN: "d", psparser.KEYWORD_PROC_BEGIN: "p"}
     end = {psparser.KEYWORD_ARRAY_END: "a", psparser.KEYWORD_PROC_END: "p"}
@@ -102,22 +108,22 @@ def _parser_class(base, psparser):
             bufpos = self.bufpos
             start = i
             while True:
-                m = nonspace(s, i)
-                if not m:
-                    return len(s)
-                j = m.start()
-                t = token_match(s, j)
+                t = token_match(s, i)
                 if t is None:
-                    # The state machine takes it from here (from the start: it skips the space too).
+                    # The state machine takes it from here (from the start: it skips the space too,
+                    # and returns the buffer's end when only space is left).
                     return base._parse_main(self, s, i) if i == start else i
                 n = t.lastindex
+                j = t.start(n) - opened[n]
                 text = t.group(n)
                 if n == 1:
                     token = int(text)
                 elif n == 2:
                     token = float(text)
                 elif n == 3:
-                    token = True if text == b"true" else False if text == b"false" else KWD(text)
+                    token = keywords.get(text)
+                    if token is None:
+                        token = keywords[text] = KWD(text)
                 elif n == 5:
                     # pdfminer's HEX_PAIR rule: pairs of digits, and an odd last digit as a byte of its own.
                     if len(text) % 2:
@@ -127,13 +133,17 @@ def _parser_class(base, psparser):
                 elif n == 6:
                     token = text
                 elif n == 7:
-                    token = KWD(text)
+                    token = keywords.get(text)
+                    if token is None:
+                        token = keywords[text] = KWD(text)
                 else:
-                    try:
-                        name = str(text, "utf-8")
-                    except Exception:
-                        name = text
-                    token = LIT(name)
+                    token = names.get(text)
+                    if token is None:
+                        try:
+                            name = str(text, "utf-8")
+                        except Exception:
+                            name = text
+                        token = names[text] = LIT(name)
                 self._curtokenpos = bufpos + j
                 add((self._curtokenpos, token))
                 i = t.end()
