@@ -1,4 +1,4 @@
-"""pdfplumber's ``dedupe_chars`` with its final ordering made linear.
+"""pdfplumber's ``dedupe_chars`` with its final ordering made linear, and clusters of one skipped.
 
 pdfplumber 0.11.10 (``pdfplumber/utils/text.py``) ends ``dedupe_chars`` with
 ``sorted(deduped, key=chars.index)``: ``list.index`` is a linear scan comparing dicts, so putting
@@ -25,7 +25,16 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs=("fontname
     pos_key = itemgetter("doctop", "x0")
     kept = []
     for _, grp in itertools.groupby(sorted(chars, key=key), key=key):
-        for y_cluster in cluster_objects(list(grp), itemgetter("doctop"), tolerance):
+        grp = list(grp)
+        if len(grp) == 1:
+            # Most groups are one character (each Chinese character is its own text): a cluster of
+            # one is that character, so pdfplumber's two clusterings of it are skipped.
+            kept.append(grp[0])
+            continue
+        for y_cluster in cluster_objects(grp, itemgetter("doctop"), tolerance):
+            if len(y_cluster) == 1:
+                kept.append(y_cluster[0])
+                continue
             for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), tolerance):
                 kept.append(min(x_cluster, key=pos_key))  # min is stable: the first of the lowest, as sorted()[0]
     first: dict[int, int] = {}

@@ -8,11 +8,12 @@ regex search and byte concatenation; ``nextobject`` then moves each operand thro
 up by name. Web prints of ../shared/real draw every glyph with its own operators (~9 tokens a
 character), and that path was most of their parse.
 
-* ``FastContentParser._parse_main`` matches a whole number, operator or name in one regex when
-  the token and the byte that ends it lie in the buffer at hand, and builds the very token
-  pdfminer would (same ``int``/``float`` of the same bytes, the same interned ``KWD``/``LIT``, the
-  same position). Anything else (strings, hex strings, ``#`` escapes in names, comments, a token
-  cut by the end of the buffer, malformed numbers such as ``--5``) goes to pdfminer's own state
+* ``FastContentParser._parse_main`` matches a whole number, operator, name, bracket, plain
+  string or hex string (the glyph codes of ``[(a) -250 <0a1b>] TJ``) in one regex when the token and the byte that ends
+  it lie in the buffer at hand, and builds the very token pdfminer would (same ``int``/``float``
+  of the same bytes, the same interned ``KWD``/``LIT``, the same bytes, the same position).
+  Anything else (strings with escapes, hex strings with spaces, ``#`` escapes in names, comments, a token cut
+  by the end of the buffer, malformed numbers such as ``--5``) goes to pdfminer's own state
   machine unchanged.
 * ``FastInterpreter.execute`` is pdfminer's, except that an operand read outside any array,
   dictionary or inline image goes straight onto the interpreter's stack and an operator's method
@@ -37,12 +38,17 @@ PDFPLUMBER_VERSIONS = ("0.11.10",)
 
 _DELIM = rb"#/%\[\]()<>{}\s"  # pdfminer's END_KEYWORD / END_LITERAL class
 _TOKEN = re.compile(
+    rb"\s*(?:"  # the space before a token, skipped in the same match
     rb"([-+]?[0-9]+)(?=[^0-9.])"  # 1: an integer, ended by anything but a digit or a point
     rb"|([-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+))(?=[^0-9])"  # 2: a real with at least one digit
     rb"|([A-Za-z][^" + _DELIM + rb"]*)(?=[" + _DELIM + rb"])"  # 3: an operator (true/false too)
     rb"|/([^" + _DELIM + rb"]*)(?=[/%\[\]()<>{}\s])"  # 4: a name without # escapes
+    rb"|<([0-9A-Fa-f]*)>(?=[^>])"  # 5: a hex string without spaces, not followed by > (that is >>)
+    rb"|\(([^()\\]*)\)"  # 6: a string without escapes or parentheses
+    rb"|([\[\]{}])"  # 7: an array's or a procedure's bracket, a keyword of one byte
+    rb")"
 )
-_NONSPACE = re.compile(rb"\S")
+_OPENED = (0, 0, 0, 0, 1, 1, 1, 0)  # by group: the byte before the group that the token starts at (/ < ()
 
 
 @lru_cache(maxsize=1)
@@ -60,8 +66,9 @@ def classes():
     return parser, _interpreter_class(pdfinterp, psparser, parser)
 
 
-def layout(page):
-    """pdfplumber's ``page.layout`` (an ``LTPage``), read with the classes above when they apply."""
+def layout(page, device_class=None):
+    """pdfplumber's ``page.layout`` (an ``LTPage``), read with the classes above when they apply;
+    ``device_class``: one to use instead of pdfplumber's device (a subclass: kb/char_device.py)."""
     if hasattr(page, "_layout"):
         return page._layout
     fast = classes()
@@ -71,7 +78,7 @@ def layout(page):
     from pdfplumber.utils.exceptions import PdfminerException
 
     # pdfplumber 0.11.10's Page.layout, with our interpreter class in place of pdfminer's.
-    device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    device = (device_class or PDFPageAggregatorWithMarkedContent)(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
     interpreter = fast[1](page.pdf.rsrcmgr, device)
     try:
         interpreter.process_page(page.page_obj)
@@ -84,7 +91,11 @@ def layout(page):
 def _parser_class(base, psparser):
     KWD, LIT, PSEOF = psparser.KWD, psparser.LIT, psparser.PSEOF
     token_match = _TOKEN.match
-    nonspace = _NONSPACE.search
+    opened = _OPENED
+    # pdfminer interns keywords and names (KWD, LIT: a method call each); the same objects are
+    # looked up here in a dict first.
+    keywords: dict = {b"true": True, b"false": False}
+    names: dict = {}
     # What opens and closes an array, dictionary or procedure, and its type (PSStackParser's names).
     begin = {psparser.KEYWORD_ARRAY_BEGIN: "a", psparser.KEYWORD_DICT_BEGIN: "d", psparser.KEYWORD_PROC_BEGIN: "p"}
     end = {psparser.KEYWORD_ARRAY_END: "a", psparser.KEYWORD_PROC_END: "p"}
@@ -97,31 +108,47 @@ def _parser_class(base, psparser):
             bufpos = self.bufpos
             start = i
             while True:
-                m = nonspace(s, i)
-                if not m:
-                    return len(s)
-                j = m.start()
-                t = token_match(s, j)
+                t = token_match(s, i)
                 if t is None:
-                    # The state machine takes it from here (from the start: it skips the space too).
+                    # The state machine takes it from here (from the start: it skips the space too,
+                    # and returns the buffer's end when only space is left).
                     return base._parse_main(self, s, i) if i == start else i
                 n = t.lastindex
+                j = t.start(n) - opened[n]
                 text = t.group(n)
                 if n == 1:
                     token = int(text)
                 elif n == 2:
                     token = float(text)
                 elif n == 3:
-                    token = True if text == b"true" else False if text == b"false" else KWD(text)
+                    token = keywords.get(text)
+                    if token is None:
+                        token = keywords[text] = KWD(text)
+                elif n == 5:
+                    # pdfminer's HEX_PAIR rule: pairs of digits, and an odd last digit as a byte of its own.
+                    if len(text) % 2:
+                        token = bytes.fromhex(str(text[:-1], "ascii")) + bytes((int(text[-1:], 16),))
+                    else:
+                        token = bytes.fromhex(str(text, "ascii"))
+                elif n == 6:
+                    token = text
+                elif n == 7:
+                    token = keywords.get(text)
+                    if token is None:
+                        token = keywords[text] = KWD(text)
                 else:
-                    try:
-                        name = str(text, "utf-8")
-                    except Exception:
-                        name = text
-                    token = LIT(name)
+                    token = names.get(text)
+                    if token is None:
+                        try:
+                            name = str(text, "utf-8")
+                        except Exception:
+                            name = text
+                        token = names[text] = LIT(name)
                 self._curtokenpos = bufpos + j
                 add((self._curtokenpos, token))
                 i = t.end()
+                if n == 5:
+                    self._curtokenpos = bufpos + i - 1  # pdfminer's state after a hex string: at its ">"
                 if n == 3 and text == b"ID":
                     return i
 

@@ -52,7 +52,7 @@ from .errors import (
     NotPdfError,
     TruncatedPdfError,
 )
-from . import font_repair, rotation
+from . import char_device, font_repair, rotation, table_text
 from .chars import dedupe_page
 from .content_parser import layout
 from .page_objects import objects
@@ -269,7 +269,7 @@ def _table_lines(page, page_no: int, dirs: dict | None = None) -> tuple[list[Lin
         x0, top, x1, bottom = table.bbox
         if top < 0 or bottom > page.height or x0 < 0 or x1 > page.width:
             continue
-        rows = table.extract(**(dirs or {}))
+        rows = table_text.extract(table, **(dirs or {}))  # pdfplumber's, each char's cell found once
         if len(rows) < 2 or max(len(r) for r in rows) < 2:
             continue
         if not any(c for r in rows for c in r):
@@ -340,7 +340,9 @@ def _turned(char: dict) -> bool:
 
 
 def _page_lines(page, page_no: int, stats: dict | None) -> tuple[Line, ...]:
-    layout(page)  # pdfminer's reading of the page, with a faster parser and interpreter (kb/content_parser.py)
+    # pdfminer's reading of the page, with a faster parser and interpreter (kb/content_parser.py)
+    # and glyph loop (kb/char_device.py)
+    layout(page, char_device.device_class())
     objects(page)  # pdfplumber's page objects, with characters converted 5x faster (kb/page_objects.py)
     deduped = dedupe_page(page)  # pdfplumber's own is quadratic in the characters on a page (kb/chars.py)
     deduped = font_repair.repair_page(deduped, stats)  # a broken font's punctuation in full-width boxes

@@ -27,13 +27,17 @@ def parse_objects(page) -> dict[str, list[dict]]:
     mb_x0, mb_top = page.mediabox[:2]
     height = page.height
     doctop0 = page.initial_doctop
-    plain = (float, int, str, bool, type(None))
+    plain = frozenset((float, int, str, bool, type(None)))
+    is_plain = plain.__contains__
 
     def char(obj) -> dict:
         attr = {}
         for k, v in obj.__dict__.items():
             if k in ALL_ATTRS:
-                if type(v) in plain or (type(v) is tuple and all(type(x) in plain for x in v)):
+                t = type(v)
+                # map() keeps the test of a tuple's items (the matrix) in C: a generator per
+                # character was a fifth of this function's time.
+                if t in plain or (t is tuple and all(map(is_plain, map(type, v)))):
                     attr[k] = v
                 else:
                     attr[k] = resolve_all(v)
@@ -42,7 +46,7 @@ def parse_objects(page) -> dict[str, list[dict]]:
         for cs in ("ncs", "scs"):
             if hasattr(obj, cs):
                 attr[cs] = _decoded(getattr(obj, cs).name)
-        text = obj.get_text()
+        text = obj._text  # LTChar.get_text() returns it
         if norm is not None:
             from pdfplumber.utils.text import normalize_unicode  # pdfplumber's own, as process_object
 

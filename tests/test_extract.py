@@ -186,7 +186,9 @@ def test_content_tokens_on_edge_cases():
     fast = content_parser.classes()[0]
     body = (b"q 1 0 0 1 72.5 -.5 cm /F#231 12 Tf (a\\(b\\)c\\101) Tj [(x) -250 (y)] TJ "
             b"--5 +3 4. .7 1.2.3 -abc true false %comment 12 34\n/Name/Other<<\n/K 1>> "
-            b"BI /W 2 /H 1 /BPC 8 /CS /G ID \x00\xff EI Q ")
+            b"BI /W 2 /H 1 /BPC 8 /CS /G ID \x00\xff EI Q "
+            b"<0a1B> Tj <abc> Tj <> Tj <4 1> Tj <41>> <</K<42>>> <4g> Tj "  # hex strings: odd, empty, spaced, before >
+            b"[(ab)-250(c)]TJ [()] TJ ((x)) Tj (a\\)b) Tj {1 2} ")  # plain strings, brackets
     data = body * 40 + b"0 g"  # crosses the buffer at many offsets
     stream = PDFStream({}, data)
     stream.objid = 1
@@ -217,21 +219,24 @@ def _objects(parser_class, stream):
     ("bj_benshi_huji_ertong_ruxue_xitong_shouce.pdf", (3,)),  # images
     ("TRICKY_kangxi_jingwai_ngo_huodong_guanli_fa_2016_webprint.pdf", (1,)),
     ("xianfa_2018_wps.pdf", (1, 5)),
+    ("hz_yibao_tiaozheng_2016_hf57.pdf", (1, 2)),  # Word 2010: GBK font names, marked content
+    ("TRICKY_kangxi_bj_juzhuzheng_banfa_caoan.pdf", (1,)),
 ])
 def test_page_objects_read_by_our_interpreter_are_pdfplumbers_own(name, pages):
     # Every object pdfplumber makes of the page (chars, rects, lines, curves, images), key order and
-    # all, from our layout and from its own Page.layout (pdfminer's interpreter and parser).
+    # all, from our layout and from its own Page.layout (pdfminer's interpreter, parser and glyph loop).
     import pdfplumber
     from pdfminer import pdfinterp
 
-    from kb import content_parser
+    from kb import char_device, content_parser
     from kb.page_objects import parse_objects
 
+    assert char_device.device_class() is not None, "the fast glyph loop is off: pdfminer or pdfplumber is another version"
     path = real_pdf(name)
     with pdfplumber.open(path) as ours, pdfplumber.open(path) as theirs:
         for n in pages:
             mine = ours.pages[n - 1]
-            layout = content_parser.layout(mine)
+            layout = content_parser.layout(mine, char_device.device_class())  # as extract.py reads a page
             assert mine.layout is layout  # cached where pdfplumber looks for it
             own = theirs.pages[n - 1]
             assert not hasattr(own, "_layout")

@@ -12,7 +12,7 @@ KB = ROOT / "kb"
 BASE = {"text", "model", "errors", "chars"}  # beneath every stage
 DATA_PATH = ["extract", "clean", "structure", "metadata"]  # each may import only those before it
 # A stage's own helpers: modules only that stage uses, each importing nothing above BASE.
-HELPERS = {"extract": {"ocr", "content_parser", "page_objects", "font_repair", "rotation"},
+HELPERS = {"extract": {"ocr", "content_parser", "page_objects", "font_repair", "rotation", "table_text", "char_device"},
            "clean": {"webchrome", "unruled"}, "structure": {"matter"}}
 QUERY = ["search", "search_session", "query_cut", "query_analysis", "refs", "kwic", "lookup", "quote",
          "listing", "filters", "citation", "export", "opener", "glossary_view", "present_format"]

@@ -95,3 +95,53 @@ def test_no_numbered_item_is_glued_to_the_one_before(stem):
     """Across every row of these tables: an item number never follows a sentence end directly."""
     glued = [c for p in _rows(stem) for c in p.cells if re.search(r"[。；](?:\d{1,2}[.．、]|（\d）)(?!\d)", c)]
     assert glued == []
+
+
+# -- kb/table_text.py: pdfplumber's Table.extract with each character's cell found once -------------
+
+def _tables_compared(path, **kwargs) -> int:
+    import pdfplumber
+
+    from kb import extract, table_text
+
+    n = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            ruled = page.filter(extract._is_rule)
+            for table in ruled.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+                assert table_text.extract(table, **kwargs) == table.extract(**kwargs), (path.name, page.page_number)
+                n += 1
+            page.close()
+    return n
+
+
+@pytest.mark.parametrize("name", [
+    "TRICKY_table_bj_fengtai_wuzheng_shenhe_2014.pdf", "TRICKY_table_gd_yiwu_jiaoyu_butie_bili_yilanbiao.pdf",
+    "TRICKY_tables_guomin_tizhi_ceding_youer.pdf", "TRICKY_tables_xuesheng_tizhi_jiankang_biaozhun_pingfenbiao.pdf",
+    "dg_jifen_ruxue_fangan_2015_dfb18.pdf", "sz_jiaoyuju_bumen_juesuan_2014_webprint.pdf",
+    "wh_wsjs_chufa_feiziyuan_zhuyuan_2016_webprint.pdf", "gd_yinjin_rencai_juzhuzheng_2003_webprint.pdf",
+])
+def test_cell_texts_are_pdfplumbers_own(name):
+    from conftest import real_pdf
+
+    assert _tables_compared(real_pdf(name)) >= 1
+
+
+@pytest.mark.parametrize("angle", [90, -90])
+def test_cell_texts_of_a_turned_table_are_pdfplumbers_own(tmp_path, angle):
+    # Read along the glyphs' baseline, as extract.py asks for a sideways table.
+    from test_rotation import turned_pdf
+
+    dirs = {"char_dir_rotated": "btt", "line_dir_rotated": "ltr"} if angle == 90 else {"char_dir_rotated": "ttb", "line_dir_rotated": "rtl"}
+    assert _tables_compared(turned_pdf(tmp_path / "t.pdf", angle, ruled=True), **dirs) == 1
+
+
+def test_overlapping_cells_fall_back_to_testing_each_cell():
+    # Ruled tables make cells side by side; if two overlap, a character in both goes to both, as
+    # in pdfplumber's test of every cell.
+    from kb.table_text import _by_cell
+
+    a = {"text": "a"}
+    cells = [(0, 0, 20, 10), None, (10, 0, 30, 10), (30, 0, 40, 10)]
+    found = _by_cell(cells, [(15, 5, a), (35, 5, a), (5, 50, a)])
+    assert found == [[a], [], [a], [a]]
