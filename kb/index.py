@@ -961,12 +961,13 @@ def plain_words(text: str) -> str:
 SYNONYM_WEIGHT = 0.7  # another name of the word the user typed: evidence, a little weaker
 
 
-def concept_query(names, cutter, scope: str = "all", texts=None, boosts=()):
+def concept_query(names, cutter, scope: str = "all", texts=None, boosts=(), loose: bool = True):
     """One concept of a plain query: any of its ``names`` in the scope's fields.
 
     ``cutter`` must know only the index's own words. A name the index holds as a word is a term;
     one it holds as several words (晚婚晚育 → 晚婚 + 晚育) is those words together; otherwise its
-    text is looked for as a substring, or-ed with the longer index words it contains.
+    text is looked for as a substring, or-ed (when ``loose``) with the index words that make up
+    at least half of it: evidence for ranking, not a match of the name (kb.search says partial).
     """
     parts = []
     for i, name in enumerate(names):
@@ -981,7 +982,7 @@ def concept_query(names, cutter, scope: str = "all", texts=None, boosts=()):
                 q = wq.And([wq.Or([wq.Term(f, w) for f in WORD_FIELDS[scope]]) for w in whole], boost=boost)
             elif len(_SPACE.sub("", name)) >= 2 and BIGRAM_FIELDS[scope]:
                 q = wq.Or([Substring(f, name, texts, boost=BIGRAM_WEIGHT * boost) for f in BIGRAM_FIELDS[scope]])
-                if whole and sum(map(len, whole)) * 2 >= len(name):
+                if loose and whole and sum(map(len, whole)) * 2 >= len(name):
                     # 签合同 is nowhere as typed, but 合同 is most of it: a weaker match of the words
                     q = wq.Or([q, wq.And([wq.Or([wq.Term(f, w) for f in WORD_FIELDS[scope]]) for w in whole],
                                          boost=0.5 * boost)])

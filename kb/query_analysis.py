@@ -247,6 +247,31 @@ class Analysis:
         return tuple(c for c in self.concepts if not c.weak)
 
 
+_FRAME_SET = frozenset(FRAMES)
+
+
+def _drop_frame(text: str, frame: str, cutter, dropped: list[str]) -> str:
+    """``text`` without each occurrence of ``frame``, unless the frame's last characters begin a
+    word with what follows: then only the shorter frame before that word goes (居住证怎么办理 is
+    怎么 + 办理, not 怎么办 + 理). The cut of the frame and the few characters after it decides,
+    so 可以上学 still drops 可以 (可以 + 上学) and 怎么办 alone is the frame."""
+    out, start = [], 0
+    while (i := text.find(frame, start)) >= 0:
+        j = i + len(frame)
+        cut_at, ends = 0, set()
+        for w in cutter.cut(text[i:j + 4]):
+            cut_at += len(w)
+            ends.add(cut_at)
+        if len(frame) not in ends:
+            shorter = [b for b in ends if b < len(frame) and text[i:i + b] in _FRAME_SET]
+            if shorter:
+                j = i + max(shorter)
+        dropped.append(text[i:j])
+        out += [text[start:i], " "]
+        start = j
+    return "".join(out) + text[start:]
+
+
 def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: dict[str, str]) -> Analysis:
     """Cut ``text`` into concepts. ``aliases``: glossary name → canonical term (lower-cased keys)."""
     text = _QUOTE_MARKS.sub(" ", text.lower())
@@ -266,8 +291,7 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     text = _HALF_AGE.sub(lambda m: f" {_digits(m.group(1))}.5{m.group(2)} " if _digits(m.group(1)) else m.group(), text)
     for frame in FRAMES:
         if frame in text:
-            dropped.append(frame)
-            text = text.replace(frame, " ")
+            text = _drop_frame(text, frame, cutter, dropped)
     concepts: list[Concept] = []
     seen: set[str] = set()
     for word in _cut_chunks(text, cutter, dropped):

@@ -200,8 +200,14 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         restrict = index.docset(s, filter_q, cache=memo) if filter_q is not None else None
         sets = [_in_fields(s, q, None, memo) & restrict if restrict is not None else _in_fields(s, q, None, memo)
                 for q in clauses]
-        everywhere = [bool(st) or (restrict is not None and bool(index.docset(s, q, cache=memo))) if q is not None else False
-                      for st, q in zip(sets, clauses)]
+        # A concept the index holds only in part (服务外包 nowhere, 服务 in 志愿服务) matches by that
+        # part, to rank: a section holding it so is a partial match, and the word is named as one no
+        # section holds. The name as written is looked up only where a part was or-ed in.
+        strict = [index.concept_query(c.all_names(), ses.cutter, scope, texts, loose=False) for c in an.concepts]
+        exact = [st if sq == q else (_in_fields(s, sq, None, memo) & st if sq is not None else set())
+                 for st, q, sq in zip(sets, clauses, strict)]
+        everywhere = [bool(ex) or (restrict is not None and bool(index.docset(s, sq, cache=memo))) if sq is not None else False
+                      for ex, sq in zip(exact, strict)]
         n_all = max(1, s.doc_count())
         # A word no section holds cannot be asked of any: it is named, not required.
         strong = [i for i, c in enumerate(an.concepts) if not c.weak and sets[i]]
@@ -312,7 +318,7 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         if _is_contents(text):
             bonus *= CONTENTS  # a table of contents holds every heading's words and answers none of them
         final = score * (0.2 + 0.8 * coverage[d] ** 2) * bonus * focus(d)
-        ranked.append((final, d, f, [an.concepts[i].word for i in sorted(held.get(d, ()))]))
+        ranked.append((final, d, f, [an.concepts[i].word for i in sorted(held.get(d, ())) if d in exact[i]]))
     ranked.sort(key=lambda r: (r[1] not in full, -r[0], r[1]))  # those holding enough first
     if sort == "date":
         ranked.sort(key=lambda r: (r[2].get("date") or "", r[0]), reverse=True)

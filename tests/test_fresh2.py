@@ -105,3 +105,30 @@ def test_a_word_held_only_inside_its_negation_ranks_below_the_word_itself(real_i
     assert not _only_negated(["非本市户籍"], ["非本市户籍"])
     hit = search(real_ingest[0], "京籍入学系统获取验证码按钮变灰多久能再点", limit=1).hits[0]
     assert hit.doc_id == "bj_benshi_huji_ertong_ruxue_xitong_shouce"
+
+
+# Found by a first-time user on ../shared/real (2026-12-02), each a class of query, not one query.
+
+def test_a_word_no_section_holds_is_said_and_its_half_matches_are_partial(real_ingest):
+    """服务外包 is in no document of ../shared/real (kb keyword finds 0); 服务 is half of it and is in
+    志愿服务. Sections holding the half may rank, but never as holding the word."""
+    from kb.kwic import lookup
+    from kb.search import search
+
+    assert lookup(real_ingest[0], ["服务外包"]).total == 0
+    r = search(real_ingest[0], "服务外包", limit=10)
+    assert r.unmatched == ["服务外包"]
+    assert r.hits and all(h.partial and "服务外包" not in h.matched for h in r.hits)
+    # a word the text holds is held, not partial: 公租房 (东莞's 办法)
+    r = search(real_ingest[0], "公租房", limit=3)
+    assert not r.unmatched and r.hits and not r.hits[0].partial and r.hits[0].matched == ["公租房"]
+
+
+def test_a_question_frame_never_takes_the_first_character_of_the_next_word(real_ingest):
+    """怎么办 is a frame, but in 怎么办理 the frame is 怎么 and 办理 the word (was 居住证 · 理)."""
+    from kb.search import search
+
+    for q in ("居住证怎么办理", "怎么办理居住证"):
+        r = search(real_ingest[0], q)
+        assert sorted(r.words) == ["办理", "居住证"] and "怎么" in r.dropped, r.words
+    assert search(real_ingest[0], "可以上学吗").words == ["上学"]  # 可以 + 上学: the frame is whole
