@@ -1,10 +1,12 @@
 """A query string → ranked sections with provenance and a highlighted snippet.
 
-The query is converted traditional → simplified (opencc, ~6 ms), parsed with Whoosh's syntax
-(AND OR NOT, "phrases", grouping, title:/body:, prefix*), cut into the index's own words by
-kb.query_cut (jieba is never loaded here: that alone would cost ~0.8 s a search), expanded with
-glossary aliases (BPO → 业务流程外包), and run against the live generation's snapshot — so a
-search during an ingest answers from the previous generation.
+The query is converted traditional → simplified (kb.text.to_simplified: OpenCC's table, OpenCC
+itself only for a text holding one of its phrases), parsed with Whoosh's syntax (AND OR NOT,
+"phrases", grouping, title:/body:, prefix*), cut into the index's own words by kb.query_cut
+(jieba is never loaded here: that alone would cost ~0.8 s a search), expanded with glossary
+aliases (BPO → 业务流程外包), and run against the live generation's snapshot — so a search during
+an ingest answers from the previous generation. The best sections are found by
+kb.whoosh_compat.top_docs (exact top-k, MaxScore), not Whoosh's collector.
 """
 from __future__ import annotations
 

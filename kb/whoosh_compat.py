@@ -671,6 +671,8 @@ def _term_scores(s, q, within) -> dict[int, float]:
         # again (a long-lived process): MaxScore asks a common word for its few candidates, and
         # scoring its 30 000 postings to answer 500 cost a one-shot search 0.1 s at ×1000.
         asked = _ASKED.setdefault(s, {})
+        if len(asked) > 100_000:  # a long-lived process asking ever new words: keep the counts small
+            asked.clear()
         asked[key] = asked.get(key, 0) + 1
         if df >= KEEP_SCORES_FROM and (within is None or len(within) * SEEK_UNDER >= df or asked[key] > ASKED_TIMES):
             every = _scored_postings(s, q, btext, None)
