@@ -1,6 +1,8 @@
 """One PDF → one ``Document``: extract → clean → structure → metadata, nothing stored."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import hashlib
 import time
 from pathlib import Path
@@ -14,7 +16,7 @@ from .ocr_marks import mark_sections
 
 # Bump when extract/clean/structure/metadata (or the manifest entry) change: an ingest then parses
 # every file again instead of carrying documents parsed by the older rules.
-PARSER_VERSION = 8  # 8: table cell items apart, front and back matter (Paragraph.matter); 7: law articles after a full line, tables of contents, joint signers, names and dates under seals
+PARSER_VERSION = 9  # 9: a part headed by the file name takes the title metadata finds; 8: table cell items apart, front and back matter (Paragraph.matter); 7: law articles after a full line, tables of contents, joint signers, names and dates under seals
 
 
 def file_sha256(path: Path) -> str:
@@ -85,6 +87,7 @@ def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256:
     sections = mark_sections(sections, labelled)
     meta = metadata.extract(sections, info, [ln for p in labelled for ln in p.lines if ln.label == FURNITURE],
                             pages=labelled, file_name=path.stem)
+    sections = _name_untitled_parts(sections, path.stem, meta.title)
     warnings = list(text_warnings)
     empty = [p.number for p in pages if not p.ocr
              and sum(len(ln.text.strip()) for ln in p.lines) < extract.EMPTY_PAGE_CHARS]
@@ -111,6 +114,16 @@ def document_from_pages(path: Path, pages, doc_id: str | None = None, *, sha256:
         furniture=[ln for p in labelled for ln in p.lines if ln.label == FURNITURE],
         ocr_pages=read,
     )
+
+
+def _name_untitled_parts(sections, stem: str, title: str | None):
+    """A part opened before any title line was seen is headed by the file's name, the only name
+    structure has then; metadata, which reads the whole document, may find its title (a table
+    sheet's 《国家学生体质健康标准》评分表). A file name is never a heading the reader sees: the
+    title replaces it, in the outline, heading paths and exports."""
+    if not title or title == stem:
+        return sections
+    return [replace(s, heading=title) if s.level == 0 and s.heading == stem else s for s in sections]
 
 
 def _ocr_reader(path: Path, sha256: str, wanted: bool, cache) -> ocr.PageReader | None:

@@ -122,3 +122,17 @@ def test_figures_printed_without_rules_are_table_rows(documents):
     assert any(p.cells == ("全国", "5.6", "6.6", "3.7", "0.9", "1.0", "0.7") and p.pages == (10, 10) for p in rows)
     texts = [norm(p.text) for s in doc.walk() for p in s.paragraphs if p.kind == "text"]
     assert not any("全国5.66.63.7" in t for t in texts)
+
+
+def test_no_heading_is_the_file_name(real_ingest):
+    """A part opened before any title line is seen used to be headed by the file's name
+    (TRICKY_tables_xuesheng_…: 'part1 TRICKY_tables_xuesheng_tizhi_…' in the outline, in every
+    hit's heading path and as the export's first heading); a reader never sees a file name there.
+    The three table sheets print their titles (《国家学生体质健康标准》评分表 …) on their pages."""
+    from kb.store import Store
+
+    snap = Store(real_ingest[0]).snapshot()
+    named = [(d.id, s.id) for d in snap.documents() for s in d.walk() if s.heading == Path(d.path).stem]
+    assert not named
+    sheet = snap.document("TRICKY_tables_xuesheng_tizhi_jiankang_biaozhun_pingfenbiao")
+    assert sheet.sections[0].heading == "《国家学生体质健康标准》评分表"
