@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from .clean import repair_text
-from .text import fix_spacing, fold_width
+import re
+
+from .text import fix_spacing, fold_width, to_simplified
 from .errors import QueryError
 from .model import Section
 
@@ -53,6 +55,9 @@ class KwicResult:
     documents: list[str]  # ids searched
     occurrences: list[Occurrence] = field(default_factory=list)
     hints: dict[str, str] = field(default_factory=dict)  # word → its repaired form, when they differ
+    # word as typed → the form searched instead: found nowhere as typed, found as the documents write
+    # it (居住證 → 居住证; 深府〔2007〕164号 → 深府[2007]164号)
+    searched_as: dict[str, str] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)  # doc_id → absolute path of its PDF
     total_documents: int = 0  # documents in the index, before --doc/--type/--year/--issuer
     # Counted without listing the occurrences (lookup's counts_only): what counts() returns.
@@ -156,6 +161,8 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
     snap = Store(index_dir).snapshot()
     ids = select(snap, DocFilter(doc, doc_type, years, issuer))
     ds = docstore.reader(snap)
+    searched_as = _as_written(ds, snap, ids, words)
+    words = [searched_as.get(w, w) for w in words]
     if counts_only:
         if context < 0:
             raise QueryError(f"context {context} is negative: give 0 or more characters")
@@ -166,7 +173,32 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
         result = _from_store(ds, snap, ids, words, context, all_words)
     result.paths = {d: snap.manifest[d]["path"] for d in ids}
     result.total_documents = len(snap.doc_ids)
+    result.searched_as = searched_as
     return result
+
+
+# The brackets a 发文字号's year is printed in: the same number is typed in any of them.
+_YEAR_BRACKETS = re.compile(r"[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]")
+_BRACKET_PAIRS = ("〔{}〕", "[{}]", "（{}）", "({})", "【{}】")
+
+
+def _as_written(ds, snap, ids: list[str], words: list[str]) -> dict[str, str]:
+    """{word: form} for each word no document holds as typed that one holds in its simplified
+    characters or with its year in other brackets: a keyword lists what the text says, and the
+    text says 居住证 and 深府[2007]164号 where a user may type 居住證 and 深府〔2007〕164号. The
+    first form found is taken, and said (KwicResult.searched_as); nothing else is folded."""
+    out: dict[str, str] = {}
+    for w in words:
+        simple = to_simplified(w)
+        forms = [simple] + [_YEAR_BRACKETS.sub(lambda m, b=b: b.format(m.group(1)), simple) for b in _BRACKET_PAIRS]
+        forms = [f for f in dict.fromkeys(forms) if f != w]
+        if not forms or _tally(ds, snap, ids, [w], False):
+            continue
+        for f in forms:
+            if _tally(ds, snap, ids, [f], False):
+                out[w] = f
+                break
+    return out
 
 
 def _from_store(ds, snap, ids: list[str], words: list[str], context: int, all_words: bool) -> KwicResult:

@@ -224,6 +224,7 @@ def kwic_record(result, counts_only: bool = False) -> dict:
         "totals": result.totals(),
         "total": result.total,
         "hints": dict(result.hints),
+        "searched_as": dict(result.searched_as),
     }
     if not counts_only:
         record["occurrences"] = [occurrence_record(o, result.paths.get(o.doc_id)) for o in result.occurrences]
@@ -259,7 +260,9 @@ def kwic_text(result, mark=_brackets, counts_only: bool = False) -> str:
 
 def _hint_lines(result) -> list[str]:
     return [f"note: {w} is a font mis-map the text was repaired from; the text reads {fixed}"
-            for w, fixed in result.hints.items()]
+            for w, fixed in result.hints.items()] + [
+        f"note: {typed} is in no document as typed; searched as the text writes it: {form}"
+        for typed, form in result.searched_as.items()]
 
 
 def kwic_summary(result) -> str:

@@ -220,3 +220,19 @@ def test_cli_usage_errors_exit_2(corpus_index):
     assert run(corpus_index, "keyword").exit_code == 2
     negative = run(corpus_index, "keyword", "苏州", "--context", "-1")
     assert negative.exit_code == 2 and "-1 is not in the range x>=0" in negative.output
+
+
+def test_a_word_typed_otherwise_than_the_text_writes_it_is_searched_as_written(real_ingest):
+    """居住证 is in nine documents of ../shared/real, 居住證 in none; 深府[2007]164号 is cited as
+    printed in sz_shaoer (p.1), with square brackets, where a user types the 〔〕 of a 发文字号."""
+    plain = lookup(real_ingest[0], ["居住证"], counts_only=True)
+    typed = lookup(real_ingest[0], ["居住證"], counts_only=True)
+    assert typed.searched_as == {"居住證": "居住证"} and typed.counts() == plain.counts() and plain.total > 0
+    r = lookup(real_ingest[0], ["深府〔2007〕164号"])
+    assert r.searched_as == {"深府〔2007〕164号": "深府[2007]164号"}
+    assert {o.doc_id for o in r.occurrences} == {"sz_shaoer_daxuesheng_yibao_tongzhi_2013_webprint"}
+    # found as typed: nothing is folded
+    assert lookup(real_ingest[0], ["居住证"]).searched_as == {}
+    result = CliRunner().invoke(cli, ["--index", str(real_ingest[0]), "keyword", "經濟補償", "--count", "--json"])
+    data = json.loads(result.output)
+    assert result.exit_code == 0 and data["searched_as"] == {"經濟補償": "经济补偿"} and data["total"] > 0
