@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import IndexMissingError, QueryError, QueryOptionError
 from .ocr_marks import ocr_pages_in
 from .store import Store
-from .text import fold_width, to_simplified
+from .text import DOC_NUMBER, fold_width, normalise_doc_number, to_simplified
 
 SCOPES = ("all", "title", "body")
 SORTS = ("score", "date")
@@ -129,6 +129,20 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
         if not doc_ids:
             return SearchResult(query=query, normalized=normalized, hits=[])
     filter_q = index.filter_query(doc_ids, doc_type, years)
+    number = normalise_doc_number(normalized) if normalized and len(normalized) <= 30 else None
+    if number is not None:
+        result = _doc_number(ses, query, normalized, number, scope, filter_q, limit, sort, snippet_width, by_doc)
+        if result.hits:
+            return result
+        # No section holds the number: its pieces (东府 · 办 · 2014 · 37) are the best partial matches,
+        # and never more than that.
+        loose = _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, snippet_width, by_doc)
+        if loose is None:
+            return result
+        loose.partial, loose.unmatched = bool(loose.hits), [number]
+        for h in loose.hits:
+            h.partial = True
+        return loose
     if normalized and index.is_plain(normalized):
         result = _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, snippet_width, by_doc)
         if result is not None:
@@ -146,6 +160,21 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
                 for h in loose.hits:
                     h.partial = True
                 return loose
+    return result
+
+
+# The brackets a 发文字号's year is printed in, as documents print them.
+_NUMBER_FORMS = ("{}〔{}〕{}号", "{}[{}]{}号", "{}（{}）{}号", "{}({}){}号", "{}【{}】{}号")
+
+
+def _doc_number(ses, query, normalized, number, scope, filter_q, limit, sort, width, by_doc) -> SearchResult:
+    """A query that is a 发文字号 (东府办〔2014〕37号) asks for that string: the document's own header
+    and the sections citing it, in any of the brackets a page prints the year in. As plain words it
+    was 东府 · 办 · 2014 · 37 · 号, held by any section with the figures 2014 and 37."""
+    issuer, year, serial = DOC_NUMBER.match(number).groups()
+    phrases = " OR ".join(f'"{form.format(issuer, year, serial)}"' for form in _NUMBER_FORMS)
+    result = _boolean(ses, query, phrases, scope, filter_q, limit, sort, width, by_doc)
+    result.normalized = normalized
     return result
 
 

@@ -132,3 +132,18 @@ def test_a_question_frame_never_takes_the_first_character_of_the_next_word(real_
         r = search(real_ingest[0], q)
         assert sorted(r.words) == ["办理", "居住证"] and "怎么" in r.dropped, r.words
     assert search(real_ingest[0], "可以上学吗").words == ["上学"]  # 可以 + 上学: the frame is whole
+
+
+def test_a_document_number_typed_alone_finds_that_string(real_ingest, corpus_index):
+    """东府办〔2014〕37号 as words was 东府 · 办 · 2014 · 37 · 号, held by any section with the figures
+    2014 and 37 (38 sections); it is the string, in whatever brackets a page prints the year in."""
+    from kb.search import search
+
+    r = search(real_ingest[0], "东府办〔2014〕37号")
+    assert [h.doc_id for h in r.hits] == ["dg_jifen_ruxue_fangan_2014_dfb37"] and not r.hits[0].partial
+    # sz_shaoer p.1 cites it as 深府[2007]164号
+    assert [h.doc_id for h in search(real_ingest[0], "深府〔2007〕164号").hits] == ["sz_shaoer_daxuesheng_yibao_tongzhi_2013_webprint"]
+    assert [h.doc_id for h in search(corpus_index, "苏府[2011]159号").hits] == ["苏州市服务外包产业十二五发展规划"]
+    # a number no document holds: said, and what its pieces find is partial
+    r = search(real_ingest[0], "苏府〔2011〕159号")
+    assert r.unmatched == ["苏府〔2011〕159号"] and all(h.partial for h in r.hits)
