@@ -440,6 +440,20 @@ def _copies(snap, n):
     return docs
 
 
+def _three_copies_built(where: Path, corpus_index, monkeypatch):
+    """The bundled corpus three times over (common words then span several 128-posting blocks),
+    built in one segment into ``where`` by kb's own writer: (documents, user words) for a second
+    build to compare with."""
+    from kb.store import Documents
+
+    snap = Store(corpus_index).snapshot()
+    docs = Documents.of(_copies(snap, 3))
+    user_words = sorted(index.load_expansions(snap.path, docs))
+    monkeypatch.setattr(index, "PARALLEL_SECTIONS", 10**9)
+    index._full_build(where, docs, user_words)
+    return docs, user_words
+
+
 def _segment_bytes(folder: Path) -> dict:
     """Each file of a one-segment index by its extension (the segment's name is random), and the
     segment's TOC entry (counts, field lengths) without its name."""
@@ -469,13 +483,7 @@ def test_the_term_at_a_time_writer_writes_whooshs_bytes(tmp_path, corpus_index, 
         writer.pool.limit = 512 * 1024  # bytes of postings, by Whoosh's reckoning, per run file
         return writer
 
-    from kb.store import Documents
-
-    snap = Store(corpus_index).snapshot()
-    docs = Documents.of(_copies(snap, 3))
-    user_words = sorted(index.load_expansions(snap.path, docs))
-    monkeypatch.setattr(index, "PARALLEL_SECTIONS", 10**9)
-    index._full_build(tmp_path / "ours", docs, user_words)
+    docs, user_words = _three_copies_built(tmp_path / "ours", corpus_index, monkeypatch)
     with monkeypatch.context() as m:
         m.setattr(whoosh_compat.KbFieldWriter, "add_postings", FieldWriter.add_postings)
         m.setattr(whoosh_compat.KbCodec, "postings_writer", whoosh_compat.w3.W3Codec.postings_writer)
@@ -524,13 +532,7 @@ def test_titles_cut_once_and_memoised_sub_words_write_the_same_index(tmp_path, c
     """A document's titles are cut once for all its sections' headings and contexts, and each
     word's sub-words are worked out once (kb.segment.Cutter): the ×3 corpus's segment files are
     byte for byte those of cutting every heading, context and body whole, word by word."""
-    from kb.store import Documents
-
-    snap = Store(corpus_index).snapshot()
-    docs = Documents.of(_copies(snap, 3))
-    user_words = sorted(index.load_expansions(snap.path, docs))
-    monkeypatch.setattr(index, "PARALLEL_SECTIONS", 10**9)
-    index._full_build(tmp_path / "ours", docs, user_words)
+    docs, user_words = _three_copies_built(tmp_path / "ours", corpus_index, monkeypatch)
     with monkeypatch.context() as m:
         m.setattr(index.JiebaTokenizer, "__call__", _reference_call)
         index._full_build(tmp_path / "whole", docs, user_words)
@@ -540,7 +542,7 @@ def test_titles_cut_once_and_memoised_sub_words_write_the_same_index(tmp_path, c
         assert ours[name] == whole[name], name
     # and the text a heading or context holds is the text itself, with the joined words' offsets
     tok = index.JiebaTokenizer(user_words)
-    doc = snap.document(PLAN_ID)
+    doc = Store(corpus_index).snapshot().document(PLAN_ID)
     titles = index._TitleCuts(tok.cutter())
     for sec, path in doc.walk_paths():
         path = list(path)
