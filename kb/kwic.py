@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 from .clean import repair_text
 import re
 
-from .text import fix_spacing, fold_width, to_simplified
+from .text import CLOSE_BRACKETS, OPEN_BRACKETS, YEAR_BRACKETS, fix_spacing, fold_width, to_simplified
 from .errors import QueryError
 from .model import Section
 
@@ -162,7 +162,8 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
     ids = select(snap, DocFilter(doc, doc_type, years, issuer))
     ds = docstore.reader(snap)
     searched_as = _as_written(ds, snap, ids, words)
-    words = [searched_as.get(w, w) for w in words]
+    # 居住證 居住证 typed together are one word once folded: counted once
+    words = list(dict.fromkeys(searched_as.get(w, w) for w in words))
     if counts_only:
         if context < 0:
             raise QueryError(f"context {context} is negative: give 0 or more characters")
@@ -177,9 +178,9 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
     return result
 
 
-# The brackets a 发文字号's year is printed in: the same number is typed in any of them.
-_YEAR_BRACKETS = re.compile(r"[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]")
-_BRACKET_PAIRS = ("〔{}〕", "[{}]", "（{}）", "({})", "【{}】")
+# The brackets a 发文字号's year is printed in (text.YEAR_BRACKETS): the same number is typed in any of them.
+_YEAR_BRACKETS = re.compile(rf"[{re.escape(OPEN_BRACKETS)}]\s*(\d{{4}})\s*[{re.escape(CLOSE_BRACKETS)}]")
+_BRACKET_PAIRS = tuple(o + "{}" + c for o, c in YEAR_BRACKETS)
 
 
 def _as_written(ds, snap, ids: list[str], words: list[str]) -> dict[str, str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import IndexMissingError, QueryError, QueryOptionError
 from .ocr_marks import ocr_pages_in
 from .store import Store
-from .text import DOC_NUMBER, fold_width, normalise_doc_number, to_simplified
+from .text import DOC_NUMBER, YEAR_BRACKETS, fold_width, normalise_doc_number, to_simplified
 
 SCOPES = ("all", "title", "body")
 SORTS = ("score", "date")
@@ -129,11 +129,16 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
         if not doc_ids:
             return SearchResult(query=query, normalized=normalized, hits=[])
     filter_q = index.filter_query(doc_ids, doc_type, years)
-    number = normalise_doc_number(normalized) if normalized and len(normalized) <= 30 else None
+    # The title scope searches headings, and a document's number is in none (it is the document's
+    # context): there it is words, as before.
+    number = normalise_doc_number(normalized) if normalized and len(normalized) <= 30 and scope != "title" else None
     if number is not None:
         result = _doc_number(ses, query, normalized, number, scope, filter_q, limit, sort, snippet_width, by_doc)
         if result.hits:
             return result
+        if filter_q is not None and _doc_number(ses, query, normalized, number, scope, None, 1, sort,
+                                                snippet_width, False).hits:
+            return result  # held, but only by documents the filters leave out: nothing matches
         # No section holds the number: its pieces (东府 · 办 · 2014 · 37) are the best partial matches,
         # and never more than that.
         loose = _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort, snippet_width, by_doc)
@@ -164,7 +169,7 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
 
 
 # The brackets a 发文字号's year is printed in, as documents print them.
-_NUMBER_FORMS = ("{}〔{}〕{}号", "{}[{}]{}号", "{}（{}）{}号", "{}({}){}号", "{}【{}】{}号")
+_NUMBER_FORMS = tuple("{}" + o + "{}" + c + "{}号" for o, c in YEAR_BRACKETS)
 
 
 def _doc_number(ses, query, normalized, number, scope, filter_q, limit, sort, width, by_doc) -> SearchResult:

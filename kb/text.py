@@ -114,6 +114,9 @@ def int_to_cn(n: int) -> str:
 # -- 发文字号 -------------------------------------------------------------------------------------
 _OPEN = "〔[［(（【﹝"
 _CLOSE = "〕]］)）】﹞"
+OPEN_BRACKETS, CLOSE_BRACKETS = _OPEN, _CLOSE
+# The bracket pairs a 发文字号's year is printed in, 〔〕 first (the standard form, GB/T 9704).
+YEAR_BRACKETS = tuple(zip(_OPEN, _CLOSE))
 DOC_NUMBER = re.compile(
     rf"^([{HAN}]{{1,12}})\s*[{re.escape(_OPEN)}]\s*(\d{{4}})\s*[{re.escape(_CLOSE)}]\s*第?\s*(\d{{1,5}})\s*号$"
 )

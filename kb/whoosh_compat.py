@@ -503,7 +503,9 @@ def _holders(s, leaf, within) -> set[int]:
     return set(_scores(s, leaf, within))
 
 
-_TERM_BEST: dict = {}  # id of a kept score dict → (it, its best score): the bound of a common term, once
+# Leaf searcher → {(field, term bytes): (kept score dict, its best score)}: a common term's bound,
+# worked out once. Per searcher and cleared with _TERM_SCORES, so it never holds a score dict longer.
+_TERM_BEST: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _UNBOUNDED = float("inf")
 _MARGIN = 1 + 1e-6  # a bound is raised by this much, so no rounding makes it one
 
@@ -544,11 +546,10 @@ def _term_bound(s, q) -> float:
     kept = _TERM_SCORES.get(s)
     every = kept.get((q.fieldname, btext)) if kept is not None else None
     if every is not None:
-        best = _TERM_BEST.get(id(every))
+        bests = _TERM_BEST.setdefault(s, {})
+        best = bests.get((q.fieldname, btext))
         if best is None or best[0] is not every:
-            best = _TERM_BEST[id(every)] = (every, max(every.values(), default=0.0) * _MARGIN)
-            if len(_TERM_BEST) > 4096:
-                _TERM_BEST.clear()
+            best = bests[(q.fieldname, btext)] = (every, max(every.values(), default=0.0) * _MARGIN)
         return best[1]
     scorer = s.weighting.scorer(s, q.fieldname, btext)
     if type(scorer) not in (BM25FScorer, WeightScorer):
@@ -680,6 +681,7 @@ def _term_scores(s, q, within) -> dict[int, float]:
                 kept = _TERM_SCORES.setdefault(s, {})
                 if sum(map(len, kept.values())) + len(every) > KEEP_SCORES_UP_TO:
                     kept.clear()
+                    _TERM_BEST.pop(s, None)
                 kept[key] = every
     if every is not None:  # a fresh dict: callers add into it
         if within is None:

@@ -147,3 +147,8 @@ def test_a_document_number_typed_alone_finds_that_string(real_ingest, corpus_ind
     # a number no document holds: said, and what its pieces find is partial
     r = search(real_ingest[0], "苏府〔2011〕159号")
     assert r.unmatched == ["苏府〔2011〕159号"] and all(h.partial for h in r.hits)
+    # held only by a document the filters leave out: nothing matches (not "no section holds" it)
+    r = search(real_ingest[0], "东府办〔2014〕37号", years=(2015, 2015))
+    assert not r.hits and not r.unmatched
+    # the title scope searches headings: the document's title holds its words
+    assert search(real_ingest[0], "东府办〔2014〕37号", scope="title").hits[0].doc_id == "dg_jifen_ruxue_fangan_2014_dfb37"

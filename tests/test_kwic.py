@@ -231,8 +231,10 @@ def test_a_word_typed_otherwise_than_the_text_writes_it_is_searched_as_written(r
     r = lookup(real_ingest[0], ["深府〔2007〕164号"])
     assert r.searched_as == {"深府〔2007〕164号": "深府[2007]164号"}
     assert {o.doc_id for o in r.occurrences} == {"sz_shaoer_daxuesheng_yibao_tongzhi_2013_webprint"}
-    # found as typed: nothing is folded
+    # found as typed: nothing is folded; both forms typed together are one word, counted once
     assert lookup(real_ingest[0], ["居住证"]).searched_as == {}
+    both = lookup(real_ingest[0], ["居住證", "居住证"], counts_only=True)
+    assert both.words == ["居住证"] and both.total == plain.total
     result = CliRunner().invoke(cli, ["--index", str(real_ingest[0]), "keyword", "經濟補償", "--count", "--json"])
     data = json.loads(result.output)
     assert result.exit_code == 0 and data["searched_as"] == {"經濟補償": "经济补偿"} and data["total"] > 0
