@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from .clean import repair_text
-import re
-
-from .text import CLOSE_BRACKETS, OPEN_BRACKETS, YEAR_BRACKETS, fix_spacing, fold_width, to_simplified
+from .text import fix_spacing, fold_width, to_simplified, year_bracket_forms
 from .errors import QueryError
 from .model import Section
 
@@ -178,11 +176,6 @@ def lookup(index_dir, words: Iterable[str], *, doc: str | None = None, context: 
     return result
 
 
-# The brackets a 发文字号's year is printed in (text.YEAR_BRACKETS): the same number is typed in any of them.
-_YEAR_BRACKETS = re.compile(rf"[{re.escape(OPEN_BRACKETS)}]\s*(\d{{4}})\s*[{re.escape(CLOSE_BRACKETS)}]")
-_BRACKET_PAIRS = tuple(o + "{}" + c for o, c in YEAR_BRACKETS)
-
-
 def _as_written(ds, snap, ids: list[str], words: list[str]) -> dict[str, str]:
     """{word: form} for each word no document holds as typed that one holds in its simplified
     characters or with its year in other brackets: a keyword lists what the text says, and the
@@ -191,7 +184,7 @@ def _as_written(ds, snap, ids: list[str], words: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for w in words:
         simple = to_simplified(w)
-        forms = [simple] + [_YEAR_BRACKETS.sub(lambda m, b=b: b.format(m.group(1)), simple) for b in _BRACKET_PAIRS]
+        forms = [simple] + year_bracket_forms(simple)
         forms = [f for f in dict.fromkeys(forms) if f != w]
         if not forms or _tally(ds, snap, ids, [w], False):
             continue

@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import IndexMissingError, QueryError, QueryOptionError
 from .ocr_marks import ocr_pages_in
 from .store import Store
-from .text import DOC_NUMBER, YEAR_BRACKETS, fold_width, normalise_doc_number, to_simplified
+from .text import TOC_LINE, fold_width, normalise_doc_number, to_simplified, year_bracket_forms
 
 SCOPES = ("all", "title", "body")
 SORTS = ("score", "date")
@@ -168,16 +168,11 @@ def search(index_dir, query: str, *, limit: int = 10, doc: str | None = None, do
     return result
 
 
-# The brackets a 发文字号's year is printed in, as documents print them.
-_NUMBER_FORMS = tuple("{}" + o + "{}" + c + "{}号" for o, c in YEAR_BRACKETS)
-
-
 def _doc_number(ses, query, normalized, number, scope, filter_q, limit, sort, width, by_doc) -> SearchResult:
     """A query that is a 发文字号 (东府办〔2014〕37号) asks for that string: the document's own header
     and the sections citing it, in any of the brackets a page prints the year in. As plain words it
     was 东府 · 办 · 2014 · 37 · 号, held by any section with the figures 2014 and 37."""
-    issuer, year, serial = DOC_NUMBER.match(number).groups()
-    phrases = " OR ".join(f'"{form.format(issuer, year, serial)}"' for form in _NUMBER_FORMS)
+    phrases = " OR ".join(f'"{form}"' for form in year_bracket_forms(number))
     result = _boolean(ses, query, phrases, scope, filter_q, limit, sort, width, by_doc)
     result.normalized = normalized
     return result
@@ -534,13 +529,12 @@ def _only_negated(names, texts) -> bool:
 # share of its score: it names every step of the manual, so it outranked the step asked about
 # (fresh2: 京籍孩子注册小学入学系统密码要几位, the 非京籍 manual's contents first).
 CONTENTS = 0.3
-_CONTENTS_LINE = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…]\s?[.．·…])\s*\d{1,4}$")
 
 
 def _is_contents(text: str) -> bool:
     """Most of the section's lines are contents entries: a heading, leader dots, a page number."""
     lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
-    return len(lines) >= 3 and sum(1 for ln in lines if _CONTENTS_LINE.search(ln)) * 2 > len(lines)
+    return len(lines) >= 3 and sum(1 for ln in lines if TOC_LINE.search(ln)) * 2 > len(lines)
 COMMON_SHARE = 0.5  # past SCORE_CONTEXT_UP_TO candidates, words held by this share of all sections are not scored
 # A body named as doing something: 由市教育局负责解释, 新莞人服务管理部门负责受理, 承办机构 …执法监督处.
 _AGENCY = re.compile(r"(?:局|委员会|委|处|科|部门|机关|机构|中心|办公室|派出所|政府)(?:负责|承办|受理|审核|审批|解释|办理|主管)|承办机构|负责解释|负责受理")

@@ -76,7 +76,7 @@ from . import matter
 from .clean import ARTICLE_SEPARATOR, CAPTION_LINE, URL, body_size
 from .model import (BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Footnote, Line, Matter, Page, Paragraph, ParagraphKind,
                     Section, SectionKind)
-from .text import CN_DIGITS, HAN_WIDE, cn_to_int, normalise_doc_number
+from .text import CN_DIGITS, HAN_WIDE, TOC_LINE, cn_to_int, normalise_doc_number
 
 _NUM = rf"[{CN_DIGITS}]+"
 
@@ -107,8 +107,6 @@ _LEAD = re.compile(r"^([^，。；：、,;:（）()“”]{2,16})。(?=\S)")
 # A clause about the document itself (本实施细则由…负责解释。本通知自…起施行。) is never a
 # title, even where it is set in 黑体 like the titles around it (dg_qiye, hz).
 _SELF_CLAUSE = re.compile(r"^本(?:实施)?(?:办法|通知|通告|公告|细则|规定|条例|意见|方案|决定|规划|标准|法)")
-# A table of contents line: leader dots and a page number ("一、注册......3").
-_TOC_LINE = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…]\s?[.．·…])\s*\d{1,4}$")
 # Full-width punctuation that a narrow layout pushed onto a line of its own ("…审核入口”" ‖ "。").
 _PUNCT_ONLY = re.compile(r"^[。，、；：！？）」』”’》〕】…]+$")
 # Unnumbered headings that stand at the top rung of a law: 序言 (宪法), 附则 (民法典 after its 编).
@@ -359,7 +357,7 @@ def lines_to_blocks(pages: list[Page], layout: Layout) -> list[_Block]:
                 or prev is None
                 or (kind == "para" and (
                     layout.indented(ln)
-                    or bool(_TOC_LINE.search(prev.text))  # a contents entry may wrap: split after it
+                    or bool(TOC_LINE.search(prev.text))  # a contents entry may wrap: split after it
                     or layout.ends_paragraph(prev)
                     or layout.centred(ln)
                     or layout.centred(prev)
@@ -612,7 +610,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         if b.kind == "table":
             add_paragraph(Paragraph(text=text, pages=b.pages, kind=ParagraphKind.TABLE_ROW, cells=b.cells))
             continue
-        match = ladder_match(text) if not _TOC_LINE.search(b.lines[-1].text) else None
+        match = ladder_match(text) if not TOC_LINE.search(b.lines[-1].text) else None
         inside_article = any(rank == ARTICLE_RANK for rank, _ in stack)
         if match:
             body_seen = True
@@ -724,7 +722,7 @@ def _toc_blocks(blocks: list[_Block]) -> set[int]:
     (第一章 again); without such a repeat there is no contents to skip.
     """
     keys = [re.sub(r"\s+", "", b.text) for b in blocks]
-    dotted = [bool(b.lines) and bool(_TOC_LINE.search(b.lines[-1].text)) for b in blocks]
+    dotted = [bool(b.lines) and bool(TOC_LINE.search(b.lines[-1].text)) for b in blocks]
     start = next((i for i, k in enumerate(keys) if _TOC_HEAD.match(k)), None)
     headed = start is not None
     if start is None:

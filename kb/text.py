@@ -59,6 +59,12 @@ def fix_spacing(text: str) -> str:
 RULE_LINE = re.compile(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")
 
 
+# -- tables of contents -------------------------------------------------------------------------
+# A contents line: leader dots and a page number ("一、注册......3"). Structure keeps such lines out
+# of the outline; search ranks a section made of them low.
+TOC_LINE = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…]\s?[.．·…])\s*\d{1,4}$")
+
+
 # -- table cells --------------------------------------------------------------------------------
 # What keeps the items of one table cell apart in its text: a cell that lists several items (1．…
 # 2．… in one box, or a grid of county names) prints each on its own line or after a gap, and
@@ -114,9 +120,20 @@ def int_to_cn(n: int) -> str:
 # -- 发文字号 -------------------------------------------------------------------------------------
 _OPEN = "〔[［(（【﹝"
 _CLOSE = "〕]］)）】﹞"
-OPEN_BRACKETS, CLOSE_BRACKETS = _OPEN, _CLOSE
 # The bracket pairs a 发文字号's year is printed in, 〔〕 first (the standard form, GB/T 9704).
 YEAR_BRACKETS = tuple(zip(_OPEN, _CLOSE))
+_YEAR_IN_BRACKETS = re.compile(rf"[{re.escape(_OPEN)}]\s*(\d{{4}})\s*[{re.escape(_CLOSE)}]")
+
+
+def year_bracket_forms(text: str) -> list[str]:
+    """``text`` with the year of each 发文字号 in it (〔2014〕, [2014] …) printed in each bracket pair
+    in turn, 〔〕 first; [] when it holds none. Pages print the same number in any of them."""
+    if not _YEAR_IN_BRACKETS.search(text):
+        return []
+    return list(dict.fromkeys(_YEAR_IN_BRACKETS.sub(lambda m, o=o, c=c: f"{o}{m.group(1)}{c}", text)
+                              for o, c in YEAR_BRACKETS))
+
+
 DOC_NUMBER = re.compile(
     rf"^([{HAN}]{{1,12}})\s*[{re.escape(_OPEN)}]\s*(\d{{4}})\s*[{re.escape(_CLOSE)}]\s*第?\s*(\d{{1,5}})\s*号$"
 )

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.text import (bigrams, cn_date_to_iso, cn_to_int, fix_spacing, fold_width, match_form, name_key,
-                     normalise_doc_number, page_list, to_simplified)
+from kb.text import (bigrams, cn_date_to_iso, cn_to_int, fix_spacing, fold_width, match_form,
+                     name_key, normalise_doc_number, page_list, to_simplified, year_bracket_forms)
 
 
 @pytest.mark.parametrize("text, value", [
@@ -104,3 +104,11 @@ def test_the_t2s_table_is_opencc_s_and_converts_as_opencc_does(corpus_index):
     # Each way is taken: left as it is, converted from the table, and by OpenCC.
     ways = {"as is" if changing.isdisjoint(t) else "table" if not any(p in t for p in phrase) else "opencc" for t in texts}
     assert ways == {"as is", "table", "opencc"}
+
+
+def test_a_document_numbers_year_in_every_bracket_pair_pages_print():
+    assert year_bracket_forms("东府办〔2014〕37号") == [
+        "东府办〔2014〕37号", "东府办[2014]37号", "东府办［2014］37号", "东府办(2014)37号", "东府办（2014）37号",
+        "东府办【2014】37号", "东府办﹝2014﹞37号"]
+    assert year_bracket_forms("深府[2007]164号")[0] == "深府〔2007〕164号"
+    assert year_bracket_forms("居住证") == [] and year_bracket_forms("（2014年）") == []
