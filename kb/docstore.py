@@ -75,13 +75,21 @@ def _fold(text: str) -> str:
 _names: dict[str, str] = {}
 
 
-def _token(chars: str) -> str:
+def _name(chars: str) -> str:
     """One character or a pair as an ASCII token (the ascii tokenizer keeps it whole): 4f4f, 4f4fx623f."""
+    return "x".join(f"{ord(c):x}" for c in chars)
+
+
+def _make_room() -> None:
+    if len(_names) > 500_000:  # a bound on memory over a long ingest; the names are cheap to make again
+        _names.clear()
+
+
+def _token(chars: str) -> str:
     name = _names.get(chars)
     if name is None:
-        if len(_names) > 500_000:  # a bound on memory over a long ingest; the names are cheap to make again
-            _names.clear()
-        name = _names[chars] = "x".join(f"{ord(c):x}" for c in chars)
+        _make_room()
+        name = _names[chars] = _name(chars)
     return name
 
 
@@ -90,12 +98,12 @@ def tokens(text: str) -> set[str]:
     flat = _fold(text)
     grams = set(flat)
     grams.update([flat[i:i + 2] for i in range(len(flat) - 1)])
-    # _token's names, looked up in place: a call per gram was half of storing a document
+    # _token's names, looked up in place and made only for grams not seen before: a call per gram
+    # was half of storing a document (the room is made before, never while a text is named)
+    _make_room()
     names = _names
-    if len(names) > 500_000:
-        names.clear()
     for g in grams.difference(names):
-        names[g] = "x".join(f"{ord(c):x}" for c in g)  # as _token names it (no clearing mid-text)
+        names[g] = _name(g)
     return {names[g] for g in grams}
 
 

@@ -785,10 +785,9 @@ def _posting_ids(reader, fieldname: str, text: str):
                 out.extend(map(offset.__add__, _posting_ids(leaf, fieldname, text)) if offset else _posting_ids(leaf, fieldname, text))
         return out
     btext = reader._text_to_bytes(fieldname, text)
-    n = reader.doc_count_all()
-    if reader.doc_frequency(fieldname, btext) == n and not reader.has_deletions():
+    if _in_every(reader, fieldname, btext):
         # In every section (context:服务外包 of a corpus of one subject): no postings to read.
-        return range(n)
+        return range(reader.doc_count_all())
     return whoosh_compat.term_postings(reader, fieldname, btext)[0]
 
 
@@ -1050,9 +1049,7 @@ def _term_set(searcher, fieldname: str, text: str) -> frozenset:
     reader = searcher.reader()
     found = frozenset(_posting_ids(reader, fieldname, text)) if key in reader else frozenset()
     if len(found) >= KEEP_SET_FROM:
-        if sum(map(len, kept.values())) + len(found) > KEEP_SETS_UP_TO:
-            kept.clear()
-        kept[key] = found
+        whoosh_compat.keep(kept, key, found, KEEP_SETS_UP_TO)
     return found
 
 
@@ -1063,8 +1060,14 @@ def in_every_section(searcher, fieldname: str, text: str) -> bool:
         btext = reader._text_to_bytes(fieldname, text)
     except Exception:  # not a field of the schema
         return False
+    return _in_every(reader, fieldname, btext)
+
+
+def _in_every(reader, fieldname: str, btext: bytes) -> bool:
+    """``reader`` (an index or one segment) holds the term in each of its sections, none deleted:
+    its postings need not be read."""
     n = reader.doc_count_all()
-    return n > 0 and not reader.has_deletions() and (fieldname, btext) in reader and reader.doc_frequency(fieldname, btext) == n
+    return n > 0 and not reader.has_deletions() and reader.doc_frequency(fieldname, btext) == n
 
 
 def term_holders(searcher, fieldname: str, text: str, docnums) -> set[int]:
@@ -1080,7 +1083,7 @@ def term_holders(searcher, fieldname: str, text: str, docnums) -> set[int]:
         if not local or (fieldname, text) not in leaf:
             continue
         btext = leaf._text_to_bytes(fieldname, text)
-        if leaf.doc_frequency(fieldname, btext) == n and not leaf.has_deletions():
+        if _in_every(leaf, fieldname, btext):
             out.update(d + offset for d in local)
             continue
         ids = whoosh_compat.term_postings(leaf, fieldname, btext)[0]

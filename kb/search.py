@@ -441,7 +441,7 @@ def _in_fields(searcher, q, fields, memo) -> set[int]:
     the same concept's query built for those fields alone (index.concept_query with scope "own" or
     "body") matches. Terms' sets come from ``memo`` as in index.docset; a substring, checked
     against the section texts, is looked for once a search, not once a scope."""
-    from . import index
+    from . import index, whoosh_compat
 
     wq = index.wq
     if q is None:
@@ -474,9 +474,7 @@ def _in_fields(searcher, q, fields, memo) -> set[int]:
                 subs.sort(key=len)
                 found = frozenset(subs[0].intersection(*subs[1:])) if subs else frozenset()
             if len(found) >= index.KEEP_SET_FROM:
-                if sum(map(len, kept.values())) + len(found) > index.KEEP_SETS_UP_TO:
-                    kept.clear()
-                kept[key] = found
+                whoosh_compat.keep(kept, key, found, index.KEEP_SETS_UP_TO)
         return found
     return index.docset(searcher, q, cache=memo)
 

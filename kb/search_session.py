@@ -9,8 +9,8 @@ anyway. A new generation has a new path, so it gets a new session; the two most 
 from __future__ import annotations
 
 import threading
-from operator import add as add_
 from collections import OrderedDict
+from operator import add as add_
 from pathlib import Path
 
 from .text import match_form
@@ -118,9 +118,8 @@ class Session:
         self._large_counts += len(docnums) * 4 >= len(offsets)
         if ords is None and self._large_counts > 1:  # a one-shot search counts once: slicing is cheaper
             from array import array
-            from operator import add
 
-            names = list(map(data.__getitem__, map(slice, offsets, map(add, offsets, lengths))))
+            names = list(map(data.__getitem__, map(slice, offsets, map(add_, offsets, lengths))))
             number = {n: i for i, n in enumerate(dict.fromkeys(names))}
             ords = self._doc_ordinals = array("I", map(number.__getitem__, names))
         if ords is not None:

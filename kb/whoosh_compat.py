@@ -677,12 +677,8 @@ def _term_scores(s, q, within) -> dict[int, float]:
         asked[key] = asked.get(key, 0) + 1
         if df >= KEEP_SCORES_FROM and (within is None or len(within) * SEEK_UNDER >= df or asked[key] > ASKED_TIMES):
             every = _scored_postings(s, q, btext, None)
-            if every is not None:
-                kept = _TERM_SCORES.setdefault(s, {})
-                if sum(map(len, kept.values())) + len(every) > KEEP_SCORES_UP_TO:
-                    kept.clear()
-                    _TERM_BEST.pop(s, None)
-                kept[key] = every
+            if every is not None and keep(_TERM_SCORES.setdefault(s, {}), key, every, KEEP_SCORES_UP_TO):
+                _TERM_BEST.pop(s, None)
     if every is not None:  # a fresh dict: callers add into it
         if within is None:
             got = dict(every)
@@ -699,6 +695,16 @@ def _term_scores(s, q, within) -> dict[int, float]:
         for d in got:
             got[d] *= b
     return got
+
+
+def keep(kept: dict, key, value, up_to: int) -> bool:
+    """``kept[key] = value``, ``kept`` first emptied when its values would hold more than ``up_to``
+    items between them: a per-searcher cache bounded for a long-lived process. True when emptied."""
+    emptied = sum(map(len, kept.values())) + len(value) > up_to
+    if emptied:
+        kept.clear()
+    kept[key] = value
+    return emptied
 
 
 # Leaf searcher → {(field, term bytes): {docnum: score}}: a common term's postings scored once for
