@@ -29,10 +29,10 @@ from __future__ import annotations
 import re
 
 from .model import Matter
-from .text import DATE, HAN, cn_date_to_iso, month_date_to_iso, normalise_doc_number
+from .text import DATE, HAN, ORGAN_ENDINGS, cn_date_to_iso, month_date_to_iso, normalise_doc_number
 
-# Where an organ's name ends (kb.metadata.ORGAN, and the offices of a ministry: 司, 处, 研究所).
-ORGAN_END = re.compile(r"(?:人民政府|办公厅|办公室|委员会|政府|部|局|厅|委|院|署|会|府|办|中心|管委会|司|处|研究所)$")
+# Where an organ's name ends (as kb.metadata reads an issuer), and the offices of a ministry: 司, 处, 研究所.
+ORGAN_END = re.compile(f"(?:{ORGAN_ENDINGS}|司|处|研究所)$")
 MASTHEAD = re.compile(rf"^[{HAN}（）]{{2,30}}(?:文件|命令|令)$")
 ORDER_NUMBER = re.compile(r"^(?:[\u4e00-\u9fff]{2,20}令)?[（(]?第[0-9一二三四五六七八九十百零〇]{1,8}号[)）]?$")
 # A file code printed above the 版头 (HFGS—2016—3): Latin letters and digits, no Chinese.

@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 
 from .model import Matter, Metadata, Section
-from .text import FULL_WIDTH, YMD, cn_date_to_iso, month_date_to_iso, normalise_doc_number
+from .text import FULL_WIDTH, ORGAN_ENDINGS, YMD, cn_date_to_iso, month_date_to_iso, normalise_doc_number
 
 ORDER_NUMBER = re.compile(r"^([\u4e00-\u9fff]{2,20}令)?\s*[（(]?第\s*(\d{1,5})\s*号[)）]?$")
-ORGAN = re.compile(r"(人民政府|办公厅|办公室|委员会|政府|部|局|厅|委|院|署|会|府|办|中心|管委会)$")
+ORGAN = re.compile(f"({ORGAN_ENDINGS})$")
 # The genre word a title ends with, without its qualifier: 实施细则 is a 细则 as 暂行办法 is a 办法,
 # so `--type 细则` finds every set of detailed rules.
 TYPES = [

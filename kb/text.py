@@ -59,6 +59,12 @@ def fix_spacing(text: str) -> str:
 RULE_LINE = re.compile(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")
 
 
+# -- organs -------------------------------------------------------------------------------------
+# How the name of an issuing organ ends (东莞市人民政府, 苏州市商务局, 国务院办公厅 …): a regex
+# alternation, longest first where one ends another.
+ORGAN_ENDINGS = "人民政府|办公厅|办公室|委员会|政府|部|局|厅|委|院|署|会|府|办|中心|管委会"
+
+
 # -- tables of contents -------------------------------------------------------------------------
 # A contents line: leader dots and a page number ("一、注册......3"). Structure keeps such lines out
 # of the outline; search ranks a section made of them low.
