@@ -416,4 +416,4 @@ def cover_colophon(paragraphs) -> tuple[str | None, str | None]:
 
 # A cover's issuing office: an organ, or one of a ministry's offices (司, 处, 研究所) — a line of its
 # own, without a sentence's punctuation.
-_COVER_OFFICE = re.compile(r"^[^，。；：、,;:]+(?:" + ORGAN.pattern[1:-2] + r"|司|处|研究所)$")
+_COVER_OFFICE = re.compile(f"^[^，。；：、,;:]+(?:{ORGAN_ENDINGS}|司|处|研究所)$")
