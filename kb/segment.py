@@ -8,15 +8,17 @@ Here HMM is off, positions are consecutive, a domain dictionary is loaded into a
 and search-mode sub-words (服务, 外包 inside 服务外包) are stacked at their word's position so a
 query for a part still matches the whole and a phrase may start or end inside a long word.
 
-jieba costs ~0.8 s to load its dictionary, so only index building calls this; queries are cut
-by ``kb.query_cut`` against the vocabulary the index itself holds.
+jieba's dictionary is read from kb's own cache of it (an automaton, see _base), and only index
+building cuts text; queries are cut by ``kb.query_cut`` against the vocabulary the index holds.
 """
 from __future__ import annotations
 
 import os
+import pickle
 import re
-import tempfile
+from collections.abc import Mapping
 from functools import lru_cache
+from math import log
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "search_words.txt"
@@ -62,12 +64,69 @@ def _cache_dir() -> str:
 
 @lru_cache(maxsize=1)
 def _base():
-    """jieba's dictionary with the domain words: loaded from jieba's marshal cache once per process.
+    """jieba's tokenizer with its dictionary and the domain words, read from kb's word automaton.
 
-    An ingest asks for two tokenizers (the glossary index's and the search index's, with
-    different user words); each loaded the whole dictionary again (~0.7 s of CPU each).
+    jieba unmarshals its whole dictionary (349 000 words and their prefixes) on every load: 0.7 s
+    of CPU on a fast machine, 1.4 s on a slow one, paid by every ingest however small. The same
+    words are kept as one Aho-Corasick automaton (pyahocorasick), pickled in kb's private cache
+    folder, which loads in a twentieth of that; a WordsTokenizer cuts with it exactly as jieba
+    cuts with its dictionary (tests/test_segment.py compares them on every real PDF).
     """
+    words, total = _words()
+    return _tokenizer_class()(words, total)
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(user_words: tuple[str, ...]):
+    base = _base()
+    domain = set(domain_words())
+    extra = [w for w in user_words if w and not w.isspace() and w not in domain]
+    if not extra:
+        return base  # nothing to add: nobody changes a tokenizer after it is made
+    # jieba's add_word adds to its total, and the total weighs every route of every sentence: with
+    # it moving, a glossary word could change the cut of text that does not contain it, and an
+    # index could not be updated one document at a time (kb.index). Glossary words leave it as it is.
+    return _tokenizer_class()(base.words, base.total, {w: USER_FREQ for w in extra})
+
+
+# -- the dictionary as an automaton ------------------------------------------------------------
+
+WORDS_FORMAT = 1
+# An automaton value is a word's frequency << 8 | its length (iter tells only where a word ends).
+# pyahocorasick keeps values as 32-bit ints: jieba's largest frequency (883 634, 的) fits 23 bits.
+_LEN_BITS = 8
+_LEN_MASK = (1 << _LEN_BITS) - 1
+
+
+def _words():
+    """(automaton of every word jieba's dictionary and the domain words give a frequency, total):
+    from the cache when it was made from the same dictionary, domain words and pyahocorasick,
+    else made from jieba's own load (and cached when the folder can be written)."""
+    import hashlib
+
+    import ahocorasick
+
+    from .lexicon import _dict_digest, _dict_path
+
+    jieba = jieba_module()
+    words = "\n".join(sorted(set(domain_words())))
+    lib = Path(ahocorasick.__file__).stat()
+    made_of = (f"{WORDS_FORMAT}|{jieba.__version__}|{_dict_digest(_dict_path(None))}|{words}|{USER_FREQ}|"
+               f"{lib.st_size}:{lib.st_mtime_ns}")
+    path = Path(_cache_dir()) / f"words-{hashlib.sha256(made_of.encode('utf-8')).hexdigest()[:32]}.pickle"
+    got = _read_words(path)
+    if got is not None:
+        return got
+    got = _make_words()
+    _write_words(path, got)
+    return got
+
+
+def _make_words():
+    """The words and total of jieba's own load plus the domain words, as kb cut with them before."""
     import logging
+
+    import ahocorasick
 
     jieba = jieba_module()
     jieba.setLogLevel(logging.WARNING)
@@ -76,32 +135,156 @@ def _base():
     tk.initialize()
     for w in set(domain_words()):
         tk.add_word(w, USER_FREQ)
-    return tk
+    words = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for w, f in tk.FREQ.items():
+        if f:  # FREQ also holds every word's prefixes, with frequency 0: never a word of a cut
+            if len(w) > _LEN_MASK or not 0 < f < 1 << (31 - _LEN_BITS):
+                raise ValueError(f"jieba word {w[:20]!r} (frequency {f}) does not fit kb's word automaton")
+            words.add_word(w, int(f) << _LEN_BITS | len(w))
+    words.make_automaton()
+    return words, int(tk.total)
 
 
-@lru_cache(maxsize=4)
-def _tokenizer(user_words: tuple[str, ...]):
-    base = _base()
+class _AutomatonOnly(pickle.Unpickler):
+    def find_class(self, module, name):
+        # A cache file names one class; anything else is not ours (the folder is private, still).
+        if (module, name) == ("ahocorasick", "Automaton"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _read_words(path: Path):
+    try:
+        with open(path, "rb") as fh:
+            got = _AutomatonOnly(fh).load()
+        return got["words"], got["total"]
+    except (OSError, EOFError, ValueError, TypeError, KeyError, pickle.UnpicklingError, MemoryError):
+        return None  # absent or damaged: made again
+
+
+def _write_words(path: Path, got) -> None:
+    words, total = got
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            pickle.dump({"words": words, "total": total}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # whole or not at all: another process may be reading it
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a cache folder that cannot be written: made again next time
+        return
+    for other in path.parent.glob("words-*.pickle"):  # another jieba or other domain words: ~18 MB each
+        if other != path:
+            other.unlink(missing_ok=True)
+
+
+class Frequencies(Mapping):
+    """jieba's FREQ of a WordsTokenizer, read-only: a word's frequency, 0 for a prefix of a word.
+
+    Iterating gives the words only (jieba's dict also lists each prefix, with frequency 0)."""
+
+    def __init__(self, words, extra: dict[str, int]):
+        self._words, self._extra = words, extra
+        self._prefixes = {w[:i] for w in extra for i in range(1, len(w) + 1)}
+
+    def get(self, word, default=None):
+        f = self._extra.get(word)
+        if f is not None:
+            return f
+        v = self._words.get(word, None)
+        if v is not None:
+            return v >> _LEN_BITS
+        return 0 if word in self._prefixes or self._words.match(word) else default
+
+    def __getitem__(self, word):
+        f = self.get(word)
+        if f is None:
+            raise KeyError(word)
+        return f
+
+    def __contains__(self, word):
+        return self.get(word) is not None
+
+    def __iter__(self):
+        yield from self._extra
+        for w in self._words.keys():
+            if w not in self._extra:
+                yield w
+
+    def __len__(self):
+        return len(self._words) + sum(1 for w in self._extra if not self._words.exists(w))
+
+
+@lru_cache(maxsize=1)
+def _tokenizer_class():
+    import ahocorasick
+
     jieba = jieba_module()
-    domain = set(domain_words())
-    extra = [w for w in user_words if w and not w.isspace() and w not in domain]
-    if not extra:
-        return base  # nothing to add: nobody changes a tokenizer after it is made
-    tk = jieba.Tokenizer()
-    tk.tmp_dir = base.tmp_dir
-    # A copy of the loaded dictionary is what initialize() and the domain words would give
-    # again: the same words with the same frequencies and the same total (tests/test_segment.py).
-    tk.FREQ = dict(base.FREQ)
-    tk.total = base.total
-    tk.initialized = True
-    # add_word adds to jieba's total, and the total weighs every route of every sentence: with it
-    # moving, a glossary word could change the cut of text that does not contain it, and an index
-    # could not be updated one document at a time (kb.index). Glossary words leave it as it is.
-    fixed = tk.total
-    for w in extra:
-        tk.add_word(w, USER_FREQ)
-    tk.total = fixed
-    return tk
+
+    class WordsTokenizer(jieba.Tokenizer):
+        """jieba's Tokenizer whose dictionary is an automaton: get_DAG finds every word of a
+        sentence in one pass in C instead of trying each prefix at each position, and there is
+        nothing to load (``initialized``). calc is jieba's, with the frequency read from it. The
+        cut, HMM off, is jieba's own code (cut and its __cut_DAG_NO_HMM)."""
+
+        def __init__(self, words, total: int, extra: dict[str, int] | None = None):
+            super().__init__()
+            self.words, self.total, self.extra = words, total, dict(extra or {})
+            self.FREQ = Frequencies(words, self.extra)
+            self.initialized = True
+            self._extra_words = None
+            if self.extra:
+                self._extra_words = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+                for w in self.extra:
+                    self._extra_words.add_word(w, len(w))
+                self._extra_words.make_automaton()
+
+        def initialize(self, dictionary=None):
+            pass  # the words are the automaton's
+
+        def cut(self, sentence, cut_all=False, HMM=True, use_paddle=False):
+            if cut_all or HMM or use_paddle:
+                # jieba's HMM and full modes read its dictionary's internals; kb cuts with neither.
+                raise ValueError("WordsTokenizer cuts with HMM=False only")
+            return super().cut(sentence, cut_all=False, HMM=False)
+
+        def get_DAG(self, sentence):
+            """Start → [(end, automaton value)] of every word in ``sentence``; a start no word has is
+            left out (calc takes its character alone, as jieba does). Only calc reads it."""
+            dag: dict[int, list] = {}
+            get = dag.get
+            for end, v in self.words.iter(sentence):
+                k = end - (v & _LEN_MASK) + 1
+                ends = get(k)
+                if ends is None:
+                    dag[k] = [(end, v)]
+                else:
+                    ends.append((end, v))
+            if self._extra_words is not None:
+                for end, length in self._extra_words.iter(sentence):
+                    k = end - length + 1
+                    # A glossary word's frequency is its own, also where it is a dictionary word.
+                    ends = [(e, v) for e, v in dag.get(k, ()) if e != end]
+                    ends.append((end, self.extra[sentence[k:end + 1]] << _LEN_BITS))  # calc reads only the frequency
+                    dag[k] = ends
+            return dag
+
+        def calc(self, sentence, DAG, route):
+            """jieba's calc: the same sums in the same order, so the same floats and routes."""
+            n = len(sentence)
+            route[n] = (0, 0)
+            logtotal = log(self.total)
+            get = DAG.get
+            for idx in range(n - 1, -1, -1):
+                words = get(idx)
+                if words is None:  # log(1): a character that is no word counts once
+                    route[idx] = (0.0 - logtotal + route[idx + 1][0], idx)
+                elif len(words) == 1:
+                    x, v = words[0]
+                    route[idx] = (log(v >> _LEN_BITS) - logtotal + route[x + 1][0], x)
+                else:
+                    route[idx] = max((log(v >> _LEN_BITS) - logtotal + route[x + 1][0], x) for x, v in words)
+
+    return WordsTokenizer
 
 
 def tokenizer(user_words=()):

@@ -1,7 +1,10 @@
-"""kb.segment loads jieba's dictionary once per process and copies it per set of user words."""
+"""kb.segment cuts with jieba's dictionary read from kb's own word automaton: the same words,
+frequencies, total and cuts as jieba's own load of its dictionary, without paying for that load."""
 from __future__ import annotations
 
+import json
 import logging
+import pickle
 
 import pytest
 
@@ -10,8 +13,9 @@ from kb import segment
 jieba = pytest.importorskip("jieba")
 
 
-def _fresh(user_words):
-    """A tokenizer built as kb.segment built each one before: its own dictionary load."""
+def _fresh(user_words=()):
+    """A tokenizer as kb.segment built each one before: jieba's own dictionary load, the domain
+    words added, then the user words added with the total left as it was."""
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.tmp_dir = segment._cache_dir()
@@ -21,34 +25,104 @@ def _fresh(user_words):
         tk.add_word(w, segment.USER_FREQ)
     fixed = tk.total
     for w in user_words:
-        if w not in domain:
+        if w and not w.isspace() and w not in domain:
             tk.add_word(w, segment.USER_FREQ)
     tk.total = fixed
     return tk
 
 
-def test_user_word_tokenizers_equal_a_fresh_load():
-    words = ("一轴两翼", "离岸服务外包合同", "第三方物流")
-    shared = segment.tokenizer(words)
-    fresh = _fresh(words)
-    assert shared.total == fresh.total
-    assert shared.FREQ == fresh.FREQ
-    text = "苏州市推进离岸服务外包合同执行，构建一轴两翼的发展格局，培育第三方物流企业。"
-    assert list(segment.tokens(shared, text)) == list(segment.tokens(fresh, text))
+def _real_texts(index):
+    from kb.store import Store
+
+    snap = Store(index).snapshot()
+    for doc_id in snap.doc_ids:
+        doc = snap.document(doc_id)
+        yield doc.title
+        for sec in doc.walk():
+            yield sec.title
+            yield sec.text
 
 
-def test_one_dictionary_load_for_many_tokenizers(monkeypatch):
-    segment._tokenizer.cache_clear()
+def _user_words(index):
+    """The user words the index was built with: its glossary's names and their expansions."""
+    from kb import index as kb_index
+    from kb.store import Store
+
+    vocab = json.loads((Store(index).snapshot().path / kb_index.VOCAB_FILE).read_text(encoding="utf-8"))
+    return tuple(sorted({w for pair in vocab["expand"].items() for w in pair if kb_index._is_word(w)}))
+
+
+def test_every_real_document_is_cut_as_jieba_cuts_it(real_ingest, corpus_index):
+    """Every heading and body of the 48 real PDFs and the bundled corpus, with no user words and
+    with the real index's glossary names as user words (which jieba adds to its dictionary)."""
+    texts = list(_real_texts(real_ingest[0])) + list(_real_texts(corpus_index))
+    assert sum(map(len, texts)) > 400_000
+    user = _user_words(real_ingest[0])
+    assert len(user) > 50
+    for words in ((), user):
+        ours, theirs = segment.tokenizer(words), _fresh(words)
+        assert type(ours).__name__ == "WordsTokenizer"
+        assert ours.total == theirs.total
+        differ = [t for t in texts if list(ours.cut(t, HMM=False)) != list(theirs.cut(t, HMM=False))]
+        assert differ == []
+        assert all(list(segment.tokens(ours, t)) == list(segment.tokens(theirs, t)) for t in texts[:2000])
+
+
+def test_the_frequencies_are_jiebas():
+    """FREQ holds every word with its frequency and each prefix of a word with 0, as jieba's does
+    (iterating it gives the words alone); a glossary word is the user's frequency in its own
+    tokenizer only."""
+    words = ("一轴两翼", "离岸服务外包合同", "第三方物流", "服务外包")
+    ours, theirs = segment.tokenizer(words), _fresh(words)
+    assert dict(ours.FREQ.items()) == {w: f for w, f in theirs.FREQ.items() if f}
+    assert all(ours.FREQ.get(w) == f for w, f in theirs.FREQ.items())
+    assert ours.FREQ.get("离岸服务外包合") == 0 and "离岸服务外包合" in ours.FREQ and "离岸服务外包合同书" not in ours.FREQ
     plain = segment.tokenizer()
-    loads = []
-    monkeypatch.setattr(jieba.Tokenizer, "initialize", lambda self, *a: loads.append(self))
-    a = segment.tokenizer(("示范城市综合评价",))
-    b = segment.tokenizer(("第三方物流",))
-    assert loads == []
-    # Each has its own words: adding to one never shows in another or in the plain one.
-    assert a.FREQ.get("示范城市综合评价") and not b.FREQ.get("示范城市综合评价") and not plain.FREQ.get("示范城市综合评价")
-    assert b.FREQ.get("第三方物流") and not a.FREQ.get("第三方物流") and not plain.FREQ.get("第三方物流")
-    assert a.total == b.total == plain.total
+    assert plain.FREQ.get("离岸服务外包合同") is None and plain.FREQ.get("一轴两翼") == segment.USER_FREQ and plain.FREQ.get("服务外包") == theirs.FREQ["服务外包"]
+    assert plain.total == ours.total == theirs.total
+
+
+def test_other_modes_are_refused_not_cut_differently():
+    """HMM and full mode read jieba's dictionary internals this tokenizer does not have."""
+    tk = segment.tokenizer()
+    for kw in ({"HMM": True}, {"cut_all": True, "HMM": False}):
+        with pytest.raises(ValueError):
+            list(tk.cut("离岸服务外包", **kw))
+
+
+def test_the_automaton_is_cached_once_and_a_bad_cache_made_again(tmp_path, monkeypatch):
+    """Made from jieba's own load once into kb's private cache folder, read back by every later
+    process; a damaged file, or one naming any class but the automaton's, is never used (nothing
+    in it runs) and is made again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    made, first = [], []
+
+    def make():  # jieba's load and the automaton's making once; later makings hand back the same
+        made.append(1)
+        if not first:
+            first.append(real_make())
+        return first[0]
+
+    real_make = segment._make_words
+    monkeypatch.setattr(segment, "_make_words", make)
+    words, total = segment._words()
+    (cached,) = (tmp_path / "cache" / "policy-kb").glob("words-*.pickle")
+    again, total2 = segment._words()
+    assert made == [1] and total2 == total and len(again) == len(words) > 340_000
+    assert again.get("服务外包") == words.get("服务外包")
+
+    cached.write_bytes(cached.read_bytes()[:1000])
+    segment._words()
+    assert made == [1, 1]
+
+    class Boom:
+        def __reduce__(self):
+            return (print, ("ran",))
+
+    cached.write_bytes(pickle.dumps({"words": Boom(), "total": 1}))
+    assert segment._read_words(cached) is None
+    segment._words()
+    assert made == [1, 1, 1] and segment._read_words(cached)[1] == total
 
 
 def _rows(path):
