@@ -6,6 +6,7 @@ Speed: pages per second over a fresh ingest of corpus/ and of the positive files
 ../shared/real (MANIFEST.json roles), each ingest a whole `kb ingest` process (median of --runs).
 With ``--baseline DIR`` (another checkout, e.g. ``git archive <commit> | tar -x -C DIR``) the same
 ingests run with that code too, interleaved run by run, so before/after share the machine's load.
+Both checkouts are byte-compiled first (bench.common.byte_compiled), as an installed kb is.
 Memory: each ingest runs in its own child process, which reports its peak RSS
 (getrusage ru_maxrss); the two PDFs repeat the plan's pages (made with pikepdf in a temp dir).
 Flat memory means the 400-page peak stays close to the 40-page one, not ten times it.
@@ -124,6 +125,9 @@ def main() -> None:
     ap.add_argument("--no-ingest", action="store_true", help="parsing alone: skip the whole-ingest runs")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
+    from bench.common import byte_compiled
+
+    byte_compiled(ROOT, *([args.baseline] if args.baseline else []))
 
     sets = {"bundled corpus": [str(ROOT / "corpus")]}
     if real_positives():

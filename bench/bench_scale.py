@@ -27,6 +27,7 @@ same jieba tokenizer once (the "cut" time, charged to both peers' build), and th
 the same way (traditional characters converted first); they return ids and scores only, where
 kb also ranks by coverage and builds snippets. A peer that is not installed is skipped, saying so.
 
+kb is byte-compiled first (bench.common.byte_compiled), as an installed kb is.
 One run on a shared machine: compare figures of the same run, not across runs.
 """
 from __future__ import annotations
@@ -380,6 +381,9 @@ def main():
     ap.add_argument("--glossary-up-to", type=int, default=100)
     ap.add_argument("--no-peers", action="store_true")
     a = ap.parse_args()
+    from bench.common import byte_compiled
+
+    byte_compiled(ROOT)
     from kb.ingest import ingest
     from kb.store import Store
 

@@ -280,6 +280,7 @@ def ingest(
 
         # Largest first: a long file started last would leave the other core idle while it finishes.
         tasks.sort(key=lambda t: -t.key[2]["size"])
+        warm = _warm_up() if tasks else None
         for task, doc, err in parse_pool.parse(tasks, budget, on_note=ocr_page):
             i, doc_id, stat, sha, existed = task.key
             try:
@@ -323,8 +324,32 @@ def ingest(
 
         prune_cache(store.root / OCR_CACHE, {e.get("sha256") for e in gen.manifest.values()}, since=started)
         unchanged = not (report.added or report.updated or report.removed) and set(gen.manifest) == set(old)
+        if warm is not None:
+            warm.join()
         assemble(gen, report, reuse=not rebuild, unchanged=unchanged and not rebuild)
     return report
+
+
+def _warm_up():
+    """A thread that loads what the glossary and index builds will need (their modules, Whoosh,
+    the word automaton of kb.segment: some 0.4 s of CPU) while this process only waits for the
+    parse workers, so little of it is left for after the last file; started only when there is
+    something to parse, so there is something to segment. A failure here is left for the build
+    itself to meet and report."""
+    import threading
+
+    def load():
+        try:
+            from . import glossary, glossary_build, glossary_index, index, segment  # noqa: F401
+            from whoosh import writing  # noqa: F401  (after kb.index: Whoosh without urllib)
+
+            segment.tokenizer()
+        except Exception:
+            pass
+
+    t = threading.Thread(target=load, name="kb-warm-up", daemon=True)
+    t.start()
+    return t
 
 
 def assemble(gen: Generation, report: IngestReport, reuse: bool = True, unchanged: bool = False) -> None:
