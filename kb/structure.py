@@ -548,6 +548,8 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             sec.paragraphs.append(par)
 
     toc = _toc_blocks(blocks)
+    quoted = _quoted_articles(blocks, toc)
+    in_quote = False  # since the last heading, a quoted article has been met
     titles = {matter.squash(t) for t in (info_title, fallback_title) if t}
     titles |= {matter.squash(b.text) for b in blocks if b.kind == "title"}
     front = matter.front_blocks(blocks, layout, titles, toc, lambda t: bool(ladder_match(t) or _BARE_HEADING.match(t)),
@@ -629,6 +631,10 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
                 match = None
             elif kind == SectionKind.CLAUSE and not _clause_title(b, number, rest, layout):
                 match = None
+            elif kind == SectionKind.ARTICLE and i in quoted:
+                match, in_quote = None, True
+            elif kind in (SectionKind.SUBITEM, SectionKind.SUBPOINT) and (in_quote or _continues_list(blocks[i - 1].text if i else "", number)):
+                match = None  # （二）… of a quoted article (its 项), or the next item of a list run into the text before
             elif rank > ARTICLE_RANK and inside_article and not _own_line_title(b, rank, rest, nxt, layout):
                 match = None
             else:
@@ -637,6 +643,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
             lead = _LEAD.match(text)
             add_paragraph(_paragraph(text, b, footnotes, lead.group(1) if lead else None))
             continue
+        in_quote = False
         first_line = len(re.sub(r"\s+", "", b.lines[0].text)) - (len(re.sub(r"\s+", "", text)) - len(re.sub(r"\s+", "", rest)))
         heading, body = _split_heading(kind, rank, rest, len(b.lines) == 1, layout.heading_font(b.lines[0]), first_line)
         if current() is None:
@@ -707,6 +714,48 @@ def _own_line_title(b: _Block, rank: float, rest: str, nxt: _Block | None, layou
     return (len(b.lines) == 1 and 0 < len(rest) <= 24 and not re.search(r"[。；;，,：:！？]", rest)
             and not _AMOUNT.search(rest) and (layout.margins(ln)[1] - ln.x1) > 2 * ln.size
             and (followed or layout.heading_font(ln)))
+
+
+_PAREN_NUMBER = re.compile(rf"[（(]\s*({_NUM}|\d{{1,2}})\s*[)）]")
+
+
+def _continues_list(before: str, number: str) -> bool:
+    """Does ``number`` (（五）, (5)) continue a list whose items ran in the text of the block
+    before (…：（一）…；（二）…；（四）…； and a line break)? Then it is that list's next item, not a
+    heading: a heading's siblings start their own lines. A list of headings (（四）… opening the
+    block before) and numbering carried on from an earlier chapter are left alone."""
+    n = cn_to_int(_PAREN_NUMBER.match(number).group(1)) if _PAREN_NUMBER.match(number) else None
+    if not n or n < 2:
+        return False
+    digits = number.strip("（()） ").isdigit()
+    for m in _PAREN_NUMBER.finditer(before):
+        if m.start() > 0 and cn_to_int(m.group(1)) == n - 1 and m.group(1).isdigit() == digits:
+            return True
+    return False
+
+
+def _quoted_articles(blocks: list[_Block], toc: set[int]) -> set[int]:
+    """Indexes of the blocks opening 第…条 that quote other documents' articles, not this one's.
+
+    A document numbers its own articles 第一条, 第二条, … one after another (restarting for an
+    attached 办法); a guide that quotes the articles it relies on (a web print's table cell:
+    第二十一条 …, 第五十四条 …, 第二十一条 … again) jumps about. Over the real set every law,
+    条例 and 办法 steps +1 at all but its restarts, and the three guides that quote at most 4
+    steps of 11. Fewer than half the steps +1, or one lone article that is not 第一条: none of
+    them heads a section; they stay paragraphs of the section they are quoted in."""
+    found = []
+    for i, b in enumerate(blocks):
+        if b.kind != "para" or i in toc:
+            continue
+        m = ladder_match(b.text.strip())
+        if m and m[0] == SectionKind.ARTICLE and not TOC_LINE.search(b.lines[-1].text):
+            found.append((i, cn_to_int(m[2])))
+    nums = [n for _, n in found]
+    if not nums:
+        return set()
+    steps = sum(1 for a, b in zip(nums, nums[1:]) if a is not None and b == a + 1)
+    own = nums[0] == 1 if len(nums) == 1 else steps * 2 >= len(nums) - 1
+    return set() if own else {i for i, _ in found}
 
 
 def _toc_blocks(blocks: list[_Block]) -> set[int]:

@@ -136,3 +136,24 @@ def test_no_heading_is_the_file_name(real_ingest):
     assert not named
     sheet = snap.document("TRICKY_tables_xuesheng_tizhi_jiankang_biaozhun_pingfenbiao")
     assert sheet.sections[0].heading == "《国家学生体质健康标准》评分表"
+
+
+@pytest.mark.parametrize("stem", sorted(EXPECTED))
+def test_articles_are_the_documents_own(documents, stem):
+    """A 第…条 heading is an article of the document itself, and a document numbers its own
+    articles 第一条, 第二条, … (an attached 办法 starting again at 第一条). The three Wuhan guides
+    quote other regulations' articles in a table cell (第二十一条 …, 第五十四条 …, then 第二十一条
+    again): a person reading them sees no headings of the guide's there, and structure.json,
+    which lists a document's articles as its top headings when it has them, gives them none."""
+    from kb.model import SectionKind
+    from kb.text import cn_to_int
+
+    doc = documents[stem]
+    nums = [cn_to_int(s.number) for s in doc.walk() if s.kind == SectionKind.ARTICLE]
+    assert not nums or nums[0] == 1, nums[:5]
+    assert all(b == a + 1 or b == 1 for a, b in zip(nums, nums[1:])), nums
+    if not EXPECTED[stem].get("top"):
+        assert nums == []
+    if stem.startswith("wh_wsjs"):
+        quoted = "卫生行政机关在收集证据时，在证据可能灭失、或者以后难以取得的情况下"  # 第二十二条 of the regulation quoted
+        assert any(quoted in p.text.replace(" ", "") for s in doc.walk() for p in s.paragraphs)
