@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .model import Alias, Document, Footnote, Paragraph, Section, Source, Term, Use
-from .text import HAN as CJK, name_key as _key
+from .text import CN_DIGITS, HAN as CJK, name_key as _key
 
 TERMS_FILE = "terms.json"
 
@@ -294,12 +294,20 @@ def _running_text(col: _Collector, sec: Section) -> None:
             start, end = joined.sentence(m.start())
             if end - start <= 120 and not _NOT_A_TERM.search(m.group(1)):
                 col.add(_Draft(m.group(1), joined.text[start:end], sec, joined.pages(start, end), origin))
+        # An article quoted in another section's text (kb.structure keeps other documents' articles
+        # as paragraphs) defines as an article does: "…经审查属实，为卫生行政处罚证据。"
+        quoted = [replace(p, text=p.text[m.end():]) for p in sec.paragraphs if (m := ARTICLE_OPENING.match(p.text))]
+        if quoted:
+            _predications(col, sec, _Joined.of(quoted))
     _named_in_parentheses(col, sec, joined, origin)
     _explained(col, sec, joined, origin)
     _short_names(col, sec, joined)
     for p in sec.paragraphs:
         for fn in p.footnotes:
             _footnote(col, sec, fn)
+
+
+ARTICLE_OPENING = re.compile(rf"^第[{CN_DIGITS}\d]+条\s*")
 
 
 def _in_glossary(col: _Collector, sec: Section) -> bool:
