@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import IndexMissingError, QueryError, QueryOptionError
 from .ocr_marks import ocr_pages_in
 from .store import Store
-from .text import TOC_LINE, fold_width, normalise_doc_number, to_simplified, year_bracket_forms
+from .text import CN_DIGITS, TOC_LINE, fold_width, normalise_doc_number, to_simplified, year_bracket_forms
 
 SCOPES = ("all", "title", "body")
 SORTS = ("score", "date")
@@ -300,6 +300,7 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
     roots = {d for d, _, f in rows if len(f.get("heading_path") or ()) <= 1}
     names = {i: [n for n in c.all_names()] for i, c in enumerate(an.concepts)}
     titles = {d: (f.get("doc_title") or "").replace(" ", "").lower() for d, _, f in rows}
+    named = _named_documents(normalized, titles.values())
 
     def held_as(d, i):
         if d in (body[i] if d in roots else own[i]):
@@ -328,6 +329,7 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         return FOCUS_FLOOR + (1 - FOCUS_FLOOR) * got / sum(weight[i] for i in rest)
     run = "".join(c.word for c in an.concepts if not c.weak)
     defines = _definition_pattern([n for i in strong for n in names[i]]) if an.asks_definition else None
+    asked_of_named = {d for d, _, _ in rows if titles[d] in named and focus(d) > FOCUS_FLOOR} if named else {d for d, _, _ in rows}
     ranked = []
     for d, score, f in rows:
         text = ses.section_text(f["doc_id"], f["section_id"])
@@ -350,7 +352,10 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             bonus *= CONTENTS  # a table of contents holds every heading's words and answers none of them
         final = score * (0.2 + 0.8 * coverage[d] ** 2) * bonus * focus(d)
         ranked.append((final, d, f, [an.concepts[i].word for i in sorted(held.get(d, ())) if d in exact[i]]))
-    ranked.sort(key=lambda r: (r[1] not in full, -r[0], r[1]))  # those holding enough first
+    # Those holding enough first and, of them, the named document's sections that hold something
+    # asked besides its name (数据安全法施行日期: another law's 施行日期 article is not what was
+    # asked; 劳动法加班工资 where 劳动法 never says 加班: its sections holding nothing are no answer).
+    ranked.sort(key=lambda r: (r[1] not in full, r[1] not in asked_of_named, -r[0], r[1]))
     if sort == "date":
         ranked.sort(key=lambda r: (r[2].get("date") or "", r[0]), reverse=True)
     marks = sorted({n for i in range(len(an.concepts)) for n in names[i] if len(n) > 1 or len(an.concepts) == 1}
@@ -378,6 +383,30 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
 
 
 CONTEXT_ONLY = 0.35
+# A query that names a document by its title, or by the short name people use (数据安全法 for
+# 中华人民共和国数据安全法, 北京市居住证管理办法 without its （草案送审稿）), asks about that document:
+# its sections come before another document's (of those holding enough of the words).
+_TITLE_QUALIFIER = re.compile(r"[（(][^（）()]*[)）]$")
+_NATIONAL = "中华人民共和国"
+
+
+def _named_documents(query: str, titles) -> set[str]:
+    """The titles (as in ``titles``) of the documents ``query`` names: their whole title, or the
+    title without 中华人民共和国 and a closing bracketed qualifier, typed in it. A short name of
+    two characters counts for a national law only (宪法); anything shorter names nothing."""
+    q = re.sub(r"\s+", "", query).lower()
+    out = set()
+    for t in set(titles):
+        short = t
+        while _TITLE_QUALIFIER.search(short):
+            short = _TITLE_QUALIFIER.sub("", short)
+        national = short.startswith(_NATIONAL)
+        short = short.removeprefix(_NATIONAL)
+        if (len(short) >= 3 or (national and len(short) == 2)) and (short in q or t in q):
+            out.add(t)
+    return out
+
+
 # A word of the document's title names which document is meant (2015年积分入学, 深圳教育局, 东莞):
 # every section of that document holds it, as fully as its own words. Only the parents' headings
 # stay weaker evidence. Natural 0.939/0.802 → 0.939/0.819, held-out 0.916/0.811 → 0.937/0.812.
@@ -530,9 +559,21 @@ CONTENTS = 0.3
 
 
 def _is_contents(text: str) -> bool:
-    """Most of the section's lines are contents entries: a heading, leader dots, a page number."""
+    """Most of the section's lines are contents entries: a heading, leader dots, a page number;
+    or, under a 目录 line, headings alone (a law's contents print no page numbers: 第一章总纲,
+    第一节全国人民代表大会, 序言 — the part a law's title heads holds them and nothing else)."""
     lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
-    return len(lines) >= 3 and sum(1 for ln in lines if TOC_LINE.search(ln)) * 2 > len(lines)
+    if len(lines) < 3:
+        return False
+    if sum(1 for ln in lines if TOC_LINE.search(ln)) * 2 > len(lines):
+        return True
+    if not any(_CONTENTS_LABEL.match(ln) for ln in lines):
+        return False
+    return sum(1 for ln in lines if TOC_LINE.search(ln) or _HEADING_ENTRY.match(ln)) * 2 > len(lines)
+
+
+_CONTENTS_LABEL = re.compile(r"^目\s*[录次]$")
+_HEADING_ENTRY = re.compile(rf"^(?:第[{CN_DIGITS}\d]+\s*(?:分\s*)?[编章节]|序\s*言|前\s*言|附\s*则)[^。；;，,：:]{{0,40}}$")
 COMMON_SHARE = 0.5  # past SCORE_CONTEXT_UP_TO candidates, words held by this share of all sections are not scored
 # A body named as doing something: 由市教育局负责解释, 新莞人服务管理部门负责受理, 承办机构 …执法监督处.
 _AGENCY = re.compile(r"(?:局|委员会|委|处|科|部门|机关|机构|中心|办公室|派出所|政府)(?:负责|承办|受理|审核|审批|解释|办理|主管)|承办机构|负责解释|负责受理")
