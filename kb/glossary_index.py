@@ -9,6 +9,7 @@ and Whoosh.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .model import Term
@@ -131,7 +132,8 @@ def _plan(previous: Path, names, terms, changed: set[str], gen, prev_state):
 
 def search(gen_path, terms: list[Term], words: str, limit: int = 10) -> list[tuple[Term, float]]:
     """(term, score) whose term, aliases or definition hold the words of ``words``: every word
-    if any term has them all, else any of them. Question words (什么, 是指 …) are dropped."""
+    if any term has them all, else every word of one of the runs typed apart. Question words
+    (什么, 是指 …) are dropped."""
     from whoosh import query as wq
 
     from . import safe_pickle, whoosh_compat
@@ -142,8 +144,14 @@ def search(gen_path, terms: list[Term], words: str, limit: int = 10) -> list[tup
         return []
     whoosh_compat.apply()
     ix = safe_pickle.open_dir(path, whoosh_compat.KbFileIndex)  # its TOC's pickles may name only schema classes
-    tokens = [t.text for t in JiebaTokenizer(tuple(_names(terms)))(words)]
-    tokens = list(dict.fromkeys(w for w in tokens if w.strip() and w not in QUESTION_WORDS and w not in "，。、？?！!：:；;"))
+    tk = JiebaTokenizer(tuple(_names(terms)))
+    # The runs the user typed apart (离岸 外包 企业), each its words: a term need not hold every run,
+    # but a run is asked whole. 经济补偿 is one run that jieba cuts 经济 | 补偿: a term holding only
+    # 经济 (国有经济) is not what was asked, as any term holding a part of it was before.
+    runs = [list(dict.fromkeys(w for w in (t.text for t in tk(run)) if w.strip() and w not in QUESTION_WORDS))
+            for run in re.split(r"[\s，。、？?！!：:；;,]+", words)]
+    runs = [r for r in runs if r]
+    tokens = list(dict.fromkeys(w for r in runs for w in r))
     if not tokens:
         return []
 
@@ -154,7 +162,10 @@ def search(gen_path, terms: list[Term], words: str, limit: int = 10) -> list[tup
     by_key = dict(zip(keys, terms))
     rank = {k: i for i, k in enumerate(keys)}
     with ix.searcher() as s:
-        for q in (wq.And([either(w) for w in tokens]), wq.Or([either(w) for w in tokens])):
+        asked = [wq.And([either(w) for w in tokens])]
+        if len(runs) > 1:
+            asked.append(wq.Or([wq.And([either(w) for w in r]) for r in runs]))
+        for q in asked:
             # Every match, ties in terms.json order: Whoosh breaks them by its document numbers,
             # which in an index updated document by document are not terms.json's order.
             hits = sorted(((float(h.score), h["key"]) for h in s.search(q, limit=None) if h["key"] in by_key),

@@ -6,6 +6,7 @@ loaded only when the query has a character it changes; rapidfuzz only for the fu
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -165,7 +166,22 @@ def _lookup(src, query: str, mode: str, limit: int) -> list[Match]:
 
 def _suggest(src, query: str, n: int = 5) -> list[str]:
     q = norm(to_simplified(query))
-    return [m.term.term for m in _matches(src, _scored(src, q, SUGGEST_CUTOFF, n))] if q else []
+    if not q:
+        return []
+    # Two Chinese characters in common, not one: one shared character scores a two-character
+    # query 50 against any two-character name (外包 → 以外, a 并称 of 不满); 公租房 → 公共租赁住房 shares three.
+    found = [f for f in _scored(src, q, SUGGEST_CUTOFF, n * 4) if _shares_two(q, norm(f[2]))][:n]
+    return [m.term.term for m in _matches(src, found)]
+
+
+def _shares_two(q: str, key: str) -> bool:
+    from collections import Counter
+
+    han = re.compile(r"[\u3400-\u9fff]")
+    if not han.search(q):
+        return True  # Latin names: the edit similarity alone (ITOO → ITO)
+    common = Counter(han.findall(q)) & Counter(han.findall(key))
+    return sum(common.values()) >= 2
 
 
 def suggest(terms: list[Term], query: str, n: int = 5) -> list[str]:
