@@ -24,40 +24,13 @@ MAX_LEN = 12  # longer dictionary entries are names and idioms a query never nee
 FORMAT = 2  # bumped when what the table holds changes: 2, the dictionary and domain words only
 
 
-def _dict_path(tk) -> Path | None:
-    """The dictionary file ``tk`` loads (jieba's own by default), found without opening it
-    (jieba's get_dict_file opens it, through pkg_resources)."""
-    name = getattr(tk, "dictionary", None)
-    if name is None:
-        from .segment import jieba_module
-
-        jieba = jieba_module()
-        return Path(jieba.__file__).parent / getattr(jieba, "DEFAULT_DICT_NAME", "dict.txt")
-    return Path(name)
-
-
 def _signature(tk) -> str:
     # The dictionary file jieba loaded, by size and name: cheap, and it changes with jieba's version.
-    path = _dict_path(tk)
+    from . import segment
+
+    path = segment.dict_path(tk)
     size = path.stat().st_size if path and path.exists() else 0
     return hashlib.sha1(f"{path}:{size}:{tk.total}".encode()).hexdigest()[:16]
-
-
-_digests: dict[tuple, str] = {}
-
-
-def _dict_digest(path: Path | None) -> str:
-    """SHA-256 of the dictionary file (~5 MB, some 10 ms), once per process and file version."""
-    try:
-        st = path.stat()
-    except (OSError, AttributeError):
-        return "-"
-    key = (str(path), st.st_size, st.st_mtime_ns)
-    if key not in _digests:
-        from .store import file_digest
-
-        _digests[key] = file_digest(path)
-    return _digests[key]
 
 
 def key(tk) -> str:
@@ -66,7 +39,7 @@ def key(tk) -> str:
     from . import segment
 
     words = "\n".join(sorted(set(segment.domain_words())))
-    made_of = f"{FORMAT}|{MAX_LEN}|{_dict_digest(_dict_path(tk))}|{words}|{segment.USER_FREQ}|{int(tk.total)}"
+    made_of = f"{FORMAT}|{MAX_LEN}|{segment.dict_digest(segment.dict_path(tk))}|{words}|{segment.USER_FREQ}|{int(tk.total)}"
     return hashlib.sha256(made_of.encode("utf-8")).hexdigest()
 
 

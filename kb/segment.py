@@ -56,6 +56,33 @@ def jieba_module():
     return jieba
 
 
+def dict_path(tk=None) -> Path:
+    """The dictionary file ``tk`` loads (jieba's own by default), found without opening it
+    (jieba's get_dict_file opens it, through pkg_resources)."""
+    name = getattr(tk, "dictionary", None)
+    if name is None:
+        jieba = jieba_module()
+        return Path(jieba.__file__).parent / getattr(jieba, "DEFAULT_DICT_NAME", "dict.txt")
+    return Path(name)
+
+
+_digests: dict[tuple, str] = {}
+
+
+def dict_digest(path: Path | None) -> str:
+    """SHA-256 of the dictionary file (~5 MB, some 10 ms), once per process and file version."""
+    try:
+        st = path.stat()
+    except (OSError, AttributeError):
+        return "-"
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _digests:
+        from .store import file_digest
+
+        _digests[key] = file_digest(path)
+    return _digests[key]
+
+
 def _cache_dir() -> str:
     from .private_dir import cache_dir  # 0700, ours, not a symlink: jieba loads its cache unchecked
 
@@ -106,12 +133,10 @@ def _words():
 
     import ahocorasick
 
-    from .lexicon import _dict_digest, _dict_path
-
     jieba = jieba_module()
     words = "\n".join(sorted(set(domain_words())))
     lib = Path(ahocorasick.__file__).stat()
-    made_of = (f"{WORDS_FORMAT}|{jieba.__version__}|{_dict_digest(_dict_path(None))}|{words}|{USER_FREQ}|"
+    made_of = (f"{WORDS_FORMAT}|{jieba.__version__}|{dict_digest(dict_path())}|{words}|{USER_FREQ}|"
                f"{lib.st_size}:{lib.st_mtime_ns}")
     path = Path(_cache_dir()) / f"words-{hashlib.sha256(made_of.encode('utf-8')).hexdigest()[:32]}.pickle"
     got = _read_words(path)
