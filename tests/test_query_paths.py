@@ -225,3 +225,38 @@ def test_whooshs_own_pruned_top_k_misses_a_section_top_docs_finds(corpus_index):
     pruned = [r.docnum for r in searcher.search(q, limit=30, filter=within)]
     assert [d for d, _ in top_docs(searcher, q, 30, within)] == [d for d, _ in every[:30]]
     assert set(pruned) != {d for d, _ in every[:30]}
+
+
+
+def test_top_docs_asked_again_answers_as_the_first_time(corpus_index, monkeypatch):
+    """A common term's scores are kept from the first time they are asked for, a few documents at a
+    time (whoosh_compat._some_scores), and its decoded postings searched by bisection (_picked):
+    the first, second and third top k of every query are the first k of every match scored, exactly.
+    The bundled corpus's terms count as common here (the thresholds lowered to one posting, MaxScore
+    asked of it), so these paths are taken as a common word's are at ×1000."""
+    import weakref
+
+    from kb import whoosh_compat
+    from kb.whoosh_compat import top_docs
+
+    searcher, seen = _queries_built(corpus_index, TOP_K_QUERIES)
+    every = [top_docs(searcher, q, None, within) for q, within in seen]
+    for name in ("_SOME_SCORES", "_TERM_SCORES", "_TERM_BEST", "_DECODED"):
+        monkeypatch.setattr(whoosh_compat, name, weakref.WeakKeyDictionary())
+    for name in ("KEEP_SCORES_FROM", "KEEP_DECODED_FROM", "PRUNE_FROM"):
+        monkeypatch.setattr(whoosh_compat, name, 0 if name == "PRUNE_FROM" else 1)
+    picked = []
+    real_picked = whoosh_compat._picked
+
+    def spy(ids, weights, within):
+        picked.append(len(within) * whoosh_compat.PICK_UNDER < len(ids))
+        return real_picked(ids, weights, within)
+
+    monkeypatch.setattr(whoosh_compat, "_picked", spy)
+    leaf = searcher.leaf_searchers()[0][0]
+    for _ in range(3):  # the first search, the second (scores looked up), the third
+        for (q, within), mine in zip(seen, every):
+            for k in (1, 5, 10, 30):
+                assert top_docs(searcher, q, k, within) == mine[:k], (q, k)
+        assert whoosh_compat._SOME_SCORES.get(leaf)  # scores kept a few documents at a time
+    assert any(picked)  # postings found by bisection
