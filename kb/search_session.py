@@ -9,6 +9,7 @@ anyway. A new generation has a new path, so it gets a new session; the two most 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from operator import add as add_
 from pathlib import Path
@@ -41,6 +42,7 @@ class Session:
         self._avg_len = 1.0
         self._doc_column = None  # (column bytes, offsets, lengths) of doc_id, or False: not readable so
         self._doc_ordinals = None  # array: docnum → its document's number (see documents_of)
+        self._counted: dict[int, tuple] = {}  # id of a frozenset → (a weak reference to it, its documents)
 
     def plain_cutter(self, synonyms: dict) -> "QueryCutter":
         """A cutter for plain queries: the index's words, the general dictionary, and every
@@ -103,6 +105,21 @@ class Session:
         return out
 
     def documents_of(self, docnums) -> int:
+        """How many documents the sections ``docnums`` are in (see _documents_of). A frozenset (a
+        word's sections, kept as long as the searcher: search._KEPT_SETS) is counted once while it
+        lives: ×1000, 14 of a common word's ~38 ms CPU a search, its 40 000 sections looked up."""
+        if type(docnums) is not frozenset:
+            return self._documents_of(docnums)
+        seen = self._counted.get(id(docnums))
+        if seen is not None and seen[0]() is docnums:
+            return seen[1]
+        n = self._documents_of(docnums)
+        if len(self._counted) >= 64:  # a long-lived process: only the recent few
+            self._counted.clear()
+        self._counted[id(docnums)] = (weakref.ref(docnums), n)
+        return n
+
+    def _documents_of(self, docnums) -> int:
         """How many documents the sections ``docnums`` are in, off the doc_id column read whole
         once a session: by slicing their names out of it (in C), or, from the first count of many
         sections on, by an array of each section's document number (a common word at ×1000 is

@@ -98,6 +98,12 @@ def test_documents_of_the_matches_read_whole_equal_whooshs_column(corpus_index):
     # Counting the documents of a set of sections by slicing the column: as counting their names.
     for part in (set(), {0}, set(range(0, len(every), 3)), every):
         assert ses.documents_of(part) == len(set(ses.doc_ids_of(part).values()))
+    # A frozenset's count is kept while it lives, and never answers for another set.
+    ses._doc_ordinals = None  # the first count of a few sections slices, as in a fresh session
+    plan_sections = frozenset(d for d, name in ses.doc_ids_of(every).items() if name == PLAN_ID)
+    for part in (frozenset({0}), plan_sections, plan_sections, frozenset(every), frozenset(every - plan_sections)):
+        assert ses.documents_of(part) == len(set(ses.doc_ids_of(part).values()))
+    assert ses.documents_of(plan_sections) == 1 and ses.documents_of(frozenset(every)) == 2
 
 
 def test_whoosh_is_loaded_without_its_english_morphology_which_still_answers():
@@ -140,6 +146,12 @@ def _queries_built(index_dir, texts):
     return search_session.session(Store(index_dir).snapshot()).searcher, seen
 
 
+def _whooshs(within):
+    """The documents a search allowed, as Whoosh's filter takes them: a set (a word's kept
+    frozenset is handed to top_docs as it is, and Whoosh refuses a frozenset)."""
+    return None if within is None else set(within)
+
+
 def _check_top_docs_against_every_score(searcher, seen):
     """top_docs equals Whoosh scoring every match (no pruning), and its top k is the first k of
     that, with MaxScore's pruning (which small indexes skip: here asked of every index) and without."""
@@ -148,7 +160,7 @@ def _check_top_docs_against_every_score(searcher, seen):
 
     assert seen
     for q, within in seen:
-        every = {r.docnum: r.score for r in searcher.search(q, limit=None, filter=within)}
+        every = {r.docnum: r.score for r in searcher.search(q, limit=None, filter=_whooshs(within))}
         mine = top_docs(searcher, q, None, within)
         assert {d for d, _ in mine} == set(every), q
         # The same arithmetic, summed in another order where Whoosh's tree of matchers differs.
@@ -221,8 +233,9 @@ def test_whooshs_own_pruned_top_k_misses_a_section_top_docs_finds(corpus_index):
 
     searcher, seen = _queries_built(corpus_index, ["苏州搞服务外包最大的短板是什么"])
     q, within = seen[0]
-    every = sorted(((r.docnum, r.score) for r in searcher.search(q, limit=None, filter=within)), key=lambda r: (-r[1], r[0]))
-    pruned = [r.docnum for r in searcher.search(q, limit=30, filter=within)]
+    every = sorted(((r.docnum, r.score) for r in searcher.search(q, limit=None, filter=_whooshs(within))),
+                   key=lambda r: (-r[1], r[0]))
+    pruned = [r.docnum for r in searcher.search(q, limit=30, filter=_whooshs(within))]
     assert [d for d, _ in top_docs(searcher, q, 30, within)] == [d for d, _ in every[:30]]
     assert set(pruned) != {d for d, _ in every[:30]}
 
