@@ -98,6 +98,12 @@ def test_documents_of_the_matches_read_whole_equal_whooshs_column(corpus_index):
     # Counting the documents of a set of sections by slicing the column: as counting their names.
     for part in (set(), {0}, set(range(0, len(every), 3)), every):
         assert ses.documents_of(part) == len(set(ses.doc_ids_of(part).values()))
+    # A frozenset's count is kept while it lives, and never answers for another set.
+    ses._doc_ordinals = None  # the first count of a few sections slices, as in a fresh session
+    plan_sections = frozenset(d for d, name in ses.doc_ids_of(every).items() if name == PLAN_ID)
+    for part in (frozenset({0}), plan_sections, plan_sections, frozenset(every), frozenset(every - plan_sections)):
+        assert ses.documents_of(part) == len(set(ses.doc_ids_of(part).values()))
+    assert ses.documents_of(plan_sections) == 1 and ses.documents_of(frozenset(every)) == 2
 
 
 def test_whoosh_is_loaded_without_its_english_morphology_which_still_answers():
@@ -140,6 +146,12 @@ def _queries_built(index_dir, texts):
     return search_session.session(Store(index_dir).snapshot()).searcher, seen
 
 
+def _whooshs(within):
+    """The documents a search allowed, as Whoosh's filter takes them: a set (a word's kept
+    frozenset is handed to top_docs as it is, and Whoosh refuses a frozenset)."""
+    return None if within is None else set(within)
+
+
 def _check_top_docs_against_every_score(searcher, seen):
     """top_docs equals Whoosh scoring every match (no pruning), and its top k is the first k of
     that, with MaxScore's pruning (which small indexes skip: here asked of every index) and without."""
@@ -148,7 +160,7 @@ def _check_top_docs_against_every_score(searcher, seen):
 
     assert seen
     for q, within in seen:
-        every = {r.docnum: r.score for r in searcher.search(q, limit=None, filter=within)}
+        every = {r.docnum: r.score for r in searcher.search(q, limit=None, filter=_whooshs(within))}
         mine = top_docs(searcher, q, None, within)
         assert {d for d, _ in mine} == set(every), q
         # The same arithmetic, summed in another order where Whoosh's tree of matchers differs.
@@ -221,7 +233,43 @@ def test_whooshs_own_pruned_top_k_misses_a_section_top_docs_finds(corpus_index):
 
     searcher, seen = _queries_built(corpus_index, ["苏州搞服务外包最大的短板是什么"])
     q, within = seen[0]
-    every = sorted(((r.docnum, r.score) for r in searcher.search(q, limit=None, filter=within)), key=lambda r: (-r[1], r[0]))
-    pruned = [r.docnum for r in searcher.search(q, limit=30, filter=within)]
+    every = sorted(((r.docnum, r.score) for r in searcher.search(q, limit=None, filter=_whooshs(within))),
+                   key=lambda r: (-r[1], r[0]))
+    pruned = [r.docnum for r in searcher.search(q, limit=30, filter=_whooshs(within))]
     assert [d for d, _ in top_docs(searcher, q, 30, within)] == [d for d, _ in every[:30]]
     assert set(pruned) != {d for d, _ in every[:30]}
+
+
+
+def test_top_docs_asked_again_answers_as_the_first_time(corpus_index, monkeypatch):
+    """A common term's scores are kept from the first time they are asked for, a few documents at a
+    time (whoosh_compat._some_scores), and its decoded postings searched by bisection (_picked):
+    the first, second and third top k of every query are the first k of every match scored, exactly.
+    The bundled corpus's terms count as common here (the thresholds lowered to one posting, MaxScore
+    asked of it), so these paths are taken as a common word's are at ×1000."""
+    import weakref
+
+    from kb import whoosh_compat
+    from kb.whoosh_compat import top_docs
+
+    searcher, seen = _queries_built(corpus_index, TOP_K_QUERIES)
+    every = [top_docs(searcher, q, None, within) for q, within in seen]
+    for name in ("_SOME_SCORES", "_TERM_SCORES", "_TERM_BEST", "_DECODED"):
+        monkeypatch.setattr(whoosh_compat, name, weakref.WeakKeyDictionary())
+    for name in ("KEEP_SCORES_FROM", "KEEP_DECODED_FROM", "PRUNE_FROM"):
+        monkeypatch.setattr(whoosh_compat, name, 0 if name == "PRUNE_FROM" else 1)
+    picked = []
+    real_picked = whoosh_compat._picked
+
+    def spy(ids, weights, within):
+        picked.append(len(within) * whoosh_compat.PICK_UNDER < len(ids))
+        return real_picked(ids, weights, within)
+
+    monkeypatch.setattr(whoosh_compat, "_picked", spy)
+    leaf = searcher.leaf_searchers()[0][0]
+    for _ in range(3):  # the first search, the second (scores looked up), the third
+        for (q, within), mine in zip(seen, every):
+            for k in (1, 5, 10, 30):
+                assert top_docs(searcher, q, k, within) == mine[:k], (q, k)
+        assert whoosh_compat._SOME_SCORES.get(leaf)  # scores kept a few documents at a time
+    assert any(picked)  # postings found by bisection
