@@ -549,7 +549,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
 
     toc = _toc_blocks(blocks)
     quoted = _quoted_articles(blocks, toc)
-    in_quote = False  # since the last heading, a quoted article has been met
+    in_quote = False  # a quoted article met since the last heading: its （一）（二） are its 项, not headings
     titles = {matter.squash(t) for t in (info_title, fallback_title) if t}
     titles |= {matter.squash(b.text) for b in blocks if b.kind == "title"}
     front = matter.front_blocks(blocks, layout, titles, toc, lambda t: bool(ladder_match(t) or _BARE_HEADING.match(t)),
@@ -633,8 +633,11 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
                 match = None
             elif kind == SectionKind.ARTICLE and i in quoted:
                 match, in_quote = None, True
-            elif kind in (SectionKind.SUBITEM, SectionKind.SUBPOINT) and (in_quote or _continues_list(blocks[i - 1].text if i else "", number)):
-                match = None  # （二）… of a quoted article (its 项), or the next item of a list run into the text before
+            elif kind in (SectionKind.SUBITEM, SectionKind.SUBPOINT) and (
+                    (in_quote and not _next_of(stack, kind, number)) or _continues_list(blocks[i - 1].text if i else "", number)):
+                # （二）… of a quoted article (its 项, unless it is the next of the document's own
+                # items above it), or the next item of a list run into the text before
+                match = None
             elif rank > ARTICLE_RANK and inside_article and not _own_line_title(b, rank, rest, nxt, layout):
                 match = None
             else:
@@ -722,16 +725,33 @@ _PAREN_NUMBER = re.compile(rf"[（(]\s*({_NUM}|\d{{1,2}})\s*[)）]")
 def _continues_list(before: str, number: str) -> bool:
     """Does ``number`` (（五）, (5)) continue a list whose items ran in the text of the block
     before (…：（一）…；（二）…；（四）…； and a line break)? Then it is that list's next item, not a
-    heading: a heading's siblings start their own lines. A list of headings (（四）… opening the
+    heading: a heading's siblings start their own lines. Only the last item marker of that text
+    counts, and not a cross-reference (第十条第（一）项); a list of headings (（四）… opening the
     block before) and numbering carried on from an earlier chapter are left alone."""
-    n = cn_to_int(_PAREN_NUMBER.match(number).group(1)) if _PAREN_NUMBER.match(number) else None
+    n = _paren_number(number)
     if not n or n < 2:
         return False
     digits = number.strip("（()） ").isdigit()
-    for m in _PAREN_NUMBER.finditer(before):
-        if m.start() > 0 and cn_to_int(m.group(1)) == n - 1 and m.group(1).isdigit() == digits:
-            return True
-    return False
+    items = [m for m in _PAREN_NUMBER.finditer(before)
+             if m.start() > 0 and before[m.start() - 1] != "第" and not before[m.end():m.end() + 1] in ("项", "目", "款")]
+    if not items:
+        return False
+    last = items[-1]
+    return cn_to_int(last.group(1)) == n - 1 and last.group(1).isdigit() == digits
+
+
+def _next_of(stack, kind, number: str) -> bool:
+    """Is ``number`` the next of an item of ``kind`` open above it (（三） after the document's own （二）)?"""
+    n = _paren_number(number)
+    return n is not None and any(sec.kind == kind and _paren_number(sec.number) == n - 1 for _, sec in stack)
+
+
+def _paren_number(number: str) -> int | None:
+    m = _PAREN_NUMBER.match(number or "")
+    return cn_to_int(m.group(1)) if m else None
+
+
+ARTICLE_GAP = 3  # a document's own next article: up to two article lines the text layer ran into the one before
 
 
 def _quoted_articles(blocks: list[_Block], toc: set[int]) -> set[int]:
@@ -741,8 +761,13 @@ def _quoted_articles(blocks: list[_Block], toc: set[int]) -> set[int]:
     attached 办法); a guide that quotes the articles it relies on (a web print's table cell:
     第二十一条 …, 第五十四条 …, 第二十一条 … again) jumps about. Over the real set every law,
     条例 and 办法 steps +1 at all but its restarts, and the three guides that quote at most 4
-    steps of 11. Fewer than half the steps +1, or one lone article that is not 第一条: none of
-    them heads a section; they stay paragraphs of the section they are quoted in."""
+    steps of 11.
+
+    Where the document has a 第一条, its own articles are the chain from there (each next one a
+    step or two on, ARTICLE_GAP, or 第一条 again) and only the rest are quoted: a 办法 quoting other
+    rules in an annex keeps its own. With no 第一条, they are its own if at least half the steps
+    are +1 (an excerpt from 第十条 on), else all quoted; one lone article that is not 第一条 is
+    quoted."""
     found = []
     for i, b in enumerate(blocks):
         if b.kind != "para" or i in toc:
@@ -750,11 +775,18 @@ def _quoted_articles(blocks: list[_Block], toc: set[int]) -> set[int]:
         m = ladder_match(b.text.strip())
         if m and m[0] == SectionKind.ARTICLE and not TOC_LINE.search(b.lines[-1].text):
             found.append((i, cn_to_int(m[2])))
-    nums = [n for _, n in found]
-    if not nums:
+    if not found:
         return set()
+    if any(n == 1 for _, n in found):
+        own, last = set(), None
+        for i, n in found:
+            if n == 1 or (n is not None and last is not None and last < n <= last + ARTICLE_GAP):
+                own.add(i)
+                last = n
+        return {i for i, _ in found if i not in own}
+    nums = [n for _, n in found]
     steps = sum(1 for a, b in zip(nums, nums[1:]) if a is not None and b == a + 1)
-    own = nums[0] == 1 if len(nums) == 1 else steps * 2 >= len(nums) - 1
+    own = len(nums) > 1 and steps * 2 >= len(nums) - 1
     return set() if own else {i for i, _ in found}
 
 

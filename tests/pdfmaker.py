@@ -51,3 +51,27 @@ def fake_bold_pdf(path: Path, lines: list[str], shift: float = 1.5) -> Path:
     c.showPage()
     c.save()
     return path
+
+
+def text_pdf(path: Path, paragraphs: list[str]) -> Path:
+    """Paragraphs set as a notice sets them: a ``#`` one as a centred 16 pt title, the others in
+    12 pt, indented two characters on their first line and wrapped at 36 characters."""
+    c = _canvas(path)
+    y = 780
+    for text in paragraphs:
+        title = text.startswith("#")
+        text = text.lstrip("#").strip()
+        first = True
+        while text:
+            if y < 60:
+                c.showPage()
+                y = 780
+            c.setFont("STSong-Light", 16 if title else 12)
+            n = 34 if first else 36
+            c.drawString(200 if title else (114 if first else 90), y, text[:n])
+            text, first = text[n:], False
+            y -= 20
+        y -= 8
+    c.showPage()
+    c.save()
+    return path
