@@ -106,7 +106,7 @@ def _write(out: Path, tk, sig: str) -> None:
         con.execute("CREATE TABLE w(word TEXT PRIMARY KEY, freq INTEGER) WITHOUT ROWID")
         con.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
         rows: dict[str, int] = {}
-        for w, f in tk.FREQ.items():  # FREQ also holds every word's prefixes with frequency 0
+        for w, f in tk.FREQ.items():  # words only (kb.segment.Frequencies); a jieba Tokenizer's also lists prefixes, with 0
             if f and 2 <= len(w) <= MAX_LEN:
                 key = w.lower()
                 rows[key] = max(rows.get(key, 0), int(f))

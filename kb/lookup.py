@@ -181,7 +181,7 @@ def _shares_two(q: str, key: str) -> bool:
     if not han.search(q):
         return True  # Latin names: the edit similarity alone (ITOO → ITO)
     common = Counter(han.findall(q)) & Counter(han.findall(key))
-    return sum(common.values()) >= 2
+    return sum(common.values()) >= min(2, len(set(han.findall(q))))  # A证 has one to share
 
 
 def suggest(terms: list[Term], query: str, n: int = 5) -> list[str]:

@@ -393,18 +393,29 @@ _NATIONAL = "中华人民共和国"
 def _named_documents(query: str, titles) -> set[str]:
     """The titles (as in ``titles``) of the documents ``query`` names: their whole title, or the
     title without 中华人民共和国 and a closing bracketed qualifier, typed in it. A short name of
-    two characters counts for a national law only (宪法); anything shorter names nothing."""
+    two characters counts for a national law only (宪法); anything shorter names nothing. A name
+    inside a longer one named too is not named (劳动合同法 names 劳动合同法, not 合同法), nor a 法
+    that goes on into another word (劳动法律法规 names no 劳动法)."""
     q = re.sub(r"\s+", "", query).lower()
-    out = set()
+    spans = []
     for t in set(titles):
         short = t
         while _TITLE_QUALIFIER.search(short):
             short = _TITLE_QUALIFIER.sub("", short)
         national = short.startswith(_NATIONAL)
         short = short.removeprefix(_NATIONAL)
-        if (len(short) >= 3 or (national and len(short) == 2)) and (short in q or t in q):
-            out.add(t)
-    return out
+        if not (len(short) >= 3 or (national and len(short) == 2)):
+            continue
+        for name in {t, short}:
+            for m in re.finditer(re.escape(name), q):
+                if name.endswith("法") and q[m.end():m.end() + 1] in _LAW_GOES_ON:
+                    continue
+                spans.append((m.start(), m.end(), t))
+    return {t for s, e, t in spans if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in spans)}
+
+
+# 法 followed by one of these is another word (法律, 法规, 法学, 法定, 法人, 法理, 法治, 法院, 法官), not a law's name.
+_LAW_GOES_ON = set("律规学定人理治院官")
 
 
 # A word of the document's title names which document is meant (2015年积分入学, 深圳教育局, 东莞):

@@ -179,27 +179,58 @@ class _AutomatonOnly(pickle.Unpickler):
 
 
 def _read_words(path: Path):
+    """(automaton, total) from a cache file, or None when it is absent, damaged or not what kb
+    writes. The file is the SHA-256 of the pickle, then the pickle: a flipped byte that would still
+    unpickle into an automaton with other words (and other cuts) is caught before unpickling."""
+    import hashlib
+    import io
+
+    import ahocorasick
+
     try:
-        with open(path, "rb") as fh:
-            got = _AutomatonOnly(fh).load()
-        return got["words"], got["total"]
-    except (OSError, EOFError, ValueError, TypeError, KeyError, pickle.UnpicklingError, MemoryError):
-        return None  # absent or damaged: made again
+        data = path.read_bytes()
+        if len(data) < 32 or hashlib.sha256(data[32:]).digest() != data[:32]:
+            return None
+        got = _AutomatonOnly(io.BytesIO(data[32:])).load()
+        words, total = got["words"], got["total"]
+    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError, pickle.UnpicklingError, MemoryError):
+        return None  # made again
+    if not (isinstance(words, ahocorasick.Automaton) and words.kind == ahocorasick.AHOCORASICK
+            and words.store == ahocorasick.STORE_INTS and type(total) is int and total > 0):
+        return None
+    return words, total
 
 
 def _write_words(path: Path, got) -> None:
+    import hashlib
+    import tempfile
+    import time
+
     words, total = got
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = pickle.dumps({"words": words, "total": total}, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp = None
     try:
-        with open(tmp, "wb") as fh:
-            pickle.dump({"words": words, "total": total}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fd, tmp = tempfile.mkstemp(prefix=".words-", suffix=".tmp", dir=path.parent)  # one per writer, thread or process
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(hashlib.sha256(data).digest() + data)
         os.replace(tmp, path)  # whole or not at all: another process may be reading it
     except OSError:
-        tmp.unlink(missing_ok=True)  # a cache folder that cannot be written: made again next time
-        return
-    for other in path.parent.glob("words-*.pickle"):  # another jieba or other domain words: ~18 MB each
-        if other != path:
-            other.unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        return  # a cache folder that cannot be written: made again next time
+    # Another jieba or other domain words (another checkout) keep theirs: the two newest stay, so
+    # two installs do not delete each other's; what a killed writer left is gone after an hour.
+    def mtime(p):
+        try:
+            return p.stat().st_mtime
+        except OSError:  # another process removed it meanwhile
+            return 0.0
+
+    for old in sorted(path.parent.glob("words-*.pickle"), key=mtime, reverse=True)[2:]:
+        old.unlink(missing_ok=True)
+    for left in path.parent.glob(".words-*.tmp"):
+        if 0 < mtime(left) < time.time() - 3600:
+            left.unlink(missing_ok=True)
 
 
 class Frequencies(Mapping):
@@ -212,6 +243,8 @@ class Frequencies(Mapping):
         self._prefixes = {w[:i] for w in extra for i in range(1, len(w) + 1)}
 
     def get(self, word, default=None):
+        if not word:
+            return default  # jieba's dict has no empty word (the automaton matches "" as everyone's prefix)
         f = self._extra.get(word)
         if f is not None:
             return f

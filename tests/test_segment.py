@@ -119,10 +119,17 @@ def test_the_automaton_is_cached_once_and_a_bad_cache_made_again(tmp_path, monke
         def __reduce__(self):
             return (print, ("ran",))
 
-    cached.write_bytes(pickle.dumps({"words": Boom(), "total": 1}))
-    assert segment._read_words(cached) is None
+    import hashlib
+
+    for bad in (pickle.dumps({"words": Boom(), "total": 1}), pickle.dumps({"words": {"x": 1}, "total": "abc"})):
+        cached.write_bytes(hashlib.sha256(bad).digest() + bad)  # whole, as kb writes it, but not an automaton
+        assert segment._read_words(cached) is None
     segment._words()
     assert made == [1, 1, 1] and segment._read_words(cached)[1] == total
+    good = bytearray(cached.read_bytes())
+    good[len(good) // 2] ^= 1  # one flipped byte in the middle of the automaton
+    cached.write_bytes(bytes(good))
+    assert segment._read_words(cached) is None
 
 
 def _rows(path):
