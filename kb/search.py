@@ -329,7 +329,7 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         return FOCUS_FLOOR + (1 - FOCUS_FLOOR) * got / sum(weight[i] for i in rest)
     run = "".join(c.word for c in an.concepts if not c.weak)
     defines = _definition_pattern([n for i in strong for n in names[i]]) if an.asks_definition else None
-    asked_of_named = {d for d, _, _ in rows if titles[d] in named and focus(d) > FOCUS_FLOOR} if named else {d for d, _, _ in rows}
+    asked_of_named = {d for d, _, _ in rows if titles[d] in named and focus(d) > FOCUS_FLOOR}
     ranked = []
     for d, score, f in rows:
         text = ses.section_text(f["doc_id"], f["section_id"])
@@ -355,7 +355,7 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
     # Those holding enough first and, of them, the named document's sections that hold something
     # asked besides its name (数据安全法施行日期: another law's 施行日期 article is not what was
     # asked; 劳动法加班工资 where 劳动法 never says 加班: its sections holding nothing are no answer).
-    ranked.sort(key=lambda r: (r[1] not in full, r[1] not in asked_of_named, -r[0], r[1]))
+    ranked.sort(key=lambda r: (r[1] not in full, bool(named) and r[1] not in asked_of_named, -r[0], r[1]))
     if sort == "date":
         ranked.sort(key=lambda r: (r[2].get("date") or "", r[0]), reverse=True)
     marks = sorted({n for i in range(len(an.concepts)) for n in names[i] if len(n) > 1 or len(an.concepts) == 1}

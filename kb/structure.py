@@ -728,7 +728,7 @@ def _continues_list(before: str, number: str) -> bool:
     heading: a heading's siblings start their own lines. Only the last item marker of that text
     counts, and not a cross-reference (第十条第（一）项); a list of headings (（四）… opening the
     block before) and numbering carried on from an earlier chapter are left alone."""
-    n = _paren_number(number)
+    n = cn_to_int(number)
     if not n or n < 2:
         return False
     digits = number.strip("（()） ").isdigit()
@@ -742,13 +742,8 @@ def _continues_list(before: str, number: str) -> bool:
 
 def _next_of(stack, kind, number: str) -> bool:
     """Is ``number`` the next of an item of ``kind`` open above it (（三） after the document's own （二）)?"""
-    n = _paren_number(number)
-    return n is not None and any(sec.kind == kind and _paren_number(sec.number) == n - 1 for _, sec in stack)
-
-
-def _paren_number(number: str) -> int | None:
-    m = _PAREN_NUMBER.match(number or "")
-    return cn_to_int(m.group(1)) if m else None
+    n = cn_to_int(number)
+    return n is not None and any(sec.kind == kind and cn_to_int(sec.number or "") == n - 1 for _, sec in stack)
 
 
 ARTICLE_GAP = 3  # a document's own next article: up to two article lines the text layer ran into the one before
