@@ -33,6 +33,7 @@ release may name differently.
 from __future__ import annotations
 
 import heapq
+import struct
 import weakref
 from array import array
 from bisect import bisect_left
@@ -240,6 +241,9 @@ class KbPostingsWriter(w3.W3PostingsWriter):
                 self._maxlength = max(ls)
 
 
+_ENTRY_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths: a hash entry's key and value lengths
+
+
 class KbFieldWriter(w3.W3FieldWriter):
     def start_term(self, btext):
         if self._postwriter is None:
@@ -300,7 +304,7 @@ class KbFieldWriter(w3.W3FieldWriter):
 
     def _add_terms(self, schema, lengths, groups):
         lastfn = flens = None
-        inline = self._codec._inlinelimit
+        inline, blocklimit = self._codec._inlinelimit, self._codec._blocklimit
         for fieldname, btext, ids, weights, values in groups.terms():
             if fieldname != lastfn:
                 if lastfn is not None:
@@ -308,16 +312,45 @@ class KbFieldWriter(w3.W3FieldWriter):
                 self.start_field(fieldname, schema[fieldname])
                 flens = lengths.field_lengths(fieldname) if lengths is not None else None
                 lastfn = fieldname
-            self.start_term(btext)
             lens = [flens[d] for d in ids] if flens is not None else [0] * len(ids)
-            if len(ids) < inline:  # pickled in the term entry: one object per posting, as Whoosh's pool has them
-                values = [b"" if v is None else bytes(bytearray(v)) for v in values]
-            else:
-                values = [b"" if v is None else v for v in values]
-            self._postwriter.add_all(ids, weights, values, lens)
+            if len(ids) < inline and len(ids) <= blocklimit:
+                self._add_inlined(btext, ids, weights, values, lens)
+                continue
+            self.start_term(btext)
+            self._postwriter.add_all(ids, weights, [b"" if v is None else v for v in values], lens)
             self.finish_term()
         if lastfn is not None:
             self.finish_field()
+
+
+    def _add_inlined(self, btext, ids, weights, values, lens):
+        # Most terms of a segment (character pairs above all) are in under INLINE_LIMIT sections
+        # and are pickled into their term entry. This is what start_term, add_all and
+        # finish_term do for such a term (W3PostingsWriter.finish_postings, W3TermInfo.add_block
+        # and to_bytes), without their dozen calls and asserts a term: the same arithmetic on the
+        # same array types, so the same bytes (tests/test_index.py compares them with Whoosh's).
+        ws = array("f", weights)  # the block's weights as add_posting stores them
+        ls = [n for n in lens if n]
+        info = KbTermInfo()
+        info._weight += sum(ws)
+        info._df = len(ids)
+        info._minlength = min(ls) if ls else None
+        info._maxlength = max(0, max(ls)) if ls else 0
+        info._maxweight = max(0, max(0, *weights))
+        info._minid, info._maxid = ids[0], ids[-1]
+        # one fresh object a value, as Whoosh's pool has them: pickle writes a repeated object as a reference
+        info.set_inline(array("I", ids), ws, [bytes(bytearray(v)) for v in values if v])
+        # OrderedHashWriter.add and HashWriter.add, the entry written in one call, not three
+        key, value = w3.pack_ushort(self._fieldid) + btext, info.to_bytes()
+        tindex = self._tindex
+        if key <= tindex.lastkey:
+            raise ValueError("Keys must increase: %r..%r" % (tindex.lastkey, key))
+        pos = tindex.dbfile.tell()
+        tindex.index.append(pos)
+        tindex.dbfile.write(_ENTRY_LENGTHS.pack(len(key), len(value)) + key + value)
+        h = tindex.hashfn(key)
+        tindex.buckets[h & 255].append((h, pos))
+        tindex.lastkey = key
 
 
 class KbCodec(w3.W3Codec):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -141,9 +142,17 @@ def _worker_main(conn, memory: int, parent: int, warm: tuple[str, ...]) -> None:
         try:
             msg = conn.recv()
         except (EOFError, OSError):
-            return
+            msg = None
         if msg is None:
-            return
+            # Nothing a worker holds needs tearing down (it writes no file; its results went
+            # through the pipe), and unwinding pdfminer's modules took ~25 ms that the ingest
+            # waited out after its last file.
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (AttributeError, OSError, ValueError):
+                    pass
+            os._exit(0)
         tid, fn, args, kwargs = msg
         conn.send(("start", tid, None))  # the file's clock starts now
         _NOTE = lambda note, tid=tid: conn.send(("note", tid, note))  # noqa: E731
@@ -184,11 +193,14 @@ class _Worker:
         self.proc.join(5)
         self.conn.close()
 
-    def stop(self) -> None:
+    def ask_to_stop(self) -> None:
         try:
             self.conn.send(None)
         except OSError:
             pass
+
+    def stop(self) -> None:
+        self.ask_to_stop()
         self.proc.join(1)
         self.kill()
 
@@ -303,5 +315,7 @@ def run(tasks: list[Task] | Queue, budget: Budget,
     finally:
         for w, _, _, _ in busy.values():
             w.kill()
+        for w in idle:  # all told first: they exit at once, not one after the other
+            w.ask_to_stop()
         for w in idle:
             w.stop()
