@@ -73,9 +73,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 
-from . import unruled, webchrome
 from .model import BODY, CAPTION, FOOTNOTE, FURNITURE, TABLE, Line, Page
-from .text import CJK, CN_DIGITS, RULE_LINE, fix_spacing, fold_width
+from .text import CJK, CN_DIGITS, RULE_LINE, LazyPattern, fix_spacing, fold_width
 
 # CJK Radicals Supplement: only two have a Unicode compatibility mapping, so the common
 # simplified forms that fonts emit are listed by hand (Unicode names "C-SIMPLIFIED …").
@@ -90,12 +89,12 @@ RADICAL_SUPPLEMENT = {
     "⺺": "聿", "⺾": "艹", "⻀": "虍", "⻂": "衤", "⻊": "足", "⻏": "阝", "⻖": "阝",
 }
 
-_KANGXI = re.compile("[\u2f00-\u2fdf]")
-_LEAD_FFFD = re.compile("^[\ufffd\uf06c\uf06e\uf075\uf0a7\uf0b7\uf0d8\uf0fc]+\\s*")
+_KANGXI = LazyPattern("[\u2f00-\u2fdf]")
+_LEAD_FFFD = LazyPattern("^[\ufffd\uf06c\uf06e\uf075\uf0a7\uf0b7\uf0d8\uf0fc]+\\s*")
 KANGXI_OVERRIDES = {"\u2f1c": "口"}
-_SUPPLEMENT = re.compile("[\u2e80-\u2eff]")
-_YEAR_QUOTES = re.compile(r"„\s*(\d{4})\s*‟")
-_DOT_BETWEEN = re.compile(f"(?<=[{CJK}])\\s*[〃•・]\\s*(?=[{CJK}])")
+_SUPPLEMENT = LazyPattern("[\u2e80-\u2eff]")
+_YEAR_QUOTES = LazyPattern(r"„\s*(\d{4})\s*‟")
+_DOT_BETWEEN = LazyPattern(f"(?<=[{CJK}])\\s*[〃•・]\\s*(?=[{CJK}])")
 
 
 def repair_text(text: str) -> str:
@@ -120,7 +119,7 @@ def clean_text(text: str) -> str:
 
 # -- labels -----------------------------------------------------------------------------------
 _DASHES = "－—\\-–~～_﹣"
-PAGE_NUMBER = re.compile(
+PAGE_NUMBER = LazyPattern(
     rf"^(?:[{_DASHES}\s]*(\d{{1,4}})[{_DASHES}\s]*"
     r"|第\s*(\d{1,4})\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|[一二三四五六七八九十]{1,3}\s*[-－—]\s*(\d{1,4})"  # chapter-page: 二-7 (manuals)
@@ -128,22 +127,22 @@ PAGE_NUMBER = re.compile(
     r"|[Pp]age\s*(\d{1,4})(?:\s*of\s*\d{1,4})?)$"
 )
 # Browser print chrome: "1 of 7 09/21/2015 02:35 AM", a URL header, "打印本页 关闭窗口" …
-WEB_CHROME = re.compile(
+WEB_CHROME = LazyPattern(
     r"(https?://|www\.[a-z0-9-]+\.|^\d+\s+of\s+\d+\b|\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}"
     r"|打印本页|关闭窗口|【?字体：|当前位置：|网站首页|本网站搜索|\|\s*\S+\s*\|)"
 )
-URL = re.compile(r"https?://|www\.[A-Za-z0-9-]+\.[A-Za-z]")
-URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$")
-PRINT_FOOTER = re.compile(r"^\d+\s*of\s*\d+\b")
-WEB_UI = re.compile(
+URL = LazyPattern(r"https?://|www\.[A-Za-z0-9-]+\.[A-Za-z]")
+URL_ONLY = LazyPattern(r"^\s*(?:https?://|www\.)\S*\s*$")
+PRINT_FOOTER = LazyPattern(r"^\d+\s*of\s*\d+\b")
+WEB_UI = LazyPattern(
     r"^(?:网站首页|主站首页|English|首\s*页|中文简体|简\s*体\s*繁\s*体|当前位置|您当前的位置|浏览字体|字体大小|"
     r"【\s*字体|【纠错】|【E-mail|打印本页|打印页面|关闭窗口|我要分享|关闭$|相关链接|联系我们|.*版权所有|"
     r"[Cc]opyright|All Rights Reserved|地址[：:]|.*ICP备|技术支持|主办[：:]|建议使用|业务频道|索\s*引\s*号|"
     r"发布机构[:：]|名\s*称[:：]|文\s*号[:：]|分\s*类[:：])"
 )
-IMPRINT = re.compile(r"^(?:抄送[：:]|公开方式[：:]|.{2,40}?\d{4}年\d{1,2}月\d{1,2}日印发$)")
-CAPTION_LINE = re.compile(r"^(图|表)\s*\d+(\s*[-－.．]\s*\d+)?\s*\S|^[（(](图|表)\s*\d+[)）]$")  # （图6）: a manual's screenshot
-_MARKER_START = re.compile(r"^(\d{1,2}|[*†‡①②③④⑤⑥⑦⑧⑨⑩])\s*(?=\S)")
+IMPRINT = LazyPattern(r"^(?:抄送[：:]|公开方式[：:]|.{2,40}?\d{4}年\d{1,2}月\d{1,2}日印发$)")
+CAPTION_LINE = LazyPattern(r"^(图|表)\s*\d+(\s*[-－.．]\s*\d+)?\s*\S|^[（(](图|表)\s*\d+[)）]$")  # （图6）: a manual's screenshot
+_MARKER_START = LazyPattern(r"^(\d{1,2}|[*†‡①②③④⑤⑥⑦⑧⑨⑩])\s*(?=\S)")
 
 
 def body_size(pages: list[Page]) -> float:
@@ -186,7 +185,7 @@ def page_number_of(line: Line, page: Page) -> str | None:
 # on ("第三十六条的规定"). Spacing repair would drop it, so it is kept as one full-width space
 # (ARTICLE_SEPARATOR) for structure to read; ladder matching strips it from the article's text.
 ARTICLE_SEPARATOR = "\u3000"
-_SPACED_ARTICLE = re.compile(rf"^\s*(第\s*[{CN_DIGITS}]+\s*条)[ \t\u00a0\u3000]+(?=\S)")
+_SPACED_ARTICLE = LazyPattern(rf"^\s*(第\s*[{CN_DIGITS}]+\s*条)[ \t\u00a0\u3000]+(?=\S)")
 
 
 def _clean_line(line: Line) -> Line:
@@ -283,6 +282,10 @@ def label_pages(pages: list[Page]) -> list[Page]:
                 continue
             lines.append(replace(ln, label=BODY))
         out.append(replace(p, lines=tuple(lines), label=label))
+    # Imported here, not with the module: a query command that repairs a typed word
+    # (kb.kwic) needs repair_text, not the page labelling's table and web-print rules.
+    from . import unruled, webchrome
+
     if web:
         out = webchrome.label_chrome(out, size)
     return unruled.label_rows(out)
@@ -298,7 +301,7 @@ def _caption_goes_on(caption: Line, ln: Line) -> bool:
             and not CAPTION_LINE.match(ln.text))
 
 
-_LINK_TAIL = re.compile(r"(?<=[。；！？])([\u4e00-\u9fff]{1,4})$")
+_LINK_TAIL = LazyPattern(r"(?<=[。；！？])([\u4e00-\u9fff]{1,4})$")
 
 
 def _drop_link_words(pages: list[Page]) -> list[Page]:
@@ -337,7 +340,7 @@ def _drop_link_words(pages: list[Page]) -> list[Page]:
     return out
 
 
-_HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+_HAN_ONLY = LazyPattern(r"^[\u4e00-\u9fff]+$")
 
 
 def is_web_print(pages: list[Page]) -> bool:

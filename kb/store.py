@@ -24,7 +24,6 @@ can finish.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -58,6 +57,10 @@ def _dumps(data) -> str:
 
 def write_json_atomic(path: Path, data) -> str:
     """Write ``data`` as JSON, atomically; return the SHA-256 of the bytes written."""
+    # hashlib is imported where a file is checked, not with this module: OpenSSL's start-up
+    # (~2.5 ms) was paid by every command, most of which check no file.
+    import hashlib
+
     raw = _dumps(data).encode("utf-8")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as fh:
@@ -69,6 +72,8 @@ def write_json_atomic(path: Path, data) -> str:
 
 
 def file_digest(path: Path) -> str:
+    import hashlib
+
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
@@ -197,6 +202,8 @@ def read_checksums(gen: Path) -> dict | None:
 
 def read_stats(gen: Path, checksums: dict | None) -> dict | None:
     """A generation's stats.json when its checksum holds (it is small): {rel: [size, mtime_ns]}."""
+    import hashlib
+
     if not checksums or STATS not in checksums:
         return None
     try:

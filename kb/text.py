@@ -13,6 +13,33 @@ import functools
 import re
 from pathlib import Path
 
+class LazyPattern:
+    """``re.compile(pattern, flags)``, compiled the first time it is used.
+
+    Compiling this module's patterns (their classes span the CJK blocks) took ~5 ms of every
+    ``kb`` command's start-up, and most commands use none of them. The first use puts the
+    compiled pattern's methods in this object's ``__dict__``, so later calls cost what a call on
+    a compiled pattern costs and never come back to ``__getattr__``.
+    """
+
+    _METHODS = ("match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer",
+                "pattern", "flags", "groups", "groupindex")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name == "_source":
+            raise AttributeError(name)
+        compiled = re.compile(*self._source)
+        for attr in self._METHODS:
+            setattr(self, attr, getattr(compiled, attr))
+        return getattr(compiled, name)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self._source[0]!r})"
+
+
 # -- character ranges ---------------------------------------------------------------------------
 # Written as regex class bodies: f"[{HAN}]" matches one character of the range.
 HAN = "\u4e00-\u9fff"  # CJK Unified Ideographs: the characters of running Chinese text
@@ -42,9 +69,9 @@ def fold_width(text: str) -> str:
 
 # -- spacing ------------------------------------------------------------------------------------
 _CJK_ANY = f"[{CJK}{CJK_PUNCT}]"
-_SPACE_AFTER_CJK = re.compile(f"(?<={_CJK_ANY})[ \t\u00a0\u3000]+(?=\\S)")
-_SPACE_BEFORE_CJK = re.compile(f"(?<=\\S)[ \t\u00a0\u3000]+(?={_CJK_ANY})")
-_SPACE = re.compile(r"\s+")
+_SPACE_AFTER_CJK = LazyPattern(f"(?<={_CJK_ANY})[ \t\u00a0\u3000]+(?=\\S)")
+_SPACE_BEFORE_CJK = LazyPattern(f"(?<=\\S)[ \t\u00a0\u3000]+(?={_CJK_ANY})")
+_SPACE = LazyPattern(r"\s+")
 
 
 def fix_spacing(text: str) -> str:
@@ -56,7 +83,7 @@ def fix_spacing(text: str) -> str:
 
 # A line that is only a rule (box drawing, dashes, underscores, equals signs): the 分隔线 under a
 # 发文字号 is the document's; a site's separators are its chrome.
-RULE_LINE = re.compile(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")
+RULE_LINE = LazyPattern(r"^[\u2500-\u257f\u2014\u2015_＿=＝\-－—]{3,}$")
 
 
 # -- organs -------------------------------------------------------------------------------------
@@ -68,7 +95,7 @@ ORGAN_ENDINGS = "人民政府|办公厅|办公室|委员会|政府|部|局|厅|�
 # -- tables of contents -------------------------------------------------------------------------
 # A contents line: leader dots and a page number ("一、注册......3"). Structure keeps such lines out
 # of the outline; search ranks a section made of them low.
-TOC_LINE = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…]\s?[.．·…])\s*\d{1,4}$")
+TOC_LINE = LazyPattern(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·…]\s?[.．·…])\s*\d{1,4}$")
 
 
 # -- table cells --------------------------------------------------------------------------------
@@ -78,11 +105,11 @@ TOC_LINE = re.compile(r"(?:[.．·…]{4,}|[.．·…]\s?[.．·…]\s?[.．·�
 # visible, not a character of the text, and not one of the spaces fix_spacing drops between CJK.
 CELL_ITEM_GAP = "\u2003"
 # A cell line that opens an item of a list: 1． 2、 一、 （1） （一） ①. Not 3.5 (a figure) nor a year.
-CELL_ITEM_START = re.compile(r"^(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
+CELL_ITEM_START = LazyPattern(r"^(?:\d{1,2}\s*[.．、](?!\d)|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
                              r"|[一二三四五六七八九十]{1,3}\s*、|[\u2460-\u2473])")
 # One item of a grid of names in a cell (乐昌市 新丰县 …; 揭阳市本级（不含普侨区）): Chinese only,
 # two characters or more, so a letter-spaced header (地 区) is not a grid.
-CELL_NAME = re.compile(f"^[{HAN}][{HAN}（）()、]+$")
+CELL_NAME = LazyPattern(f"^[{HAN}][{HAN}（）()、]+$")
 
 
 # -- Chinese numerals ---------------------------------------------------------------------------
@@ -128,7 +155,7 @@ _OPEN = "〔[［(（【﹝"
 _CLOSE = "〕]］)）】﹞"
 # The bracket pairs a 发文字号's year is printed in, 〔〕 first (the standard form, GB/T 9704).
 YEAR_BRACKETS = tuple(zip(_OPEN, _CLOSE))
-_YEAR_IN_BRACKETS = re.compile(rf"[{re.escape(_OPEN)}]\s*(\d{{4}})\s*[{re.escape(_CLOSE)}]")
+_YEAR_IN_BRACKETS = LazyPattern(rf"[{re.escape(_OPEN)}]\s*(\d{{4}})\s*[{re.escape(_CLOSE)}]")
 
 
 def year_bracket_forms(text: str) -> list[str]:
@@ -140,7 +167,7 @@ def year_bracket_forms(text: str) -> list[str]:
                               for o, c in YEAR_BRACKETS))
 
 
-DOC_NUMBER = re.compile(
+DOC_NUMBER = LazyPattern(
     rf"^([{HAN}]{{1,12}})\s*[{re.escape(_OPEN)}]\s*(\d{{4}})\s*[{re.escape(_CLOSE)}]\s*第?\s*(\d{{1,5}})\s*号$"
 )
 
@@ -158,8 +185,8 @@ def normalise_doc_number(text: str) -> str | None:
 _CN_DATE = r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 # 2015年12月18日 as three groups, year, month, day: a piece for the patterns that read dates in context.
 YMD = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-CN_DATE = re.compile(rf"^{_CN_DATE}$")
-DIGIT_DATE = re.compile(rf"^{YMD}$")
+CN_DATE = LazyPattern(rf"^{_CN_DATE}$")
+DIGIT_DATE = LazyPattern(rf"^{YMD}$")
 # Either form inside a sentence, without groups (the patterns' only brackets are their groups):
 # what ``cn_date_to_iso`` reads.
 DATE = "(?:" + "|".join(p.replace("(", "(?:") for p in (YMD, _CN_DATE)) + ")"
@@ -182,7 +209,7 @@ def cn_date_to_iso(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-MONTH_DATE = re.compile(r"^(\d{4})年(\d{1,2})月$")
+MONTH_DATE = LazyPattern(r"^(\d{4})年(\d{1,2})月$")
 
 
 def month_date_to_iso(text: str) -> str | None:
@@ -232,7 +259,7 @@ def _t2s():
 
 
 # -- name keys ----------------------------------------------------------------------------------
-_NAME_MARKS = re.compile(r"[《》〈〉“”\"'\s]")
+_NAME_MARKS = LazyPattern(r"[《》〈〉“”\"'\s]")
 
 
 def name_key(name: str) -> str:

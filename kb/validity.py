@@ -17,19 +17,19 @@ from dataclasses import replace
 from datetime import date as _date, timedelta
 
 from .model import Document, Metadata, Section, SectionKind, Validity
-from .text import DATE, cn_date_to_iso, cn_to_int, fold_width
+from .text import DATE, LazyPattern, cn_date_to_iso, cn_to_int, fold_width
 
 STATUSES = ("in force", "not yet in force", "expired", "draft")
 
 _SELF = r"本(?:实施)?(?:办法|通知|细则|规定|条例|意见|方案|决定|规则|法|标准|暂行办法|实施细则|实施办法|意见稿|公告|通告|指引|规划)?"
 # "本办法自2014年4月1日起试行" / "本通知自发布之日起施行" / "自2016年1月1日起执行"
-EFFECTIVE = re.compile(rf"(?:{_SELF})?自\s*({DATE}|(?:公布|发布|印发|颁布|下发)之日)\s*起\s*(施行|执行|实施|试行|生效)")
-EXPIRES_AT = re.compile(rf"有效期\s*(?:至|到|截至)\s*({DATE})")
-EXPIRES_FOR = re.compile(r"有效期\s*(?:为|是)?\s*([0-9一二三四五六七八九十两]+)\s*年")
-DRAFT = re.compile(r"征求意见稿|草案|送审稿|讨论稿|修改稿|征求意见")
-TRIAL = re.compile(r"试行|暂行")
+EFFECTIVE = LazyPattern(rf"(?:{_SELF})?自\s*({DATE}|(?:公布|发布|印发|颁布|下发)之日)\s*起\s*(施行|执行|实施|试行|生效)")
+EXPIRES_AT = LazyPattern(rf"有效期\s*(?:至|到|截至)\s*({DATE})")
+EXPIRES_FOR = LazyPattern(r"有效期\s*(?:为|是)?\s*([0-9一二三四五六七八九十两]+)\s*年")
+DRAFT = LazyPattern(r"征求意见稿|草案|送审稿|讨论稿|修改稿|征求意见")
+TRIAL = LazyPattern(r"试行|暂行")
 # "《X》（…）同时废止", "原…《X》…废止": the titles named before 废止 in the same sentence.
-REPEAL = re.compile(r"[^。；]*?(?:同时|予以|即行|一并)?废止")
+REPEAL = LazyPattern(r"[^。；]*?(?:同时|予以|即行|一并)?废止")
 
 
 def _repeal_clauses(text: str):
@@ -45,8 +45,8 @@ def _repeal_clauses(text: str):
         sep = max(text.rfind("。", pos, k), text.rfind("；", pos, k))
         yield (sep + 1 if sep >= 0 else pos), k + 2
         pos = k + 2
-AMEND = re.compile(r"根据[^。]*?(?:修正|修改|修订)")
-TITLE = re.compile(r"《([^《》]{2,60})》")
+AMEND = LazyPattern(r"根据[^。]*?(?:修正|修改|修订)")
+TITLE = LazyPattern(r"《([^《》]{2,60})》")
 
 
 def _sentence(text: str, start: int, end: int) -> str:
