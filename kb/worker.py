@@ -186,6 +186,7 @@ class _Worker:
         self.proc = ctx.Process(target=_worker_main, args=(child, memory, os.getpid(), WARM), daemon=True)
         self.proc.start()
         child.close()
+        self.asked = False  # told to stop
 
     def kill(self) -> None:
         if self.proc.is_alive():
@@ -194,6 +195,9 @@ class _Worker:
         self.conn.close()
 
     def ask_to_stop(self) -> None:
+        if self.asked:
+            return
+        self.asked = True
         try:
             self.conn.send(None)
         except OSError:

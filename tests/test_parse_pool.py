@@ -71,6 +71,28 @@ def test_the_pool_gives_each_file_its_document_once():
         assert doc == parse_pdf(path, path.stem)
 
 
+def test_the_workers_leave_when_the_pool_is_done(monkeypatch):
+    """The idle workers are all told to stop before any is waited for, and each leaves at once
+    (os._exit, exit status 0): none is left running or unreaped after the pool's last result."""
+    import multiprocessing as mp
+
+    started = []
+    init = worker._Worker.__init__
+
+    def spy(self, *args):
+        init(self, *args)
+        started.append(self)
+
+    monkeypatch.setattr(worker._Worker, "__init__", spy)
+    files = [worker.Task(key=path.stem, path=str(path), fn=None, args=(str(path), path.stem, file_sha256(path), {}))
+             for path in (PLAN, EVAL)]
+    got = list(parse_pool.parse(files, worker.Budget(seconds=300, memory=0, workers=2)))
+    assert [err for _, _, err in got] == [None, None]
+    assert len(started) == 2
+    assert [w.proc.exitcode for w in started] == [0, 0]  # left by itself, not killed (-9)
+    assert not [p for p in mp.active_children() if p in {w.proc for w in started}]
+
+
 def _sleep(seconds: float) -> str:
     time.sleep(seconds)
     return "done"

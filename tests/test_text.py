@@ -112,3 +112,64 @@ def test_a_document_numbers_year_in_every_bracket_pair_pages_print():
         "东府办【2014】37号", "东府办﹝2014﹞37号"]
     assert year_bracket_forms("深府[2007]164号")[0] == "深府〔2007〕164号"
     assert year_bracket_forms("居住证") == [] and year_bracket_forms("（2014年）") == []
+
+
+def _lazy_patterns():
+    """Every module-level LazyPattern of the modules that use them: (module, name, pattern)."""
+    import importlib
+
+    from kb.text import LazyPattern
+
+    out = []
+    for name in ("kb.text", "kb.clean", "kb.validity"):
+        module = importlib.import_module(name)
+        out += [(name, attr, p) for attr, p in vars(module).items() if isinstance(p, LazyPattern)]
+    return out
+
+
+def test_the_lazy_patterns_answer_as_compiled_ones_on_real_text(plan, evaluation):
+    """kb.text.LazyPattern compiles on first use; on every line and heading of the bundled corpus
+    and of three real documents (a law, a web print, a table report) each of the 38 patterns must
+    match, search, find and substitute exactly as ``re.compile`` of the same source does."""
+    import re
+
+    from conftest import parsed_real
+
+    docs = [plan, evaluation] + [parsed_real(n) for n in (
+        "laodong_hetong_fa_2012_xz", "gd_renkou_jisheng_tiaoli_2008_webprint", "sz_jiaoyuju_bumen_juesuan_2014_webprint")]
+    strings = sorted({s for d in docs for sec in d.walk() for s in (sec.title, *sec.text.split("\n")) if s})
+    patterns = _lazy_patterns()
+    assert len(patterns) >= 38 and len(strings) > 1000
+
+    def shape(m):
+        return None if m is None else (m.span(), m.groups())
+
+    hits = 0
+    for module, name, lazy in patterns:
+        compiled = re.compile(*lazy._source)
+        for s in strings:
+            got, want = shape(lazy.search(s)), shape(compiled.search(s))
+            assert got == want, (module, name, s)
+            hits += want is not None
+            assert shape(lazy.match(s)) == shape(compiled.match(s)), (module, name, s)
+            assert lazy.findall(s) == compiled.findall(s), (module, name, s)
+            assert lazy.sub("", s) == compiled.sub("", s), (module, name, s)
+        assert lazy.pattern == compiled.pattern and lazy.flags == compiled.flags
+    assert hits > 100  # the patterns did meet text they match, not only text they miss
+
+
+def test_no_pattern_is_compiled_when_a_command_starts():
+    """Compiling these patterns was ~5 ms of every command's start-up: importing the CLI and the
+    modules that hold them compiles none (a module-level use at import would)."""
+    import subprocess
+    import sys
+
+    code = ("import cli, kb.text, kb.clean, kb.validity\n"
+            "from kb.text import LazyPattern\n"
+            "mods = (kb.text, kb.clean, kb.validity)\n"
+            "lazy = [p for m in mods for p in vars(m).values() if isinstance(p, LazyPattern)]\n"
+            "print(len(lazy), sum('search' in vars(p) for p in lazy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=__import__("pathlib").Path(__file__).resolve().parent.parent)
+    count, compiled = map(int, out.stdout.split())
+    assert count >= 38 and compiled == 0
