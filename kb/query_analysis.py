@@ -25,6 +25,7 @@ FRAMES = tuple(sorted("""
 什么样的 什么样 多长 多大 多高 多远 具体指 具体是 具体包括 具体有
 有什么区别 有何区别 有什么不同 有何不同 什么区别 区别是什么 区别在哪 的区别
 怎么算 怎样算 如何算 咋算
+啥时候 啥时 多会儿 咋办 咋样 咋弄 咋整 为啥 干啥 啥样 是啥 啥是 啥叫 啥意思 有啥 哪些个
 吗 呢 吧 啊 呀 么
 """.split(), key=len, reverse=True))
 
@@ -39,7 +40,7 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
 
 # Tokens that carry no content on their own when cut out of a query.
 STOP = frozenset("""
-的 了 吗 呢 吧 啊 呀 么 是 有 在 和 与 及 或 我 你 他 她 它 要 能 会 几 该 怎 啥 请 问 对 把 被 给 向 从 到 得 地 着 过
+的 了 吗 呢 吧 啊 呀 么 是 有 在 和 与 及 或 我 你 他 她 它 要 能 会 几 该 怎 啥 咋 请 问 对 把 被 给 向 从 到 得 地 着 过
 都 也 还 就 又 才 只 个 这 那 其 之 为 以 于 而 并 等 如 若 谁 哪 何 吗 嘛 呗 去 来 让 使 由 将 按 跟 同 很 最 各
 什么 多少 如何 怎么 怎样 哪些 哪个 是否 能否 可以 需要 应该 应当 请问 规定 有关 相关 问题 情况 方面 一下 一些 哪里
 定义 含义 意思 是指 指的是 具体 才能 里
@@ -52,10 +53,10 @@ _QUOTE_MARKS = re.compile(r"[《》“”\"'‘’「」『』]")
 
 # What a question asks for, from the frames it was wrapped in: a definition (是什么), or a
 # figure (多少, 几, 多久). kb.search gives sections that answer in that form a little extra.
-DEFINITION_CUES = re.compile(r"是什么|什么是|指什么|什么叫|叫什么|含义|定义|意思|概念|解释")
+DEFINITION_CUES = re.compile(r"是什么|什么是|指什么|什么叫|叫什么|是啥|啥是|啥叫|含义|定义|意思|概念|解释")
 # Who does it: 哪个部门, 找谁, 归谁管. kb.search gives sections that name a body doing something a little extra.
 AGENCY_CUES = re.compile(r"哪[个些一]?(?:部门|单位|机关|机构|处室|处|科|级)|什么(?:部门|单位|机关|机构)|找谁|归谁|由谁|谁(?:负责|审核|审批|受理|办|管)|解释权")
-FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是|什么时候|何时|哪天|哪年|截止|怎么算|怎样算|如何算|咋算")
+FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是|什么时候|啥时|多会儿|何时|哪天|哪年|截止|怎么算|怎样算|如何算|咋算")
 
 
 _AGE = re.compile(r"([0-9一二三四五六七八九十]+)岁")
