@@ -35,6 +35,14 @@ FRAMES = tuple(sorted("""
 _COUNT_FRAME = re.compile(r"(多少|几)(?:个)?(小时|分钟|平方米|公里|厘米|公斤|千克|万元|年|月|日|天|周|岁|次|届|条|款|项|分|秒|"
                           r"个|人|名|元|块|钱|倍|级|号|套|张|家|所|页|章|本|辆|台|座|户|份|批|类|种|间|万|位|成)")
 _WHICH_TIME = re.compile(r"(哪一?)(年|月|日|天|号|届|级|周)")  # 哪年底 → 年底; 哪个部门 is a frame of its own
+# A span of time (15天内, 三个月以内, 60日前, 多少天内): the amount is what the text states (十五日内), the
+# 内/前/后 after it is grammar. The dictionary glues that onto the unit (15/天内) or, once a count
+# frame has taken the number, reads the unit with the word before it (受理后多少天内 → 后天).
+_SPAN_UNIT = r"(?:个月|个工作日|工作日|天|日|周|年|小时|分钟)"
+_SPAN_END = r"(以内|之内|内|以前|之前|前|以后|之后|后)"
+_SPAN = re.compile(rf"((?:[0-9]{{1,4}}|[零一二两三四五六七八九十百]{{1,4}}){_SPAN_UNIT}){_SPAN_END}")
+_COUNTED_SPAN = re.compile(rf"(多少|几)(?:个)?({_SPAN_UNIT}){_SPAN_END}")
+_ALONE = "\ue001"  # after a counted unit of time: it joins no word before it (后 + 天 is not 后天)
 # An A-not-A question (要不要, 受不受理, 补不补, 有没有, 同意不同意) asks whether A: only A is meant.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
 
@@ -87,9 +95,16 @@ def _other_numerals(word: str) -> list[str]:
         return []  # 3.5岁 is how the tables write it; no one writes 三点五岁
     if number.isdigit():
         cn = int_to_cn(int(number))
-        return [cn + unit] if cn else []
-    n = cn_to_int(number)  # _AMOUNT let through numerals only
-    return [f"{n}{unit}"] if n is not None and n > 0 else []
+        out = [cn + unit] if cn else []
+        digits = number
+    else:
+        n = cn_to_int(number)  # _AMOUNT let through numerals only
+        out = [f"{n}{unit}"] if n is not None and n > 0 else []
+        digits = str(n) if n is not None and n > 0 else None
+    if unit == "天" and digits:  # people count in 天, laws and notices in 日 (十五日内)
+        cn = int_to_cn(int(digits))
+        out += [f"{digits}日"] + ([f"{cn}日"] if cn else [])
+    return out
 
 
 def _part_synonyms(word: str, synonyms) -> tuple[str, ...]:
@@ -154,11 +169,14 @@ def _cut_chunks(text: str, cutter, dropped: list[str] | None = None) -> list[str
     words: list[str] = []
     counted = False
     for chunk in text.split():
+        alone = chunk.endswith(_ALONE)
+        chunk = chunk.rstrip(_ALONE)
         after_count, counted = counted, chunk.endswith(_COUNTED)
         chunk = chunk.rstrip(_COUNTED)
-        # An amount standing alone (3.5岁, rewritten from 三岁半) is one word: the cut would split its decimal.
-        part = [chunk] if "." in chunk and _AMOUNT.match(chunk) else _merge_singles(cutter.cut(chunk), dropped)
-        if (words and part and not after_count and len(words[-1]) == 1 and len(part[0]) == 1 and not words[-1].isascii()
+        # An amount standing alone is one word: 3.5岁 (from 三岁半), whose decimal the cut would split,
+        # and 15天 (set apart from its 内), whose unit would join the next chunk's first character.
+        part = [chunk] if _AMOUNT.match(chunk) else _merge_singles(cutter.cut(chunk), dropped)
+        if (words and part and not after_count and not alone and len(words[-1]) == 1 and len(part[0]) == 1 and not words[-1].isascii()
                 and not part[0].isascii() and not {words[-1], part[0]} & STOP and cutter.knows(words[-1] + part[0])):
             words[-1] += part.pop(0)
         words += part
@@ -282,6 +300,12 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     for m in _A_NOT_A.finditer(text):
         dropped.append(m.group())
     text = _A_NOT_A.sub(lambda m: m.group(1) if len(m.group(1)) > 1 or m.group(1) not in STOP else " ", text)
+    dropped += [m.group(2) for m in _SPAN.finditer(text)]
+    text = _SPAN.sub(lambda m: f" {m.group(1)} ", text)
+    # How many days within (受理后多少天内): the count frame below takes the number; the 内 goes, and
+    # the unit is marked to stay apart from the word before it.
+    dropped += [w for m in _COUNTED_SPAN.finditer(text) for w in (m.group(1), m.group(3))]
+    text = _COUNTED_SPAN.sub(lambda m: f" {m.group(2).removeprefix('个') or m.group(2)}{_COUNTED}{_ALONE} ", text)
     for frame in (_COUNT_FRAME, _WHICH_TIME):
         dropped += [m.group(1) for m in frame.finditer(text)]
         # A counted unit is marked: it may join the word before it (扣多少分 → 扣分), never the one after
@@ -330,5 +354,5 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     if concepts and all(c.weak for c in concepts):
         # Nothing but single characters (a one-character query, or an unknown run): they are all there is.
         concepts = [Concept(c.word, c.names, False) for c in concepts]
-    return Analysis(text=" ".join(text.replace(_COUNTED, "").split()), concepts=tuple(concepts), dropped=tuple(dict.fromkeys(dropped)),
+    return Analysis(text=" ".join(text.replace(_COUNTED, "").replace(_ALONE, "").split()), concepts=tuple(concepts), dropped=tuple(dict.fromkeys(dropped)),
                     asks_definition=definition, asks_figure=figure, asks_agency=agency)
