@@ -5,7 +5,8 @@
 --queries picks the set: tests/natural_queries.json (default), tests/heldout_queries.json (written
 after the synonym list was tuned on the first set's misses, so it says how search generalises) or
 tests/fresh_queries.json (written after both had been tuned on) or tests/fresh2_queries.json
-(written after all three, over the thirteen documents they asked least of).
+(written after all three, over the thirteen documents they asked least of) or tests/fresh3_queries.json
+(written blind after all four, over 29 documents).
 A case marked "corpus": "bundled" is asked of an index of corpus/ (built when --corpus-index is
 not given) and its baseline ranks that corpus's pages.
 
@@ -38,6 +39,7 @@ QUERIES = ROOT / "tests" / "natural_queries.json"
 HELDOUT = ROOT / "tests" / "heldout_queries.json"
 FRESH = ROOT / "tests" / "fresh_queries.json"  # a second held-out set, written after HELDOUT was tuned on
 FRESH2 = ROOT / "tests" / "fresh2_queries.json"  # a third, over the documents the others barely touch
+FRESH3 = ROOT / "tests" / "fresh3_queries.json"  # a fourth, written blind after the others were tuned on
 CORPUS = ROOT / "corpus"
 DEFAULT_REAL = Path(os.environ.get("KB_REAL_PDFS") or ROOT.parent / "shared" / "real")
 _SPACE = re.compile(r"\s+")

@@ -1,4 +1,4 @@
-"""What the natural-query sets (test_natural, test_heldout, test_fresh, test_fresh2) check alike; each keeps its own thresholds.
+"""What the natural-query sets (test_natural, test_heldout, test_fresh, test_fresh2, test_fresh3) check alike; each keeps its own thresholds.
 
 A set is a list of cases from bench/natural.py (``q``, ``kind``, ``doc``, ``answer``); ``ranks``
 are kb's rank of the first answering section for each case (None: not found).
@@ -13,12 +13,12 @@ import pytest
 from bench import natural
 
 
-def check_set_shape(cases, kinds: set[str], min_documents: int, min_queries: int = 80) -> None:
-    """At least ``min_queries`` queries, every kind present with 5 or more, over ``min_documents`` documents."""
+def check_set_shape(cases, kinds: set[str], min_documents: int, min_queries: int = 80, min_per_kind: int = 5) -> None:
+    """At least ``min_queries`` queries, every kind present with ``min_per_kind`` or more, over ``min_documents`` documents."""
     assert len(cases) >= min_queries
     counts = Counter(c["kind"] for c in cases)
     assert set(counts) == kinds, counts
-    assert min(counts.values()) >= 5, counts
+    assert min(counts.values()) >= min_per_kind, counts
     assert len({c["doc"] for c in cases}) >= min_documents
 
 
@@ -89,11 +89,11 @@ class QuerySetChecks:
     ``HIT5``, ``MRR``, ``KIND_HIT5``, ``NAMES_SECTIONS`` (each case names its section). The module keeps its own tests of the rules its misses led to."""
 
     NAME = CASES = KINDS = EARLIER = None
-    MIN_DOCUMENTS, MIN_QUERIES, HIT1, NAMES_SECTIONS = 12, 80, None, True
+    MIN_DOCUMENTS, MIN_QUERIES, HIT1, NAMES_SECTIONS, MIN_PER_KIND = 12, 80, None, True, 5
     HIT5 = MRR = KIND_HIT5 = 1.0
 
     def test_the_set_is_large_and_covers_every_kind(self):
-        check_set_shape(self.CASES, self.KINDS, self.MIN_DOCUMENTS, self.MIN_QUERIES)
+        check_set_shape(self.CASES, self.KINDS, self.MIN_DOCUMENTS, self.MIN_QUERIES, self.MIN_PER_KIND)
 
     def test_no_query_repeats_the_wording_of_an_earlier_set(self):
         check_new_wording(self.CASES, self.EARLIER)
