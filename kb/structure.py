@@ -90,7 +90,7 @@ LADDER = [
     (SectionKind.ARTICLE, 4, re.compile(rf"^(第\s*(?:{_NUM}|\d+)\s*条)"), "art"),
     (SectionKind.ITEM, 5, re.compile(rf"^({_NUM}\s*(?:、|[．.](?!\d)))"), "p"),
     (SectionKind.SUBITEM, 6, re.compile(rf"^([（(]\s*{_NUM}\s*[)）])"), "s"),
-    (SectionKind.POINT, 7, re.compile(r"^(\d{1,2}\s*[.．、])(?![\d%％])"), "i"),
+    (SectionKind.POINT, 7, re.compile(r"^(\d{1,2}\s*(?:、|[.．](?![\d%％])))"), "i"),
     (SectionKind.SUBPOINT, 8, re.compile(r"^([（(]\s*\d{1,2}\s*[)）])"), "ii"),
     # Clauses of standards and technical texts: 1 概述 / 2.1 公示信息内容 / 2.2.1 网络公示. Taken
     # as headings only where the layout says title (``_clause_title``); rank by depth.
