@@ -34,7 +34,7 @@ from .model import Term
 TERMS_FILE = "terms.json"
 USES_FILE = "term-uses.jsonl"
 STATE_FILE = "glossary-state.json"
-FORMAT = 1  # bumped when what a line holds or how uses are counted changes: then built afresh
+FORMAT = 2  # bumped when what a line holds or how uses are counted changes: then built afresh (2: a one-character name counts quoted)
 
 
 def names_key(term: Term) -> tuple[str, frozenset]:

@@ -16,7 +16,7 @@ from .ocr_marks import mark_sections
 
 # Bump when extract/clean/structure/metadata (or the manifest entry) change: an ingest then parses
 # every file again instead of carrying documents parsed by the older rules.
-PARSER_VERSION = 11  # 11: a numbered point followed by a number (3、1分钟仰卧起坐评分表) is a heading; 10: articles quoted from other documents are not sections (structure._quoted_articles), nor items continuing a list run into the text; 9: a part headed by the file name takes the title metadata finds; 8: table cell items apart, front and back matter (Paragraph.matter); 7: law articles after a full line, tables of contents, joint signers, names and dates under seals
+PARSER_VERSION = 12  # 12: run-in leads only where a document sets them as its style, never in an article; 11: a numbered point followed by a number (3、1分钟仰卧起坐评分表) is a heading; 10: articles quoted from other documents are not sections (structure._quoted_articles), nor items continuing a list run into the text; 9: a part headed by the file name takes the title metadata finds; 8: table cell items apart, front and back matter (Paragraph.matter); 7: law articles after a full line, tables of contents, joint signers, names and dates under seals
 
 
 def file_sha256(path: Path) -> str:

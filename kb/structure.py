@@ -671,6 +671,7 @@ def blocks_to_sections(doc_id: str, blocks: list[_Block], layout: Layout, footno
         open_part(fallback_title, pending[0].pages)
     for p in parts:
         _mark_back(p)
+        _series_leads(p)
     for p in parts:
         _span(p)
     return [_freeze(p) for p in parts]
@@ -683,6 +684,35 @@ def _mark_back(part: _Draft) -> None:
         d, k = owned[n]
         if d.paragraphs[k].matter == Matter.BODY:
             d.paragraphs[k] = replace(d.paragraphs[k], matter=Matter.BACK)
+
+
+def _series_leads(part: _Draft) -> None:
+    """Keep run-in leads (软件开发外包。…) only in a document that sets them as its style.
+
+    A plan or scheme names its points in paragraphs that each open with a short phrase closed by
+    。, many of them (借制造之力的产业融合经验。…, 跨国公司共享服务中心。…; 明确公开主体。… 依法公开
+    信息。…). A statute's 款 never has one, and a lone paragraph that opens with a short sentence
+    (使用肺活量计测试。, a preamble's 中国是世界上历史最悠久的国家之一。) is no style: set in the same
+    body type, such first sentences are text, and an export that showed them bold would misquote
+    the document. So leads inside articles go, and the rest stay where the part has two or more.
+    """
+    outside: list[tuple[_Draft, int]] = []
+
+    def walk(d: _Draft, in_article: bool) -> None:
+        in_article = in_article or d.kind == SectionKind.ARTICLE
+        for k, par in enumerate(d.paragraphs):
+            if par.lead:
+                if in_article:
+                    d.paragraphs[k] = replace(par, lead=None)
+                else:
+                    outside.append((d, k))
+        for c in d.children:
+            walk(c, in_article)
+
+    walk(part, False)
+    if len(outside) < 2:
+        for d, k in outside:
+            d.paragraphs[k] = replace(d.paragraphs[k], lead=None)
 
 
 def _walk_drafts(d: _Draft):

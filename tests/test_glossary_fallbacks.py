@@ -47,3 +47,14 @@ def test_suggestions_share_two_characters(real_ingest, q):
         assert sum((_han(q) & _han(name)).values()) >= 2, (q, name)
     if q == "什么是公租房":
         assert "公共租赁住房" in err.value.suggestions
+
+
+def test_a_one_character_term_is_used_where_it_is_quoted(real_ingest):
+    """The 修订说明 defines the parts of its “2+N” scheme: “2”是指2次信息公开… and “N”是可选项，指….
+    Read in the PDF (PDFium's text): “2” and “N” each appear quoted once; the bare 2 and N are
+    every figure and letter of the corpus, which were counted as uses (2: 173 sections, 6,546)."""
+    terms = {t.term: t for t in load_terms(_gen(real_ingest))}
+    for name in ("2", "N"):
+        t = terms[name]
+        assert t.source.doc_id == "mep_hp_gongzhong_canyu_xiuding_shuoming"
+        assert t.used_in == (1, 1), (name, t.used_in)

@@ -157,3 +157,24 @@ def test_articles_are_the_documents_own(documents, stem):
     if stem.startswith("wh_wsjs"):
         quoted = "卫生行政机关在收集证据时，在证据可能灭失、或者以后难以取得的情况下"  # 第二十二条 of the regulation quoted
         assert any(quoted in p.text.replace(" ", "") for s in doc.walk() for p in s.paragraphs)
+
+
+def test_a_statutes_first_sentence_is_text_not_a_run_in_lead(plan):
+    """A run-in lead (shown bold by export) is a plan's style: 借制造之力的产业融合经验。…, 跨国公司共享
+    服务中心。… (the bundled plan, read in the PDF: each opens a paragraph, many of them). A statute's
+    款 that opens with a short sentence has none: 劳动合同法 第十九条 (试用期包含在劳动合同期限内。…),
+    民法典 第一千零四十二条 (禁止重婚。…, 禁止家庭暴力。…), 宪法's preamble (中国是世界上历史最悠久的
+    国家之一。…), all in the body type of the text around them."""
+    from kb.export import to_markdown
+    from kb.refs import Target
+
+    leads = {p.lead for s in plan.walk() for p in s.paragraphs if p.lead}
+    assert {"借制造之力的产业融合经验", "跨国公司共享服务中心", "加大服务外包企业的招商引资力度"} <= leads
+    for name, title, start in [("laodong_hetong_fa_2012_xz", "第十九条", "试用期包含在劳动合同期限内"),
+                               ("minfadian_2020_234p", "第一千零四十二条", "禁止重婚"),
+                               ("xianfa_2018_wps", "序言", "中国是世界上历史最悠久的国家之一")]:
+        doc = parsed_real(name)
+        (sec,) = [s for s in doc.walk() if s.title.startswith(title)]
+        par = next(p for p in sec.paragraphs if p.text.startswith(start))
+        assert par.lead is None, (name, par.lead)
+        assert f"**{start}**" not in to_markdown(Target(doc, sec))
