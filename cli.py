@@ -327,6 +327,21 @@ def _date(value: str | None, option: str) -> str | None:
         raise click.BadParameter(str(e), param_hint=option) from None
 
 
+def _query_after_in_force(query: tuple[str, ...], in_force: str | None) -> tuple[tuple[str, ...], str | None]:
+    """``kb search --in-force 居住证``: the option's optional DATE took the query. A value that is
+    not a date, with no query left, is the query, and --in-force means today."""
+    if query:
+        return query, in_force
+    if in_force not in (None, "today"):
+        from kb.validity import parse_date
+
+        try:
+            parse_date(in_force)
+        except ValueError:
+            return (in_force,), "today"
+    raise click.UsageError("Missing argument 'QUERY...'.")
+
+
 def in_force_option(fn):
     return click.option("--in-force", "in_force", is_flag=False, flag_value="today", default=None, metavar="[DATE]",
                         help="Only documents in force on DATE (default today): not drafts, not expired, in effect.")(fn)
@@ -636,7 +651,7 @@ def _years(value: str | None):
 
 
 @cli.command()
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1, required=False, metavar="QUERY...")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="How many hits to show.")
 @doc_option
 @filter_options
@@ -664,6 +679,7 @@ def search(ctx, query, limit, doc, doc_type, year, issuer, sort, scope, by_doc, 
     from kb.search import search as run
 
     years = _years(year)
+    query, in_force = _query_after_in_force(query, in_force)
     text = _query_text(query)
     home = ctx.obj["home"]
     built = refresh(home.index, home.corpus,
@@ -677,7 +693,9 @@ def search(ctx, query, limit, doc, doc_type, year, issuer, sort, scope, by_doc, 
     if as_json:
         from kb.citation import hit_sources
 
-        click.echo(_dump(search_record(result, hit_sources(home.index, result.hits))))
+        best = [g.best for g in result.by_doc] if result.by_doc is not None else []
+        sources = hit_sources(home.index, result.hits + best)
+        click.echo(_dump(search_record(result, sources[:len(result.hits)], sources[len(result.hits):])))
     elif result.hits:
         if explain:
             click.echo(search_explain(result))

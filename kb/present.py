@@ -306,10 +306,11 @@ def _hit_record(i: int, h, source: dict | None = None) -> dict:
     }
 
 
-def search_record(result, sources: list[dict] | None = None) -> dict:
+def search_record(result, sources: list[dict] | None = None, best_sources: list[dict] | None = None) -> dict:
     """The --json contract of `kb search` (README: "kb search --json").
 
-    ``sources`` (kb.citation.hit_sources), one per hit: the PDF's path, the match's page, the citation.
+    ``sources`` (kb.citation.hit_sources), one per hit: the PDF's path, the match's page, the citation;
+    ``best_sources`` the same for each ``--by-doc`` group's best hit, which is "a hit as below" too.
     """
     out = {
         "query": result.query,
@@ -331,8 +332,8 @@ def search_record(result, sources: list[dict] | None = None) -> dict:
     if result.by_doc is not None:
         out["by_doc"] = [
             {"doc_id": g.doc_id, "doc_title": g.doc_title, "doc_number": g.doc_number, "date": g.date,
-             "sections": g.sections, "best": _hit_record(1, g.best)}
-            for g in result.by_doc
+             "sections": g.sections, "best": _hit_record(1, g.best, best_sources[i] if best_sources else None)}
+            for i, g in enumerate(result.by_doc)
         ]
     return out
 

@@ -202,7 +202,10 @@ def parse_date(text: str) -> str:
     if not m:
         raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD")
     y, mo, d = (int(x) for x in m.groups())
-    return _date(y, mo, d).isoformat()
+    try:
+        return _date(y, mo, d).isoformat()
+    except ValueError as e:  # 2015-02-30: the date's own words, with the value that was typed
+        raise ValueError(f"{text!r} is not a date: {e}") from None
 
 
 def list_documents(index_dir, in_force: str | None = None) -> list[Document]:

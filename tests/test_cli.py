@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pathlib import Path
 from click.testing import CliRunner
 
 from cli import cli
@@ -47,6 +48,42 @@ def test_ingest_names_each_refused_file_and_exits_2(runner, tmp_path):
     assert f"skipped {bad}: not a PDF file (the file is HTML)" in lines
     assert lines[-1].startswith("1 documents, 39 pages, 64 sections")
     assert lines[-1].endswith("(1 added, 2 skipped)")
+
+
+@pytest.mark.parametrize("args, value", [(("docs", "--as-of", "2015-02-30"), "2015-02-30"),
+                                         (("search", "入户", "--in-force", "2015-13-45"), "2015-13-45"),
+                                         (("docs", "--as-of", "abc"), "abc")])
+def test_a_date_that_is_not_one_is_named(runner, corpus_index, args, value):
+    """A first-time user typed 2015-02-30: the error said 'day is out of range for month' without
+    the value; every date refusal names what was typed, on one line, exit 2."""
+    result = run(runner, corpus_index, *args)
+    assert result.exit_code == 2
+    (line,) = [ln for ln in result.output.splitlines() if ln.startswith("Error:")]
+    assert f"'{value}' is not a date" in line
+
+
+@pytest.mark.parametrize("args, empty", [(("export", "不存在"), None), (("outline", "不存在"), None),
+                                         (("glossary", "不存在的词"), [])])
+def test_nothing_found_with_json_is_still_one_json_document(runner, corpus_index, args, empty):
+    """The README's contract: exit 1, the reason on stderr, and stdout one JSON document (null for
+    export and outline, which answer with one section or document; [] for glossary)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "cli.py", "--index", str(corpus_index), *args, "--json"],
+                         capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 1 and json.loads(out.stdout) == empty
+    assert len(out.stderr.strip().splitlines()) == 1 and "不存在" in out.stderr
+
+
+def test_in_force_typed_before_the_query_takes_today(runner, corpus_index):
+    """`kb search --in-force 居住证`: the optional DATE took the query and the user was told the
+    query was missing. A value that is no date, with no query after it, is the query."""
+    before = run(runner, corpus_index, "search", "--in-force", "服务外包", "--limit", "2")
+    after = run(runner, corpus_index, "search", "服务外包", "--in-force", "--limit", "2")
+    assert before.exit_code == after.exit_code == 0 and before.output == after.output
+    assert run(runner, corpus_index, "search", "--in-force", "2015-01-01").exit_code == 2  # a date: no query
+    assert "Missing argument 'QUERY...'" in run(runner, corpus_index, "search").output
 
 
 def test_docs_plain_and_json(runner, corpus_index):

@@ -226,6 +226,20 @@ def test_cli_search_json(corpus_index):
     }
 
 
+def test_cli_search_by_doc_json_best_is_a_hit_as_the_hits_are(corpus_index):
+    """README: by_doc's ``best`` is "a hit as below": the same fields, the PDF's path, the page and
+    the citation included (a first-time user found them missing)."""
+    r = CliRunner().invoke(cli, ["--index", str(corpus_index), "search", "服务外包", "--by-doc", "--json"])
+    assert r.exit_code == 0
+    data = json.loads(r.output)
+    assert len(data["by_doc"]) == 2
+    for group in data["by_doc"]:
+        best = group["best"]
+        assert set(best) == set(data["hits"][0]) and best["doc_id"] == group["doc_id"]
+        assert best["path"].endswith(".pdf") and best["pages"][0] <= best["page"] <= best["pages"][1]
+        assert best["citation"].startswith(("苏州市人民政府", "商务部"))  # the issuer a citation opens with
+
+
 def test_cli_malformed_query_is_one_line(corpus_index):
     r = CliRunner().invoke(cli, ["--index", str(corpus_index), "search", "(人才"])
     assert r.exit_code == 2
