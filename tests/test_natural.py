@@ -115,6 +115,19 @@ def test_a_span_of_days_is_read_as_its_amount_in_the_written_unit(real_ingest):
     assert r.hits[0].doc_id == "moh_yiliao_jigou_xize_1994_webprint"
 
 
+@pytest.mark.parametrize("query, doc, title", [
+    ("数据安全法什么时候施行", "shuju_anquan_fa_2021", "第五十五条"),  # 本法自2021年9月1日起施行 (read in the PDF)
+    ("数据安全法什么时候开始施行", "shuju_anquan_fa_2021", "第五十五条"),
+])
+def test_a_question_of_when_finds_the_section_stating_a_date(real_ingest, query, doc, title):
+    """第五条 (…指导实施国家数据安全战略…) holds 实施, one of 施行's other names, and more of the
+    law's words; the question asks when, and 第五十五条 is the one that says a date."""
+    from kb.search import search
+
+    hit = search(real_ingest[0], query, limit=1).hits[0]
+    assert hit.doc_id == doc and hit.title.startswith(title), (hit.doc_id, hit.title)
+
+
 def test_a_colloquial_name_finds_the_formal_one_and_says_so(real_ingest):
     from kb.search import search
 
