@@ -327,19 +327,18 @@ def _date(value: str | None, option: str) -> str | None:
         raise click.BadParameter(str(e), param_hint=option) from None
 
 
-def _query_after_in_force(query: tuple[str, ...], in_force: str | None) -> tuple[tuple[str, ...], str | None]:
-    """``kb search --in-force 居住证``: the option's optional DATE took the query. A value that is
-    not a date, with no query left, is the query, and --in-force means today."""
-    if query:
-        return query, in_force
-    if in_force not in (None, "today"):
-        from kb.validity import parse_date
+_DATE_CHARS = re.compile(r"[\d\s\-/.年月日]+")
 
-        try:
-            parse_date(in_force)
-        except ValueError:
-            return (in_force,), "today"
-    raise click.UsageError("Missing argument 'QUERY...'.")
+
+def _query_after_in_force(query: tuple[str, ...], in_force: str | None) -> tuple[tuple[str, ...], str | None]:
+    """``kb search --in-force 居住证 怎么办理``: the option's optional DATE took the query's first
+    word. A value that is not written as a date (2015-02-30 is, and is refused as one) is that
+    word, and --in-force means today."""
+    if in_force not in (None, "today") and not _DATE_CHARS.fullmatch(in_force):
+        query, in_force = (in_force, *query), "today"
+    if not query:
+        raise click.UsageError("Missing argument 'QUERY...'.")
+    return query, in_force
 
 
 def in_force_option(fn):

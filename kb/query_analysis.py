@@ -40,8 +40,12 @@ _WHICH_TIME = re.compile(r"(哪一?)(年|月|日|天|号|届|级|周)")  # 哪�
 # frame has taken the number, reads the unit with the word before it (受理后多少天内 → 后天).
 _SPAN_UNIT = r"(?:个月|个工作日|工作日|天|日|周|年|小时|分钟)"
 _SPAN_END = r"(以内|之内|内|以前|之前|前|以后|之后|后)"
-_SPAN = re.compile(rf"((?:[0-9]{{1,4}}|[零一二两三四五六七八九十百]{{1,4}}){_SPAN_UNIT}){_SPAN_END}")
-_COUNTED_SPAN = re.compile(rf"(多少|几)(?:个)?({_SPAN_UNIT}){_SPAN_END}")
+# An amount, not a year: 2019年前 is a point in time (and 2019年前后 no span at all).
+_SPAN = re.compile(rf"(?<![0-9零一二两三四五六七八九十百])((?:[0-9]{{1,3}}|[零一二两三四五六七八九十百]{{1,4}}){_SPAN_UNIT}){_SPAN_END}")
+# Units of time a count frame leaves: they belong to the number asked, never to the word before them
+# (受理后多少天发证 is not 后天, 结婚后几年 not 后年).
+_TIME_UNITS = frozenset(("个月", "月", "天", "日", "周", "年", "小时", "分钟", "个工作日", "工作日"))
+_COUNTED_SPAN = re.compile(rf"(多少|几)((?:个)?{_SPAN_UNIT}){_SPAN_END}")
 _ALONE = "\ue001"  # after a counted unit of time: it joins no word before it (后 + 天 is not 后天)
 # An A-not-A question (要不要, 受不受理, 补不补, 有没有, 同意不同意) asks whether A: only A is meant.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
@@ -291,6 +295,29 @@ def _drop_frame(text: str, frame: str, cutter, dropped: list[str]) -> str:
     return "".join(out) + text[start:]
 
 
+def _spans(text: str, cutter, dropped: list[str]) -> str:
+    """15天内 → 15天 (and 受理后多少天内 → 受理后多少天): the 内/前/后 after an amount of time is
+    grammar. Not where it begins the next word (3日前往, 9月1日前后, 满3年内地, 15天内容)."""
+
+    def ends_a_span(m) -> bool:
+        after = text[m.end(): m.end() + 1]
+        return not (after and cutter.knows(m.group(m.lastindex)[-1] + after))
+
+    def amount(m):
+        if not ends_a_span(m):
+            return m.group()
+        dropped.append(m.group(2))
+        return f" {m.group(1)} "
+
+    def counted(m):  # the count frame below takes the number and marks the unit
+        if not ends_a_span(m):
+            return m.group()
+        dropped.append(m.group(3))
+        return f"{m.group(1)}{m.group(2)}"
+
+    return _COUNTED_SPAN.sub(counted, _SPAN.sub(amount, text))
+
+
 def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: dict[str, str]) -> Analysis:
     """Cut ``text`` into concepts. ``aliases``: glossary name → canonical term (lower-cased keys)."""
     text = _QUOTE_MARKS.sub(" ", text.lower())
@@ -300,18 +327,15 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     for m in _A_NOT_A.finditer(text):
         dropped.append(m.group())
     text = _A_NOT_A.sub(lambda m: m.group(1) if len(m.group(1)) > 1 or m.group(1) not in STOP else " ", text)
-    dropped += [m.group(2) for m in _SPAN.finditer(text)]
-    text = _SPAN.sub(lambda m: f" {m.group(1)} ", text)
-    # How many days within (受理后多少天内): the count frame below takes the number; the 内 goes, and
-    # the unit is marked to stay apart from the word before it.
-    dropped += [w for m in _COUNTED_SPAN.finditer(text) for w in (m.group(1), m.group(3))]
-    text = _COUNTED_SPAN.sub(lambda m: f" {m.group(2).removeprefix('个') or m.group(2)}{_COUNTED}{_ALONE} ", text)
+    text = _spans(text, cutter, dropped)
     for frame in (_COUNT_FRAME, _WHICH_TIME):
         dropped += [m.group(1) for m in frame.finditer(text)]
         # A counted unit is marked: it may join the word before it (扣多少分 → 扣分), never the one after
-        # (几台车 is 台 of 车, not the dictionary's 台车).
-        mark = _COUNTED if frame is _COUNT_FRAME else ""
-        text = frame.sub(lambda m: f" {m.group(2)}{mark} ", text)
+        # (几台车 is 台 of 车, not the dictionary's 台车); a unit of time joins neither.
+        if frame is _COUNT_FRAME:
+            text = frame.sub(lambda m: f" {m.group(2)}{_COUNTED}{_ALONE if m.group(2) in _TIME_UNITS else ''} ", text)
+        else:
+            text = frame.sub(lambda m: f" {m.group(2)} ", text)
     # Half a year of age is written as a decimal in the score tables (表6 3.5岁幼儿…): 三岁半, 5岁半 → 3.5岁.
     text = _HALF_AGE.sub(lambda m: f" {_digits(m.group(1))}.5{m.group(2)} " if _digits(m.group(1)) else m.group(), text)
     for frame in FRAMES:

@@ -348,7 +348,10 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
         if an.asks_figure and _FIGURE.search(text):
             bonus *= 1.15  # 多少 asked, and this section states a quantity
         if asks_time and _DATE_TEXT.search(text):
-            bonus *= 1.15  # 什么时候 asked, and this section states a date (2021年9月1日, 自发布之日起)
+            # 什么时候 asked, and this section states a date (2021年9月1日, 自发布之日起): a date is the
+            # figure a question of when wants, above any other quantity (×1.15 on top of the figure's;
+            # in place of it, the two held-out queries it moved up went back down)
+            bonus *= 1.15
         if an.asks_agency and _AGENCY.search(flat):
             bonus *= AGENCY  # 哪个部门 asked, and this section says which body does it
         if _is_contents(text):

@@ -83,6 +83,10 @@ def test_in_force_typed_before_the_query_takes_today(runner, corpus_index):
     after = run(runner, corpus_index, "search", "服务外包", "--in-force", "--limit", "2")
     assert before.exit_code == after.exit_code == 0 and before.output == after.output
     assert run(runner, corpus_index, "search", "--in-force", "2015-01-01").exit_code == 2  # a date: no query
+    two = run(runner, corpus_index, "search", "--in-force", "服务外包", "人才", "--limit", "2")
+    assert two.output == run(runner, corpus_index, "search", "服务外包", "人才", "--in-force", "--limit", "2").output
+    bad = run(runner, corpus_index, "search", "--in-force", "2015-02-30", "服务外包")
+    assert bad.exit_code == 2 and "'2015-02-30' is not a date" in bad.output  # written as a date: refused as one
     assert "Missing argument 'QUERY...'" in run(runner, corpus_index, "search").output
 
 

@@ -113,6 +113,12 @@ def test_a_span_of_days_is_read_as_its_amount_in_the_written_unit(real_ingest):
     r = search(real_ingest[0], "醫療機構校驗申請受理後多少天內完成", limit=3)
     assert "后天" not in r.words and not r.unmatched and {"多少", "内"} <= set(r.dropped)
     assert r.hits[0].doc_id == "moh_yiliao_jigou_xize_1994_webprint"
+    # a counted unit of time is never read with the word before it, with or without 内 after it
+    assert search(real_ingest[0], "结婚后多少年可以入户", limit=1).words[:3] == ["结婚", "后", "年"]
+    # nor is a 内/前/后 that begins the next word taken from it, nor a year taken for an amount
+    for q, word in (("3日前往派出所", "前往"), ("满3年内地居民", "内地"), ("15天内容审核", "内容"), ("2019年前后", "前后")):
+        assert word in search(real_ingest[0], q, limit=1).words, q
+    assert "020年" not in search(real_ingest[0], "2020年前出生", limit=1).words
 
 
 @pytest.mark.parametrize("query, doc, title", [
