@@ -358,8 +358,11 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
         canonical = aliases.get(word)
         if canonical and canonical.lower() != word:
             names[canonical.lower()] = None
-        for other in list(names):  # an alias's own other names (BPO → 业务流程外包 → …)
-            for more in synonyms.get(other, ()):
+        # A glossary alias's canonical term brings its own other names (BPO → 业务流程外包 → …); a
+        # synonym's other names do not: 未成年人 is 孩子 as people say it, but 孩子's 子女 (someone's
+        # offspring, of any age) is not a 未成年人.
+        if canonical and canonical.lower() != word:
+            for more in synonyms.get(canonical.lower(), ()):
                 if more != word:
                     names.setdefault(more, None)
         level = _LEVEL.fullmatch(word)

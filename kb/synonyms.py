@@ -1,8 +1,9 @@
 """Short forms and colloquial names of policy terms: 公租房 ↔ 公共租赁住房, 医保 ↔ 基本医疗保险.
 
 The shipped list is ``kb/data/synonyms.tsv``; a user adds sets in ``INDEX/synonyms.tsv`` (same
-format: one set of equivalent names per line, tab-separated, # comments). A name that sits in
-several sets is equivalent to all of their names.
+format: one set of equivalent names per line, tab-separated, # comments; the first is the formal
+name). A name that sits in several sets is equivalent to all of their names; sets with the same
+formal name are one set.
 """
 from __future__ import annotations
 
@@ -32,8 +33,14 @@ def _table(user_path: str | None, user_mtime: int) -> dict[str, tuple[str, ...]]
             sets += parse(Path(user_path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             pass  # an unreadable user file adds nothing; the shipped list still works
-    table: dict[str, dict[str, None]] = {}
+    # Sets with the same formal name are one set: a user's 公共租赁住房 ↔ 租房补贴码 joins the shipped
+    # 公共租赁住房 ↔ 公租房. Sets that only share another name stay apart (孩子 is in 未成年人's set
+    # and in 子女's, and 子女 is no 未成年人).
+    merged: dict[str, dict[str, None]] = {}
     for names in sets:
+        merged.setdefault(names[0], {}).update(dict.fromkeys(names))
+    table: dict[str, dict[str, None]] = {}
+    for names in merged.values():
         for n in names:
             table.setdefault(n, {}).update(dict.fromkeys(x for x in names if x != n))
     return {k: tuple(v) for k, v in table.items()}

@@ -134,6 +134,18 @@ def test_a_question_of_when_finds_the_section_stating_a_date(real_ingest, query,
     assert hit.doc_id == doc and hit.title.startswith(title), (hit.doc_id, hit.title)
 
 
+def test_a_synonyms_own_synonyms_are_not_the_words(real_ingest, corpus_index):
+    """未成年人 is 孩子 as people say it; 孩子 is also 子女 (someone's offspring, of any age) and 儿童,
+    which are no 未成年人: the expansion stops at the word's own sets (a first-time user's
+    未成年人打工 filled a page with the migrant-children report). A glossary alias still brings its
+    term's other names (BPO → 业务流程外包, on the bundled corpus)."""
+    from kb.search import search
+
+    names = set(search(real_ingest[0], "未成年人打工", limit=1).expanded["未成年人"])
+    assert {"孩子", "小孩"} <= names and not {"子女", "儿童", "儿女"} & names
+    assert "业务流程外包" in search(corpus_index, "BPO", limit=1).expanded["bpo"]
+
+
 def test_a_colloquial_name_finds_the_formal_one_and_says_so(real_ingest):
     from kb.search import search
 
