@@ -6,7 +6,8 @@
 after the synonym list was tuned on the first set's misses, so it says how search generalises) or
 tests/fresh_queries.json (written after both had been tuned on) or tests/fresh2_queries.json
 (written after all three, over the thirteen documents they asked least of) or tests/fresh3_queries.json
-(written blind after all four, over 29 documents).
+(written blind after all four, over 29 documents) or tests/fresh4_queries.json (40 queries written
+blind after fresh3 had been tuned on, and not tuned on since).
 A case marked "corpus": "bundled" is asked of an index of corpus/ (built when --corpus-index is
 not given) and its baseline ranks that corpus's pages.
 
@@ -40,6 +41,7 @@ HELDOUT = ROOT / "tests" / "heldout_queries.json"
 FRESH = ROOT / "tests" / "fresh_queries.json"  # a second held-out set, written after HELDOUT was tuned on
 FRESH2 = ROOT / "tests" / "fresh2_queries.json"  # a third, over the documents the others barely touch
 FRESH3 = ROOT / "tests" / "fresh3_queries.json"  # a fourth, written blind after the others were tuned on
+FRESH4 = ROOT / "tests" / "fresh4_queries.json"  # a fifth, written blind after fresh3 was tuned on; not tuned on
 CORPUS = ROOT / "corpus"
 DEFAULT_REAL = Path(os.environ.get("KB_REAL_PDFS") or ROOT.parent / "shared" / "real")
 _SPACE = re.compile(r"\s+")
