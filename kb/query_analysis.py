@@ -38,13 +38,14 @@ _WHICH_TIME = re.compile(r"(哪一?)(年|月|日|天|号|届|级|周)")  # 哪�
 # A span of time (15天内, 三个月以内, 60日前, 多少天内): the amount is what the text states (十五日内), the
 # 内/前/后 after it is grammar. The dictionary glues that onto the unit (15/天内) or, once a count
 # frame has taken the number, reads the unit with the word before it (受理后多少天内 → 后天).
-_SPAN_UNIT = r"(?:个月|个工作日|工作日|天|日|周|年|小时|分钟)"
+_SPAN_UNITS = ("个月", "个工作日", "工作日", "天", "日", "周", "年", "小时", "分钟")
+_SPAN_UNIT = "(?:" + "|".join(_SPAN_UNITS) + ")"
 _SPAN_END = r"(以内|之内|内|以前|之前|前|以后|之后|后)"
 # An amount, not a year: 2019年前 is a point in time (and 2019年前后 no span at all).
 _SPAN = re.compile(rf"(?<![0-9零一二两三四五六七八九十百])((?:[0-9]{{1,3}}|[零一二两三四五六七八九十百]{{1,4}}){_SPAN_UNIT}){_SPAN_END}")
 # Units of time a count frame leaves: they belong to the number asked, never to the word before them
 # (受理后多少天发证 is not 后天, 结婚后几年 not 后年).
-_TIME_UNITS = frozenset(("个月", "月", "天", "日", "周", "年", "小时", "分钟", "个工作日", "工作日"))
+_TIME_UNITS = frozenset(_SPAN_UNITS) | {"月"}  # 几个月 leaves 月: alone, 3月 is March, no span
 _COUNTED_SPAN = re.compile(rf"(多少|几)((?:个)?{_SPAN_UNIT}){_SPAN_END}")
 _ALONE = "\ue001"  # after a counted unit of time: it joins no word before it (后 + 天 is not 后天)
 # An A-not-A question (要不要, 受不受理, 补不补, 有没有, 同意不同意) asks whether A: only A is meant.
@@ -68,6 +69,8 @@ _QUOTE_MARKS = re.compile(r"[《》“”\"'‘’「」『』]")
 DEFINITION_CUES = re.compile(r"是什么|什么是|指什么|什么叫|叫什么|是啥|啥是|啥叫|含义|定义|意思|概念|解释")
 # Who does it: 哪个部门, 找谁, 归谁管. kb.search gives sections that name a body doing something a little extra.
 AGENCY_CUES = re.compile(r"哪[个些一]?(?:部门|单位|机关|机构|处室|处|科|级)|什么(?:部门|单位|机关|机构)|找谁|归谁|由谁|谁(?:负责|审核|审批|受理|办|管)|解释权")
+# When: 什么时候施行, 何时截止, 哪年底建成. kb.search gives sections that state a date a little extra.
+TIME_CUES = re.compile(r"什么时候|什么时间|何时|哪天|哪一天|哪年|几月|几号|啥时|多会儿|截止|起止")
 FIGURE_CUES = re.compile(r"多少|几|多久|多长|多高|多大|多远|上限|下限|最高|最低|最多|最少|标准是|什么时候|啥时|多会儿|何时|哪天|哪年|截止|怎么算|怎样算|如何算|咋算")
 
 
@@ -97,16 +100,12 @@ def _other_numerals(word: str) -> list[str]:
     number, unit = m.groups()
     if "." in number:
         return []  # 3.5岁 is how the tables write it; no one writes 三点五岁
-    if number.isdigit():
-        cn = int_to_cn(int(number))
-        out = [cn + unit] if cn else []
-        digits = number
-    else:
-        n = cn_to_int(number)  # _AMOUNT let through numerals only
-        out = [f"{n}{unit}"] if n is not None and n > 0 else []
-        digits = str(n) if n is not None and n > 0 else None
-    if unit == "天" and digits:  # people count in 天, laws and notices in 日 (十五日内)
-        cn = int_to_cn(int(digits))
+    digits = _digits(number)  # _AMOUNT let through digits or numerals only
+    if digits is None:
+        return []
+    cn = int_to_cn(int(digits))
+    out = ([cn + unit] if cn else []) if number.isdigit() else [f"{digits}{unit}"]
+    if unit == "天":  # people count in 天, laws and notices in 日 (十五日内)
         out += [f"{digits}日"] + ([f"{cn}日"] if cn else [])
     return out
 
@@ -255,6 +254,7 @@ class Analysis:
     asks_definition: bool = False  # 是什么, 什么是, 含义: the answer defines a word
     asks_figure: bool = False      # 多少, 几, 多久, 上限: the answer is a number
     asks_agency: bool = False      # 哪个部门, 找谁: the answer names a body
+    asks_time: bool = False        # 什么时候, 何时, 哪天: the answer states a date
 
     @property
     def words(self) -> list[str]:
@@ -322,7 +322,7 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
     """Cut ``text`` into concepts. ``aliases``: glossary name → canonical term (lower-cased keys)."""
     text = _QUOTE_MARKS.sub(" ", text.lower())
     definition, figure = bool(DEFINITION_CUES.search(text)), bool(FIGURE_CUES.search(text))
-    agency = bool(AGENCY_CUES.search(text))
+    agency, when = bool(AGENCY_CUES.search(text)), bool(TIME_CUES.search(text))
     dropped: list[str] = []
     for m in _A_NOT_A.finditer(text):
         dropped.append(m.group())
@@ -356,12 +356,11 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
         for other in synonyms.get(word, ()) or parts:
             names[other] = None
         canonical = aliases.get(word)
-        if canonical and canonical.lower() != word:
-            names[canonical.lower()] = None
         # A glossary alias's canonical term brings its own other names (BPO → 业务流程外包 → …); a
         # synonym's other names do not: 未成年人 is 孩子 as people say it, but 孩子's 子女 (someone's
         # offspring, of any age) is not a 未成年人.
         if canonical and canonical.lower() != word:
+            names[canonical.lower()] = None
             for more in synonyms.get(canonical.lower(), ()):
                 if more != word:
                     names.setdefault(more, None)
@@ -382,4 +381,5 @@ def analyse(text: str, cutter, synonyms: dict[str, tuple[str, ...]], aliases: di
         # Nothing but single characters (a one-character query, or an unknown run): they are all there is.
         concepts = [Concept(c.word, c.names, False) for c in concepts]
     return Analysis(text=" ".join(text.replace(_COUNTED, "").replace(_ALONE, "").split()), concepts=tuple(concepts), dropped=tuple(dict.fromkeys(dropped)),
-                    asks_definition=definition, asks_figure=figure, asks_agency=agency)
+                    asks_definition=definition, asks_figure=figure, asks_agency=agency,
+                    asks_time=when)

@@ -330,7 +330,6 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
     run = "".join(c.word for c in an.concepts if not c.weak)
     defines = _definition_pattern([n for i in strong for n in names[i]]) if an.asks_definition else None
     asked_of_named = {d for d, _, _ in rows if titles[d] in named and focus(d) > FOCUS_FLOOR}
-    asks_time = bool(_TIME_CUES.search(normalized))
     ranked = []
     for d, score, f in rows:
         text = ses.section_text(f["doc_id"], f["section_id"])
@@ -347,7 +346,7 @@ def _best_match(index_dir, ses, query, normalized, scope, filter_q, limit, sort,
             bonus *= NEGATED  # 京籍 asked, and this section (its document: …非本市户籍…) holds only its opposite
         if an.asks_figure and _FIGURE.search(text):
             bonus *= 1.15  # 多少 asked, and this section states a quantity
-        if asks_time and _DATE_TEXT.search(text):
+        if an.asks_time and _DATE_TEXT.search(text):
             # 什么时候 asked, and this section states a date (2021年9月1日, 自发布之日起): a date is the
             # figure a question of when wants, above any other quantity (×1.15 on top of the figure's;
             # in place of it, the two held-out queries it moved up went back down)
@@ -602,10 +601,9 @@ COMMON_SHARE = 0.5  # past SCORE_CONTEXT_UP_TO candidates, words held by this sh
 # A body named as doing something: 由市教育局负责解释, 新莞人服务管理部门负责受理, 承办机构 …执法监督处.
 _AGENCY = re.compile(r"(?:局|委员会|委|处|科|部门|机关|机构|中心|办公室|派出所|政府)(?:负责|承办|受理|审核|审批|解释|办理|主管)|承办机构|负责解释|负责受理")
 AGENCY = 1.3
-# A question of when (什么时候施行, 何时截止, 哪年底建成) is answered by a date or a starting day.
-_TIME_CUES = re.compile(r"什么时候|什么时间|何时|哪天|哪一天|哪年|几月|几号|啥时|多会儿|截止|起止")
+# A question of when (query_analysis.TIME_CUES) is answered by a date or a starting day (…之日起).
 _DATE_TEXT = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
-                        r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]|之日起|日起")
+                        r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]|日起")
 _FIGURE = re.compile(r"[0-9０-９一二三四五六七八九十百千万两半]+\s*(?:%|％|元|万元|岁|周岁|年|个月|月|日|天|小时|分钟|次|倍|人|名|分|条|平方米|公里|厘米|米|公斤|千克|秒)")
 
 

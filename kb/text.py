@@ -13,6 +13,7 @@ import functools
 import re
 from pathlib import Path
 
+
 class LazyPattern:
     """``re.compile(pattern, flags)``, compiled the first time it is used.
 

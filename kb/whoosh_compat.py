@@ -33,7 +33,6 @@ release may name differently.
 from __future__ import annotations
 
 import heapq
-import struct
 import weakref
 from array import array
 from bisect import bisect_left
@@ -241,9 +240,6 @@ class KbPostingsWriter(w3.W3PostingsWriter):
                 self._maxlength = max(ls)
 
 
-_ENTRY_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables._lengths: a hash entry's key and value lengths
-
-
 class KbFieldWriter(w3.W3FieldWriter):
     def start_term(self, btext):
         if self._postwriter is None:
@@ -340,17 +336,7 @@ class KbFieldWriter(w3.W3FieldWriter):
         info._minid, info._maxid = ids[0], ids[-1]
         # one fresh object a value, as Whoosh's pool has them: pickle writes a repeated object as a reference
         info.set_inline(array("I", ids), ws, [bytes(bytearray(v)) for v in values if v])
-        # OrderedHashWriter.add and HashWriter.add, the entry written in one call, not three
-        key, value = w3.pack_ushort(self._fieldid) + btext, info.to_bytes()
-        tindex = self._tindex
-        if key <= tindex.lastkey:
-            raise ValueError("Keys must increase: %r..%r" % (tindex.lastkey, key))
-        pos = tindex.dbfile.tell()
-        tindex.index.append(pos)
-        tindex.dbfile.write(_ENTRY_LENGTHS.pack(len(key), len(value)) + key + value)
-        h = tindex.hashfn(key)
-        tindex.buckets[h & 255].append((h, pos))
-        tindex.lastkey = key
+        self._tindex.add(w3.pack_ushort(self._fieldid) + btext, info.to_bytes())
 
 
 class KbCodec(w3.W3Codec):
